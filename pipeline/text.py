@@ -1,0 +1,104 @@
+"""Vietnamese text helpers shared by the stages: normalisation, paragraphs, series and part numbers."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from underthesea.pipeline.text_normalize import token_normalize
+
+_WORD = re.compile(r"\w+")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def normalize(text: str, tone_marks: str = "new") -> str:
+    """NFC, one tone-mark placement (hoà -> hòa), tidy whitespace; line breaks are kept.
+
+    underthesea's text_normalize re-tokenises (it puts spaces around punctuation and joins lines), which
+    would change quotable text, so its per-token normaliser is applied to word tokens only.
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text)
+    text = _SPACES.sub(" ", text)
+    if tone_marks == "new":
+        text = _WORD.sub(lambda m: token_normalize(m.group()), text)
+    lines = [line.strip() for line in text.split("\n")]
+    return "\n".join(lines).strip()
+
+
+def paragraphs(text: str) -> list[str]:
+    """Non-empty lines: news text keeps one paragraph a line."""
+    return [p.strip() for p in text.split("\n") if p.strip()]
+
+
+def merge_short(paras: list[str], min_chars: int) -> list[str]:
+    """Join paragraphs shorter than min_chars to the next one (sub-headings, one-line captions)."""
+    merged: list[str] = []
+    carry = ""
+    for p in paras:
+        carry = f"{carry}\n{p}" if carry else p
+        if len(carry) >= min_chars:
+            merged.append(carry)
+            carry = ""
+    if carry:
+        if merged:
+            merged[-1] = f"{merged[-1]}\n{carry}"
+        else:
+            merged.append(carry)
+    return merged
+
+
+_PART_WORDS = r"(?:Kỳ|Kì|Bài|Phần|Tập)"
+# "Series: Kỳ 2- Subtitle", "Series - Bài 3: Subtitle"
+_SERIES_IN_TITLE = re.compile(rf"^(?P<series>.+?)\s*[:\-–—]\s*{_PART_WORDS}\s+(?P<part>\d+)\s*(?:[:\-–—.]\s*(?P<rest>.*))?$", re.I)
+# "Kỳ 2: Subtitle" (series name unknown from the title alone)
+_PART_FIRST = re.compile(rf"^{_PART_WORDS}\s+(?P<part>\d+)\s*[:\-–—.]\s*(?P<rest>.+)$", re.I)
+# "(Kỳ 3: Để Hòa Lạc thực sự là trái tim)": the next part announced at the end of an article
+NEXT_PART_LINE = re.compile(rf"^\(\s*{_PART_WORDS}\s+(?P<part>\d+)\s*[:\-–—.]\s*(?P<title>[^)]*)\)\s*$", re.I)
+
+
+def detect_series(title: str | None, body_lines: list[str] | None = None) -> tuple[str | None, int | None]:
+    """(series name, part number) from a title such as "Series: Kỳ 2- Subtitle"; (None, None) if none.
+
+    When the title has no part but the body announces the next one, "(Kỳ 3: ...)", this is part 2.
+    """
+    if title:
+        m = _SERIES_IN_TITLE.match(title.strip())
+        if m:
+            return m.group("series").strip(" :-–—"), int(m.group("part"))
+        m = _PART_FIRST.match(title.strip())
+        if m:
+            return None, int(m.group("part"))
+    for line in body_lines or []:
+        m = NEXT_PART_LINE.match(line.strip())
+        if m and int(m.group("part")) > 1:
+            return None, int(m.group("part")) - 1
+    return None, None
+
+
+def vietnamese_letter_share(text: str) -> float:
+    """Share of letters that carry Vietnamese diacritics or đ: a cheap sanity signal, not a detector."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    marked = sum(1 for c in letters if c in "đĐ" or (ord(c) > 127 and unicodedata.decomposition(c)))
+    return marked / len(letters)
+
+
+def stopword_list(source: str = "stopwordsiso", extra: list[str] | None = None) -> list[str]:
+    """Vietnamese stopwords in segmented form (spaces -> underscores), lowercased, sorted.
+
+    stopwordsiso's 645 entries by default: underthesea's 52-word list leaves cho, với, người in topic words.
+    """
+    words: set[str] = set()
+    if source == "stopwordsiso":
+        import stopwordsiso
+
+        words |= set(stopwordsiso.stopwords("vi"))
+    elif source == "underthesea":
+        from underthesea.datasets.stopwords import words as underthesea_words
+
+        words |= set(underthesea_words)
+    words |= set(extra or [])
+    return sorted({unicodedata.normalize("NFC", w).strip().lower().replace(" ", "_") for w in words if w.strip()})
