@@ -4,7 +4,10 @@
 - topic diversity: share of unique words among all topics' top words (Dieng et al. 2020);
 - stability: adjusted Rand index between the assignments of refits with other seeds;
 - with a label field: NMI and ARI of topics against the labels;
-- LDA (scikit-learn) with the same vectoriser settings and number of topics, scored the same way.
+- LDA (scikit-learn) with the same vectoriser settings and number of topics, scored the same way;
+- checks that a reviewer asks for: stopwords among the top words (should be 0), the share of multi-syllable
+  words among them (segmentation at work), and the outlier shares before and after reduction, with the share
+  a stricter reassignment rule would leave.
 """
 from __future__ import annotations
 
@@ -17,7 +20,6 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from pipeline import io as pio
 from pipeline import params as P
-from pipeline.text import stopword_list
 from pipeline.topics import TOKEN_PATTERN, make_vectorizer
 
 
@@ -82,6 +84,14 @@ def lda_baseline(tokens: list[str], n_topics: int, seed: int, stopwords: list[st
     return [int(t) for t in doc_topic.argmax(axis=1)], words
 
 
+def word_checks(topic_words: list[list[str]], stopwords: list[str], top_n: int = 10) -> dict:
+    """Stopwords among the top words (a count, should be 0) and the share of multi-syllable words (đổi_mới)."""
+    words = [w for ws in topic_words for w in ws[:top_n]]
+    stop = set(stopwords)
+    return {"top_words_stopwords": int(sum(w in stop for w in words)),
+            "top_words_multisyllable_share": (sum("_" in w for w in words) / len(words)) if words else float("nan")}
+
+
 def stability(assignments: list[list[int]]) -> dict:
     pairs = [adjusted_rand_score(a, b) for a, b in itertools.combinations(assignments, 2)]
     return {"stability_ari_mean": float(np.mean(pairs)), "stability_ari_min": float(np.min(pairs))} if pairs else {}
@@ -95,6 +105,7 @@ def evaluate(tokens: list[str], topics: list[int], topic_words: dict[int, list[s
     metrics: dict = {}
     metrics["npmi"], _ = npmi_coherence(words, tokens)
     metrics["topic_diversity"] = topic_diversity(words, top_n)
+    metrics.update(word_checks(words, stopwords, top_n))
     if labels is not None:
         metrics.update(label_agreement(topics, labels))
     if refits:
@@ -108,9 +119,16 @@ def evaluate(tokens: list[str], topics: list[int], topic_words: dict[int, list[s
     return metrics
 
 
+def _json_number(v):
+    """Floats rounded for stable diffs; NaN (e.g. no outliers to describe) as null, which JSON can hold."""
+    if isinstance(v, float):
+        return None if v != v else round(v, 6)
+    return v
+
+
 def main() -> None:
     from pipeline.embed import load_embeddings
-    from pipeline.topics import encoder_for, run_from_params
+    from pipeline.topics import encoder_for, run_from_params, topic_stopwords
 
     params = P.load()
     articles = pio.read_parquet("data/interim/articles.parquet")
@@ -120,8 +138,7 @@ def main() -> None:
     fit = pio.read_json("data/processed/topic_fit.json")
     _, embeddings = load_embeddings("data/processed/embeddings.npz")
     ev = params["evaluate"]
-    seg = params["segment"]
-    stop = stopword_list(seg["stopwords"]["source"], seg["stopwords"].get("extra"))
+    stop = topic_stopwords(params)
     encode = encoder_for(params)
     started = time.time()
     refits = [run_from_params(params, units, embeddings, seed=s, encode=encode).topics for s in ev["stability_seeds"]]
@@ -136,9 +153,11 @@ def main() -> None:
     metrics.update({
         "n_articles": int(len(articles)), "n_units": int(len(units)), "n_topics": int(fit["n_topics"]),
         "outlier_share": fit["outlier_share"], "outlier_share_before_reduction": fit["outlier_share_before_reduction"],
+        **{k: fit[k] for k in ("outlier_share_strict", "outlier_strict_quantile", "reassigned_similarity_median",
+                                "member_similarity_median", "outlier_strategy", "outlier_threshold") if k in fit},
         "stability_seeds": list(ev["stability_seeds"]),
     })
-    pio.write_json("reports/metrics.json", {k: (round(v, 6) if isinstance(v, float) else v) for k, v in metrics.items()})
+    pio.write_json("reports/metrics.json", {k: _json_number(v) for k, v in metrics.items()})
     print(f"evaluate: npmi {metrics['npmi']:.3f} (LDA {metrics.get('lda_npmi', float('nan')):.3f}); "
           f"nmi {metrics.get('nmi_label', float('nan')):.3f} (LDA {metrics.get('lda_nmi_label', float('nan')):.3f}); "
           f"{time.time() - started:.0f}s")

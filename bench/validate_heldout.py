@@ -1,0 +1,180 @@
+"""Held-out validation: the pipeline's topic model against the LDA baseline on labelled news it has not seen.
+
+    python -m bench.validate_heldout [--n 500] [--source PATH/vntc-train.jsonl.gz] [--keep DIR]    (make validate)
+
+Draws `n` VNTC articles that are not in the bundled sample (other ids, other texts), the same number from each
+VNTC category (seeded by topics.seed; 500-5,000 characters, as the sample), and runs ingest -> clean -> segment ->
+embed -> topics -> evaluate -> themes with the repository's params.yaml in a temporary copy of the code, so
+nothing in data/ or reports/ of the repository changes except the result, reports/validation_heldout.json.
+Embeddings go to the repository's content-addressed cache (embedding.cache_dir): the first run embeds the new
+articles (about 4-5 minutes for 500 on two cores), a second run is a cache hit.
+
+Pass criteria (from the project's issue 4): BERTopic's NMI with the labels and NPMI coherence above LDA's, and
+at most 10 % outliers after reduction. The exit status is 1 when one fails, after the JSON is written.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample" / "vntc_sample.jsonl"
+DEFAULT_SOURCES = [os.environ.get("VN_DISCOURSE_HELDOUT", ""), str(ROOT.parent / "shared/corpora/vntc-train.jsonl.gz"),
+                   "/work/shared/corpora/vntc-train.jsonl.gz"]
+MIN_CHARS, MAX_CHARS = 500, 5000
+STAGES = ("ingest", "clean", "segment", "embed", "topics", "evaluate", "themes")
+MAX_OUTLIER_SHARE = 0.10
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def draw_heldout(source: Path, sample: Path, n: int, seed: int) -> list[dict]:
+    """n articles of `source` whose id and whitespace-normalised text are both absent from `sample`, an equal
+    number per label (the remainder to the labels first in sorted order), drawn with numpy's seeded generator
+    from candidates sorted by id, so the draw depends only on the files and the seed."""
+    seen_ids, seen_texts = set(), set()
+    for line in sample.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            doc = json.loads(line)
+            seen_ids.add(doc["id"])
+            seen_texts.add(_text_key(doc["text"]))
+    by_label: dict[str, list[dict]] = {}
+    with gzip.open(source, "rt", encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            try:
+                doc = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise SystemExit(f"{source}:{lineno}: not valid JSON ({exc})") from exc
+            if doc.get("id") in seen_ids or not doc.get("label") or not MIN_CHARS <= len(doc.get("text") or "") <= MAX_CHARS:
+                continue
+            if _text_key(doc["text"]) in seen_texts:
+                continue
+            by_label.setdefault(doc["label"], []).append(doc)
+    labels = sorted(by_label)
+    if not labels:
+        raise SystemExit(f"{source}: no labelled articles of {MIN_CHARS}-{MAX_CHARS} characters outside the sample")
+    rng = np.random.default_rng(seed)
+    chosen = []
+    for i, label in enumerate(labels):
+        want = n // len(labels) + (1 if i < n % len(labels) else 0)
+        pool = sorted(by_label[label], key=lambda d: d["id"])
+        take = rng.choice(len(pool), size=min(want, len(pool)), replace=False)
+        chosen.extend(pool[j] for j in sorted(take))
+    return sorted(chosen, key=lambda d: d["id"])
+
+
+def make_workspace(dest: Path, docs: list[dict], cache_dir: Path) -> tuple[Path, dict]:
+    """A copy of the code and params.yaml whose corpus is `docs`; returns (root, environment for the stages)."""
+    shutil.copytree(ROOT / "pipeline", dest / "pipeline", ignore=shutil.ignore_patterns("__pycache__"))
+    (dest / "data").mkdir(parents=True, exist_ok=True)
+    params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
+    boilerplate = Path(params["clean"]["boilerplate"])
+    if not boilerplate.is_absolute():
+        (dest / boilerplate).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / boilerplate, dest / boilerplate)
+    with open(dest / "data" / "heldout.jsonl", "w", encoding="utf-8") as fh:
+        for doc in docs:
+            fh.write(json.dumps({k: doc.get(k) for k in ("id", "label", "label_vi", "source_code", "source", "text")},
+                                ensure_ascii=False) + "\n")
+    params["corpus"]["path"] = "data/heldout.jsonl"
+    params["embedding"]["cache_dir"] = str(cache_dir)
+    (dest / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(dest), "VN_DISCOURSE_PARAMS": str(dest / "params.yaml")}
+    return dest, env
+
+
+def run_stages(ws: Path, env: dict) -> dict:
+    seconds = {}
+    for stage in STAGES:
+        started = time.time()
+        print(f"validate: {stage} ...", flush=True)
+        run = subprocess.run([sys.executable, "-m", f"pipeline.{stage}"], cwd=ws, env=env, capture_output=True, text=True)
+        if run.returncode != 0:
+            raise SystemExit(f"validate: stage {stage} failed in {ws}:\n{run.stdout[-2000:]}\n{run.stderr[-4000:]}")
+        seconds[stage] = round(time.time() - started, 1)
+        print(f"validate: {stage} {seconds[stage]:.0f}s  {run.stdout.strip().splitlines()[-1] if run.stdout.strip() else ''}", flush=True)
+    return seconds
+
+
+def summarise(ws: Path, docs: list[dict], source: Path, seed: int, seconds: dict) -> dict:
+    m = json.loads((ws / "reports" / "metrics.json").read_text(encoding="utf-8"))
+    topics = pd.read_csv(ws / "reports" / "topics.csv")
+    pick = lambda prefix, keys: {k: m.get(prefix + k) for k in keys}  # noqa: E731
+    scored = ("npmi", "nmi_label", "ari_label", "topic_diversity")
+    bertopic = {**pick("", scored), **pick("", ("n_topics", "outlier_share_before_reduction", "outlier_share",
+                                                  "outlier_share_strict", "stability_ari_mean", "stability_ari_min",
+                                                  "top_words_stopwords", "top_words_multisyllable_share"))}
+    lda = pick("lda_", scored)
+    criteria = {
+        "nmi_label_above_lda": bool((bertopic["nmi_label"] or 0) > (lda["nmi_label"] or 0)),
+        "npmi_above_lda": bool((bertopic["npmi"] or 0) > (lda["npmi"] or 0)),
+        "outlier_share_at_most_10pct": bool(bertopic["outlier_share"] <= MAX_OUTLIER_SHARE),
+    }
+    ids = sorted(d["id"] for d in docs)
+    return {
+        "corpus": {
+            "source": source.name, "source_sha256": hashlib.sha256(source.read_bytes()).hexdigest(),
+            "n_drawn": len(docs), "n_articles": m.get("n_articles"), "n_units": m.get("n_units"),
+            "labels": dict(sorted(Counter(d["label"] for d in docs).items())),
+            "ids_sha256": hashlib.sha256("\n".join(ids).encode()).hexdigest(),
+            "selection": f"not in data/sample (id and text); {MIN_CHARS}-{MAX_CHARS} characters; equal numbers per "
+                         f"label; numpy default_rng({seed}) over candidates sorted by id",
+        },
+        "params_sha256": hashlib.sha256((ROOT / "params.yaml").read_bytes()).hexdigest(),
+        "bertopic": bertopic, "lda": lda, "criteria": criteria, "passed": all(criteria.values()),
+        "topics": [{"topic": int(r.topic), "size": int(r.size), "theme": r.theme, "top_words": r.top_words}
+                   for r in topics.itertuples() if r.topic >= 0],
+        "seconds": seconds,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=500, help="articles to draw (default 500)")
+    parser.add_argument("--source", help="vntc-train.jsonl.gz (default: $VN_DISCOURSE_HELDOUT or ../shared/corpora/)")
+    parser.add_argument("--out", default=str(ROOT / "reports" / "validation_heldout.json"))
+    parser.add_argument("--keep", help="run in this folder and keep it (default: a temporary folder, removed)")
+    args = parser.parse_args(argv)
+    source = Path(args.source) if args.source else next((Path(p) for p in DEFAULT_SOURCES if p and Path(p).is_file()), None)
+    if source is None or not source.is_file():
+        raise SystemExit("validate: held-out corpus not found; pass --source PATH/vntc-train.jsonl.gz or set VN_DISCOURSE_HELDOUT")
+    sys.path.insert(0, str(ROOT))
+    from pipeline import io as pio
+    from pipeline import params as P
+
+    params = P.load(ROOT / "params.yaml")
+    seed = params["topics"]["seed"]
+    docs = draw_heldout(source, SAMPLE, args.n, seed)
+    cache_dir = pio.resolve(params["embedding"]["cache_dir"])
+    with tempfile.TemporaryDirectory(prefix="vn-heldout-") as tmp:
+        ws = Path(args.keep) if args.keep else Path(tmp) / "ws"
+        if args.keep:
+            shutil.rmtree(ws, ignore_errors=True)
+        ws, env = make_workspace(ws, docs, cache_dir)
+        result = summarise(ws, docs, source, seed, run_stages(ws, env))
+    pio.write_json(args.out, result)
+    b, lda = result["bertopic"], result["lda"]
+    print(f"validate: {len(docs)} held-out articles; BERTopic NPMI {b['npmi']:.3f} vs LDA {lda['npmi']:.3f}, "
+          f"NMI {b['nmi_label']:.3f} vs LDA {lda['nmi_label']:.3f}, outliers {b['outlier_share_before_reduction']:.1%} -> "
+          f"{b['outlier_share']:.1%}; {'passed' if result['passed'] else 'FAILED: ' + str(result['criteria'])}")
+    return 0 if result["passed"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""Validity metrics: NPMI from document co-occurrence, diversity, label agreement, stability, word checks, LDA."""
+import math
+
+import numpy as np
+import pytest
+
+from pipeline.evaluate import (_json_number, evaluate, label_agreement, lda_baseline, npmi_coherence, stability,
+                               topic_diversity, word_checks)
+
+
+def test_npmi_is_one_for_words_that_always_co_occur_and_minus_one_for_words_that_never_do():
+    docs = ["đổi_mới sáng_tạo", "đổi_mới sáng_tạo", "giá vàng", "giá vàng"]
+    mean, per_topic = npmi_coherence([["đổi_mới", "sáng_tạo"], ["đổi_mới", "vàng"]], docs)
+    assert per_topic[0] == pytest.approx(1.0)
+    assert per_topic[1] == pytest.approx(-1.0)
+    assert mean == pytest.approx(0.0)
+
+
+def test_npmi_of_independent_words_is_near_zero():
+    # a in half the documents, b in half, together in a quarter: P(a,b) = P(a) P(b)
+    docs = ["a_x b_y", "a_x", "b_y", "c_z"] * 5
+    _, per_topic = npmi_coherence([["a_x", "b_y"]], docs)
+    assert per_topic[0] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_npmi_matches_a_hand_computed_value():
+    docs = ["a_x b_y", "a_x b_y", "a_x", "c_z"]
+    p_a, p_b, p_ab = 3 / 4, 2 / 4, 2 / 4
+    expected = math.log(p_ab / (p_a * p_b)) / -math.log(p_ab)
+    _, per_topic = npmi_coherence([["a_x", "b_y"]], docs)
+    assert per_topic[0] == pytest.approx(expected)
+
+
+def test_npmi_skips_words_absent_from_the_corpus():
+    _, per_topic = npmi_coherence([["a_x", "b_y", "không_có"]], ["a_x b_y"] * 3)
+    assert per_topic == [pytest.approx(1.0)]
+    assert math.isnan(npmi_coherence([], ["a_x"])[0])
+
+
+def test_topic_diversity_counts_unique_words():
+    assert topic_diversity([["a", "b"], ["a", "c"]], top_n=2) == pytest.approx(0.75)
+    assert topic_diversity([["a", "b"], ["c", "d"]], top_n=2) == 1.0
+
+
+def test_label_agreement_is_perfect_for_a_relabelling_and_ignores_missing_labels():
+    out = label_agreement([0, 0, 1, 1, 2], ["x", "x", "y", "y", None])
+    assert out["nmi_label"] == pytest.approx(1.0) and out["ari_label"] == pytest.approx(1.0)
+    assert label_agreement([0, 1], ["x", "x"]) == {}  # one label: nothing to agree with
+
+
+def test_stability_is_one_for_identical_partitions_and_lower_otherwise():
+    same = stability([[0, 0, 1, 1], [1, 1, 0, 0]])
+    assert same["stability_ari_mean"] == pytest.approx(1.0)
+    mixed = stability([[0, 0, 1, 1], [0, 1, 0, 1], [0, 0, 1, 1]])
+    assert mixed["stability_ari_min"] < mixed["stability_ari_mean"] < 1
+    assert stability([[0, 1]]) == {}
+
+
+def test_word_checks_count_stopwords_and_multisyllable_words():
+    out = word_checks([["chuyển_đổi_số", "của", "dữ_liệu"], ["giá", "và"]], ["của", "và"], top_n=10)
+    assert out["top_words_stopwords"] == 2
+    assert out["top_words_multisyllable_share"] == pytest.approx(2 / 5)
+
+
+def test_lda_baseline_uses_the_vectoriser_and_number_of_topics():
+    rng = np.random.default_rng(0)
+    groups = [["khoa_học", "nghiên_cứu", "công_nghệ"], ["đầu_tư", "vốn", "thị_trường"]]
+    docs = [" ".join(rng.choice(groups[i % 2], 6)) + " của và" for i in range(40)]
+    topics, words = lda_baseline(docs, 2, seed=1, stopwords=["của", "và"], vectorizer={"min_df": 2}, top_n=3)
+    assert len(topics) == 40 and len(words) == 2
+    assert all(len(ws) == 3 for ws in words)
+    assert not {"của", "và"} & {w for ws in words for w in ws}
+    assert {frozenset(ws) for ws in words} == {frozenset(g) for g in groups}
+    assert lda_baseline(docs, 2, seed=1, stopwords=[], vectorizer={}, top_n=3)[0] == \
+        lda_baseline(docs, 2, seed=1, stopwords=[], vectorizer={}, top_n=3)[0]
+
+
+def test_evaluate_puts_the_model_beside_lda():
+    rng = np.random.default_rng(1)
+    groups = [["khoa_học", "nghiên_cứu", "công_nghệ", "viện"], ["đầu_tư", "vốn", "thị_trường", "ngân_hàng"]]
+    docs = [" ".join(rng.choice(groups[i % 2], 8)) for i in range(30)]
+    topics = [i % 2 for i in range(30)]
+    words = {0: groups[0], 1: groups[1]}
+    labels = ["sci" if i % 2 == 0 else "eco" for i in range(30)]
+    m = evaluate(docs, topics, words, labels, stopwords=[], vectorizer={"min_df": 1}, seed=3, top_n=4,
+                 refits=[topics, [1 - t for t in topics]])
+    for key in ("npmi", "topic_diversity", "nmi_label", "ari_label", "lda_npmi", "lda_nmi_label",
+                "stability_ari_mean", "top_words_stopwords"):
+        assert key in m
+    assert m["nmi_label"] == pytest.approx(1.0) and m["stability_ari_mean"] == pytest.approx(1.0)
+    assert m["topic_diversity"] == 1.0 and m["top_words_stopwords"] == 0
+    no_lda = evaluate(docs, topics, words, None, stopwords=[], vectorizer={}, seed=3, top_n=4, lda=False)
+    assert not any(k.startswith("lda_") for k in no_lda) and "nmi_label" not in no_lda
+
+
+def test_json_numbers_are_rounded_and_nan_becomes_null():
+    assert _json_number(0.1234567891) == 0.123457
+    assert _json_number(float("nan")) is None
+    assert _json_number(3) == 3 and _json_number("x") == "x"

@@ -1,0 +1,116 @@
+"""Theme rule: every topic gets a theme and a score for every theme; every article gets theme shares (article and
+paragraph level); labels in Vietnamese and English; the stage end to end on small files."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from pipeline.themes import OTHER, article_shares, score_topics, segmented_keywords
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYWORDS = {"digital": {"chuyển_đổi_số", "dữ_liệu"}, "science": {"khoa_học", "nghiên_cứu"}}
+
+
+def terms(rows):
+    return pd.DataFrame(rows, columns=["topic", "word", "weight"])
+
+
+def test_best_theme_wins_and_every_theme_is_scored():
+    t = terms([(0, "chuyển_đổi_số", 3.0), (0, "khoa_học", 1.0), (0, "giá", 6.0),
+               (1, "nghiên_cứu", 5.0), (1, "dữ_liệu", 1.0), (1, "bệnh", 4.0)])
+    out = score_topics(t, KEYWORDS, min_score=0.05).set_index("topic")
+    assert out.loc[0, "theme"] == "digital" and out.loc[1, "theme"] == "science"
+    assert out.loc[0, "score_digital"] == pytest.approx(0.3) and out.loc[0, "score_science"] == pytest.approx(0.1)
+    assert out.loc[1, "score_science"] == pytest.approx(0.5) and out.loc[1, "score_digital"] == pytest.approx(0.1)
+    assert out.loc[0, "theme_score"] == pytest.approx(0.3)
+    assert out.loc[0, "theme_keywords"] == "chuyển_đổi_số"
+
+
+def test_weak_topics_outliers_and_topics_without_terms_are_other():
+    t = terms([(0, "chuyển_đổi_số", 1.0), (0, "giá", 99.0), (-1, "khoa_học", 5.0), (1, "giá", 2.0)])
+    out = score_topics(t, KEYWORDS, min_score=0.05, topics=[-1, 0, 1, 2]).set_index("topic")
+    assert out.loc[0, "theme"] == OTHER           # 1 % of the weight: below min_score
+    assert out.loc[-1, "theme"] == OTHER          # outliers never get a theme
+    assert out.loc[1, "theme"] == OTHER and out.loc[1, "theme_score"] == 0
+    assert out.loc[2, "theme"] == OTHER and out.loc[2, "score_digital"] == 0  # listed, but without terms
+    assert out.loc[0, "theme_score"] == pytest.approx(0.01)
+
+
+def test_ties_go_to_the_theme_listed_first():
+    t = terms([(0, "dữ_liệu", 1.0), (0, "khoa_học", 1.0)])
+    assert score_topics(t, KEYWORDS, 0.05).loc[0, "theme"] == "digital"
+    flipped = {"science": KEYWORDS["science"], "digital": KEYWORDS["digital"]}
+    assert score_topics(t, flipped, 0.05).loc[0, "theme"] == "science"
+
+
+def test_keywords_are_segmented_like_the_corpus():
+    kw = segmented_keywords({"digital": ["chuyển đổi số", "Dữ liệu"]}, lambda ws: [w.replace(" ", "_") for w in ws])
+    assert kw == {"digital": {"chuyển_đổi_số", "dữ_liệu"}}
+
+
+def test_article_shares_at_paragraph_level_sum_to_one():
+    assignments = pd.DataFrame({"unit_id": ["a:p01", "a:p02", "a:p03", "a:p04", "b:p01", "c:p01"],
+                                "article_id": ["a", "a", "a", "a", "b", "c"], "topic": [0, 0, 1, -1, 1, 2]})
+    shares = article_shares(assignments, {0: "digital", 1: "science", 2: OTHER, -1: OTHER}, ["digital", "science"])
+    shares = shares.set_index("article_id")
+    assert set(shares.index) == {"a", "b", "c"}
+    assert shares.loc["a", "digital"] == pytest.approx(0.5)
+    assert shares.loc["a", "science"] == pytest.approx(0.25)
+    assert shares.loc["a", OTHER] == pytest.approx(0.25)
+    assert shares.loc["b", "science"] == 1 and shares.loc["c", OTHER] == 1
+    assert shares[["digital", "science", OTHER]].sum(axis=1).round(9).eq(1).all()
+
+
+def test_article_shares_keep_every_theme_column_even_when_unused():
+    assignments = pd.DataFrame({"unit_id": ["a"], "article_id": ["a"], "topic": [0]})
+    shares = article_shares(assignments, {0: "digital"}, ["digital", "science", "planning"])
+    assert list(shares.columns) == ["article_id", "digital", "science", "planning", OTHER]
+    assert shares.loc[0, "science"] == 0
+
+
+@pytest.mark.integration
+def test_themes_stage_writes_labels_scores_and_shares(tmp_path):
+    """The themes stage on hand-made upstream files (paragraph units): contract columns, both labels, shares."""
+    ws = tmp_path / "ws"
+    shutil.copytree(ROOT / "pipeline", ws / "pipeline")
+    params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
+    (ws / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    (ws / "data/interim").mkdir(parents=True)
+    (ws / "data/processed").mkdir(parents=True)
+    articles = pd.DataFrame({"article_id": ["a", "b"], "title": [None, None], "text": ["x", "y"], "date": [None, None],
+                             "source": ["s1", "s2"], "series": [None, None], "part": [None, None],
+                             "label": ["L1", "L2"], "url": [None, None]})
+    articles.to_parquet(ws / "data/interim/articles.parquet")
+    pd.DataFrame({"unit_id": ["a:p01", "a:p02", "b:p01"], "article_id": ["a", "a", "b"], "topic": [0, 1, 1],
+                  "topic_before_outlier_reduction": [0, -1, 1]}).to_parquet(ws / "data/processed/topic_assignments.parquet")
+    pd.DataFrame({"topic": [0, 1], "size": [1, 2], "top_words": ["chuyển_đổi_số dữ_liệu", "bệnh viện"],
+                  "weights": ["0.5 0.4", "0.5 0.4"], "representation": ["", ""],
+                  "label": ["0: chuyển_đổi_số", "1: bệnh"]}).to_parquet(ws / "data/processed/topic_info.parquet")
+    pd.DataFrame({"topic": [0, 0, 1, 1], "rank": [1, 2, 1, 2], "word": ["chuyển_đổi_số", "dữ_liệu", "bệnh_viện", "ăn"],
+                  "weight": [0.5, 0.4, 0.5, 0.4]}).to_parquet(ws / "data/processed/topic_terms.parquet")
+    env = {**os.environ, "PYTHONPATH": str(ws), "VN_DISCOURSE_PARAMS": str(ws / "params.yaml")}
+    run = subprocess.run([sys.executable, "-m", "pipeline.themes"], cwd=ws, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    topics = pd.read_csv(ws / "reports/topics.csv").set_index("topic")
+    for col in ("size", "top_words", "label", "theme", "theme_score", "theme_vi", "theme_en"):
+        assert col in topics.columns
+    assert all(f"score_{name}" in topics.columns for name in params["themes"])
+    assert topics.loc[0, "theme"] == "digital_governance"
+    assert topics.loc[0, "theme_vi"] == params["theme_labels"]["digital_governance"]["vi"]
+    assert topics.loc[0, "theme_en"] == params["theme_labels"]["digital_governance"]["en"]
+    assert topics.loc[1, "theme"] == "society_welfare"  # codebook "bệnh viện" matches the segmented bệnh_viện
+    assert topics.loc[1, "score_society_welfare"] == pytest.approx(0.5 / 0.9, abs=1e-6)
+    assignments = pd.read_csv(ws / "reports/assignments.csv")
+    assert {"unit_id", "article_id", "topic", "theme", "source"} <= set(assignments.columns)
+    assert len(assignments) == 3
+    shares = pd.read_parquet(ws / "data/processed/article_themes.parquet").set_index("article_id")
+    assert set(shares.index) == {"a", "b"}
+    assert shares.loc["a", "digital_governance"] == pytest.approx(0.5)
+    assert shares.loc["a", "society_welfare"] == pytest.approx(0.5)
+    assert json.dumps(shares.loc["b", "society_welfare"].item()) == "1.0"

@@ -1,0 +1,232 @@
+"""Topic model core on synthetic Vietnamese-like data with fast models (PCA + KMeans/HDBSCAN instead of UMAP), and
+one integration test with the real UMAP/HDBSCAN on part of the bundled sample."""
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.cluster import KMeans
+from sklearn.decomposition import PCA
+
+from pipeline.topics import (WordEmbedder, codebook_coverage, default_models, fit_topics, outlier_diagnostics,
+                             save_model, seed_topics_from_themes, topic_terms)
+
+ROOT = Path(__file__).resolve().parent.parent
+STOP = ["của", "và", "các", "được", "cho_biết"]
+GROUPS = {
+    "science": ["khoa_học", "nghiên_cứu", "công_nghệ", "viện", "đổi_mới_sáng_tạo", "nhà_khoa_học", "đề_tài"],
+    "economy": ["đầu_tư", "vốn", "thị_trường", "doanh_nghiệp", "ngân_hàng", "tăng_trưởng", "xuất_khẩu"],
+    "law": ["luật", "quốc_hội", "nghị_định", "pháp_luật", "đại_biểu", "dự_thảo", "quy_định"],
+}
+
+
+def fake_encode(texts):
+    """Deterministic bag-of-syllables vectors: enough for guided seeds and MMR in unit tests (no model load)."""
+    out = []
+    for text in texts:
+        v = np.zeros(32)
+        for syl in text.replace("_", " ").split():
+            seed = int(hashlib.sha256(syl.encode()).hexdigest()[:8], 16)
+            v += np.random.default_rng(seed).normal(size=32)
+        out.append(v / (np.linalg.norm(v) or 1.0))
+    return np.asarray(out, dtype=np.float32)
+
+
+def corpus(n_per_group=20, n_noise=0, seed=0):
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(len(GROUPS), 32)) * 3
+    docs, vecs, labels = [], [], []
+    for g, (name, words) in enumerate(GROUPS.items()):
+        for _ in range(n_per_group):
+            body = list(rng.choice(words, 10)) + list(rng.choice(STOP, 4))
+            docs.append(" ".join(body))
+            vecs.append(centres[g] + rng.normal(size=32) * 0.3)
+            labels.append(name)
+    for _ in range(n_noise):
+        docs.append(" ".join(rng.choice([w for ws in GROUPS.values() for w in ws], 10)))
+        vecs.append(rng.normal(size=32) * 3)
+        labels.append("noise")
+    vecs = np.asarray(vecs, dtype=np.float32)
+    return docs, vecs / np.linalg.norm(vecs, axis=1, keepdims=True), labels
+
+
+def fast(k=3, seed=0):
+    return {"umap_model": PCA(n_components=5, random_state=seed), "hdbscan_model": KMeans(n_clusters=k, n_init=10, random_state=seed)}
+
+
+def hdbscan_fast():
+    from hdbscan import HDBSCAN
+
+    return {"umap_model": PCA(n_components=5, random_state=0),
+            "hdbscan_model": HDBSCAN(min_cluster_size=8, min_samples=8, prediction_data=True)}
+
+
+def test_topics_recover_the_groups_with_segmented_words_and_no_stopwords():
+    docs, vecs, labels = corpus()
+    r = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, representation="mmr", encode=fake_encode, **fast())
+    assert len(set(r.topics)) == 3
+    for topic in set(r.topics):
+        members = {lab for lab, t in zip(labels, r.topics) if t == topic}
+        assert len(members) == 1  # each topic is one group
+    info = r.info.set_index("topic")
+    for row in info.itertuples():
+        top = row.top_words.split()
+        assert top and not set(top) & set(STOP)
+        assert not set(row.representation.split()) & set(STOP)
+        assert any("_" in w for w in top)
+    group_of = {t: next(lab for lab, x in zip(labels, r.topics) if x == t) for t in set(r.topics)}
+    for t, name in group_of.items():
+        assert set(info.loc[t, "top_words"].split()) <= set(GROUPS[name])
+
+
+def test_guided_seeds_and_representation_are_skipped_without_an_encoder():
+    docs, vecs, _ = corpus()
+    r = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, representation="mmr",
+                   seed_topic_list=[["khoa_học"]], **fast())
+    assert r.model.seed_topic_list is None and (r.info["representation"] == "").all()
+
+
+def test_outliers_are_reassigned_and_diagnosed():
+    docs, vecs, _ = corpus(n_per_group=25, n_noise=12)
+    kept = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, outliers={"strategy": "none"}, **hdbscan_fast())
+    assert -1 in kept.topics and kept.outlier_share == kept.outlier_share_before > 0
+    r = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1},
+                   outliers={"strategy": "embeddings", "threshold": 0.0, "strict_quantile": 0.05}, **hdbscan_fast())
+    assert r.topics_before == kept.topics
+    assert r.outlier_share_before > 0 and r.outlier_share == 0
+    assert -1 not in set(r.info["topic"])
+    d = r.extras["outliers"]
+    # noise vectors are far from every centroid: a strict rule keeps (nearly) all of them out
+    assert 0 < d["outlier_share_strict"] <= r.outlier_share_before
+    assert d["reassigned_similarity_median"] < d["member_similarity_median"]
+    assert not np.isnan(r.extras["similarity"]).any()
+    strict = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1},
+                        outliers={"strategy": "embeddings", "threshold": 1.01}, **hdbscan_fast())
+    assert strict.outlier_share == strict.outlier_share_before  # nothing is that similar
+
+
+def test_outlier_diagnostics_on_hand_made_vectors():
+    centroids = np.array([[1.0, 0.0], [0.0, 1.0]])
+    emb = np.array([[1.0, 0.0], [0.99, 0.14], [0.0, 1.0], [0.14, 0.99], [0.995, 0.1], [0.7, 0.7]])
+    before = [0, 0, 1, 1, -1, -1]
+    after = [0, 0, 1, 1, 0, 1]
+    summary, sim = outlier_diagnostics(emb, before, after, centroids, strict_quantile=0.0)
+    # unit 4 is about as close to topic 0 as topic 0's farthest member: the strict rule takes it; unit 5 stays out
+    assert summary["outlier_share_strict"] == pytest.approx(1 / 6)
+    assert sim[5] == pytest.approx(0.7 / np.hypot(0.7, 0.7))
+    assert summary["reassigned_similarity_min"] == pytest.approx(sim[5])
+    none, _ = outlier_diagnostics(emb[:4], before[:4], after[:4], centroids)
+    assert none["outlier_share_strict"] == 0 and np.isnan(none["reassigned_similarity_median"])
+
+
+def test_topic_terms_drop_the_guided_boost_of_codebook_words():
+    docs, vecs, labels = corpus()
+    plain = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, **fast())
+    terms = topic_terms(plain.model, docs, plain.topics, n=50)
+    vocab = list(plain.model.vectorizer_model.get_feature_names_out())
+    matrix = plain.model.c_tf_idf_.toarray()
+    for row in terms.itertuples():  # without guidance: exactly BERTopic's c-TF-IDF
+        assert row.weight == pytest.approx(matrix[row.topic + plain.model._outliers, vocab.index(row.word)])
+    guided = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, encode=fake_encode,
+                        seed_topic_list=[["khoa_học", "vốn"]], **fast())
+    gterms = topic_terms(guided.model, docs, guided.topics, n=50)
+    gvocab = list(guided.model.vectorizer_model.get_feature_names_out())
+    gmatrix = guided.model.c_tf_idf_.toarray()
+    boosted = {r.word: gmatrix[r.topic + guided.model._outliers, gvocab.index(r.word)] / r.weight for r in gterms.itertuples()}
+    assert boosted["khoa_học"] == pytest.approx(1.2) and boosted["vốn"] == pytest.approx(1.2)
+    assert boosted["luật"] == pytest.approx(1.0)
+
+
+def test_hierarchy_edges_cover_every_topic_once():
+    docs, vecs, _ = corpus(n_per_group=15)
+    r = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, hierarchy=True, **fast(k=3))
+    h = r.extras["hierarchy"]
+    assert list(h.columns[:3]) == ["parent", "child", "distance"]
+    assert len(h) == 2 * (3 - 1)
+    leaves = h[h["child_is_topic"]]
+    assert sorted(leaves["child"]) == [0, 1, 2]
+    root = h["parent"].max()
+    assert sorted(int(t) for t in " ".join(h.loc[h["parent"] == root, "child_topics"]).split()) == [0, 1, 2]
+    assert (h["distance"] > 0).all() and h["parent_words"].str.len().gt(0).all()
+
+
+def test_nr_topics_merges_down():
+    docs, vecs, _ = corpus(n_per_group=12)
+    r = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, nr_topics=2, **fast(k=3))
+    assert len(set(r.topics) - {-1}) == 2
+    assert set(r.info["topic"]) == set(r.topics)
+
+
+def test_saved_model_is_safetensors_and_json_only(tmp_path):
+    from bertopic import BERTopic
+
+    docs, vecs, _ = corpus(n_per_group=10)
+    r = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, **fast())
+    save_model(r.model, tmp_path / "model")
+    files = sorted(p for p in (tmp_path / "model").rglob("*") if p.is_file())
+    assert files and all(p.suffix in (".json", ".safetensors") for p in files)
+    assert not any(p.read_bytes()[:1] == b"\x80" for p in files)  # pickle protocol 2+ header
+    assert not (tmp_path / ".model.tmp").exists()
+    loaded = BERTopic.load(str(tmp_path / "model"))
+    for t in set(r.topics):
+        assert [tuple(x) for x in loaded.get_topic(t)] == [tuple(x) for x in r.model.get_topic(t)]
+    save_model(r.model, tmp_path / "model")  # overwriting an existing model works
+    assert json.loads((tmp_path / "model" / "topics.json").read_text())
+
+
+def test_word_embedder_reuses_precomputed_vectors():
+    calls = []
+
+    def encode(texts):
+        calls.append(list(texts))
+        return np.ones((len(texts), 2), dtype=np.float32)
+
+    known = {"đổi_mới sáng_tạo": np.array([0.5, 0.25], dtype=np.float32)}
+    backend = WordEmbedder(encode, known).backend
+    out = backend.embed(["đổi_mới sáng_tạo", "chuyển_đổi_số"])
+    assert out[0].tolist() == [0.5, 0.25] and out[1].tolist() == [1.0, 1.0]
+    assert calls == [["chuyển đổi số"]]  # only the unknown text, underscores undone
+    backend.embed(["đổi_mới sáng_tạo"])
+    assert len(calls) == 1
+
+
+def test_seed_topics_and_codebook_coverage():
+    seeds = seed_topics_from_themes({"a": ["Khoa học", "khoa học", "vốn"], "b": ["chuyển đổi số"]},
+                                    lambda ws: [w.replace(" ", "_") for w in ws])
+    assert seeds == [["khoa_học", "vốn"], ["chuyển_đổi_số"]]
+    cov = codebook_coverage(seeds, ["a", "b"], ["khoa_học", "vốn", "của"], stopwords=["vốn"])
+    assert cov == {"a": ["vốn"], "b": ["chuyển_đổi_số"]}
+
+
+def test_default_models_shrink_for_small_corpora():
+    umap, hdb = default_models(12, seed=5, umap={"n_neighbors": 15, "n_components": 5}, hdbscan={"min_cluster_size": 10})
+    assert umap.n_neighbors == 11 and umap.random_state == 5
+    assert hdb.min_cluster_size == 4 and hdb.min_samples <= hdb.min_cluster_size
+
+
+@pytest.mark.integration
+def test_real_umap_hdbscan_on_part_of_the_sample_meets_the_outlier_and_word_targets():
+    """120 sample articles, real segmentation (params.yaml), tfidf vectors (no model needed), real UMAP+HDBSCAN."""
+    import yaml
+
+    from pipeline.embed import tfidf_embeddings
+    from pipeline.segment import token_options, tokenize_texts
+    from pipeline.topics import run_from_params, topic_stopwords
+
+    params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
+    rows = [json.loads(line) for line in (ROOT / "data/sample/vntc_sample.jsonl").read_text(encoding="utf-8").splitlines()]
+    texts = [r["text"] for r in rows[::4]][:120]
+    tokens = tokenize_texts(texts, params["segment"]["dictionary"], **token_options(params))
+    units = pd.DataFrame({"unit_id": range(len(texts)), "tokens": tokens})
+    r = run_from_params(params, units, tfidf_embeddings(tokens, 42), hierarchy=True)
+    n_topics = len(set(r.topics) - {-1})
+    assert n_topics >= 2
+    assert r.outlier_share <= 0.10
+    stop = set(topic_stopwords(params))
+    top = [w for ws in r.info.loc[r.info["topic"] >= 0, "top_words"] for w in ws.split()]
+    assert not set(top) & stop
+    assert sum("_" in w for w in top) / len(top) > 0.5  # segmented words, not syllables
+    assert not {"đh", "qh", "cđ", "ha", "m2", "tphcm", "ubnd"} & set(top)
+    assert len(r.extras["hierarchy"]) == 2 * (n_topics - 1)
