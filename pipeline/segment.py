@@ -1,7 +1,9 @@
 """Segment stage: articles -> modelling units (articles or paragraphs) with Vietnamese word segmentation.
 
 underthesea's word_tokenize joins multi-syllable words with "_" (đổi_mới_sáng_tạo); terms of the domain
-dictionary (segment.dictionary) are kept whole. Work is spread over processes (segment.workers).
+dictionary (segment.dictionary) are kept whole in any letter case. Text is segmented sentence by sentence;
+standard abbreviations (segment.abbreviations) are expanded first, and segment.pos_filter keeps only the listed
+parts of speech in `tokens` (underthesea's offline CRF tagger). Work is spread over processes (segment.workers).
 """
 from __future__ import annotations
 

@@ -97,3 +97,29 @@ def test_json_numbers_are_rounded_and_nan_becomes_null():
     assert _json_number(0.1234567891) == 0.123457
     assert _json_number(float("nan")) is None
     assert _json_number(3) == 3 and _json_number("x") == "x"
+
+
+def test_heldout_draw_excludes_the_sample_and_balances_labels(tmp_path):
+    import gzip
+    import json
+
+    from bench.validate_heldout import draw_heldout
+
+    body = "Doanh nghiệp đầu tư vào công nghệ thông tin. " * 15  # 675 characters: inside the 500-5,000 window
+    docs = [{"id": f"train/{lab}_{i}", "label": lab, "text": f"{body} bài {lab} {i}"} for lab in ("A", "B", "C")
+            for i in range(10)]
+    docs.append({"id": "train/short", "label": "A", "text": "ngắn"})
+    docs.append({"id": "train/copy", "label": "B", "text": docs[0]["text"]})  # same text as a sample article
+    source = tmp_path / "src.jsonl.gz"
+    with gzip.open(source, "wt", encoding="utf-8") as fh:
+        fh.write("\n".join(json.dumps(d, ensure_ascii=False) for d in docs) + "\n")
+    sample = tmp_path / "sample.jsonl"
+    sample.write_text(json.dumps(docs[0], ensure_ascii=False) + "\n", encoding="utf-8")
+    drawn = draw_heldout(source, sample, n=7, seed=42)
+    ids = [d["id"] for d in drawn]
+    assert len(ids) == 7 == len(set(ids))
+    assert not {"train/A_0", "train/short", "train/copy"} & set(ids)
+    counts = {lab: sum(d["label"] == lab for d in drawn) for lab in "ABC"}
+    assert counts == {"A": 3, "B": 2, "C": 2}
+    assert [d["id"] for d in draw_heldout(source, sample, n=7, seed=42)] == ids
+    assert [d["id"] for d in draw_heldout(source, sample, n=7, seed=7)] != ids

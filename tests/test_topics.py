@@ -230,3 +230,53 @@ def test_real_umap_hdbscan_on_part_of_the_sample_meets_the_outlier_and_word_targ
     assert sum("_" in w for w in top) / len(top) > 0.5  # segmented words, not syllables
     assert not {"đh", "qh", "cđ", "ha", "m2", "tphcm", "ubnd"} & set(top)
     assert len(r.extras["hierarchy"]) == 2 * (n_topics - 1)
+
+
+def _params():
+    import copy
+
+    import yaml
+
+    return copy.deepcopy(yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("topics.nr_topics", 1, "topics.nr_topics"),
+    ("topics.nr_topics", "some", "topics.nr_topics"),
+    ("topics.hierarchy", "yes", "topics.hierarchy"),
+    ("topics.outliers.strict_quantile", 1.5, "topics.outliers.strict_quantile"),
+    ("topics.outliers.strategy", "nearest", "topics.outliers.strategy"),
+    ("topics.vectorizer.max_df", 0, "topics.vectorizer.max_df"),
+    ("segment.pos_filter", ["N", "noun"], "'noun' is not a VLSP tag"),
+    ("segment.pos_filter", [], "segment.pos_filter"),
+    ("segment.abbreviations", {"CNTT": ""}, "segment.abbreviations"),
+    ("segment.dictionary", ["chuyển đổi số", 3], "segment.dictionary"),
+    ("evaluate.stability_seeds", [1, 1], "evaluate.stability_seeds"),
+    ("evaluate.npmi_top_n", 1, "evaluate.npmi_top_n"),
+    ("theme_rule.min_score", 2, "theme_rule.min_score"),
+    ("theme_labels.no_such_theme", {"vi": "x", "en": "y"}, "theme_labels.no_such_theme"),
+    ("theme_labels.institutions", {"vi": "Thể chế"}, "theme_labels.institutions"),
+])
+def test_params_validation_names_the_bad_key(key, value, message):
+    from pipeline.params import ParamsError, validate
+
+    params = _params()
+    node = params
+    *path, last = key.split(".")
+    for part in path:
+        node = node[part]
+    node[last] = value
+    with pytest.raises(ParamsError, match=message.replace(".", r"\.").replace("'", "'")):
+        validate(params)
+
+
+def test_shipped_params_are_valid_and_allow_auto_and_null_topic_counts():
+    from pipeline.params import validate
+
+    params = _params()
+    validate(params)
+    for value in (None, "auto", 8):
+        params["topics"]["nr_topics"] = value
+        validate(params)
+    params["segment"]["pos_filter"] = None
+    validate(params)
