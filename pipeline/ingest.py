@@ -149,9 +149,9 @@ def parse_html(html: str) -> dict | None:
     lines = [line.strip() for line in body.split("\n") if line.strip()]
     if title and lines and lines[0] == title:  # trafilatura keeps the <h1> when it is inside the article
         lines.pop(0)
-    outlet = None
-    if lines:
-        outlet, lines[0] = split_outlet_lead(lines[0])
+    if not lines:  # an index page: its heading is all trafilatura found
+        return None
+    outlet, lines[0] = split_outlet_lead(lines[0])
     text = "\n".join([title, *lines] if title else lines)
     return {"title": title, "text": text, "date": d.get("date"), "author": d.get("author"),
             "source": d.get("sitename") or outlet or d.get("hostname"), "url": d.get("url")}
@@ -181,7 +181,7 @@ def _record(raw: dict, fields: dict) -> dict:
 
 
 def _add(result: IngestResult, rec: dict, where: str, file_name: str, seen: dict) -> None:
-    text = (rec.get("text") or "").strip()
+    text = (rec.get("text") or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     article_id = rec.get("id") or where
     if not text:
         result.reject(where, "empty_text", "no text (empty or only whitespace)", article_id)
@@ -260,8 +260,10 @@ def _csv_records(text: str, name: str, result: IngestResult, text_column: str):
 
 def ingest_files(files: list[tuple[str, bytes]], fmt: str = "auto", fields: dict | None = None,
                  sidecar: dict[str, dict] | None = None) -> IngestResult:
-    """Pure core: (name, bytes) pairs -> articles and rejections. Names are relative paths, for messages and ids."""
-    fields = fields or {"text": "text"}
+    """Pure core: (name, bytes) pairs -> articles and rejections. Names are relative paths, for messages and ids.
+
+    Without corpus.fields, JSON/CSV columns named like the article fields (id, title, text, ...) are used."""
+    fields = fields or {name: name for name in RECORD_FIELDS}
     sidecar = sidecar or {}
     result = IngestResult()
     seen: dict[str, str] = {}
