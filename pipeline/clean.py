@@ -221,7 +221,8 @@ def find_duplicates(articles: pd.DataFrame, threshold: float, seed: int = 1) -> 
     by_id = {r["article_id"]: r for r in rows}
     dropped: list[dict] = []
     first_by_hash: dict[str, str] = {}
-    lsh = MinHashLSH(threshold=threshold, num_perm=128)
+    # LSH only proposes candidates, so a lower bar costs a few exact comparisons; at 1.0 datasketch has no bands
+    lsh = MinHashLSH(threshold=min(threshold, 0.9), num_perm=128)
     shingles_of: dict[str, set[str]] = {}
     for row in sorted(rows, key=_keep_order):
         aid = row["article_id"]

@@ -2,6 +2,7 @@
 import codecs
 import gzip
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -346,3 +347,35 @@ def test_ingest_stage_fails_when_nothing_is_usable(tmp_path):
     assert proc.returncode != 0
     assert "no usable article" in proc.stderr and "tcvn3.txt" in proc.stderr and "rong.txt" in proc.stderr
     assert not (tmp_path / "data/interim/raw_articles.parquet").exists()
+
+
+# --- params of the ingest and clean stages -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("section, key, value, message", [
+    ("corpus", "path", None, "corpus.path must name a file or folder"),
+    ("corpus", "format", "xml", "corpus.format = 'xml' is not one of"),
+    ("corpus", "language", "Vietnamese", "corpus.language = 'Vietnamese' must be a language code"),
+    ("corpus", "sidecar", 3, "corpus.sidecar = 3 must be a path or null"),
+    ("corpus", "fields", {"text": "body", "colour": "c"}, "corpus.fields.colour is not an article field"),
+    ("clean", "min_chars", 200_000, "clean.min_chars = 200000 must be below clean.max_chars"),
+    ("clean", "near_duplicate_threshold", 1.5, "clean.near_duplicate_threshold must be in (0, 1]"),
+    ("clean", "tone_marks", "old", "clean.tone_marks = 'old' is not one of"),
+])
+def test_bad_corpus_and_clean_params_name_the_key(section, key, value, message):
+    from pipeline import params as P
+    from stage_helpers import REPO
+
+    params = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))
+    params[section][key] = value
+    with pytest.raises(P.ParamsError, match=re.escape(message)):
+        P.validate(params)
+
+
+def test_repo_params_are_valid_with_part_and_author_fields():
+    from pipeline import params as P
+    from stage_helpers import REPO
+
+    params = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))
+    params["corpus"]["fields"].update({"part": "ky", "author": "tac_gia"})
+    params["corpus"]["language"] = None
+    assert P.validate(params) is params
