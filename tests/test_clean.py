@@ -320,6 +320,7 @@ def mixed_run(tmp_path_factory):
     return tmp, ingest, clean_proc
 
 
+@pytest.mark.integration
 def test_mixed_folder_ingests_every_format_and_rejects_the_bad_file(mixed_run):
     tmp, ingest, _ = mixed_run
     assert ingest.returncode == 0, ingest.stderr
@@ -331,6 +332,7 @@ def test_mixed_folder_ingests_every_format_and_rejects_the_bad_file(mixed_run):
     assert "legacy_tcvn3.txt: not UTF-8" in rej.loc[0, "reason"]
 
 
+@pytest.mark.integration
 def test_mixed_folder_cleans_to_the_contract(mixed_run):
     tmp, _, clean_proc = mixed_run
     assert clean_proc.returncode == 0, clean_proc.stderr
@@ -348,6 +350,7 @@ def test_mixed_folder_cleans_to_the_contract(mixed_run):
     assert articles["date"].dropna().str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
 
 
+@pytest.mark.integration
 def test_mixed_folder_rejected_csv_lists_every_dropped_item(mixed_run):
     tmp, _, _ = mixed_run
     raw = pd.read_parquet(tmp / "data/interim/raw_articles.parquet")
@@ -362,6 +365,7 @@ def test_mixed_folder_rejected_csv_lists_every_dropped_item(mixed_run):
     assert set(dups["kept_id"]) <= set(articles["article_id"])
 
 
+@pytest.mark.integration
 def test_mixed_folder_cleaning_audit(mixed_run):
     tmp, _, _ = mixed_run
     audit = json.loads((tmp / "reports/cleaning.json").read_text(encoding="utf-8"))
