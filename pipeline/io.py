@@ -12,6 +12,8 @@ from typing import Any, Iterator
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 
 def resolve(path: str | os.PathLike) -> Path:
@@ -31,6 +33,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs should read like any other file
     try:
         yield Path(tmp)
         os.replace(tmp, target)
@@ -91,3 +94,20 @@ def sha256_file(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
 
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def corpus_digest(path: str | os.PathLike) -> dict:
+    """sha256 over the corpus's files (relative names and bytes, sorted): the data hash a report cites."""
+    root = Path(path)
+    files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file()
+                                                  and not any(part.startswith(".") for part in p.relative_to(root).parts))
+    h = hashlib.sha256()
+    size = 0
+    for f in files:
+        name = f.name if root.is_file() else f.relative_to(root).as_posix()
+        h.update(name.encode("utf-8") + b"\0")
+        with open(f, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+                size += len(block)
+    return {"sha256": h.hexdigest(), "n_files": len(files), "bytes": size}

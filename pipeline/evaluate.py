@@ -1,0 +1,148 @@
+"""Evaluate stage: validity metrics of the topic model beside an LDA baseline, into reports/metrics.json.
+
+- NPMI coherence of each topic's top words, from document co-occurrence over the corpus's units;
+- topic diversity: share of unique words among all topics' top words (Dieng et al. 2020);
+- stability: adjusted Rand index between the assignments of refits with other seeds;
+- with a label field: NMI and ARI of topics against the labels;
+- LDA (scikit-learn) with the same vectoriser settings and number of topics, scored the same way.
+"""
+from __future__ import annotations
+
+import itertools
+import time
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+from pipeline import io as pio
+from pipeline import params as P
+from pipeline.text import stopword_list
+from pipeline.topics import TOKEN_PATTERN, make_vectorizer
+
+
+def npmi_coherence(topic_words: list[list[str]], documents: list[str]) -> tuple[float, list[float]]:
+    """Mean NPMI over word pairs of each topic, P estimated from document co-occurrence; pairs never seen
+    together score -1. Words absent from every document are skipped. Returns (mean over topics, per topic)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vocab = sorted({w for words in topic_words for w in words})
+    if not vocab:
+        return float("nan"), []
+    cv = CountVectorizer(vocabulary=vocab, token_pattern=TOKEN_PATTERN, lowercase=True, binary=True)
+    X = cv.transform(documents).tocsc().astype(np.float64)
+    n = X.shape[0]
+    index = {w: i for i, w in enumerate(vocab)}
+    df = np.asarray(X.sum(axis=0)).ravel()
+    co = (X.T @ X).toarray()
+    scores = []
+    for words in topic_words:
+        ids = [index[w] for w in words if w in index and df[index[w]] > 0]
+        pair_scores = []
+        for i, j in itertools.combinations(ids, 2):
+            p_ij = co[i, j] / n
+            if p_ij == 0:
+                pair_scores.append(-1.0)
+                continue
+            p_i, p_j = df[i] / n, df[j] / n
+            pmi = np.log(p_ij / (p_i * p_j))
+            denom = -np.log(p_ij)
+            pair_scores.append(1.0 if denom == 0 else float(pmi / denom))
+        if pair_scores:
+            scores.append(float(np.mean(pair_scores)))
+    return (float(np.mean(scores)) if scores else float("nan")), scores
+
+
+def topic_diversity(topic_words: list[list[str]], top_n: int = 10) -> float:
+    words = [w for ws in topic_words for w in ws[:top_n]]
+    return len(set(words)) / len(words) if words else float("nan")
+
+
+def label_agreement(assigned: list[int], labels: list) -> dict:
+    mask = [lab is not None and lab == lab for lab in labels]
+    a = [x for x, m in zip(assigned, mask) if m]
+    y = [str(lab) for lab, m in zip(labels, mask) if m]
+    if len(set(y)) < 2:
+        return {}
+    return {"nmi_label": float(normalized_mutual_info_score(y, a)), "ari_label": float(adjusted_rand_score(y, a))}
+
+
+def lda_baseline(tokens: list[str], n_topics: int, seed: int, stopwords: list[str], vectorizer: dict,
+                 top_n: int = 10) -> tuple[list[int], list[list[str]]]:
+    """LDA on document counts with the topic model's vectoriser settings (min_df counts documents here)."""
+    from sklearn.decomposition import LatentDirichletAllocation
+
+    vec = make_vectorizer(stopwords, min(vectorizer.get("min_df", 2), max(1, len(tokens) // 2)),
+                          vectorizer.get("max_df", 1.0), vectorizer.get("ngram_max", 1))
+    X = vec.fit_transform(tokens)
+    lda = LatentDirichletAllocation(n_components=max(2, n_topics), random_state=seed, learning_method="batch", max_iter=50)
+    doc_topic = lda.fit_transform(X)
+    vocab = vec.get_feature_names_out()
+    words = [[vocab[i] for i in comp.argsort()[::-1][:top_n]] for comp in lda.components_]
+    return [int(t) for t in doc_topic.argmax(axis=1)], words
+
+
+def stability(assignments: list[list[int]]) -> dict:
+    pairs = [adjusted_rand_score(a, b) for a, b in itertools.combinations(assignments, 2)]
+    return {"stability_ari_mean": float(np.mean(pairs)), "stability_ari_min": float(np.min(pairs))} if pairs else {}
+
+
+def evaluate(tokens: list[str], topics: list[int], topic_words: dict[int, list[str]], labels: list | None, *,
+             stopwords: list[str], vectorizer: dict, seed: int, top_n: int = 10, lda: bool = True,
+             refits: list[list[int]] | None = None) -> dict:
+    """Pure core: one run's assignments and topic words (+ refits with other seeds) -> metrics."""
+    words = [ws[:top_n] for t, ws in sorted(topic_words.items()) if t != -1]
+    metrics: dict = {}
+    metrics["npmi"], _ = npmi_coherence(words, tokens)
+    metrics["topic_diversity"] = topic_diversity(words, top_n)
+    if labels is not None:
+        metrics.update(label_agreement(topics, labels))
+    if refits:
+        metrics.update(stability([topics, *refits]))
+    if lda:
+        lda_topics, lda_words = lda_baseline(tokens, len(words), seed, stopwords, vectorizer, top_n)
+        metrics["lda_npmi"], _ = npmi_coherence(lda_words, tokens)
+        metrics["lda_topic_diversity"] = topic_diversity(lda_words, top_n)
+        if labels is not None:
+            metrics.update({f"lda_{k}": v for k, v in label_agreement(lda_topics, labels).items()})
+    return metrics
+
+
+def main() -> None:
+    from pipeline.embed import load_embeddings
+    from pipeline.topics import encoder_for, run_from_params
+
+    params = P.load()
+    articles = pio.read_parquet("data/interim/articles.parquet")
+    units = pio.read_parquet("data/interim/units.parquet")
+    assignments = pio.read_parquet("data/processed/topic_assignments.parquet")
+    info = pio.read_parquet("data/processed/topic_info.parquet")
+    fit = pio.read_json("data/processed/topic_fit.json")
+    _, embeddings = load_embeddings("data/processed/embeddings.npz")
+    ev = params["evaluate"]
+    seg = params["segment"]
+    stop = stopword_list(seg["stopwords"]["source"], seg["stopwords"].get("extra"))
+    encode = encoder_for(params)
+    started = time.time()
+    refits = [run_from_params(params, units, embeddings, seed=s, encode=encode).topics for s in ev["stability_seeds"]]
+    labels = None
+    if articles["label"].notna().any():
+        by_article = dict(zip(articles["article_id"], articles["label"]))
+        labels = [by_article.get(a) for a in units["article_id"]]
+    topic_words = {int(r.topic): r.top_words.split() for r in info.itertuples()}
+    metrics = evaluate(units["tokens"].tolist(), assignments["topic"].tolist(), topic_words, labels,
+                       stopwords=stop, vectorizer=params["topics"]["vectorizer"], seed=params["topics"]["seed"],
+                       top_n=ev["npmi_top_n"], lda=ev["lda"], refits=refits)
+    metrics.update({
+        "n_articles": int(len(articles)), "n_units": int(len(units)), "n_topics": int(fit["n_topics"]),
+        "outlier_share": fit["outlier_share"], "outlier_share_before_reduction": fit["outlier_share_before_reduction"],
+        "stability_seeds": list(ev["stability_seeds"]),
+    })
+    pio.write_json("reports/metrics.json", {k: (round(v, 6) if isinstance(v, float) else v) for k, v in metrics.items()})
+    print(f"evaluate: npmi {metrics['npmi']:.3f} (LDA {metrics.get('lda_npmi', float('nan')):.3f}); "
+          f"nmi {metrics.get('nmi_label', float('nan')):.3f} (LDA {metrics.get('lda_nmi_label', float('nan')):.3f}); "
+          f"{time.time() - started:.0f}s")
+
+
+if __name__ == "__main__":
+    main()
