@@ -69,16 +69,16 @@ def load_rules(path: str | Path) -> list[Rule]:
 
 def strip_boilerplate(lines: list[str], rules: list[Rule]) -> tuple[list[str], dict[str, dict[str, int]]]:
     """Apply the rules in order to non-empty lines; returns the kept lines and, per rule that fired, the lines it
-    removed (or edited, for `strip`) and the characters it removed."""
+    removed, the lines it edited (`strip`) and the characters it removed."""
     counts: dict[str, dict[str, int]] = {}
 
     def count(rule: Rule, removed: list[str] | None = None, edited: tuple[str, str] | None = None) -> None:
-        c = counts.setdefault(rule.name, {"lines": 0, "chars": 0})
+        c = counts.setdefault(rule.name, {"removed": 0, "edited": 0, "chars": 0})
         if edited:
-            c["lines"] += 1
+            c["edited"] += 1
             c["chars"] += len(edited[0]) - len(edited[1])
         for line in removed or []:
-            c["lines"] += 1
+            c["removed"] += 1
             c["chars"] += len(line)
 
     for rule in rules:
@@ -259,7 +259,8 @@ def clean_articles(raw: pd.DataFrame, rules: list[Rule], *, tone_marks: str = "n
                    max_chars: int = 100_000, near_duplicate_threshold: float = 0.8, language: str | None = "vi"
                    ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Pure core: raw articles -> cleaned articles, rejections, and the audit of what each rule removed."""
-    rule_stats = {r.name: {"kind": r.kind, "lines": 0, "chars": 0, "articles_affected": 0} for r in rules}
+    rule_stats = {r.name: {"kind": r.kind, "lines_removed": 0, "lines_edited": 0, "chars_removed": 0,
+                           "articles_affected": 0} for r in rules}
     kept: list[dict] = []
     rejected: list[dict] = []
     changed_by_normalisation = series_detected = dates_unreadable = 0
@@ -280,8 +281,9 @@ def clean_articles(raw: pd.DataFrame, rules: list[Rule], *, tone_marks: str = "n
         all_lines = paragraphs(text)
         lines, counts = strip_boilerplate(all_lines, rules)
         for name, c in counts.items():
-            rule_stats[name]["lines"] += c["lines"]
-            rule_stats[name]["chars"] += c["chars"]
+            rule_stats[name]["lines_removed"] += c["removed"]
+            rule_stats[name]["lines_edited"] += c["edited"]
+            rule_stats[name]["chars_removed"] += c["chars"]
             rule_stats[name]["articles_affected"] += 1
         body = "\n".join(lines)
         if len(body) < min_chars:
@@ -322,10 +324,7 @@ def clean_articles(raw: pd.DataFrame, rules: list[Rule], *, tone_marks: str = "n
         "normalised_articles": int(changed_by_normalisation),
         "series_detected": int(series_detected),
         "dates_unreadable": int(dates_unreadable),
-        "rules": {name: {"kind": st["kind"],
-                         ("lines_edited" if st["kind"] == "strip" else "lines_removed"): st["lines"],
-                         "chars_removed": st["chars"], "articles_affected": st["articles_affected"]}
-                  for name, st in rule_stats.items()},
+        "rules": rule_stats,  # every rule, zero counts included: the report shows which rules fired
         "rejected": dict(sorted(reasons.items())),
     }
     return articles, pd.DataFrame(rejected, columns=REJECT_COLUMNS), audit

@@ -105,7 +105,8 @@ def test_seed_audit_counts_what_each_rule_removed(seeds):
     for rule, counts in expected.items():
         assert rules[rule]["lines_removed"] == sum(counts), rule
         assert rules[rule]["articles_affected"] == len(counts), rule
-    assert set(rules) == {r.name for r in RULES}  # every rule is listed, zero or not
+    assert list(rules) == [r.name for r in RULES]  # every rule is listed, in order, zero or not
+    assert rules["table_cell_marker"]["lines_edited"] == 1 and rules["table_cell_marker"]["lines_removed"] == 0
     assert seeds["audit"]["n_in"] == seeds["audit"]["n_out"] == 2
     assert seeds["audit"]["series_detected"] == 1
 
@@ -263,14 +264,14 @@ BODY = ["Tiêu đề", "Kinhtedothi - Mở đầu bài viết.", "Đoạn thân 
 def test_image_row_takes_only_a_caption_row_with_it():
     lines, counts = strip_boilerplate(BODY + ["![]() |", "Chú thích ảnh. |", "![]() |", "Đoạn tiếp theo của bài."], RULES)
     assert lines == BODY + ["Đoạn tiếp theo của bài."]
-    assert counts["image_with_caption"]["lines"] == 3
+    assert counts["image_with_caption"]["removed"] == 3
 
 
 def test_related_list_without_heading_is_cut_at_its_first_stamp():
     tail = ["Tin khác của báo", "Nhịp sống Thủ đô 04/07/2025 21:02", "Tin thứ hai", "Kinh tế 03/07/2025 - 10:48"]
     lines, counts = strip_boilerplate(BODY + ["Đoạn cuối của bài."] + tail, RULES)
     assert lines == BODY + ["Đoạn cuối của bài."]
-    assert counts["related_list_stamp"]["lines"] == 4
+    assert counts["related_list_stamp"]["removed"] == 4
     # a stamp right under a body paragraph takes the stamp and what follows, not the paragraph
     lines, _ = strip_boilerplate(BODY + ["Đoạn cuối của bài."] + tail[1:], RULES)
     assert lines == BODY + ["Đoạn cuối của bài."]
@@ -279,7 +280,7 @@ def test_related_list_without_heading_is_cut_at_its_first_stamp():
 def test_teaser_rule_spares_the_articles_own_lead():
     lines, counts = strip_boilerplate(BODY + ["Tin khác cùng chủ đề", "Kinhtedothi - Dẫn của bài khác."], RULES)
     assert lines == BODY
-    assert counts["outlet_teaser"]["lines"] == 2
+    assert counts["outlet_teaser"]["removed"] == 2
 
 
 def test_inline_related_link_byline_and_credits():
@@ -292,7 +293,7 @@ def test_inline_related_link_byline_and_credits():
 def test_rule_counts_characters_and_edited_lines():
     lines, counts = strip_boilerplate(["Tiêu đề", "Đoạn trong hộp. |"], RULES)
     assert lines == ["Tiêu đề", "Đoạn trong hộp."]
-    assert counts["table_cell_marker"] == {"lines": 1, "chars": 2}
+    assert counts["table_cell_marker"] == {"removed": 0, "edited": 1, "chars": 2}
 
 
 @pytest.mark.parametrize("rule, message", [
