@@ -119,6 +119,7 @@ def summarise(ws: Path, docs: list[dict], source: Path, seed: int, seconds: dict
     scored = ("npmi", "nmi_label", "ari_label", "topic_diversity")
     bertopic = {**pick("", scored), **pick("", ("n_topics", "outlier_share_before_reduction", "outlier_share",
                                                   "outlier_share_strict", "stability_ari_mean", "stability_ari_min",
+                                                  "stability_n_topics",
                                                   "top_words_stopwords", "top_words_multisyllable_share"))}
     lda = pick("lda_", scored)
     criteria = {
@@ -149,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=500, help="articles to draw (default 500)")
     parser.add_argument("--source", help="vntc-train.jsonl.gz (default: $VN_DISCOURSE_HELDOUT or ../shared/corpora/)")
     parser.add_argument("--out", default=str(ROOT / "reports" / "validation_heldout.json"))
+    parser.add_argument("--seed", type=int, help="seed of the draw (default: topics.seed); another seed, another sample")
     parser.add_argument("--keep", help="run in this folder and keep it (default: a temporary folder, removed)")
     args = parser.parse_args(argv)
     source = Path(args.source) if args.source else next((Path(p) for p in DEFAULT_SOURCES if p and Path(p).is_file()), None)
@@ -159,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     from pipeline import params as P
 
     params = P.load(ROOT / "params.yaml")
-    seed = params["topics"]["seed"]
+    seed = params["topics"]["seed"] if args.seed is None else args.seed
     docs = draw_heldout(source, SAMPLE, args.n, seed)
     cache_dir = pio.resolve(params["embedding"]["cache_dir"])
     with tempfile.TemporaryDirectory(prefix="vn-heldout-") as tmp:

