@@ -280,3 +280,29 @@ def test_shipped_params_are_valid_and_allow_auto_and_null_topic_counts():
         validate(params)
     params["segment"]["pos_filter"] = None
     validate(params)
+
+
+def test_documents_are_never_re_embedded_and_the_model_is_multilingual():
+    """KeyBERTInspired asks the embedder for representative documents: they must come from the precomputed
+    vectors; only words and seed lists may reach the encoder."""
+    docs, vecs, _ = corpus()
+    seen = []
+
+    def encode(texts):
+        seen.extend(texts)
+        return fake_encode(texts)
+
+    r = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, representation="keybert", encode=encode,
+                   seed_topic_list=[["khoa_học", "nghiên_cứu"]], **fast())
+    # BERTopic keeps "multilingual" only without an embedder (it sets None with one); either way never "english",
+    # whose preprocessing strips every letter outside A-Z
+    assert r.model.language != "english"
+    assert "nghiên_cứu" in r.model.vectorizer_model.get_feature_names_out()
+    plain = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, **fast())
+    assert plain.model.language == "multilingual"
+    assert seen, "words and seed lists were embedded"
+    unsegmented_docs = {d.replace("_", " ") for d in docs}
+    assert not unsegmented_docs & set(seen)
+    words = {w.replace("_", " ") for ws in GROUPS.values() for w in ws + STOP}
+    assert set(seen) - {""} <= words | {"khoa học nghiên cứu"}  # vocabulary words and the one seed list only
+    assert (r.info["representation"].str.len() > 0).all()
