@@ -191,6 +191,34 @@ def _clean_role(text: str) -> str:
     return " ".join(text.split()[:20])
 
 
+ROLE_BREAK = regex.compile(r"(?<!\p{L})(?:song|nhưng|thì|mà|khi|vì|nên|là|đã|cũng|với|cho|rằng|được|sẽ|đang|vừa|"
+                           r"của\s+(?:ông|bà)|theo|tuy|dù|nếu|sau khi|trước khi)(?!\p{L})", regex.I)
+
+
+def _role_before(text: str) -> str:
+    """The title right before a name ("Phó Chủ tịch UBND thành phố" in "..., Phó Chủ tịch UBND thành phố Lê Văn
+    A"): the last clause, after the last word that cannot belong to a title."""
+    text = _last_clause(text.rsplit("”", 1)[-1])
+    breaks = list(ROLE_BREAK.finditer(text))
+    if breaks:
+        text = text[breaks[-1].end():]
+    role = _clean_role(text)
+    return role if len(role.split()) <= 14 else ""
+
+
+def _role_after(text: str) -> str:
+    """An apposition after a name: ", Giám đốc Sở X," or " - Trường Đại học Y" or " (chủ tịch Hiệp hội Z)"."""
+    m = (regex.match(r"^\s*[-–—]\s+(?P<role>.+?)(?:\s+[-–—]\s|,?\s*$)", text)
+         or regex.match(r"^\s*\((?P<role>[^()]+)\)", text) or regex.match(r"^\s*,\s*(?P<role>[^,]+)", text))
+    if not m:
+        return ""
+    role = _clean_role(m.group("role"))
+    breaks = list(ROLE_BREAK.finditer(role))
+    if breaks:
+        role = role[:breaks[0].start()].strip(" ,")
+    return role if len(role.split()) <= 20 else ""
+
+
 def parse_speaker(span: str, ctx: ArticleContext, use_ner: bool = True) -> Speaker | None:
     """The speaker named in the words around a speech cue, or None when the span names nobody."""
     span = " ".join(span.replace("|", " ").split()).strip(" ,;:")
@@ -203,8 +231,7 @@ def parse_speaker(span: str, ctx: ArticleContext, use_ner: bool = True) -> Speak
         honorific = regex.search(rf"({HONORIFIC})\s*$", span[:start])
         gender = gender_of(name, honorific.group(1) if honorific else None)
         ctx.mention(name, gender)
-        before = span[:start].rsplit(",", 1)[-1] if "“" not in span[:start] else span[:start].rsplit("”", 1)[-1]
-        role = "; ".join(r for r in (_clean_role(before), _clean_role(span[end:])) if r)
+        role = "; ".join(r for r in (_role_before(span[:start]), _role_after(span[end:])) if r)
         known = ctx.by_short_name(name.split()[-1])
         return Speaker(name, "person", role, "name", gender or (known[1] if known else None))
     short = regex.search(rf"(?<!\p{{L}})({HONORIFIC})\s+({SYLLABLE})(?:\s+({SYLLABLE}))?\s*$", core)
@@ -213,7 +240,7 @@ def parse_speaker(span: str, ctx: ArticleContext, use_ner: bool = True) -> Speak
         honorific, first = short.group(1), short.group(2)
         last = short.group(3) or first
         found = ctx.by_short_name(last)
-        role = _clean_role(_last_clause(core[:short.start()]))
+        role = _role_before(core[:short.start()])
         if found and (short.group(3) is None or found[0].endswith(f"{first} {last}")):
             return Speaker(found[0], "person", role, "short_name", gender_of(found[0], honorific) or found[1])
         if short.group(3):  # "ông Okuda Hiroshi", "ông Tim Gaucci": a name the surname list does not know
@@ -251,7 +278,8 @@ def parse_speaker(span: str, ctx: ArticleContext, use_ner: bool = True) -> Speak
                        rf"(?:\s+(?:\S+))*$", core)
     if org and regex.match(r"\p{Lu}", org.group()) and len(org.group().split()) <= 12:
         words = org.group().split()
-        return Speaker(" ".join(words[:12]), "org", _clean_role(core[:org.start()]), "org")
+        role = _clean_role(core[:org.start()])
+        return Speaker(" ".join(words[:12]), "org", role if len(role.split()) <= 4 else "", "org")
     if (0 < len(core.split()) <= 6 and not OTHER_REJECT.match(core) and not STARTS_CLAUSE.match(core)
             and regex.match(r"\p{Lu}|(?:các|nhiều|một số|hầu hết|đa số|giới|phần lớn)(?!\p{L})", core)):
         return Speaker(core, "other", "", "other")  # a document, a law, "nhiều chuyên gia": cited, not named
