@@ -38,13 +38,18 @@ def apply_style() -> None:
         "xtick.labelsize": 6.5, "ytick.labelsize": 6.5, "legend.fontsize": 6.5, "legend.title_fontsize": 6.5,
         "axes.spines.top": False, "axes.spines.right": False, "axes.linewidth": 0.6, "xtick.major.width": 0.6,
         "ytick.major.width": 0.6, "lines.linewidth": 1.0, "axes.prop_cycle": plt.cycler(color=OKABE_ITO),
-        "savefig.bbox": "tight", "savefig.pad_inches": 0.02, "pdf.fonttype": 42, "ps.fonttype": 42,
+        "pdf.fonttype": 42, "ps.fonttype": 42,
         "svg.hashsalt": "vn-discourse", "figure.dpi": 100, "axes.titlelocation": "left",
     })
 
 
 def save(fig, name: str, formats: list[str], dpi: int, out_dir: Path = OUT_DIR) -> list[Path]:
     """Write the figure in each format atomically; no creation dates, so identical runs give identical files."""
+    fig.canvas.draw()
+    drawn = fig.get_tightbbox(fig.canvas.get_renderer())
+    w, h = fig.get_size_inches()
+    if drawn.x0 < -0.02 or drawn.y0 < -0.02 or drawn.x1 > w + 0.02 or drawn.y1 > h + 0.02:
+        print(f"figures: warning: {name} has text beyond its {w:.2f} x {h:.2f} in canvas (long labels?)")
     paths = []
     for fmt in formats:
         path = Path(out_dir) / f"{name}.{fmt}"
@@ -58,7 +63,8 @@ def save(fig, name: str, formats: list[str], dpi: int, out_dir: Path = OUT_DIR) 
 
 
 def _subplots(*args, **kwargs):
-    """Constrained layout: labels and legends fit inside figsize, so a 3.5-inch figure stays 3.5 inches."""
+    """Constrained layout fits labels and legends inside figsize, and files are saved without a tight bounding
+    box, so a 3.5-inch figure is exactly 3.5 inches wide (a journal column)."""
     return plt.subplots(*args, layout="constrained", **kwargs)
 
 
@@ -193,11 +199,11 @@ def theme_share_figure(shares: pd.DataFrame, field: str, width: float, colours: 
         y = np.arange(len(themes)) + offsets[gi]
         n = int(sub["n_articles"].iloc[0])
         ax.errorbar(sub["share"], y, xerr=[sub["share"] - sub["ci_low"], sub["ci_high"] - sub["share"]],
-                    fmt=MARKERS[gi % len(MARKERS)], ms=3, lw=0.8, capsize=1.5, label=f"{group} (n={n})",
+                    fmt=MARKERS[gi % len(MARKERS)], ms=3, lw=0.8, capsize=1.5, label=_wrap(f"{group} (n={n})", 34),
                     color=OKABE_ITO[gi % 8])
     ax.set_yticks(range(len(themes)), [labels.get(t, t) for t in themes])
     ax.invert_yaxis()
-    ax.set_xlabel(f"mean share of articles' units ({confidence:.0%} bootstrap interval)")
+    ax.set_xlabel(f"mean share ({confidence:.0%} bootstrap interval)")
     ax.set_title(f"Theme prevalence by {field}")
     _legend_below(fig, ax, ncol=2, title=field)
     ax.set_xlim(left=0)
@@ -221,7 +227,7 @@ def heatmap_figure(shares: pd.DataFrame, field: str, width: float, labels=None, 
                         color="black" if v > 0.55 * vmax else "white")
     ax.set_xticks(range(len(themes)), [_wrap(labels.get(t, t), 14) for t in themes], rotation=45, ha="right",
                   rotation_mode="anchor")
-    ax.set_yticks(range(len(groups)), groups)
+    ax.set_yticks(range(len(groups)), [_wrap(g, 30) for g in groups])
     ax.tick_params(length=0)
     for s in ax.spines.values():
         s.set_visible(False)
@@ -250,9 +256,9 @@ def contrast_figure(contrasts: pd.DataFrame, field: str, width: float, labels=No
                     fmt=MARKERS[k % len(MARKERS)], ms=3, lw=0.8, capsize=1.5, color=OKABE_ITO[k % 8],
                     label=f"{labels.get(a, a)} − {labels.get(b, b)}")
     ax.axvline(0, color="#555555", lw=0.6, ls="--")
-    ax.set_yticks(range(len(groups)), groups)
+    ax.set_yticks(range(len(groups)), [_wrap(g, 30) for g in groups])
     ax.invert_yaxis()
-    ax.set_xlabel(f"difference in mean share ({confidence:.0%} bootstrap interval)")
+    ax.set_xlabel(f"difference in mean share\n({confidence:.0%} bootstrap interval)")
     ax.set_title(f"Theme contrasts within each {field}")
     _legend_below(fig, ax, ncol=1)
     return fig

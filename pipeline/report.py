@@ -242,8 +242,9 @@ def build(params: dict, metrics: dict, cleaning: dict, topics: pd.DataFrame, com
     labels.setdefault("other", "Other")
     topic_cols = [c for c in ["topic", "size", "label", "top_words", "theme", "theme_score"] if c in topics.columns]
     topic_view = topics[topic_cols].head(params["report"]["max_topics_table"]).copy()
-    if "top_words" in topic_view:
-        topic_view["top_words"] = topic_view["top_words"].astype(str).str.replace("_", " ")
+    for col in ("top_words", "label"):  # segmented words read as words: thể_chế -> thể chế
+        if col in topic_view:
+            topic_view[col] = topic_view[col].astype(str).str.replace("_", " ")
     group_cols = [c for c in ("theme", "theme_vi", "theme_en") if c in topics.columns]
     theme_sizes = (topics[topics["topic"] >= 0].groupby(group_cols)["size"].sum().reset_index()
                    .sort_values("size", ascending=False))
@@ -423,7 +424,10 @@ def render(title: str, sections: list[tuple[str, list[tuple[str, object]]]], fig
                 body.append(f"<p>{_inline_code(html.escape(str(value)))}</p>")
             elif kind == "bullet":
                 md += [f"- {value}", ""]
-                body.append(f"<ul><li>{html.escape(str(value))}</li></ul>")
+                if body and body[-1].endswith("</li></ul>"):  # consecutive bullets make one list
+                    body[-1] = body[-1][:-len("</ul>")] + f"<li>{html.escape(str(value))}</li></ul>"
+                else:
+                    body.append(f"<ul><li>{html.escape(str(value))}</li></ul>")
             elif kind == "table":
                 md += [md_table(value), ""]
                 body.append(html_table(value))
@@ -456,7 +460,8 @@ def render(title: str, sections: list[tuple[str, list[tuple[str, object]]]], fig
                 md += [f"![{caption}](figures/{png.name})", "", f"*{caption}* (PDF: `reports/figures/{png.stem}.pdf`)", ""]
                 data = base64.b64encode(png.read_bytes()).decode("ascii")
                 body.append(f'<figure id="fig-{html.escape(value)}"><img alt="{html.escape(caption)}" '
-                            f'src="data:image/png;base64,{data}"><figcaption>{html.escape(caption)} '
+                            f'style="width:{_display_width(png)}" src="data:image/png;base64,{data}">'
+                            f'<figcaption>{html.escape(caption)} '
                             f"(PDF beside the PNG in reports/figures/)</figcaption></figure>")
     style = ("body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:64rem;margin:2rem auto;padding:0 1rem;"
              "line-height:1.45;color:#111}table.t{border-collapse:collapse;font-size:.8rem;margin:1rem 0;display:block;"
@@ -469,6 +474,16 @@ def render(title: str, sections: list[tuple[str, list[tuple[str, object]]]], fig
             f'content="width=device-width, initial-scale=1"><title>{html.escape(title)}</title>'
             f"<style>{style}</style></head><body>{''.join(body)}</body></html>\n")
     return "\n".join(md) + "\n", page
+
+
+def _display_width(png: Path, scale: float = 1.35) -> str:
+    """The figure's printed width (pixels / dpi), enlarged a little for the screen: a one-column figure shows
+    at one-column size instead of stretching across the page."""
+    from PIL import Image
+
+    with Image.open(png) as im:
+        dpi = float((im.info.get("dpi") or (100,))[0]) or 100.0
+        return f"{im.size[0] / dpi * scale:.2f}in"
 
 
 def _source(r) -> str:
