@@ -93,7 +93,7 @@ def independence_test(unit_groups: pd.Series, unit_themes: pd.Series) -> dict:
     n = table.to_numpy().sum()
     v = np.sqrt(chi2 / (n * (min(table.shape) - 1)))
     return {"chi2": float(chi2), "dof": int(dof), "p_value": float(p), "cramers_v": float(v), "n_units": int(n),
-            "min_expected": float(expected.min()), "n_groups": int(table.shape[0])}
+            "min_expected": float(expected.min())}
 
 
 def permanova(values: np.ndarray, labels: np.ndarray, n_perm: int = 999, seed: int = 0) -> dict:
@@ -128,8 +128,7 @@ def permanova(values: np.ndarray, labels: np.ndarray, n_perm: int = 999, seed: i
     null = np.concatenate([ssb(chunk) for chunk in np.array_split(perms, max(1, n_perm // 200))])
     f = (observed / (k - 1)) / ((sst - observed) / (n - k))
     p = (1 + int((null >= observed - 1e-12).sum())) / (n_perm + 1)
-    return {"permanova_f": float(f), "permanova_r2": float(observed / sst), "permanova_p": float(p),
-            "n_articles": int(n)}
+    return {"permanova_f": float(f), "permanova_r2": float(observed / sst), "permanova_p": float(p)}
 
 
 def _perm_p(x: np.ndarray, y: np.ndarray, n_perm: int, seed: int) -> np.ndarray:
@@ -187,7 +186,7 @@ def theme_contrasts(shares: pd.DataFrame, groups: pd.Series, contrasts: list[lis
         n = len(d)
         point = float(d.mean())
         boots = d[rng.integers(0, n, size=(n_boot, n))].mean(axis=1)
-        lo, hi = _interval(boots, np.array(point), confidence)
+        lo, hi = _interval(boots, np.array(point), confidence) if n >= min_articles else (np.nan, np.nan)
         p = np.nan
         if n >= min_articles and np.any(d != 0):
             p = float(stats.permutation_test((d,), np.mean, permutation_type="samples", n_resamples=n_perm,
@@ -254,10 +253,12 @@ def compare_field(field: str, article_themes: pd.DataFrame, assignments: pd.Data
     eligible = groups.isin(sizes[sizes >= min_articles].index)
     test = {"field": field, "n_groups": int(groups.nunique()), "n_articles": int(len(groups)),
             "n_excluded": int((~keep).sum()), "n_groups_tested": int(groups[eligible].nunique())}
-    test.update(independence_test(unit_groups[unit_keep], assignments.loc[unit_keep, "theme"]))
+    tested = groups[eligible].unique()
+    if len(tested) >= 2:  # with fewer, a unit-level chi-square would only count paragraphs of one or two articles
+        unit_sel = unit_keep & unit_groups.isin(tested)
+        test.update(independence_test(unit_groups[unit_sel], assignments.loc[unit_sel, "theme"]))
     perm = permanova(arts.loc[eligible.to_numpy(), all_themes].to_numpy(), groups[eligible].to_numpy(), n_perm, seed)
     test.update(perm)
-    test["n_articles"] = int(len(groups))
     pairwise = pairwise_tests(arts, groups, all_themes, n_boot=n_boot, n_perm=n_perm, confidence=confidence,
                               seed=seed, min_articles=min_articles)
     contrast = theme_contrasts(arts, groups, contrasts or [], n_boot=n_boot, n_perm=n_perm, confidence=confidence,

@@ -181,16 +181,22 @@ def document_map_figure(vectors: np.ndarray, themes: list[str], width: float, co
 
 # ------------------------------------------------------------------------------------------------- compare
 
-def _top_groups(shares: pd.DataFrame, max_groups: int) -> list[str]:
-    sizes = shares.groupby("group")["n_articles"].first().sort_values(ascending=False, kind="stable")
+def _top_groups(shares: pd.DataFrame, max_groups: int, min_articles: int = 1) -> list[str]:
+    """The largest groups (at most max_groups) with at least min_articles articles, in their table order."""
+    sizes = shares.groupby("group")["n_articles"].first()
+    sizes = sizes[sizes >= min_articles].sort_values(ascending=False, kind="stable")
     return sorted(sizes.index[:max_groups], key=list(dict.fromkeys(shares["group"])).index)
 
 
 def theme_share_figure(shares: pd.DataFrame, field: str, width: float, colours: dict[str, str], labels=None,
-                       max_groups: int = 6, confidence: float = 0.95):
-    """Theme share per group with bootstrap interval bars (dodged points; one marker and colour a group)."""
+                       max_groups: int = 6, confidence: float = 0.95, min_articles: int = 2):
+    """Theme share per group with bootstrap interval bars (dodged points; one marker and colour a group).
+    Groups too small for an interval (fewer than min_articles) are left to the tables; None with fewer
+    than two groups left."""
     labels = labels or {}
-    groups = _top_groups(shares, max_groups)
+    groups = _top_groups(shares, max_groups, min_articles)
+    if len(groups) < 2:
+        return None
     themes = list(dict.fromkeys(shares["theme"]))
     fig, ax = _subplots(figsize=(width, 0.32 * len(themes) * max(1, len(groups)) ** 0.5 + 1.0))
     offsets = np.linspace(-0.3, 0.3, len(groups)) if len(groups) > 1 else [0.0]
@@ -205,15 +211,18 @@ def theme_share_figure(shares: pd.DataFrame, field: str, width: float, colours: 
     ax.invert_yaxis()
     ax.set_xlabel(f"mean share ({confidence:.0%} bootstrap interval)")
     ax.set_title(f"Theme prevalence by {field}")
-    _legend_below(fig, ax, ncol=2, title=field)
+    _legend_below(fig, ax, ncol=2, title=f"{field} (groups of ≥ {min_articles} articles)" if min_articles > 1 else field)
     ax.set_xlim(left=0)
     return fig
 
 
-def heatmap_figure(shares: pd.DataFrame, field: str, width: float, labels=None, max_rows: int = 30):
-    """Group x theme heatmap of mean shares, each cell annotated."""
+def heatmap_figure(shares: pd.DataFrame, field: str, width: float, labels=None, max_rows: int = 30,
+                   min_articles: int = 2):
+    """Group x theme heatmap of mean shares, each cell annotated (groups of at least min_articles articles)."""
     labels = labels or {}
-    groups = _top_groups(shares, max_rows)
+    groups = _top_groups(shares, max_rows, min_articles)
+    if len(groups) < 2:
+        return None
     themes = list(dict.fromkeys(shares["theme"]))
     m = shares.pivot(index="group", columns="theme", values="share").reindex(index=groups, columns=themes)
     fig, ax = _subplots(figsize=(width, 0.25 * len(groups) + 1.3))
@@ -242,7 +251,7 @@ def contrast_figure(contrasts: pd.DataFrame, field: str, width: float, labels=No
                     confidence: float = 0.95):
     """Forest plot: within each group, share of theme A minus theme B with its interval; one row a group."""
     labels = labels or {}
-    data = contrasts.dropna(subset=["diff"])
+    data = contrasts.dropna(subset=["diff", "ci_low", "ci_high"])  # groups too small for an interval
     if data.empty:
         return None
     groups = list(data.sort_values("n_articles", ascending=False, kind="stable")["group"].drop_duplicates()[:max_groups])
@@ -392,10 +401,11 @@ def main() -> None:
         if n_groups < 2:
             print(f"figures: {field}: one group ({shares['group'].iloc[0]}), nothing to compare; figures left out")
             continue
+        min_articles = c.get("min_group_articles", 2)
         if field != "date" or n_groups <= 12:
             figs[f"theme_share_{field}"] = theme_share_figure(shares, field, w, colours, labels, max_groups,
-                                                              c["confidence"])
-        figs[f"heatmap_{field}"] = heatmap_figure(shares, field, w * 1.3, labels)
+                                                              c["confidence"], min_articles)
+        figs[f"heatmap_{field}"] = heatmap_figure(shares, field, w * 1.3, labels, min_articles=min_articles)
         contrasts = _read(f"reports/compare/contrasts_{field}.csv", dtype={"group": str})
         if not contrasts.empty:
             figs[f"contrast_{field}"] = contrast_figure(contrasts, field, w, labels, max_groups, c["confidence"])

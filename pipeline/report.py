@@ -34,8 +34,9 @@ CAPTIONS = {
     "actors": "The most quoted or cited named speakers, by the theme of the passage they are quoted in.",
 }
 FIELD_CAPTIONS = {
-    "theme_share": "Mean theme share per {field} with bootstrap intervals (articles resampled).",
-    "heatmap": "Mean theme share, {field} × theme.",
+    "theme_share": "Mean theme share per {field} with bootstrap intervals (articles resampled); groups too small "
+                   "for an interval are in the table only.",
+    "heatmap": "Mean theme share, {field} × theme (groups too small to test are in the table only).",
     "contrast": "Within each {field}: share of one theme minus another, with paired bootstrap intervals.",
     "distinctive": "Words most distinctive of each {field} against the others: weighted log-odds z-scores with an "
                    "informative Dirichlet prior (Monroe, Colaresi & Quinn 2008).",
@@ -193,8 +194,8 @@ def shares_wide(shares: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     """Groups x themes, each cell "share [low, high]" as a paper prints it."""
     if shares.empty:
         return pd.DataFrame()
-    cell = shares.assign(cell=[f"{s:.3f} [{lo:.3f}, {hi:.3f}]" for s, lo, hi in
-                               zip(shares["share"], shares["ci_low"], shares["ci_high"])])
+    cell = shares.assign(cell=[f"{s:.3f} [{lo:.3f}, {hi:.3f}]" if n > 1 else f"{s:.3f}" for s, lo, hi, n in
+                               zip(shares["share"], shares["ci_low"], shares["ci_high"], shares["n_articles"])])
     wide = cell.pivot(index="group", columns="theme", values="cell")
     wide = wide[[t for t in dict.fromkeys(shares["theme"]) if t in wide.columns]]
     n = shares.groupby("group")["n_articles"].first()
@@ -283,6 +284,13 @@ def build(params: dict, metrics: dict, cleaning: dict, topics: pd.DataFrame, com
             comparisons.append(("text", f"All articles fall in one {field} group, {shares['group'].iloc[0]}: "
                                         "nothing to compare."))
             continue
+        small = shares.groupby("group")["n_articles"].first()
+        small = small[small < params["compare"]["min_group_articles"]]
+        if len(small):
+            comparisons.append(("text", f"{len(small)} {field} group(s) have fewer than "
+                                        f"{params['compare']['min_group_articles']} articles ({', '.join(small.index)}): "
+                                        "they are shown without an interval (one article cannot be resampled) and left "
+                                        "out of the tests."))
         for sentence in significant_sentences(field, res.get("pairwise", pd.DataFrame()),
                                               res.get("contrasts", pd.DataFrame()), labels, conf):
             comparisons.append(("bullet", sentence))

@@ -131,6 +131,19 @@ def test_weighted_log_odds_signs_agree_with_frequencies():
     assert res.loc[("A", "thể_chế"), "z"] > 1.96
 
 
+def test_compare_field_counts_every_group_and_tests_only_the_big_ones():
+    rng = np.random.default_rng(4)
+    frame = articles({"A": random_shares(rng, 6, [3, 1, 1, 1]), "B": random_shares(rng, 6, [1, 3, 1, 1]),
+                      "one": random_shares(rng, 1, [1, 1, 3, 1])})
+    units = pd.DataFrame({"unit_id": frame["article_id"], "tokens": "thể_chế quy_hoạch"})
+    assignments = frame[["article_id", "series"]].assign(unit_id=frame["article_id"], theme="institutions")
+    res = C.compare_field("series", frame, assignments, units, THEMES, date_freq="year", n_boot=50, confidence=0.95,
+                          seed=0, stopwords=[], top_words=5, prior_scale=0.01, n_perm=99, min_articles=2)
+    assert res["test"]["n_groups"] == 3 and res["test"]["n_groups_tested"] == 2 and res["test"]["n_articles"] == 13
+    assert set(res["shares"]["group"]) == {"A", "B", "one"}
+    assert "one" not in set(res["pairwise"]["group_a"]) | set(res["pairwise"]["group_b"])
+
+
 def test_compare_field_over_time_leaves_out_undated_articles():
     rng = np.random.default_rng(9)
     frame = articles({"x": random_shares(rng, 12, [2, 2, 2, 2])}, field="series",

@@ -127,6 +127,11 @@ def test_each_theme_keeps_one_distinct_colour_and_other_is_grey():
 
 def test_figures_that_need_more_data_are_left_out():
     colours = F.theme_colours(THEMES)
+    tiny = shares_frame(["big", "Để Hà Nội cất cánh"])
+    tiny.loc[tiny["group"] == "Để Hà Nội cất cánh", "n_articles"] = 1  # one article: no interval, not in the figure
+    assert F.theme_share_figure(tiny, "series", 3.5, colours, min_articles=2) is None
+    assert F.heatmap_figure(tiny, "series", 3.5, min_articles=2) is None
+    assert F.theme_share_figure(tiny, "series", 3.5, colours, min_articles=1) is not None
     assert F.themes_over_time_figure(shares_frame(["2025Q3"]), 7.2, colours) is None
     assert F.topic_similarity_figure(terms_frame()[terms_frame()["topic"] < 2], topics_frame(), 4, colours) is None
     assert F.actors_figure(pd.DataFrame(), 4, colours) is None
