@@ -1,0 +1,70 @@
+"""End to end: the real `dvc repro` (ingest ... report) on 40 articles, in a temporary copy of the repository."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from conftest import dvc
+
+pytestmark = pytest.mark.integration
+
+CONTRACT_METRICS = {"n_articles", "n_units", "n_topics", "outlier_share", "npmi", "topic_diversity",
+                    "nmi_label", "ari_label", "lda_npmi", "lda_nmi_label"}
+
+
+def test_contract_outputs(tiny_run: Path):
+    articles = pd.read_parquet(tiny_run / "data/interim/articles.parquet")
+    assert {"article_id", "title", "text", "date", "source", "series", "part", "label", "url"} <= set(articles.columns)
+    assert 30 <= len(articles) <= 40  # a few may be dropped as too short or duplicate, never most
+    units = pd.read_parquet(tiny_run / "data/interim/units.parquet")
+    assert {"unit_id", "article_id", "text", "tokens"} <= set(units.columns)
+    assert units["tokens"].str.contains("_").any(), "segmented words join syllables with '_'"
+
+    metrics = json.loads((tiny_run / "reports/metrics.json").read_text())
+    assert CONTRACT_METRICS <= set(metrics)
+    assert metrics["n_articles"] == len(articles) and metrics["n_units"] == len(units)
+    assert 0.0 <= metrics["outlier_share"] <= 1.0 and -1.0 <= metrics["npmi"] <= 1.0
+
+    topics = pd.read_csv(tiny_run / "reports/topics.csv")
+    assert {"topic", "size", "top_words", "label", "theme"} <= set(topics.columns)
+    assert topics["size"].sum() == len(units)
+    themes = set(yaml.safe_load((tiny_run / "params.yaml").read_text())["themes"]) | {"other"}
+    assert set(topics["theme"]) <= themes
+
+    assignments = pd.read_csv(tiny_run / "reports/assignments.csv")
+    assert {"unit_id", "article_id", "topic", "theme", "source"} <= set(assignments.columns)
+    assert sorted(assignments["unit_id"]) == sorted(units["unit_id"])
+
+    rejected = pd.read_csv(tiny_run / "reports/rejected.csv")
+    assert len(rejected) == 40 - len(articles), "every article not used is listed"
+    assert json.loads((tiny_run / "reports/cleaning.json").read_text())["n_out"] == len(articles)
+
+    figures = {p.name for p in (tiny_run / "reports/figures").iterdir()}
+    assert {"topic_words.png", "topic_words.pdf", "theme_share_source.png", "theme_share_source.pdf"} <= figures
+    html = (tiny_run / "reports/report.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64," in html and "http://" not in html.split("<body>")[0]
+    md = (tiny_run / "reports/report.md").read_text(encoding="utf-8")
+    assert str(metrics["n_articles"]) in md and "sha256" in md
+
+
+def test_second_repro_does_nothing(tiny_run: Path):
+    out = dvc(["repro"], tiny_run).stdout
+    assert "Running stage" not in out, out
+
+
+def test_figure_param_reruns_only_later_stages(tmp_path_factory, tiny_run: Path):
+    params = yaml.safe_load((tiny_run / "params.yaml").read_text(encoding="utf-8"))
+    params["figures"]["dpi"] = 150
+    (tiny_run / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    try:
+        out = dvc(["repro"], tiny_run).stdout
+        ran = {line.split("'")[1] for line in out.splitlines() if line.startswith("Running stage")}
+        assert ran == {"figures", "report"}, out
+    finally:
+        params["figures"]["dpi"] = 300
+        (tiny_run / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        dvc(["repro"], tiny_run)  # leave the shared run as other tests expect it
