@@ -165,7 +165,7 @@ def document_map_figure(vectors: np.ndarray, themes: list[str], width: float, co
     idx = np.arange(len(xy))
     if len(idx) > max_points:
         idx = np.sort(np.random.default_rng(seed).choice(idx, max_points, replace=False))
-    fig, ax = _subplots(figsize=(width, width * 0.85))
+    fig, ax = _subplots(figsize=(width, width * 0.85 + 0.16 * np.ceil(len(set(themes)) / 2)))
     order = [t for t in colours if t in set(themes[idx])]
     for k, theme in enumerate(order):
         sel = idx[themes[idx] == theme]
@@ -198,7 +198,8 @@ def theme_share_figure(shares: pd.DataFrame, field: str, width: float, colours: 
     if len(groups) < 2:
         return None
     themes = list(dict.fromkeys(shares["theme"]))
-    fig, ax = _subplots(figsize=(width, 0.32 * len(themes) * max(1, len(groups)) ** 0.5 + 1.0))
+    fig, ax = _subplots(figsize=(width, 0.32 * len(themes) * max(1, len(groups)) ** 0.5 + 1.2
+                                 + 0.16 * np.ceil(len(groups) / 2)))
     offsets = np.linspace(-0.3, 0.3, len(groups)) if len(groups) > 1 else [0.0]
     for gi, group in enumerate(groups):
         sub = shares[shares["group"] == group].set_index("theme").reindex(themes)
@@ -256,7 +257,7 @@ def contrast_figure(contrasts: pd.DataFrame, field: str, width: float, labels=No
         return None
     groups = list(data.sort_values("n_articles", ascending=False, kind="stable")["group"].drop_duplicates()[:max_groups])
     pairs = list(dict.fromkeys(zip(data["theme_a"], data["theme_b"])))
-    fig, ax = _subplots(figsize=(width, 0.3 * len(groups) * max(1, len(pairs)) ** 0.5 + 1.0))
+    fig, ax = _subplots(figsize=(width, 0.3 * len(groups) * max(1, len(pairs)) ** 0.5 + 1.1 + 0.16 * len(pairs)))
     offsets = np.linspace(-0.25, 0.25, len(pairs)) if len(pairs) > 1 else [0.0]
     for k, (a, b) in enumerate(pairs):
         sub = data[(data["theme_a"] == a) & (data["theme_b"] == b)].set_index("group").reindex(groups)
@@ -334,7 +335,8 @@ def actors_figure(actors: pd.DataFrame, width: float, colours: dict[str, str], l
         return None
     data = actors.head(top).iloc[::-1]
     theme_cols = [c for c in data.columns if c.startswith("theme_")]
-    fig, ax = _subplots(figsize=(width, 0.2 * len(data) + 0.8))
+    n_themes = sum(1 for c in theme_cols if data[c].sum() > 0)
+    fig, ax = _subplots(figsize=(width, 0.2 * len(data) + 1.0 + 0.16 * np.ceil(n_themes / 3)))
     left = np.zeros(len(data))
     for col in theme_cols:
         theme = col[len("theme_"):]

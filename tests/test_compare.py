@@ -3,6 +3,8 @@
 Synthetic frames stand in for series and dates, which the bundled VNTC sample does not have."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -169,7 +171,7 @@ def test_stage_writes_every_table(tmp_path, monkeypatch):
     from pipeline import io as pio
     from pipeline import params as P
 
-    params = P.load()
+    params = P.load(Path(__file__).resolve().parent.parent / "params.yaml")
     params["compare"].update(by=["series", "date"], bootstrap=50, permutations=99)
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
     monkeypatch.setattr(P, "PARAMS_FILE", tmp_path / "params.yaml")

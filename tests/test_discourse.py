@@ -13,7 +13,7 @@ from pipeline.segment import make_units
 from pipeline.text import normalize
 
 SEEDS = sorted((Path(__file__).parent / "fixtures" / "seeds").glob("*.txt"))
-PARAMS = P.load()
+PARAMS = P.load(Path(__file__).resolve().parent.parent / "params.yaml")
 VERBS = PARAMS["discourse"]["speech_verbs"]
 PUNCT_VERBS = PARAMS["discourse"]["speech_verbs_punct"]
 

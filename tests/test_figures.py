@@ -3,6 +3,7 @@ on a re-run; the stage writes PNG and PDF of each and removes figures it no long
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,6 +11,8 @@ import pytest
 from PIL import Image
 
 from pipeline import figures as F
+
+pytestmark = pytest.mark.filterwarnings("error:constrained_layout not applied")  # a collapsed layout is a bug
 
 THEMES = ["institutions", "spatial_planning", "science_innovation", "other"]
 LABELS = {"institutions": "Thể chế", "spatial_planning": "Quy hoạch không gian",
@@ -157,7 +160,7 @@ def test_stage_writes_png_and_pdf_of_each_figure(tmp_path, monkeypatch):
     from pipeline import params as P
     from pipeline.embed import save_embeddings
 
-    params = P.load()
+    params = P.load(Path(__file__).resolve().parent.parent / "params.yaml")
     params["compare"]["by"] = ["source", "series", "date"]
     params["themes"] = {t: ["x"] for t in THEMES if t != "other"}
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")

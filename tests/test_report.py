@@ -35,7 +35,7 @@ def tiny_png(path: Path, colour: str) -> Path:
 
 def run_outputs(tmp_path: Path) -> dict:
     """A small, complete set of stage outputs: two series, two themes, quotes by the seed articles' speakers."""
-    params = P.load()
+    params = P.load(Path(__file__).resolve().parent.parent / "params.yaml")
     params["compare"]["by"] = ["series", "date"]
     topics = pd.DataFrame({"topic": [0, 1], "size": [25, 15], "label": ["0: thể_chế, luật", "1: quy_hoạch, đô_thị"],
                            "top_words": ["thể_chế luật", "quy_hoạch đô_thị"], "theme": ["institutions", "spatial_planning"],
