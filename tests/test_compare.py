@@ -3,6 +3,7 @@
 Synthetic frames stand in for series and dates, which the bundled VNTC sample does not have."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -197,3 +198,27 @@ def test_stage_writes_every_table(tmp_path, monkeypatch):
     assert tests.loc["series", "n_groups"] == 2 and 0 <= tests.loc["series", "permanova_p"] <= 1
     shares = pd.read_csv(out / "theme_shares_series.csv")
     assert set(shares["group"]) == {"Để Hà Nội cất cánh", "(no series)"}
+
+
+@pytest.mark.parametrize("key,value,message", [
+    ("compare.contrasts", [["institutions", "space"]], "compare.contrasts[0] names 'space'"),
+    ("compare.contrasts", [["institutions", "institutions"]], "must be two different themes"),
+    ("compare.permutations", 10, "compare.permutations = 10 must be an integer of at least 99"),
+    ("compare.log_odds_prior", 0, "compare.log_odds_prior = 0 must be a positive number"),
+    ("discourse.terms", [], "discourse.terms must be a list"),
+    ("discourse.speech_verbs", ["cho biết", ""], "discourse.speech_verbs must be a list"),
+    ("figures.formats", ["pdf"], "figures.formats must include png"),
+    ("figures.formats", ["png", "jpg"], "each must be png, pdf or svg"),
+    ("figures.width_in", 0.5, "figures.width_in = 0.5 must be a width in inches"),
+    ("report.rows_per_table", 0, "report.rows_per_table = 0 must be an integer of at least 1"),
+])
+def test_params_of_the_analysis_stages_are_validated(key, value, message):
+    import copy
+
+    from pipeline import params as P
+
+    params = copy.deepcopy(P.load(Path(__file__).resolve().parent.parent / "params.yaml"))
+    section, name = key.split(".")
+    params[section][name] = value
+    with pytest.raises(P.ParamsError, match=re.escape(message)):
+        P.validate(params)
