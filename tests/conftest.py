@@ -15,7 +15,7 @@ VENV_BIN = Path(sys.executable).parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = REPO.parent / "shared"
 # what a pipeline run needs from the repository (tests, data samples and reports stay behind)
-REPO_FILES = ["pipeline", "params.yaml", "dvc.yaml", "data/boilerplate.yaml", ".dvc/config", ".dvcignore"]
+REPO_FILES = ["pipeline", "params.yaml", "dvc.yaml", "data/boilerplate.yaml", ".dvc/config", ".dvcignore", "CITATION.cff"]
 
 # settings that let UMAP/HDBSCAN and the comparisons work on tens of documents, and keep tests quick
 SMALL_SETTINGS = {

@@ -1,0 +1,208 @@
+"""Discourse stage: KWIC, collocations, quotes and actors, passages; speakers checked on the two seed articles."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline import discourse as D
+from pipeline import params as P
+from pipeline.segment import make_units
+from pipeline.text import normalize
+
+SEEDS = sorted((Path(__file__).parent / "fixtures" / "seeds").glob("*.txt"))
+PARAMS = P.load(Path(__file__).resolve().parent.parent / "params.yaml")
+VERBS = PARAMS["discourse"]["speech_verbs"]
+PUNCT_VERBS = PARAMS["discourse"]["speech_verbs_punct"]
+
+
+def seed_units(level: str) -> pd.DataFrame:
+    arts = []
+    for f in SEEDS:
+        text = normalize(f.read_text(encoding="utf-8"))
+        arts.append({"article_id": f.stem, "text": text, "title": text.split("\n", 1)[0]})
+    arts = pd.DataFrame(arts)
+    units = make_units(arts, level, 80)
+    return units.merge(arts[["article_id", "title"]], on="article_id").assign(
+        source="kinhtedothi.vn", date="", series="", topic=0, theme="institutions")
+
+
+@pytest.fixture(scope="module", params=["article", "paragraph"])
+def seed_quotes(request) -> pd.DataFrame:
+    return D.extract_quotes(seed_units(request.param), VERBS, PUNCT_VERBS, 6)
+
+
+def _said(quotes: pd.DataFrame, speaker: str, fragment: str) -> pd.DataFrame:
+    return quotes[(quotes["speaker"] == speaker) & quotes["quote"].str.contains(fragment, regex=False)]
+
+
+def test_seed_quotes_are_attributed_to_the_right_speakers(seed_quotes):
+    assert len(SEEDS) == 2
+    # "Phó Chủ tịch Thường trực UBND Thành phố Lê Hồng Sơn nhấn mạnh, Hà Nội đã có các thể chế ..."
+    son = _said(seed_quotes, "Lê Hồng Sơn", "Hà Nội đã có các thể chế")
+    assert len(son) == 1 and son["cue"].iloc[0] == "nhấn mạnh" and "Phó Chủ tịch" in son["role"].iloc[0]
+    # "Còn bà Bùi Thị An - Ủy viên ... - thì cho rằng: Thời gian qua, ..."
+    an = _said(seed_quotes, "Bùi Thị An", "Thời gian qua")
+    assert len(an) == 1 and an["cue"].iloc[0] == "cho rằng" and an["role"].iloc[0].startswith("Ủy viên Ủy ban")
+    # “Muốn cất cánh ... (a nested “thành phố sáng tạo”) ... của cả nước”, bà An nhấn mạnh.
+    direct = _said(seed_quotes, "Bùi Thị An", "Muốn cất cánh từ trí tuệ")
+    assert len(direct) == 1 and direct["kind"].iloc[0] == "direct" and direct["resolution"].iloc[0] == "short_name"
+    assert direct["quote"].iloc[0].endswith("của cả nước") and "“thành phố sáng tạo”" in direct["quote"].iloc[0]
+    # "GS.TS ... Nguyễn Văn Minh - Trường Đại học Sư phạm Hà Nội, cho biết, ..." then "Theo ông, ..."
+    minh = _said(seed_quotes, "Nguyễn Văn Minh", "nhiều quốc gia như Hàn Quốc")
+    assert len(minh) == 1 and minh["cue"].iloc[0] == "cho biết"
+    theo = _said(seed_quotes, "Nguyễn Văn Minh", "Việt Nam nói chung")
+    assert len(theo) == 1 and theo["kind"].iloc[0] == "according_to" and theo["resolution"].iloc[0] == "pronoun"
+
+
+def test_seed_titles_in_quotation_marks_and_places_are_not_speakers(seed_quotes):
+    assert not seed_quotes["quote"].str.startswith("Phát triển hệ sinh thái khởi nghiệp").any()
+    assert not seed_quotes["quote"].str.startswith("Chuyển đổi số, xây dựng thành phố thông minh").any()
+    assert not seed_quotes["speaker"].isin(["Hà Nội", "Thủ đô", "Có thể"]).any()
+    named = seed_quotes[seed_quotes["speaker_type"] == "person"]
+    assert set(named["speaker"]) == {"Lê Hồng Sơn", "Bùi Thị An", "Nguyễn Văn Minh"}
+
+
+def test_actors_count_the_seed_speakers(seed_quotes):
+    actors = D.count_actors(seed_quotes, ["institutions", "other"]).set_index("actor")
+    assert actors.loc["Bùi Thị An", "n_quotes"] == 2 and actors.loc["Bùi Thị An", "n_direct"] == 1
+    assert actors.loc["Nguyễn Văn Minh", "n_quotes"] == 2 and actors.loc["Lê Hồng Sơn", "n_quotes"] == 1
+    assert (actors[["theme_institutions", "theme_other"]].sum(axis=1) == actors["n_quotes"]).all()
+    by = D.actors_by_group(seed_quotes, ["source", "series"], "quarter")
+    assert set(by["field"]) == {"source", "series"}
+    assert by[by["field"] == "source"]["n_quotes"].sum() == actors["n_quotes"].sum()
+
+
+@pytest.mark.parametrize("text,names", [
+    ("Bí thư Thành ủy Hà Nội Bùi Thị Minh Hoài phát biểu", ["Bùi Thị Minh Hoài"]),
+    ("Phó Chủ tịch UBND thành phố Lê Hồng Sơn cho biết", ["Lê Hồng Sơn"]),
+    ("dự án trên đường Lê Duẩn và tại TP Hồ Chí Minh", []),
+    ("Trường Đại học Sư phạm Hà Nội", []),
+    ("ông Nguyễn Thị Kim Ngân và ông Tô Lâm", ["Nguyễn Thị Kim Ngân", "Tô Lâm"]),
+])
+def test_person_names(text, names):
+    assert [n for _, _, n in D.person_names(text)] == names
+
+
+def test_pronouns_resolve_to_the_last_speaker_of_that_gender():
+    text = ("Ông Trần Văn Hùng, Giám đốc Sở Khoa học và Công nghệ, cho biết thành phố sẽ mở sàn giao dịch công nghệ.\n"
+            "Bà Nguyễn Thị Lan cho rằng cần thêm cơ chế thử nghiệm có kiểm soát.\n"
+            "Theo ông, dữ liệu là nền tảng của chính quyền số.\n"
+            "Theo bà, thể chế phải đi trước một bước.")
+    units = pd.DataFrame([{"unit_id": "a", "article_id": "a", "position": 0, "text": text}])
+    q = D.extract_quotes(units, VERBS, PUNCT_VERBS)
+    got = dict(zip(q["quote"].str[:12], q["speaker"]))
+    assert got["dữ liệu là n"] == "Trần Văn Hùng" and got["thể chế phải"] == "Nguyễn Thị Lan"
+    assert q.set_index("speaker").loc["Trần Văn Hùng"].iloc[0]["role"] == "Giám đốc Sở Khoa học và Công nghệ"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Một chi tiết rất đáng lưu ý là thủ tục đã được rút gọn.",
+    "Thành phố tích hợp và chia sẻ dữ liệu giữa các sở, ngành.",
+    "Có thể khẳng định, Hà Nội đang chuyển hóa tinh thần của Nghị quyết 57.",
+    "Đề án “Phát triển hệ sinh thái khởi nghiệp sáng tạo Thủ đô đến năm 2025” đặt mục tiêu lớn.",
+])
+def test_no_speaker_where_nobody_speaks(sentence):
+    units = pd.DataFrame([{"unit_id": "a", "article_id": "a", "position": 0, "text": sentence}])
+    assert D.extract_quotes(units, VERBS, PUNCT_VERBS).empty
+
+
+def test_quote_spans_nest_curly_quotes():
+    text = "“A “b” c”, ông X nói. Còn “d”."
+    spans = D.quote_spans(text)
+    assert [text[s:e] for s, e in spans] == ["“A “b” c”", "“d”"]
+
+
+def test_kwic_is_whole_word_case_insensitive_with_the_window():
+    units = pd.DataFrame([{"unit_id": "u1", "article_id": "a1", "title": "T", "text":
+                           "Một hai ba bốn năm Thể chế sáu bảy tám chín mười. Thể chếx không tính. thể  chế cuối"}])
+    res = D.kwic(units, ["thể chế"], window=3)
+    assert list(res["keyword"]) == ["Thể chế", "thể chế"]
+    assert res["left"].iloc[0] == "ba bốn năm" and res["right"].iloc[0] == "sáu bảy tám"
+    assert res["right"].iloc[1] == "cuối" and res["title"].iloc[0] == "T"
+
+
+def test_log_likelihood_matches_scipy():
+    from scipy.stats import chi2_contingency
+
+    o11, r1, c1, n = np.array([12.0, 3.0]), 40.0, np.array([30.0, 200.0]), 5000.0
+    ours = D.log_likelihood(o11, r1, c1, n)
+    for k in range(2):
+        table = [[o11[k], r1 - o11[k]], [c1[k] - o11[k], n - r1 - c1[k] + o11[k]]]
+        g2, *_ = chi2_contingency(table, correction=False, lambda_="log-likelihood")
+        assert ours[k] == pytest.approx(g2)
+
+
+def test_collocations_count_words_in_the_window_and_keep_attracted_ones():
+    docs = ["hoàn_thiện thể_chế đặc_thù xe máy", "thể_chế đặc_thù mới", "đặc_thù", "cơm nước bánh mì phở trà"] * 3
+    docs += ["khoa_học_công_nghệ phát_triển mạnh", "khoa_học cơ_bản"]
+    res = D.collocations(docs, {"thể chế": ["thể_chế"], "khoa học": ["khoa_học"]}, stopwords={"mới"}, window=1,
+                         min_count=2, top=5)
+    tc = res[res["term"] == "thể chế"].set_index("collocate")
+    assert tc.loc["đặc_thù", "count"] == 6 and tc.loc["đặc_thù", "term_count"] == 6
+    assert tc.loc["hoàn_thiện", "count"] == 3
+    assert "mới" not in tc.index and "xe" not in tc.index  # a stopword; outside the one-word window
+    assert (res["count"] > res["expected"]).all() and list(tc["rank"]) == sorted(tc["rank"])
+    # "khoa học" inside the compound khoa_học_công_nghệ counts as an occurrence
+    assert res[res["term"] == "khoa học"].empty  # each collocate seen once < min_count
+    once = D.collocations(docs, {"khoa học": ["khoa_học"]}, set(), window=1, min_count=1)
+    assert set(once["collocate"]) == {"phát_triển", "cơ_bản"} and set(once["term_count"]) == {2}
+
+
+def test_passages_pick_the_paragraph_with_the_topic_words():
+    long = " ".join(["chữ"] * 30)
+    units = pd.DataFrame([
+        {"unit_id": "a", "article_id": "a", "title": "Bài A", "date": "2025-07-04", "source": "kinhtedothi.vn",
+         "topic": 3, "theme": "institutions",
+         "text": f"{long}.\nLuật Thủ đô tạo thể chế đặc thù; thể chế mở đường cho đổi mới. {long}."},
+        {"unit_id": "b", "article_id": "b", "title": "Bài B", "date": "", "source": "hanoimoi.vn", "topic": 3,
+         "theme": "institutions", "text": f"thể chế {long}."},
+        {"unit_id": "c", "article_id": "c", "title": "Bài C", "date": "", "source": "x", "topic": 1, "theme": "other",
+         "text": f"thể chế thể chế thể chế {long}."},
+    ])
+    res = D.passages(units, {("topic", "3"): ("3: thể chế", {"thể chế": 1.0, "luật": 0.5})}, per_key=2,
+                     max_chars=120)
+    assert list(res["article_id"]) == ["a", "b"] and list(res["rank"]) == [1, 2]  # topic 1's article is not used
+    assert res["text"].iloc[0].startswith("Luật Thủ đô tạo thể chế") and len(res["text"].iloc[0]) <= 120
+    assert res["citation"].iloc[0] == "“Bài A” (kinhtedothi.vn, 2025-07-04)"
+    assert D.trim("Câu một dài. Câu hai dài hơn nhiều. Câu ba", 40) == "Câu một dài. Câu hai dài hơn nhiều."
+    assert D.trim("Một câu rất dài không có dấu chấm nào cả", 20) == "Một câu rất dài …"  # no sentence end
+
+
+@pytest.mark.integration
+def test_stage_on_the_seed_articles(tmp_path, monkeypatch):
+    """discourse.main on the two seed articles at paragraph level: every table written, speakers found."""
+    import yaml
+
+    from pipeline import io as pio
+
+    monkeypatch.setattr(P, "PARAMS_FILE", tmp_path / "params.yaml")
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump(PARAMS, allow_unicode=True), encoding="utf-8")
+    units = seed_units("paragraph")
+    monkeypatch.chdir(tmp_path)
+    from pipeline.segment import tokenize_texts
+
+    units["tokens"] = tokenize_texts(units["text"].tolist(), PARAMS["segment"]["dictionary"])
+    arts = units.groupby("article_id").agg(title=("title", "first")).reset_index().assign(
+        date=None, source="kinhtedothi.vn", series=None)
+    pio.write_parquet("data/interim/articles.parquet", arts)
+    pio.write_parquet("data/interim/units.parquet", units[["unit_id", "article_id", "position", "text", "tokens"]])
+    assign = units[["unit_id", "article_id"]].assign(topic=[i % 2 for i in range(len(units))],
+                                                    theme=["institutions", "science_innovation"] * (len(units) // 2)
+                                                    + ["institutions"] * (len(units) % 2))
+    pio.write_csv("reports/assignments.csv", assign)
+    pio.write_csv("reports/topics.csv", pd.DataFrame({"topic": [0, 1], "label": ["0: thể chế", "1: khoa học"]}))
+    pio.write_parquet("data/processed/topic_terms.parquet", pd.DataFrame(
+        {"topic": [0, 0, 1, 1], "rank": [1, 2, 1, 2], "word": ["thể_chế", "luật_thủ_đô", "khoa_học", "công_nghệ"],
+         "weight": [0.5, 0.3, 0.5, 0.4]}))
+    D.main()
+    out = tmp_path / "reports/discourse"
+    tables = {name: pd.read_csv(out / f"{name}.csv") for name in
+              ("kwic", "collocations", "quotes", "actors", "actors_by_group", "passages")}
+    assert set(tables["kwic"]["term"]) >= {"chuyển đổi số", "đổi mới sáng tạo", "thể chế", "Nghị quyết 57", "Hòa Lạc"}
+    assert {"Lê Hồng Sơn", "Bùi Thị An", "Nguyễn Văn Minh"} <= set(tables["actors"]["actor"])
+    assert set(tables["passages"]["kind"]) == {"topic", "theme"}
+    assert not tables["collocations"].empty
+    assert pio.read_json(out / "summary.json")["quotes"] == len(tables["quotes"])

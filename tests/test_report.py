@@ -1,0 +1,195 @@
+"""Report: self-contained HTML, Markdown, booktabs LaTeX, a methods paragraph filled from the run, CITATION.cff."""
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from pipeline import __version__
+from pipeline import params as P
+from pipeline import report as R
+
+ROOT = Path(__file__).resolve().parent.parent
+DIGEST = {"sha256": "ab" * 32, "n_files": 2, "bytes": 22543}
+VERSIONS = {"python": "3.11", "vn-discourse": __version__, "underthesea": "9.5.0", "bertopic": "0.17.4"}
+METRICS = {"n_articles": 2, "n_units": 40, "n_topics": 2, "outlier_share": 0.0, "outlier_share_before_reduction": 0.1,
+           "npmi": 0.2, "topic_diversity": 0.9}
+
+
+def tiny_png(path: Path, colour: str) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(1, 1))
+    ax.plot([0, 1], [0, 1], color=colour)
+    fig.savefig(path, dpi=30)
+    plt.close(fig)
+    return path
+
+
+def run_outputs(tmp_path: Path) -> dict:
+    """A small, complete set of stage outputs: two series, two themes, quotes by the seed articles' speakers."""
+    params = P.load(Path(__file__).resolve().parent.parent / "params.yaml")
+    params["compare"]["by"] = ["series", "date"]
+    topics = pd.DataFrame({"topic": [0, 1], "size": [25, 15], "label": ["0: thể_chế, luật", "1: quy_hoạch, đô_thị"],
+                           "top_words": ["thể_chế luật", "quy_hoạch đô_thị"], "theme": ["institutions", "spatial_planning"],
+                           "theme_score": [0.3, 0.2], "theme_vi": ["Thể chế", "Quy hoạch không gian"],
+                           "theme_en": ["Institutions", "Spatial planning"]})
+    shares = pd.DataFrame({"group": ["Để Hà Nội cất cánh"] * 2 + ["(no series)"] * 2,
+                           "theme": ["institutions", "spatial_planning"] * 2, "share": [0.6, 0.2, 0.3, 0.5],
+                           "ci_low": [0.4, 0.1, 0.2, 0.35], "ci_high": [0.8, 0.35, 0.45, 0.6], "n_articles": [5, 5, 9, 9]})
+    pairwise = pd.DataFrame({"theme": ["institutions", "spatial_planning"], "group_a": "(no series)",
+                             "group_b": "Để Hà Nội cất cánh", "n_a": 9, "n_b": 5, "share_a": [0.3, 0.5],
+                             "share_b": [0.6, 0.2], "diff": [-0.3, 0.3], "ci_low": [-0.5, 0.1], "ci_high": [-0.1, 0.45],
+                             "p_value": [0.004, 0.2], "p_adj": [0.008, 0.2]})
+    contrasts = pd.DataFrame({"group": ["Để Hà Nội cất cánh"], "theme_a": ["institutions"], "theme_b": ["spatial_planning"],
+                              "n_articles": [5], "share_a": [0.6], "share_b": [0.2], "diff": [0.4], "ci_low": [0.2],
+                              "ci_high": [0.6], "p_value": [0.03], "p_adj": [0.03]})
+    distinctive = pd.DataFrame({"group": ["Để Hà Nội cất cánh"], "word": ["đổi_mới_sáng_tạo"], "delta": [1.2], "z": [3.1],
+                                "count": [12], "count_rest": [2]})
+    tests = pd.DataFrame({"field": ["series", "date"], "n_groups": [2, 0], "permanova_p": [0.01, None]})
+    compare = {"tests": tests, "fields": {"series": {"shares": shares, "pairwise": pairwise, "contrasts": contrasts,
+                                                     "distinctive": distinctive},
+                                          "date": {"shares": pd.DataFrame(columns=shares.columns)}}}
+    quotes = pd.DataFrame({"speaker": ["Bùi Thị An", "Lê Hồng Sơn"], "speaker_type": "person",
+                           "role": ["Ủy viên Ủy ban Khoa học, Công nghệ và Môi trường", "Phó Chủ tịch"],
+                           "cue": ["nhấn mạnh", "nhấn mạnh"], "kind": ["direct", "indirect"],
+                           "quote": ["Muốn cất cánh từ trí tuệ và công nghệ", "Hà Nội đã có các thể chế"],
+                           "title": "Để Hà Nội cất cánh: Kỳ 2", "source": "kinhtedothi.vn", "date": "2025-07-04",
+                           "article_id": "000"})
+    actors = pd.DataFrame({"actor": ["Bùi Thị An", "Lê Hồng Sơn"], "actor_type": "person", "role": ["Ủy viên", "Phó Chủ tịch"],
+                           "n_quotes": [2, 1], "n_direct": [1, 0], "n_articles": [1, 1], "theme_institutions": [2, 1],
+                           "theme_spatial_planning": [0, 0]})
+    discourse = {
+        "kwic": pd.DataFrame({"term": ["thể chế"], "left": ["Hà Nội đã có các"], "keyword": ["thể chế"],
+                              "right": ["để mở đường"], "source": ["kinhtedothi.vn"], "article_id": ["000"]}),
+        "collocations": pd.DataFrame({"term": ["thể chế"], "rank": [1], "collocate": ["đặc_thù"], "count": [3],
+                                      "expected": [0.2], "pmi": [3.9], "log_likelihood": [14.2]}),
+        "quotes": quotes, "actors": actors,
+        "passages": pd.DataFrame({"kind": ["theme"], "key": ["institutions"], "label": ["Institutions"], "rank": [1],
+                                  "text": ["Luật Thủ đô năm 2024 là hành lang pháp lý."],
+                                  "citation": ["“Để Hà Nội cất cánh: Kỳ 2” (kinhtedothi.vn, 2025-07-04)"]}),
+    }
+    figdir = tmp_path / "figures"
+    figdir.mkdir(exist_ok=True)
+    figures = [tiny_png(figdir / f"{n}.png", c) for n, c in
+               [("topic_words", "#0072B2"), ("theme_share_series", "#E69F00"), ("contrast_series", "#009E73"),
+                ("actors", "#D55E00")]]
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    return dict(params=params, metrics=METRICS, cleaning={"n_in": 2, "n_out": 2}, topics=topics, compare=compare,
+                discourse=discourse, figures=figures, digest=DIGEST, vers=VERSIONS, revision="abc1234",
+                citation=citation)
+
+
+@pytest.fixture
+def built(tmp_path):
+    out = run_outputs(tmp_path)
+    md, page, latex = R.build(**out)
+    return out, md, page, latex
+
+
+def test_html_is_self_contained(built):
+    out, _, page, _ = built
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page)
+    assert "<script" not in page and "<link" not in page and "@import" not in page
+    images = re.findall(r'<img [^>]*src="data:image/png;base64,([^"]+)"', page)
+    assert len(images) == len(out["figures"])
+    assert {base64.b64decode(i) for i in images} == {p.read_bytes() for p in out["figures"]}
+
+
+def test_report_shows_comparisons_discourse_and_citation(built):
+    _, md, page, _ = built
+    for text in ("Để Hà Nội cất cánh", "0.600 [0.400, 0.800]", "Bùi Thị An", "Muốn cất cánh từ trí tuệ",
+                 "Luật Thủ đô năm 2024", "đặc thù", "No article has a date", "How to cite", "vn-discourse contributors"):
+        assert text in md, text
+        assert text in page or R.html.escape(text) in page, text
+    # only the pairwise difference that survives the adjustment is written as a result sentence
+    assert "Institutions: (no series) 0.300 vs Để Hà Nội cất cánh 0.600" in md
+    assert "Spatial planning: (no series)" not in md
+    for fig in ("topic_words", "theme_share_series", "contrast_series", "actors"):
+        assert f"](figures/{fig}.png)" in md
+
+
+def test_methods_are_filled_from_the_run(built):
+    out, md, _, _ = built
+    p = out["params"]
+    assert f"corpus sha256 {DIGEST['sha256'][:16]}" in md
+    assert f"seed {p['topics']['seed']}" in md
+    assert f"{p['compare']['bootstrap']} bootstrap resamples of articles" in md
+    assert f"{p['compare']['permutations']} permutations" in md and "Benjamini–Hochberg" in md
+    assert "underthesea 9.5.0" in md and "Code revision abc1234" in md
+
+
+def test_every_table_is_booktabs_and_escaped(built):
+    _, _, _, latex = built
+    assert {"topics.tex", "validity.tex", "theme_shares_series.tex", "contrasts_series.tex", "pairwise_series.tex",
+            "distinctive_series.tex", "actors.tex", "collocations.tex"} <= set(latex)
+    for name, tex in latex.items():
+        assert tex.count(r"\toprule") == 1 and tex.count(r"\midrule") == 1 and tex.count(r"\bottomrule") == 1, name
+        body = tex.split(r"\midrule")[1].split(r"\bottomrule")[0]
+        for row in body.strip().split("\\\\\n"):
+            for cell in row.removesuffix("\\\\").split(" & "):
+                assert not re.search(r"(?<!\\)[_%&#$]", cell), (name, cell)  # every special character escaped
+    assert "Để Hà Nội cất cánh" in latex["theme_shares_series.tex"]
+    assert R.latex_escape("thể_chế 50% & R&D #1 ~x^2") == r"thể\_chế 50\% \& R\&D \#1 \textasciitilde{}x\textasciicircum{}2"
+
+
+def test_shares_table_prints_intervals_that_contain_the_point(built):
+    out, *_ = built
+    wide = R.shares_wide(out["compare"]["fields"]["series"]["shares"], {"institutions": "Institutions"})
+    assert list(wide.columns[:3]) == ["group", "n", "Institutions"]
+    for cell in wide["Institutions"]:
+        point, lo, hi = map(float, re.match(r"([\d.]+) \[([\d.]+), ([\d.]+)\]", cell).groups())
+        assert lo <= point <= hi
+
+
+def test_citation_file_is_valid_cff():
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["cff-version"] == "1.2.0" and cff["message"] and cff["title"]
+    assert str(cff["version"]) == __version__
+    assert cff["authors"] and all("name" in a or "family-names" in a for a in cff["authors"])
+    for ref in cff["references"]:
+        assert ref["type"] and ref["title"] and ref["authors"], ref.get("title")
+    assert "10.1093/pan/mpn018" in {str(r.get("doi")) for r in cff["references"]}  # Monroe et al. 2008
+
+
+@pytest.mark.integration
+def test_stage_writes_report_and_tables(tmp_path, monkeypatch):
+    """report.main from files: report.md, a self-contained report.html and the LaTeX tables; stale tables go."""
+    import shutil
+
+    from pipeline import io as pio
+
+    out = run_outputs(tmp_path)
+    params = out["params"]
+    params["corpus"]["path"] = str(ROOT / "tests/fixtures/seeds")
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(P, "PARAMS_FILE", tmp_path / "params.yaml")
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(ROOT / "CITATION.cff", tmp_path / "CITATION.cff")
+    pio.write_json("reports/metrics.json", METRICS)
+    pio.write_json("reports/cleaning.json", out["cleaning"])
+    pio.write_csv("reports/topics.csv", out["topics"])
+    for name, df in out["compare"]["fields"]["series"].items():
+        pio.write_csv(f"reports/compare/{R.COMPARE_TABLES[name]}_series.csv", df)
+    pio.write_csv("reports/compare/tests.csv", out["compare"]["tests"])
+    for name, df in out["discourse"].items():
+        pio.write_csv(f"reports/discourse/{name}.csv", df)
+    (tmp_path / "reports/figures").mkdir()
+    for f in out["figures"]:
+        shutil.copy(f, tmp_path / "reports/figures" / f.name)
+    pio.write_text("reports/tables/old_field.tex", "stale")
+    R.main()
+    page = (tmp_path / "reports/report.html").read_text(encoding="utf-8")
+    assert page.count("data:image/png;base64,") == len(out["figures"])
+    assert "Lê Hồng Sơn" in page
+    tables = {p.name for p in (tmp_path / "reports/tables").iterdir()}
+    assert "old_field.tex" not in tables and "theme_shares_series.tex" in tables
+    digest = pio.corpus_digest(ROOT / "tests/fixtures/seeds")
+    assert digest["sha256"] in (tmp_path / "reports/report.md").read_text(encoding="utf-8")
