@@ -92,11 +92,13 @@ def fit_topics(tokens: list[str], embeddings: np.ndarray, *, seed: int = 42, sto
                vectorizer: dict | None = None, umap: dict | None = None, hdbscan: dict | None = None,
                top_n_words: int = 10, reduce_frequent_words: bool = True, representation: str = "none",
                outliers: dict | None = None, nr_topics: int | None = None, seed_topic_list: list[list[str]] | None = None,
-               encode=None, umap_model=None, hdbscan_model=None) -> TopicResult:
+               encode=None, umap_model=None, hdbscan_model=None, fit_sample: int | None = None) -> TopicResult:
     """Pure core: segmented texts + their embeddings -> topic per unit and a topic table.
 
     `encode` (list[str] -> array) gives BERTopic an embedder for guided seeds and representation models;
     without it both are skipped. umap_model/hdbscan_model override the seeded defaults (fast models in tests).
+    fit_sample = N fits UMAP/HDBSCAN on a seeded sample of N units and assigns the rest with model.transform
+    (for corpora too large for one fit); topic words are then computed over every unit.
     """
     from bertopic import BERTopic
     from bertopic.vectorizers import ClassTfidfTransformer
@@ -104,8 +106,9 @@ def fit_topics(tokens: list[str], embeddings: np.ndarray, *, seed: int = 42, sto
     vec = vectorizer or {}
     outliers = outliers or {"strategy": "none"}
     n = len(tokens)
+    sample = np.sort(np.random.default_rng(seed).choice(n, fit_sample, replace=False)) if fit_sample and n > fit_sample else None
     if umap_model is None or hdbscan_model is None:
-        u, h = default_models(n, seed, umap or {}, hdbscan or {})
+        u, h = default_models(n if sample is None else len(sample), seed, umap or {}, hdbscan or {})
         umap_model, hdbscan_model = umap_model or u, hdbscan_model or h
     backend = WordEmbedder(encode).backend if encode else None
     model = BERTopic(
@@ -116,12 +119,24 @@ def fit_topics(tokens: list[str], embeddings: np.ndarray, *, seed: int = 42, sto
         top_n_words=top_n_words, nr_topics=nr_topics, calculate_probabilities=False,
         seed_topic_list=seed_topic_list if (seed_topic_list and encode) else None, verbose=False)
     # BERTopic's guided mode edits the embeddings in place
-    topics_before, _ = model.fit_transform(tokens, embeddings=np.array(embeddings, dtype=np.float32, copy=True))
+    if sample is None:
+        topics_before, _ = model.fit_transform(tokens, embeddings=np.array(embeddings, dtype=np.float32, copy=True))
+    else:
+        emb = np.asarray(embeddings, dtype=np.float32)
+        rest = np.setdiff1d(np.arange(n), sample)
+        model.fit([tokens[i] for i in sample], embeddings=emb[sample].copy())
+        assigned = np.empty(n, dtype=int)
+        assigned[sample] = model.topics_
+        assigned[rest], _ = model.transform([tokens[i] for i in rest], embeddings=emb[rest])
+        topics_before = [int(t) for t in assigned]
     topics = list(topics_before)
     strategy = outliers.get("strategy", "none")
     if strategy != "none" and -1 in topics and len(set(topics) - {-1}) > 0:
         topics = model.reduce_outliers(tokens, topics, strategy=strategy, embeddings=embeddings,
                                        threshold=outliers.get("threshold", 0.0))
+        model.update_topics(tokens, topics=topics, top_n_words=top_n_words, vectorizer_model=model.vectorizer_model,
+                            ctfidf_model=model.ctfidf_model, representation_model=model.representation_model)
+    elif sample is not None:  # topic words over every unit, not only the sample
         model.update_topics(tokens, topics=topics, top_n_words=top_n_words, vectorizer_model=model.vectorizer_model,
                             ctfidf_model=model.ctfidf_model, representation_model=model.representation_model)
     topics = [int(t) for t in topics]
@@ -203,7 +218,8 @@ def run_from_params(params: dict, units: pd.DataFrame, embeddings: np.ndarray, s
     return fit_topics(units["tokens"].tolist(), embeddings, seed=t["seed"] if seed is None else seed, stopwords=stop,
                       vectorizer=t["vectorizer"], umap=t["umap"], hdbscan=t["hdbscan"], top_n_words=t["top_n_words"],
                       reduce_frequent_words=t["reduce_frequent_words"], representation=t["representation"],
-                      outliers=t["outliers"], nr_topics=t.get("nr_topics"), seed_topic_list=seeds, encode=encode)
+                      outliers=t["outliers"], nr_topics=t.get("nr_topics"), seed_topic_list=seeds, encode=encode,
+                      fit_sample=t.get("fit_sample"))
 
 
 def main() -> None:
