@@ -48,14 +48,14 @@ def _pool_context():
 
 
 @contextlib.contextmanager
-def dask_client(address: str) -> Iterator[Any]:
+def dask_client(address: str, timeout: str = "30s") -> Iterator[Any]:
     """A distributed.Client for compute.scheduler; a clear message when the scheduler cannot be reached."""
     try:
         from distributed import Client
     except ImportError as exc:  # pragma: no cover - distributed is pinned in requirements.txt
         raise SystemExit("compute.scheduler names a Dask scheduler but the 'distributed' package is missing") from exc
     try:
-        client = Client(address, timeout="30s", set_as_default=False)
+        client = Client(address, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise SystemExit(f"compute.scheduler = {address!r}: cannot reach the Dask scheduler ({exc}); "
                          "start it (dask scheduler) or set compute.scheduler: local") from exc

@@ -174,12 +174,13 @@ def main() -> None:
     seg = params["segment"]
     cache_dir = seg.get("cache_dir")
     stats: dict = {}
+    start = time.perf_counter()
     units = segment(articles, params["units"]["level"], params["units"]["min_paragraph_chars"], seg["dictionary"],
                     seg["workers"], scheduler=P.get(params, "compute.scheduler", compute.LOCAL),
                     cache_dir=pio.resolve(cache_dir) if cache_dir else None, stats=stats)
     pio.write_parquet("data/interim/units.parquet", units)
     print(f"segment: {len(units)} units from {len(articles)} articles; {stats['segmented']} segmented, "
-          f"{stats['from_cache']} from cache")
+          f"{stats['from_cache']} from cache; {time.perf_counter() - start:.2f} s")
 
 
 if __name__ == "__main__":
