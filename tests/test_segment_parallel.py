@@ -71,3 +71,14 @@ def test_segment_paragraph_units_with_cache_equal_without(tmp_path):
     pd.testing.assert_frame_equal(plain, cached)
     pd.testing.assert_frame_equal(plain, again)
     assert list(plain.columns) == S.UNIT_COLUMNS and plain["unit_id"].tolist()[0] == "a1:p01"
+
+
+def test_stage_imports_stay_light():
+    """underthesea's optional parts (translation: transformers and torch) are not loaded by the stages that
+    only segment and normalise: seconds of start-up in every stage process."""
+    import subprocess
+    import sys
+
+    code = "import sys, pipeline.segment, pipeline.text; print(sorted({'transformers', 'torch'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "[]"
