@@ -81,6 +81,8 @@ def set_key(params: dict, dotted: str, value) -> None:
 
 def make_params(workdir: Path, overrides: dict) -> Path:
     params = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))
+    # stages resolve relative paths against their working directory, which here is not the repository
+    params["clean"]["boilerplate"] = str(REPO / params["clean"]["boilerplate"])
     for key, value in overrides.items():
         set_key(params, key, value)
     path = workdir / "params.yaml"

@@ -5,6 +5,7 @@ reason (reports/rejected.csv, which also carries the ingest stage's rejections).
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 from dataclasses import dataclass
@@ -19,9 +20,12 @@ from pipeline.ingest import REJECT_COLUMNS
 from pipeline.text import detect_series, normalize, paragraphs
 
 RULE_KINDS = ("drop_line", "drop_with_next", "cut_rest", "cut_rest_from_previous", "strip")
+RULE_KEYS = {"name", "kind", "pattern", "after_line", "last_lines", "next_pattern", "previous_pattern", "comment"}
 ARTICLE_COLUMNS = ["article_id", "title", "text", "date", "source", "series", "part", "label", "url",
-                   "author", "file", "n_chars", "original_text"]
+                   "author", "file", "item", "n_chars", "original_text"]
 _OUTLET_MARK = re.compile(r"^(?P<title>.{10,200}?)\s*\((?P<outlet>[A-ZĐ][\wĐđ.]{1,12})\)\s*[-–—]\s*")
+# a document this many times clean.max_chars is rejected before the (linear but not free) normalisation
+_RAW_LENGTH_FACTOR = 20
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,8 @@ class Rule:
     pattern: re.Pattern
     after_line: int = -1
     last_lines: int | None = None
+    next_pattern: re.Pattern | None = None
+    previous_pattern: re.Pattern | None = None
 
 
 def load_rules(path: str | Path) -> list[Rule]:
@@ -42,19 +48,39 @@ def load_rules(path: str | Path) -> list[Rule]:
         where = f"{path}: rules[{i}]"
         if not isinstance(raw, dict) or not {"name", "kind", "pattern"} <= set(raw):
             raise ValueError(f"{where}: each rule needs name, kind and pattern")
+        where = f"{where} ({raw['name']})"
         if raw["kind"] not in RULE_KINDS:
-            raise ValueError(f"{where} ({raw['name']}): kind {raw['kind']!r} is not one of {', '.join(RULE_KINDS)}")
-        try:
-            pattern = re.compile(raw["pattern"])
-        except re.error as exc:
-            raise ValueError(f"{where} ({raw['name']}): bad pattern: {exc}") from exc
-        rules.append(Rule(raw["name"], raw["kind"], pattern, int(raw.get("after_line", -1)), raw.get("last_lines")))
+            raise ValueError(f"{where}: kind {raw['kind']!r} is not one of {', '.join(RULE_KINDS)}")
+        unknown = sorted(set(raw) - RULE_KEYS)
+        if unknown:  # a misspelt key (after_lines) would silently widen the rule
+            raise ValueError(f"{where}: unknown key {unknown[0]!r}; allowed: {', '.join(sorted(RULE_KEYS))}")
+        compiled = {}
+        for key in ("pattern", "next_pattern", "previous_pattern"):
+            if raw.get(key) is None:
+                continue
+            try:
+                compiled[key] = re.compile(raw[key])
+            except re.error as exc:
+                raise ValueError(f"{where}: bad {key}: {exc}") from exc
+        rules.append(Rule(raw["name"], raw["kind"], compiled["pattern"], int(raw.get("after_line", -1)),
+                          raw.get("last_lines"), compiled.get("next_pattern"), compiled.get("previous_pattern")))
     return rules
 
 
-def strip_boilerplate(lines: list[str], rules: list[Rule]) -> tuple[list[str], dict[str, int]]:
-    """Apply the rules in order; returns kept lines and the number of lines (or snippets) each rule removed."""
-    counts: dict[str, int] = {}
+def strip_boilerplate(lines: list[str], rules: list[Rule]) -> tuple[list[str], dict[str, dict[str, int]]]:
+    """Apply the rules in order to non-empty lines; returns the kept lines and, per rule that fired, the lines it
+    removed, the lines it edited (`strip`) and the characters it removed."""
+    counts: dict[str, dict[str, int]] = {}
+
+    def count(rule: Rule, removed: list[str] | None = None, edited: tuple[str, str] | None = None) -> None:
+        c = counts.setdefault(rule.name, {"removed": 0, "edited": 0, "chars": 0})
+        if edited:
+            c["edited"] += 1
+            c["chars"] += len(edited[0]) - len(edited[1])
+        for line in removed or []:
+            c["removed"] += 1
+            c["chars"] += len(line)
+
     for rule in rules:
         kept: list[str] = []
         n = len(lines)
@@ -62,30 +88,33 @@ def strip_boilerplate(lines: list[str], rules: list[Rule]) -> tuple[list[str], d
         while i < n:
             line = lines[i]
             in_scope = i > rule.after_line and (rule.last_lines is None or i >= n - rule.last_lines)
-            match = in_scope and rule.pattern.search(line)
-            if not match:
+            if not (in_scope and rule.pattern.search(line)):
                 kept.append(line)
                 i += 1
                 continue
             if rule.kind == "strip":
                 new = rule.pattern.sub("", line).strip()
-                counts[rule.name] = counts.get(rule.name, 0) + 1
+                count(rule, removed=[] if new else [line], edited=(line, new) if new else None)
                 if new:
                     kept.append(new)
                 i += 1
             elif rule.kind == "drop_line":
-                counts[rule.name] = counts.get(rule.name, 0) + 1
+                count(rule, removed=[line])
                 i += 1
             elif rule.kind == "drop_with_next":
-                counts[rule.name] = counts.get(rule.name, 0) + (2 if i + 1 < n else 1)
-                i += 2
+                # the next line goes too only when it looks like what the rule pairs with (a caption row)
+                take_next = i + 1 < n and (rule.next_pattern is None or rule.next_pattern.search(lines[i + 1]))
+                count(rule, removed=lines[i:i + 2] if take_next else [line])
+                i += 2 if take_next else 1
             elif rule.kind == "cut_rest":
-                counts[rule.name] = counts.get(rule.name, 0) + (n - i)
+                count(rule, removed=lines[i:])
                 break
             elif rule.kind == "cut_rest_from_previous":
-                if kept:
-                    kept.pop()
-                counts[rule.name] = counts.get(rule.name, 0) + (n - i) + 1
+                # the previous line is the other article's title, unless it is protected or does not look like one
+                if kept and len(kept) - 1 > rule.after_line and (
+                        rule.previous_pattern is None or rule.previous_pattern.search(kept[-1])):
+                    count(rule, removed=[kept.pop()])
+                count(rule, removed=lines[i:])
                 break
         lines = kept
     return lines, counts
@@ -115,14 +144,42 @@ def detect_language(text: str) -> tuple[str, float]:
     return best.lang, float(best.prob)
 
 
-def parse_date(value: str | None) -> str | None:
-    """ISO date (YYYY-MM-DD) from ISO or day-first (Vietnamese) forms; None when absent or unreadable."""
+_ISO_DATE = re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
+_DAY_FIRST = re.compile(r"(?<!\d)(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})(?!\d)")
+_VI_DATE = re.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.I)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_EN_DATE = re.compile(r"(?:(?P<d1>\d{1,2})\s+(?P<b1>[A-Za-z]{3})[a-z]*\.?,?|(?P<b2>[A-Za-z]{3})[a-z]*\.?\s+(?P<d2>\d{1,2}),?)"
+                      r"\s+(?P<y>\d{4})")
+
+
+def parse_date(value) -> str | None:
+    """ISO date (YYYY-MM-DD) as written where the article was published; None when absent or unreadable.
+
+    ISO first ("2025-07-04T01:00+07:00" is 4 July: the local date, never shifted to UTC), then the day-first forms
+    of Vietnamese sites ("Thứ sáu, 04/07/2025 21:02", "ngày 4 tháng 7 năm 2025"), then "4 July 2025"/"July 4, 2025".
+    A year or month alone gives None: inventing a day would put the article in the wrong period.
+    """
     if value is None or (isinstance(value, float) and value != value) or not str(value).strip():
         return None
     text = str(value).strip()
-    dayfirst = not re.match(r"^\d{4}-\d{1,2}-\d{1,2}", text)
-    stamp = pd.to_datetime(text, dayfirst=dayfirst, errors="coerce", utc=True)
-    return None if pd.isna(stamp) else stamp.strftime("%Y-%m-%d")
+    for pattern in (_ISO_DATE, _DAY_FIRST, _VI_DATE):
+        m = pattern.search(text)
+        if m:
+            y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+            if pattern is _DAY_FIRST and mo > 12 >= d:  # unambiguously month-first (12/30/2024)
+                mo, d = d, mo
+            return _iso(y, mo, d)
+    m = _EN_DATE.search(text)
+    if m and (m["b1"] or m["b2"]).lower() in _MONTHS:
+        return _iso(int(m["y"]), _MONTHS.index((m["b1"] or m["b2"]).lower()) + 1, int(m["d1"] or m["d2"]))
+    return None
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def _fingerprint(text: str) -> str:
@@ -134,48 +191,67 @@ def _shingles(text: str, k: int = 5) -> set[str]:
     return {" ".join(words[i:i + k]) for i in range(max(len(words) - k + 1, 1))}
 
 
-def _keep_order(row: pd.Series) -> tuple:
-    # which copy survives: the earliest dated, then the longest, then the first read
-    return (row["date"] or "9999", -row["n_chars"], row["_order"])
+def _given(value):
+    """value, or None for the missing markers a parquet round trip produces (None, NaN, pd.NA, '')."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _keep_order(row: dict) -> tuple:
+    # which copy survives: the earliest dated (the original report), then the longest, then the first read
+    return (row["date"] or "9999-99-99", -row["n_chars"], row["_order"])
+
+
+def _why_kept(kept: dict, dropped: dict) -> str:
+    """The deciding criterion of _keep_order, in words, for reports/rejected.csv."""
+    if kept["date"] and kept["date"] != dropped["date"]:
+        return f"kept {kept['article_id']}: dated earlier ({kept['date']} vs {dropped['date'] or 'no date'})"
+    if kept["n_chars"] != dropped["n_chars"]:
+        return f"kept {kept['article_id']}: longer ({kept['n_chars']} vs {dropped['n_chars']} characters)"
+    return f"kept {kept['article_id']}: read first ({kept['item']} before {dropped['item']})"
 
 
 def find_duplicates(articles: pd.DataFrame, threshold: float, seed: int = 1) -> list[dict]:
-    """Exact (same normalised text) and near (MinHash-estimated Jaccard of word 5-grams >= threshold) duplicates."""
+    """Exact (same normalised text) and near (Jaccard of word 5-grams >= threshold, candidates by MinHash LSH)
+    duplicates; each dropped copy names the kept one (kept_id) and why that one was kept."""
     from datasketch import MinHash, MinHashLSH
 
-    rows = articles.assign(_order=range(len(articles)))
-    order = sorted(rows.index, key=lambda i: _keep_order(rows.loc[i]))
+    rows = [dict({k: _given(v) for k, v in r.items()}, _order=i) for i, r in enumerate(articles.to_dict("records"))]
+    by_id = {r["article_id"]: r for r in rows}
     dropped: list[dict] = []
     first_by_hash: dict[str, str] = {}
-    lsh = MinHashLSH(threshold=threshold, num_perm=128)
-    signatures: dict[str, tuple] = {}
-    for idx in order:
-        row = rows.loc[idx]
+    # LSH only proposes candidates, so a lower bar costs a few exact comparisons; at 1.0 datasketch has no bands
+    lsh = MinHashLSH(threshold=min(threshold, 0.9), num_perm=128)
+    shingles_of: dict[str, set[str]] = {}
+    for row in sorted(rows, key=_keep_order):
         aid = row["article_id"]
         fp = _fingerprint(row["text"])
         if fp in first_by_hash:
-            dropped.append({"item": row["file"], "article_id": aid, "stage": "clean",
-                            "reason": "exact duplicate (same text after normalisation); kept the earliest-dated, longest, first-read copy",
-                            "kept_id": first_by_hash[fp]})
+            kept = by_id[first_by_hash[fp]]
+            dropped.append({"item": row["item"], "article_id": aid, "stage": "clean", "code": "exact_duplicate",
+                            "reason": f"exact duplicate of {kept['article_id']} (same text after normalisation); "
+                                      + _why_kept(kept, row), "kept_id": kept["article_id"]})
             continue
         first_by_hash[fp] = aid
         shingles = _shingles(row["text"])
         mh = MinHash(num_perm=128, seed=seed)
-        for s in shingles:
-            mh.update(s.encode("utf-8"))
-        candidates = lsh.query(mh)
+        for sh in sorted(shingles):
+            mh.update(sh.encode("utf-8"))
         best = None
-        for other in candidates:
-            jac = len(shingles & signatures[other][1]) / max(len(shingles | signatures[other][1]), 1)
+        for other in sorted(lsh.query(mh)):  # LSH only proposes; the exact Jaccard decides
+            jac = len(shingles & shingles_of[other]) / max(len(shingles | shingles_of[other]), 1)
             if jac >= threshold and (best is None or jac > best[1]):
                 best = (other, jac)
         if best:
-            dropped.append({"item": row["file"], "article_id": aid, "stage": "clean",
-                            "reason": f"near duplicate (Jaccard {best[1]:.2f} of word 5-grams); kept the earliest-dated, longest, first-read copy",
-                            "kept_id": best[0]})
+            kept = by_id[best[0]]
+            dropped.append({"item": row["item"], "article_id": aid, "stage": "clean", "code": "near_duplicate",
+                            "reason": f"near duplicate of {kept['article_id']} (Jaccard {best[1]:.2f} of word 5-grams "
+                                      f">= clean.near_duplicate_threshold {threshold}); " + _why_kept(kept, row),
+                            "kept_id": kept["article_id"]})
             continue
         lsh.insert(aid, mh)
-        signatures[aid] = (mh, shingles)
+        shingles_of[aid] = shingles
     return dropped
 
 
@@ -183,43 +259,56 @@ def clean_articles(raw: pd.DataFrame, rules: list[Rule], *, tone_marks: str = "n
                    max_chars: int = 100_000, near_duplicate_threshold: float = 0.8, language: str | None = "vi"
                    ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Pure core: raw articles -> cleaned articles, rejections, and the audit of what each rule removed."""
-    rule_lines: dict[str, int] = {}
-    rule_articles: dict[str, int] = {}
+    rule_stats = {r.name: {"kind": r.kind, "lines_removed": 0, "lines_edited": 0, "chars_removed": 0,
+                           "articles_affected": 0} for r in rules}
     kept: list[dict] = []
     rejected: list[dict] = []
-    changed_by_normalisation = 0
+    changed_by_normalisation = series_detected = dates_unreadable = 0
+
+    def reject(rec: dict, code: str, reason: str) -> None:
+        rejected.append({"item": rec.get("item") or rec.get("file") or rec["article_id"], "article_id": rec["article_id"],
+                         "stage": "clean", "code": code, "reason": reason, "kept_id": None})
+
     for rec in raw.to_dict("records"):
-        item, aid = rec.get("file") or rec["article_id"], rec["article_id"]
-        original = rec["text"]
+        rec = {k: _given(v) for k, v in rec.items()}
+        original = rec["text"] or ""
+        if len(original) > _RAW_LENGTH_FACTOR * max_chars:
+            reject(rec, "too_long", f"too long ({len(original)} characters before cleaning, "
+                                    f"> {_RAW_LENGTH_FACTOR} x clean.max_chars = {max_chars})")
+            continue
         text = normalize(original, tone_marks)
         changed_by_normalisation += text != original
-        lines, counts = strip_boilerplate(paragraphs(text), rules)
-        for name, n in counts.items():
-            rule_lines[name] = rule_lines.get(name, 0) + n
-            rule_articles[name] = rule_articles.get(name, 0) + 1
+        all_lines = paragraphs(text)
+        lines, counts = strip_boilerplate(all_lines, rules)
+        for name, c in counts.items():
+            rule_stats[name]["lines_removed"] += c["removed"]
+            rule_stats[name]["lines_edited"] += c["edited"]
+            rule_stats[name]["chars_removed"] += c["chars"]
+            rule_stats[name]["articles_affected"] += 1
         body = "\n".join(lines)
         if len(body) < min_chars:
-            rejected.append({"item": item, "article_id": aid, "stage": "clean", "kept_id": None,
-                             "reason": f"too short after cleaning ({len(body)} < clean.min_chars = {min_chars} characters)"})
+            reject(rec, "too_short", f"too short after cleaning ({len(body)} < clean.min_chars = {min_chars} characters)")
             continue
         if len(body) > max_chars:
-            rejected.append({"item": item, "article_id": aid, "stage": "clean", "kept_id": None,
-                             "reason": f"too long ({len(body)} > clean.max_chars = {max_chars} characters)"})
+            reject(rec, "too_long", f"too long ({len(body)} > clean.max_chars = {max_chars} characters)")
             continue
         if language:
             lang, prob = detect_language(body)
             if lang != language:
-                rejected.append({"item": item, "article_id": aid, "stage": "clean", "kept_id": None,
-                                 "reason": f"language '{lang}' (langdetect p={prob:.2f}), expected '{language}'"})
+                reject(rec, "language", f"language '{lang}' (langdetect p={prob:.2f}), expected '{language}' (corpus.language)")
                 continue
-        title = normalize(rec["title"], tone_marks) if rec.get("title") else guess_title(lines[0])
-        series, part = detect_series(title, lines[-3:])
+        title = normalize(rec["title"], tone_marks) if rec.get("title") else (guess_title(lines[0]) if lines else None)
+        # before boilerplate removal: the "(Kỳ 3: ...)" announcement that tells the part is itself removed
+        series, part = detect_series(title, all_lines)
+        series_detected += series is not None or part is not None
+        date = parse_date(rec.get("date"))
+        dates_unreadable += date is None and rec.get("date") is not None
         kept.append({
-            "article_id": aid, "title": title, "text": body, "date": parse_date(rec.get("date")),
+            "article_id": rec["article_id"], "title": title, "text": body, "date": date,
             "source": rec.get("source"), "series": rec.get("series") or series,
-            "part": rec.get("part") if pd.notna(rec.get("part")) else part,
+            "part": rec.get("part") if rec.get("part") is not None else part,
             "label": rec.get("label"), "url": rec.get("url"), "author": rec.get("author"), "file": rec.get("file"),
-            "n_chars": len(body), "original_text": original,
+            "item": rec.get("item") or rec.get("file"), "n_chars": len(body), "original_text": original,
         })
     articles = pd.DataFrame(kept, columns=ARTICLE_COLUMNS)
     dups = find_duplicates(articles, near_duplicate_threshold) if len(articles) else []
@@ -229,13 +318,13 @@ def clean_articles(raw: pd.DataFrame, rules: list[Rule], *, tone_marks: str = "n
     articles["part"] = pd.to_numeric(articles["part"], errors="coerce").astype("Int64")
     reasons: dict[str, int] = {}
     for r in rejected:
-        key = r["reason"].split(" (")[0].split(";")[0]
-        reasons[key] = reasons.get(key, 0) + 1
+        reasons[r["code"]] = reasons.get(r["code"], 0) + 1
     audit = {
         "n_in": int(len(raw)), "n_out": int(len(articles)),
         "normalised_articles": int(changed_by_normalisation),
-        "rules": {name: {"lines_removed": rule_lines[name], "articles_affected": rule_articles[name]}
-                  for name in sorted(rule_lines)},
+        "series_detected": int(series_detected),
+        "dates_unreadable": int(dates_unreadable),
+        "rules": rule_stats,  # every rule, zero counts included: the report shows which rules fired
         "rejected": dict(sorted(reasons.items())),
     }
     return articles, pd.DataFrame(rejected, columns=REJECT_COLUMNS), audit
@@ -246,16 +335,19 @@ def main() -> None:
     c = params["clean"]
     rules = load_rules(pio.resolve(c["boilerplate"]))
     raw = pio.read_parquet("data/interim/raw_articles.parquet")
+    earlier = pd.read_csv("data/interim/ingest_rejected.csv", dtype=str, keep_default_na=False)
     articles, rejected, audit = clean_articles(
         raw, rules, tone_marks=c["tone_marks"], min_chars=c["min_chars"], max_chars=c["max_chars"],
         near_duplicate_threshold=c["near_duplicate_threshold"], language=params["corpus"].get("language"))
-    if articles.empty:
-        raise SystemExit("clean: no article survived cleaning; see the reasons in reports/rejected.csv")
-    earlier = pd.read_csv("data/interim/ingest_rejected.csv", dtype=str, keep_default_na=False)
-    all_rejected = pd.concat([earlier, rejected.astype(object)], ignore_index=True).reindex(columns=REJECT_COLUMNS)
+    all_rejected = pd.concat([earlier.astype(object), rejected.astype(object)], ignore_index=True).reindex(columns=REJECT_COLUMNS)
     audit["rejected_at_ingest"] = int(len(earlier))
+    audit["rejected_at_ingest_by_reason"] = {k: int(v) for k, v in sorted(earlier["code"].value_counts().items())} \
+        if "code" in earlier else {}
+    # written even when nothing survives: the reasons are what the user needs then
     pio.write_csv("reports/rejected.csv", all_rejected)
     pio.write_json("reports/cleaning.json", audit)
+    if articles.empty:
+        raise SystemExit("clean: no article survived cleaning; see the reasons in reports/rejected.csv")
     pio.write_parquet("data/interim/articles.parquet", articles)
     print(f"clean: {audit['n_out']} of {audit['n_in']} articles kept; {len(rejected)} rejected here")
 

@@ -19,9 +19,13 @@ os.umask(_UMASK)
 
 
 def resolve(path: str | os.PathLike) -> Path:
-    """A path from params.yaml: relative to the repository root, or absolute."""
+    """A path from params.yaml: absolute, or relative to the working directory, which is where outputs go too.
+
+    DVC runs every stage from the repository root, so there this is the root; a copy of the project (tests,
+    another checkout using this package) then reads and writes its own files.
+    """
     p = Path(path)
-    return p if p.is_absolute() else ROOT / p
+    return p if p.is_absolute() else Path.cwd() / p
 
 
 def _pid_alive(pid: int) -> bool:

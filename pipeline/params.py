@@ -9,9 +9,8 @@ from typing import Any
 
 import yaml
 
-from pipeline.io import ROOT
-
-PARAMS_FILE = Path(os.environ.get("VN_DISCOURSE_PARAMS", ROOT / "params.yaml"))
+# relative to the working directory, like every path in it (DVC runs stages from the repository root)
+PARAMS_FILE = Path(os.environ.get("VN_DISCOURSE_PARAMS", "params.yaml"))
 
 CHOICES = {
     "corpus.format": ("auto", "txt", "html", "jsonl", "csv"),
@@ -24,7 +23,7 @@ CHOICES = {
     "compare.date_freq": ("month", "quarter", "year"),
 }
 COMPARE_FIELDS = ("source", "series", "date", "label", "part")
-ARTICLE_FIELDS = ("id", "title", "text", "date", "source", "series", "label", "url")
+ARTICLE_FIELDS = ("id", "title", "text", "date", "source", "series", "part", "label", "url", "author")
 # key -> (type, minimum) for numbers that must be positive/bounded
 NUMBERS = {
     "clean.min_chars": (int, 0),
@@ -122,6 +121,7 @@ def validate(params: dict) -> dict:
         raise ParamsError(f"{PARAMS_FILE.name}: clean.near_duplicate_threshold must be in (0, 1]")
     if not 0 < get(params, "compare.confidence", 0.95) < 1:
         raise ParamsError(f"{PARAMS_FILE.name}: compare.confidence must be in (0, 1)")
+    _validate_corpus_clean(params)
     fields = get(params, "corpus.fields", {}) or {}
     if not isinstance(fields, dict):
         raise ParamsError(f"{PARAMS_FILE.name}: corpus.fields must map article fields to column names")
@@ -147,6 +147,27 @@ def validate(params: dict) -> dict:
         raise ParamsError(f"{PARAMS_FILE.name}: embedding.model must name a local model directory "
                           "when embedding.backend is sentence-transformers")
     return params
+
+
+def _validate_corpus_clean(params: dict) -> None:
+    """The keys of the ingest and clean stages that CHOICES/NUMBERS cannot express."""
+    path = get(params, "corpus.path", None)
+    if not isinstance(path, str) or not path.strip():
+        raise ParamsError(f"{PARAMS_FILE.name}: corpus.path must name a file or folder of raw articles")
+    for key in ("corpus.sidecar",):
+        value = get(params, key, None)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ParamsError(f"{PARAMS_FILE.name}: {key} = {value!r} must be a path or null")
+    language = get(params, "corpus.language", None)
+    if language is not None and not (isinstance(language, str) and re.fullmatch(r"[a-z]{2,3}(-[a-z]{2,4})?", language)):
+        raise ParamsError(f"{PARAMS_FILE.name}: corpus.language = {language!r} must be a language code such as 'vi' "
+                          "(langdetect's codes), or null to keep every language")
+    boilerplate = get(params, "clean.boilerplate", None)
+    if boilerplate is not None and (not isinstance(boilerplate, str) or not boilerplate.strip()):
+        raise ParamsError(f"{PARAMS_FILE.name}: clean.boilerplate must be the path of the boilerplate rules (YAML)")
+    lo, hi = get(params, "clean.min_chars", None), get(params, "clean.max_chars", None)
+    if isinstance(lo, int) and isinstance(hi, int) and lo >= hi:
+        raise ParamsError(f"{PARAMS_FILE.name}: clean.min_chars = {lo} must be below clean.max_chars = {hi}")
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):

@@ -9,10 +9,13 @@ from underthesea.pipeline.text_normalize import token_normalize
 _WORD = re.compile(r"\w+")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# copy-paste and OCR leave "Hà Nội , ngày" and "( NIC )"; dashes and quotes are left as written
+_SPACE_BEFORE_PUNCT = re.compile(r" +([,.;:!?…)\]”])")
+_SPACE_AFTER_OPEN = re.compile(r"([(\[“]) +")
 
 
 def normalize(text: str, tone_marks: str = "new") -> str:
-    """NFC, one tone-mark placement (hoà -> hòa), tidy whitespace; line breaks are kept.
+    """NFC, one tone-mark placement (hoà -> hòa), tidy whitespace and spaces around punctuation; line breaks kept.
 
     underthesea's text_normalize re-tokenises (it puts spaces around punctuation and joins lines), which
     would change quotable text, so its per-token normaliser is applied to word tokens only.
@@ -21,6 +24,7 @@ def normalize(text: str, tone_marks: str = "new") -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text)
     text = _SPACES.sub(" ", text)
+    text = _SPACE_AFTER_OPEN.sub(r"\1", _SPACE_BEFORE_PUNCT.sub(r"\1", text))
     if tone_marks == "new":
         text = _WORD.sub(lambda m: token_normalize(m.group()), text)
     lines = [line.strip() for line in text.split("\n")]
@@ -50,30 +54,47 @@ def merge_short(paras: list[str], min_chars: int) -> list[str]:
 
 
 _PART_WORDS = r"(?:Kỳ|Kì|Bài|Phần|Tập)"
-# "Series: Kỳ 2- Subtitle", "Series - Bài 3: Subtitle"
-_SERIES_IN_TITLE = re.compile(rf"^(?P<series>.+?)\s*[:\-–—]\s*{_PART_WORDS}\s+(?P<part>\d+)\s*(?:[:\-–—.]\s*(?P<rest>.*))?$", re.I)
+# Arabic or upper-case Roman part numbers ("Kỳ 2", "Phần II"); Roman case-sensitive so "Bài viết" is no part
+_NUMBER = r"(?P<part>\d{1,3}|(?-i:[IVX]{1,5}))"
+_SEP = r"[:\-–—.]"
+# "Series: Kỳ 2- Subtitle", "Series - Bài 3: Subtitle", "Series - Kỳ 2"
+_SERIES_IN_TITLE = re.compile(rf"^(?P<series>.+?)\s*[:\-–—]\s*{_PART_WORDS}\s+{_NUMBER}\s*(?:{_SEP}\s*(?P<rest>.*))?$", re.I)
+# "Series (Kỳ 2)", "Series (Bài 3): Subtitle"
+_SERIES_BRACKETED = re.compile(rf"^(?P<series>.+?)\s*[(\[]\s*{_PART_WORDS}\s+{_NUMBER}\s*[)\]]\s*(?:{_SEP}\s*(?P<rest>.*))?$", re.I)
 # "Kỳ 2: Subtitle" (series name unknown from the title alone)
-_PART_FIRST = re.compile(rf"^{_PART_WORDS}\s+(?P<part>\d+)\s*[:\-–—.]\s*(?P<rest>.+)$", re.I)
+_PART_FIRST = re.compile(rf"^{_PART_WORDS}\s+{_NUMBER}\s*{_SEP}\s*(?P<rest>.+)$", re.I)
 # "(Kỳ 3: Để Hòa Lạc thực sự là trái tim)": the next part announced at the end of an article
-NEXT_PART_LINE = re.compile(rf"^\(\s*{_PART_WORDS}\s+(?P<part>\d+)\s*[:\-–—.]\s*(?P<title>[^)]*)\)\s*$", re.I)
+NEXT_PART_LINE = re.compile(rf"^\(\s*{_PART_WORDS}\s+{_NUMBER}\s*{_SEP}\s*(?P<title>[^)]*)\)\s*$", re.I)
+_ROMAN = {"I": 1, "V": 5, "X": 10}
+
+
+def part_number(token: str) -> int:
+    """'3' -> 3, 'IV' -> 4."""
+    if token.isdigit():
+        return int(token)
+    values = [_ROMAN[c] for c in token.upper()]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
 
 
 def detect_series(title: str | None, body_lines: list[str] | None = None) -> tuple[str | None, int | None]:
     """(series name, part number) from a title such as "Series: Kỳ 2- Subtitle"; (None, None) if none.
 
-    When the title has no part but the body announces the next one, "(Kỳ 3: ...)", this is part 2.
+    When the title has no part but a body line announces the next one, "(Kỳ 3: ...)", this is part 2. Pass
+    the body before boilerplate removal: the announcement is itself removed as boilerplate.
     """
     if title:
-        m = _SERIES_IN_TITLE.match(title.strip())
+        title = title.strip()
+        for pattern in (_SERIES_IN_TITLE, _SERIES_BRACKETED):
+            m = pattern.match(title)
+            if m:
+                return m.group("series").strip(" :-–—") or None, part_number(m.group("part"))
+        m = _PART_FIRST.match(title)
         if m:
-            return m.group("series").strip(" :-–—"), int(m.group("part"))
-        m = _PART_FIRST.match(title.strip())
-        if m:
-            return None, int(m.group("part"))
+            return None, part_number(m.group("part"))
     for line in body_lines or []:
         m = NEXT_PART_LINE.match(line.strip())
-        if m and int(m.group("part")) > 1:
-            return None, int(m.group("part")) - 1
+        if m and part_number(m.group("part")) > 1:
+            return None, part_number(m.group("part")) - 1
     return None, None
 
 
