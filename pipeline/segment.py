@@ -89,14 +89,15 @@ class SegmentCache:
     def get(self, keys: list[str]) -> dict[str, str]:
         if not keys or not self.dir.is_dir():
             return {}
+        import pyarrow as pa
         import pyarrow.compute as pc
         import pyarrow.dataset as ds
 
-        wanted = set(keys)
+        wanted = pc.field("key").isin(pa.array(sorted(set(keys)), pa.string()))
         found: dict[str, str] = {}
         for shard in sorted(self.dir.glob("*.parquet")):
             try:
-                table = ds.dataset(shard, format="parquet").to_table(filter=pc.field("key").isin(list(wanted)))
+                table = ds.dataset(shard, format="parquet").to_table(filter=wanted)
             except Exception as exc:  # a damaged shard is a cache miss, not a failed run
                 print(f"segment: ignoring unreadable cache shard {shard}: {exc}", file=sys.stderr)
                 continue
