@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -45,6 +46,7 @@ def run_stage(stage: str, workdir: Path, params_file: Path, log: Path | None = N
     env["VN_DISCOURSE_PARAMS"] = str(params_file)
     env["PYTHONHASHSEED"] = "0"
     out = open(log, "ab") if log else subprocess.DEVNULL
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     try:
         proc = subprocess.Popen([sys.executable, "-m", f"pipeline.{stage}"], cwd=workdir, env=env,
@@ -67,7 +69,12 @@ def run_stage(stage: str, workdir: Path, params_file: Path, log: Path | None = N
     if proc.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-3000:] if log else ""
         raise RuntimeError(f"pipeline.{stage} failed in {workdir} (exit {proc.returncode}):\n{tail}")
-    return {"seconds": round(seconds, 3), "peak_mb": round(peak / 2**20, 1)}
+    # CPU of the stage and every process it waited for (its pool workers); CPU / wall shows how many cores it
+    # really had, which on a shared machine can be fewer than it asked for
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = sum(getattr(cpu_after, f) - getattr(cpu_before, f) for f in ("ru_utime", "ru_stime"))
+    return {"seconds": round(seconds, 3), "peak_mb": round(peak / 2**20, 1), "cpu_seconds": round(cpu, 2),
+            "cores_used": round(cpu / seconds, 2) if seconds else None}
 
 
 def growth_exponent(sizes: list[float], values: list[float]) -> float | None:
