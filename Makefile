@@ -26,7 +26,7 @@ test-fast: setup
 	. $(BIN)/activate && python -m pytest -m "not integration"
 
 bench: setup
-	. $(BIN)/activate && python -m bench.run
+	. $(BIN)/activate && python -m bench.run $(BENCH_ARGS)
 
 report-check: setup
 	. $(BIN)/activate && python -m pytest tests/test_report_browser.py -v

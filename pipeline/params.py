@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -51,11 +52,32 @@ NUMBERS = {
     "compare.bootstrap": (int, 10),
     "compare.confidence": (float, 0.5),
     "figures.dpi": (int, 72),
+    "topics.fit_sample": (int, 10),
+}
+# a Dask address as distributed.Client accepts it; anything else is a typo worth stopping on
+SCHEDULER_ADDRESS = re.compile(r"^(tcp|tls|ws|wss|ucx|inproc)://\S+$")
+SECTIONS = ("corpus", "clean", "units", "segment", "embedding", "topics", "evaluate", "themes", "compare",
+            "figures", "report", "compute")
+# sections whose keys are all known here, so that a misspelt key stops the run instead of being ignored
+KNOWN_KEYS = {
+    "compute": ("scheduler",),
+    "embedding": ("backend", "model", "max_chars", "batch_size", "cache_dir"),
 }
 
 
 class ParamsError(ValueError):
     """A params.yaml value that the pipeline cannot use."""
+
+
+def _excepthook(kind, exc, tb, _previous=sys.excepthook):
+    # a stage stopped by a bad parameter says which, in one line, instead of a traceback (exit status stays 1)
+    if issubclass(kind, ParamsError):
+        print(f"error: {exc}", file=sys.stderr)
+        return
+    _previous(kind, exc, tb)
+
+
+sys.excepthook = _excepthook
 
 
 def get(params: dict, dotted: str, default: Any = KeyError) -> Any:
@@ -73,6 +95,26 @@ def validate(params: dict) -> dict:
     """Raise ParamsError naming the first bad key; return params unchanged when valid."""
     if not isinstance(params, dict):
         raise ParamsError(f"{PARAMS_FILE.name}: expected a mapping at the top level")
+    for section in SECTIONS:
+        if section in params and not isinstance(params[section], dict):
+            raise ParamsError(f"{PARAMS_FILE.name}: {section} must be a mapping of keys, not {params[section]!r}")
+    for section, keys in KNOWN_KEYS.items():
+        unknown = sorted(set(params.get(section) or {}) - set(keys))
+        if unknown:
+            raise ParamsError(f"{PARAMS_FILE.name}: {section}.{unknown[0]} is not a known key; "
+                              f"allowed: {', '.join(keys)}")
+    for key in BOOLEANS:
+        value = get(params, key, None)
+        if value is not None and not isinstance(value, bool):
+            raise ParamsError(f"{PARAMS_FILE.name}: {key} = {value!r} must be true or false")
+    for key in ("embedding.cache_dir", "segment.cache_dir", "embedding.model"):
+        value = get(params, key, None)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ParamsError(f"{PARAMS_FILE.name}: {key} = {value!r} must be a path (a string) or null")
+    scheduler = get(params, "compute.scheduler", "local")
+    if scheduler != "local" and not (isinstance(scheduler, str) and SCHEDULER_ADDRESS.match(scheduler)):
+        raise ParamsError(f"{PARAMS_FILE.name}: compute.scheduler = {scheduler!r} must be 'local' or a Dask "
+                          "scheduler address: tcp://, tls://, ws://, wss://, ucx:// or inproc://, e.g. tcp://10.0.0.5:8786")
     for key, allowed in CHOICES.items():
         value = get(params, key, None)
         if value is not None and value not in allowed:
@@ -144,10 +186,6 @@ def _validate_topic_keys(params: dict) -> None:
         unknown = [t for t in pos if t not in POS_TAGS]
         if unknown:
             raise ParamsError(f"{name}: segment.pos_filter: {unknown[0]!r} is not a VLSP tag; allowed: {', '.join(POS_TAGS)}")
-    for key in BOOLEANS:
-        value = get(params, key, None)
-        if value is not None and not isinstance(value, bool):
-            raise ParamsError(f"{name}: {key} = {value!r} must be true or false")
     nr = get(params, "topics.nr_topics", None)
     if nr is not None and nr != "auto" and (isinstance(nr, bool) or not isinstance(nr, int) or nr < 2):
         raise ParamsError(f"{name}: topics.nr_topics = {nr!r} must be null, auto or an integer of at least 2")
@@ -193,11 +231,27 @@ def _validate_corpus_clean(params: dict) -> None:
         raise ParamsError(f"{PARAMS_FILE.name}: clean.min_chars = {lo} must be below clean.max_chars = {hi}")
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """safe_load that refuses a key given twice (PyYAML would silently keep the last one)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} appears twice in one mapping", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
 def load(path: str | os.PathLike | None = None) -> dict:
     p = Path(path) if path else PARAMS_FILE
     try:
         with open(p, encoding="utf-8") as fh:
-            params = yaml.safe_load(fh)
+            params = yaml.load(fh, Loader=_UniqueKeyLoader)  # a SafeLoader: no Python objects
+    except FileNotFoundError as exc:
+        raise ParamsError(f"{p}: parameters file not found") from exc
     except yaml.YAMLError as exc:
         raise ParamsError(f"{p}: not valid YAML: {exc}") from exc
     return validate(params)

@@ -3,17 +3,23 @@
 underthesea's word_tokenize joins multi-syllable words with "_" (đổi_mới_sáng_tạo); terms of the domain
 dictionary (segment.dictionary) are kept whole in any letter case. Text is segmented sentence by sentence;
 standard abbreviations (segment.abbreviations) are expanded first, and segment.pos_filter keeps only the listed
-parts of speech in `tokens` (underthesea's offline CRF tagger). Work is spread over processes (segment.workers).
+parts of speech in `tokens` (underthesea's offline CRF tagger). Work is spread over processes (segment.workers)
+or a Dask cluster (compute.scheduler), and segmented texts are cached by content (segment.cache_dir): the key is
+the sha256 of the text under a folder named by everything else that decides the tokens (underthesea version,
+dictionary, abbreviations, POS filter, this module's source), so a grown corpus segments only its new units and a
+killed run keeps the chunks it finished.
 """
 from __future__ import annotations
 
-import os
+import hashlib
 import re
-from concurrent.futures import ProcessPoolExecutor
-from functools import partial
+import sys
+import time
+from pathlib import Path
 
 import pandas as pd
 
+from pipeline import compute
 from pipeline import io as pio
 from pipeline import params as P
 from pipeline.text import merge_short, paragraphs
@@ -133,44 +139,129 @@ def token_options(params: dict) -> dict:
     return {"pos_filter": seg.get("pos_filter") or None, "abbreviations": seg.get("abbreviations") or None}
 
 
-def _chunks(items: list, n: int) -> list[list]:
-    size = max(1, -(-len(items) // n))
-    return [items[i:i + size] for i in range(0, len(items), size)]
+def segmenter_key(dictionary: list[str] | None, pos_filter: list[str] | None = None,
+                  abbreviations: dict[str, str] | None = None) -> str:
+    """Everything besides the text that decides the tokens: underthesea's versions, the dictionary, the
+    abbreviations, the POS filter and this module's source (hashed whole, so that any edit of tokenize_texts or
+    its helpers retires old entries)."""
+    from importlib.metadata import version
+
+    spec = "\n".join([f"underthesea={version('underthesea')}", f"underthesea_core={version('underthesea_core')}",
+                      hashlib.sha256(Path(__file__).read_bytes()).hexdigest(), *_dictionary_variants(dictionary or []),
+                      "pos:" + ",".join(sorted(pos_filter or [])),
+                      *(f"abbr:{k}={v}" for k, v in sorted((abbreviations or {}).items()))])
+    return f"underthesea-{version('underthesea')}-{hashlib.sha256(spec.encode('utf-8')).hexdigest()[:16]}"
 
 
-def resolve_workers(workers: int) -> int:
-    return workers if workers and workers > 0 else (os.cpu_count() or 1)
+class SegmentCache:
+    """Content-addressed segmented texts: parquet shards of (key, tokens) under <cache_dir>/<segmenter key>/.
+
+    Shards are written atomically and never changed; a run reads only the rows it needs.
+    """
+
+    SHARD_ROWS = 2000
+
+    def __init__(self, root: str | Path, key: str):
+        self.dir = Path(root) / key
+
+    def get(self, keys: list[str]) -> dict[str, str]:
+        if not keys or not self.dir.is_dir():
+            return {}
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.dataset as ds
+
+        wanted = pc.field("key").isin(pa.array(sorted(set(keys)), pa.string()))
+        found: dict[str, str] = {}
+        for shard in sorted(self.dir.glob("*.parquet")):
+            try:
+                table = ds.dataset(shard, format="parquet").to_table(filter=wanted)
+            except Exception as exc:  # a damaged shard is a cache miss, not a failed run
+                print(f"segment: ignoring unreadable cache shard {shard}: {exc}", file=sys.stderr)
+                continue
+            found.update(zip(table.column("key").to_pylist(), table.column("tokens").to_pylist()))
+        return found
+
+    def put(self, items: dict[str, str]) -> None:
+        if not items:
+            return
+        keys = sorted(items)
+        for start in range(0, len(keys), self.SHARD_ROWS):
+            part = keys[start:start + self.SHARD_ROWS]
+            name = hashlib.sha256("".join(part).encode()).hexdigest()[:16]
+            pio.write_parquet(self.dir / f"{name}.parquet",
+                              pd.DataFrame({"key": part, "tokens": [items[k] for k in part]}))
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _warm_up(dictionary: list[str] | None, options: dict) -> None:
+    """Load underthesea's models here so that forked workers inherit them instead of each loading them."""
+    tokenize_texts(["khởi động"], dictionary, **options)
 
 
 def tokenize_parallel(texts: list[str], dictionary: list[str] | None = None, workers: int = 0,
-                      **options) -> list[str]:
-    """tokenize_texts over `workers` processes (0 = all cores); order and result equal the serial call.
-    options: pos_filter, abbreviations (see tokenize_texts)."""
-    workers = resolve_workers(workers)
-    if workers == 1 or len(texts) < 2:
-        return tokenize_texts(texts, dictionary, **options)
-    # several chunks per worker so that one long chunk does not leave the other cores idle
-    chunks = _chunks(texts, workers * 4)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        parts = pool.map(partial(tokenize_texts, **options), chunks, [dictionary] * len(chunks))
-        return [t for part in parts for t in part]
+                      scheduler: str = compute.LOCAL, cache_dir: str | Path | None = None,
+                      stats: dict | None = None, **options) -> list[str]:
+    """tokenize_texts over `workers` processes (0 = all cores) or a Dask cluster; order and result equal the
+    serial call. With cache_dir, texts segmented before (by this underthesea, dictionary and options) are not
+    redone, and each finished chunk is cached at once. options: pos_filter, abbreviations (see tokenize_texts)."""
+    keys = [text_key(t) for t in texts]
+    cache = SegmentCache(cache_dir, segmenter_key(dictionary, **options)) if cache_dir else None
+    done = cache.get(keys) if cache else {}
+    n_cached = sum(k in done for k in keys)
+    todo = sorted({k: t for k, t in zip(keys, texts) if k not in done}.items())  # each distinct text once
+    n_workers = compute.resolve_workers(workers)
+    local = scheduler == compute.LOCAL
+    if todo:
+        if local and n_workers > 1 and len(todo) > 1:
+            _warm_up(dictionary, options)
+        chunks = compute.chunked(todo, compute.chunk_size(len(todo), n_workers if not local or n_workers > 1 else 1))
+        pending: dict[str, str] = {}
+        last_flush = time.monotonic()
+        for i, tokens in compute.run_chunks(tokenize_texts, [[t for _, t in c] for c in chunks], workers=n_workers,
+                                            scheduler=scheduler, kwargs={"dictionary": dictionary, **options}):
+            new = {k: tok for (k, _), tok in zip(chunks[i], tokens)}
+            done.update(new)
+            pending.update(new)
+            # few, large shards; but a killed run should lose at most a minute of work
+            if cache and (len(pending) >= cache.SHARD_ROWS or time.monotonic() - last_flush > 60):
+                cache.put(pending)
+                pending, last_flush = {}, time.monotonic()
+        if cache:
+            cache.put(pending)
+    if stats is not None:
+        stats.update({"n": len(texts), "segmented": len(todo), "from_cache": n_cached,
+                      "workers": n_workers if local else None, "scheduler": scheduler})
+    return [done[k] for k in keys]
 
 
 def segment(articles: pd.DataFrame, level: str = "article", min_paragraph_chars: int = 80,
-            dictionary: list[str] | None = None, workers: int = 0, **options) -> pd.DataFrame:
-    """Pure core: cleaned articles -> units with tokens (options: pos_filter, abbreviations)."""
+            dictionary: list[str] | None = None, workers: int = 0, *, scheduler: str = compute.LOCAL,
+            cache_dir: str | Path | None = None, stats: dict | None = None, **options) -> pd.DataFrame:
+    """Pure core (apart from the cache): cleaned articles -> units with tokens (options: pos_filter,
+    abbreviations)."""
     units = make_units(articles, level, min_paragraph_chars)
-    units["tokens"] = tokenize_parallel(units["text"].tolist(), dictionary, workers, **options)
+    units["tokens"] = tokenize_parallel(units["text"].tolist(), dictionary, workers, scheduler, cache_dir, stats, **options)
     return units[UNIT_COLUMNS]
 
 
 def main() -> None:
     params = P.load()
     articles = pio.read_parquet("data/interim/articles.parquet")
-    units = segment(articles, params["units"]["level"], params["units"]["min_paragraph_chars"],
-                    params["segment"]["dictionary"], params["segment"]["workers"], **token_options(params))
+    seg = params["segment"]
+    cache_dir = seg.get("cache_dir")
+    stats: dict = {}
+    start = time.perf_counter()
+    units = segment(articles, params["units"]["level"], params["units"]["min_paragraph_chars"], seg["dictionary"],
+                    seg["workers"], scheduler=P.get(params, "compute.scheduler", compute.LOCAL),
+                    cache_dir=pio.resolve(cache_dir) if cache_dir else None, stats=stats,
+                    **token_options(params))
     pio.write_parquet("data/interim/units.parquet", units)
-    print(f"segment: {len(units)} units from {len(articles)} articles")
+    print(f"segment: {len(units)} units from {len(articles)} articles; {stats['segmented']} segmented, "
+          f"{stats['from_cache']} from cache; {time.perf_counter() - start:.2f} s")
 
 
 if __name__ == "__main__":

@@ -105,12 +105,14 @@ def fit_topics(tokens: list[str], embeddings: np.ndarray, *, seed: int = 42, sto
                top_n_words: int = 10, reduce_frequent_words: bool = True, representation: str = "none",
                outliers: dict | None = None, nr_topics: int | str | None = None,
                seed_topic_list: list[list[str]] | None = None, hierarchy: bool = False,
-               encode=None, umap_model=None, hdbscan_model=None) -> TopicResult:
+               encode=None, umap_model=None, hdbscan_model=None, fit_sample: int | None = None) -> TopicResult:
     """Pure core: segmented texts + their embeddings -> topic per unit and a topic table.
 
     `encode` (list[str] -> array) gives BERTopic an embedder for guided seeds and representation models;
     without it both are skipped. umap_model/hdbscan_model override the seeded defaults (fast models in tests).
     extras: "outliers" (diagnostics), "similarity" (per unit, to its topic), "hierarchy" (edges, if asked).
+    fit_sample = N fits UMAP/HDBSCAN on a seeded sample of N units and assigns the rest with model.transform
+    (for corpora too large for one fit); topic words are then computed over every unit.
     """
     from bertopic import BERTopic
     from bertopic.vectorizers import ClassTfidfTransformer
@@ -119,8 +121,9 @@ def fit_topics(tokens: list[str], embeddings: np.ndarray, *, seed: int = 42, sto
     outliers = outliers or {"strategy": "none"}
     n = len(tokens)
     embeddings = np.asarray(embeddings, dtype=np.float32)
+    sample = np.sort(np.random.default_rng(seed).choice(n, fit_sample, replace=False)) if fit_sample and n > fit_sample else None
     if umap_model is None or hdbscan_model is None:
-        u, h = default_models(n, seed, umap or {}, hdbscan or {})
+        u, h = default_models(n if sample is None else len(sample), seed, umap or {}, hdbscan or {})
         umap_model, hdbscan_model = umap_model or u, hdbscan_model or h
     backend = WordEmbedder(encode, dict(zip(tokens, embeddings))).backend if encode else None
     model = BERTopic(
@@ -131,8 +134,15 @@ def fit_topics(tokens: list[str], embeddings: np.ndarray, *, seed: int = 42, sto
         top_n_words=top_n_words, nr_topics=nr_topics, calculate_probabilities=False,
         seed_topic_list=seed_topic_list if (seed_topic_list and encode) else None, verbose=False)
     # BERTopic's guided mode edits the embeddings in place
-    topics_before, _ = model.fit_transform(tokens, embeddings=embeddings.copy())
-    topics_before = [int(t) for t in topics_before]
+    if sample is None:
+        topics_before, _ = model.fit_transform(tokens, embeddings=embeddings.copy())
+    else:
+        rest = np.setdiff1d(np.arange(n), sample)
+        model.fit([tokens[i] for i in sample], embeddings=embeddings[sample].copy())
+        assigned = np.empty(n, dtype=int)
+        assigned[sample] = model.topics_
+        assigned[rest], _ = model.transform([tokens[i] for i in rest], embeddings=embeddings[rest].copy())
+    topics_before = [int(t) for t in (topics_before if sample is None else assigned)]
     # the centroids HDBSCAN's topics have before any reassignment: the reference for the outlier diagnostics
     centroids = np.asarray(model.topic_embeddings_)[model._outliers:]
     topics = list(topics_before)
@@ -140,6 +150,9 @@ def fit_topics(tokens: list[str], embeddings: np.ndarray, *, seed: int = 42, sto
     if strategy != "none" and -1 in topics and len(set(topics) - {-1}) > 0:
         topics = model.reduce_outliers(tokens, topics, strategy=strategy, embeddings=embeddings,
                                        threshold=outliers.get("threshold", 0.0))
+        model.update_topics(tokens, topics=topics, top_n_words=top_n_words, vectorizer_model=model.vectorizer_model,
+                            ctfidf_model=model.ctfidf_model, representation_model=model.representation_model)
+    elif sample is not None:  # topic words over every unit, not only the sample
         model.update_topics(tokens, topics=topics, top_n_words=top_n_words, vectorizer_model=model.vectorizer_model,
                             ctfidf_model=model.ctfidf_model, representation_model=model.representation_model)
     topics = [int(t) for t in topics]
@@ -353,7 +366,7 @@ def run_from_params(params: dict, units: pd.DataFrame, embeddings: np.ndarray, s
                       stopwords=topic_stopwords(params), vectorizer=t["vectorizer"], umap=t["umap"], hdbscan=t["hdbscan"],
                       top_n_words=t["top_n_words"], reduce_frequent_words=t["reduce_frequent_words"],
                       representation=t["representation"], outliers=t["outliers"], nr_topics=t.get("nr_topics"),
-                      seed_topic_list=seeds, hierarchy=hierarchy, encode=encode)
+                      seed_topic_list=seeds, hierarchy=hierarchy, encode=encode, fit_sample=t.get("fit_sample"))
 
 
 def _finite(record: dict) -> dict:

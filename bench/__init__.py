@@ -1,0 +1,1 @@
+"""Benchmarks of the pipeline's stages: `python -m bench.run` (or `make bench`) writes reports/bench.json."""

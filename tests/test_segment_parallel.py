@@ -1,0 +1,84 @@
+"""Segmentation over processes and through the content-addressed cache gives exactly the serial result."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pipeline import segment as S
+
+DICTIONARY = ["chuyển đổi số", "đổi mới sáng tạo", "khu công nghệ cao"]
+TEXTS = [
+    "Hà Nội đẩy mạnh chuyển đổi số trong cải cách hành chính.",
+    "Khu công nghệ cao Hòa Lạc thu hút các doanh nghiệp đổi mới sáng tạo.",
+    "Bác sĩ bây giờ có thể thản nhiên báo tin bệnh nhân bị ung thư.",
+    "",
+    "Thành phố Hồ Chí Minh phát triển kinh tế số và xã hội số.",
+    "Hà Nội đẩy mạnh chuyển đổi số trong cải cách hành chính.",  # a repeat is segmented once
+    "Nghị quyết 57 về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia.",
+    "Giá vàng hôm nay tăng mạnh.",
+]
+
+
+@pytest.fixture(scope="module")
+def serial() -> list[str]:
+    return S.tokenize_texts(TEXTS, DICTIONARY)
+
+
+def test_two_workers_equal_serial(serial):
+    stats: dict = {}
+    assert S.tokenize_parallel(TEXTS, DICTIONARY, workers=2, stats=stats) == serial
+    assert stats["workers"] == 2 and stats["segmented"] == len(set(TEXTS))
+    assert "chuyển_đổi_số" in serial[0].split() and serial[3] == ""
+
+
+def test_cache_reuses_and_only_new_texts_are_segmented(tmp_path, serial):
+    first: dict = {}
+    assert S.tokenize_parallel(TEXTS[:5], DICTIONARY, workers=2, cache_dir=tmp_path, stats=first) == serial[:5]
+    assert first["from_cache"] == 0 and first["segmented"] == 5
+    second: dict = {}
+    assert S.tokenize_parallel(TEXTS, DICTIONARY, workers=1, cache_dir=tmp_path, stats=second) == serial
+    assert second["from_cache"] == 6  # the five cached texts and the repeat of the first
+    assert second["segmented"] == 2
+    shards = list(tmp_path.rglob("*.parquet"))
+    assert shards and all(p.parent.name.startswith("underthesea-") for p in shards)
+
+
+def test_cache_key_follows_the_dictionary(tmp_path):
+    assert S.segmenter_key(DICTIONARY) == S.segmenter_key(list(reversed(DICTIONARY)))
+    assert S.segmenter_key(DICTIONARY) != S.segmenter_key(DICTIONARY[:1])
+    text = ["Khu công nghệ cao Hòa Lạc"]
+    with_term = S.tokenize_parallel(text, ["khu công nghệ cao"], workers=1, cache_dir=tmp_path)
+    without = S.tokenize_parallel(text, [], workers=1, cache_dir=tmp_path)
+    assert "khu_công_nghệ_cao" in with_term[0].lower() and with_term != without
+
+
+def test_damaged_cache_shard_is_a_miss_not_a_failure(tmp_path, serial, capsys):
+    S.tokenize_parallel(TEXTS[:2], DICTIONARY, workers=1, cache_dir=tmp_path)
+    for shard in tmp_path.rglob("*.parquet"):
+        shard.write_bytes(b"not parquet")
+    stats: dict = {}
+    assert S.tokenize_parallel(TEXTS[:2], DICTIONARY, workers=1, cache_dir=tmp_path, stats=stats) == serial[:2]
+    assert stats["from_cache"] == 0
+    assert "ignoring unreadable cache shard" in capsys.readouterr().err
+
+
+def test_segment_paragraph_units_with_cache_equal_without(tmp_path):
+    articles = pd.DataFrame({"article_id": ["a1", "a2"],
+                             "text": ["Tiêu đề ngắn\n" + TEXTS[1] + " " + TEXTS[6], TEXTS[4] + "\n" + TEXTS[2]]})
+    plain = S.segment(articles, "paragraph", 40, DICTIONARY, workers=1)
+    cached = S.segment(articles, "paragraph", 40, DICTIONARY, workers=2, cache_dir=tmp_path)
+    again = S.segment(articles, "paragraph", 40, DICTIONARY, workers=2, cache_dir=tmp_path)
+    pd.testing.assert_frame_equal(plain, cached)
+    pd.testing.assert_frame_equal(plain, again)
+    assert list(plain.columns) == S.UNIT_COLUMNS and plain["unit_id"].tolist()[0] == "a1:p01"
+
+
+def test_stage_imports_stay_light():
+    """underthesea's optional parts (translation: transformers and torch) are not loaded by the stages that
+    only segment and normalise: seconds of start-up in every stage process."""
+    import subprocess
+    import sys
+
+    code = "import sys, pipeline.segment, pipeline.text; print(sorted({'transformers', 'torch'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "[]"
