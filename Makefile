@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup repro test test-fast bench report-check clean-outputs
+.PHONY: setup repro test test-fast bench validate report-check chromium
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,14 +19,32 @@ setup: $(STAMP)
 repro: setup
 	. $(BIN)/activate && dvc repro
 
+# the browser check needs Chromium: installed when it can be, skipped (with the reason) when it cannot
 test: setup
+	-@$(MAKE) --no-print-directory chromium
 	. $(BIN)/activate && python -m pytest
 
 test-fast: setup
-	. $(BIN)/activate && python -m pytest -m "not integration"
+	. $(BIN)/activate && python -m pytest -m "not integration and not browser"
 
+# reports/bench.json and bench.md; BENCH_ARGS="--sizes 1000,2000,5000" for a quicker picture (bench/README.md)
 bench: setup
 	. $(BIN)/activate && python -m bench.run $(BENCH_ARGS)
 
-report-check: setup
+# reports/validation_heldout.json: the model against LDA on VNTC articles outside the sample
+validate: setup
+	. $(BIN)/activate && python -m bench.validate_heldout $(VALIDATE_ARGS)
+
+# Debian's chromium and chromium-driver for the browser check, installed only when missing
+chromium:
+	@if command -v chromium >/dev/null 2>&1 && test -x /usr/bin/chromedriver; then \
+		echo "chromium and chromedriver present"; \
+	else \
+		SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver; \
+	fi
+
+# opens reports/report.html in headless Chromium: every image loads; keeps reports/report_screenshot.png
+report-check: setup chromium
+	test -f reports/report.html || (. $(BIN)/activate && dvc repro)
 	. $(BIN)/activate && python -m pytest tests/test_report_browser.py -v

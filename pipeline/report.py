@@ -82,10 +82,15 @@ def methods_paragraph(params: dict, metrics: dict, digest: dict, vers: dict) -> 
         f"terms. Units were embedded with {e['backend']} (first {e['max_chars']} characters) and clustered with "
         f"BERTopic {vers['bertopic']} (UMAP n_neighbors={t['umap']['n_neighbors']}, "
         f"n_components={t['umap']['n_components']}; HDBSCAN min_cluster_size={t['hdbscan']['min_cluster_size']}; "
-        f"seed {t['seed']}{'; guided by the theme codebook' if t.get('guided') else ''}); topic words are c-TF-IDF "
-        f"over segmented words without stopwords. Outliers ({_num(metrics, 'outlier_share_before_reduction', '.1%')} "
+        f"seed {t['seed']}); topic words are c-TF-IDF over segmented words without stopwords"
+        + (f"{', restricted to the parts of speech ' + ', '.join(params['segment']['pos_filter']) if params['segment'].get('pos_filter') else ''}. ")
+        + (guided_text() if t.get("guided") else "The topics were found without the theme codebook (unguided). ")
+        + f"Outliers ({_num(metrics, 'outlier_share_before_reduction', '.1%')} "
         f"of units) were reassigned by the '{t['outliers']['strategy']}' strategy (threshold "
-        f"{t['outliers']['threshold']}), leaving {_num(metrics, 'outlier_share', '.1%')}. The model found "
+        f"{t['outliers']['threshold']}), leaving {_num(metrics, 'outlier_share', '.1%')}; a stricter rule, under which "
+        f"an outlier joins its nearest topic only if it is as close to the topic's centroid as the "
+        f"{t['outliers'].get('strict_quantile', 0.05):.0%} quantile of the topic's own members, would leave "
+        f"{_num(metrics, 'outlier_share_strict', '.1%')}. The model found "
         f"{metrics.get('n_topics', '?')} topics (NPMI {_num(metrics, 'npmi', '.3f')}, topic diversity "
         f"{_num(metrics, 'topic_diversity', '.2f')}"
         + (f", NMI with labels {metrics['nmi_label']:.3f}" if "nmi_label" in metrics else "")
@@ -123,10 +128,21 @@ def comparison_methods(params: dict, vers: dict) -> str:
     )
 
 
+def guided_text() -> str:
+    """Why the topics are guided, for the methods paragraph (topics.guided: true)."""
+    return ("The theme codebook seeded the topics (BERTopic's guided mode: a unit closer to a theme's keywords than "
+            "to the average unit has its embedding moved a quarter of the way towards that theme and the match is "
+            "given to UMAP as a partial label), so that the themes a study is about can form topics of their own "
+            "rather than being split across unrelated ones; units close to no theme, and topics the codebook does "
+            "not describe, are clustered freely. ")
+
+
 def theme_rule_text(params: dict) -> str:
     return ("A topic's score for a theme is the share of its top-50 c-TF-IDF weight that falls on the theme's "
-            f"keywords; it takes the highest-scoring theme when that score is at least {params['theme_rule']['min_score']}, "
-            "otherwise 'other'. An article's theme shares are the shares of its units in each theme.")
+            "keywords, computed without guided mode's boost of codebook words so that the codebook does not inflate "
+            f"its own scores; the topic takes the highest-scoring theme when that score is at least "
+            f"{params['theme_rule']['min_score']}, otherwise 'other'. An article's theme shares are the shares of "
+            "its units in each theme.")
 
 
 # ----------------------------------------------------------------------------------------------- tables
@@ -258,7 +274,8 @@ def build(params: dict, metrics: dict, cleaning: dict, topics: pd.DataFrame, com
     rules = pd.DataFrame([{"rule": k, **v} for k, v in (cleaning.get("rules") or {}).items()])
     params_view = pd.DataFrame([{"key": k, "value": str(v)} for k, v in _flatten(params).items()
                                 if not k.startswith(("themes.", "theme_labels.", "segment.dictionary",
-                                                     "segment.stopwords.extra", "discourse.speech_verbs"))])
+                                                     "segment.stopwords.extra", "segment.abbreviations",
+                                                     "discourse.speech_verbs"))])
     tests = compare.get("tests", pd.DataFrame())
     fields = compare.get("fields", {})
     latex: dict[str, str] = {"topics.tex": to_latex(topic_view, "Topics, their top words and themes", "tab:topics"),

@@ -193,3 +193,17 @@ def test_stage_writes_report_and_tables(tmp_path, monkeypatch):
     assert "old_field.tex" not in tables and "theme_shares_series.tex" in tables
     digest = pio.corpus_digest(ROOT / "tests/fixtures/seeds")
     assert digest["sha256"] in (tmp_path / "reports/report.md").read_text(encoding="utf-8")
+
+
+def test_methods_state_the_guided_choice_the_strict_outlier_share_and_unboosted_scores():
+    params = P.load(ROOT / "params.yaml")
+    metrics = {**METRICS, "outlier_share_strict": 0.072}
+    params["topics"]["guided"] = True
+    guided = R.methods_paragraph(params, metrics, DIGEST, VERSIONS)
+    assert "guided mode" in guided and "7.2%" in guided
+    params["topics"]["guided"] = False
+    unguided = R.methods_paragraph(params, metrics, DIGEST, VERSIONS)
+    assert "guided mode" not in unguided and "unguided" in unguided
+    assert "without guided mode's boost" in R.theme_rule_text(params)
+    # the strict share is "n/a", not a made-up number, when the run did not compute it
+    assert "would leave n/a" in R.methods_paragraph(params, METRICS, DIGEST, VERSIONS)
