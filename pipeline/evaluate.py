@@ -15,12 +15,11 @@ import itertools
 import time
 
 import numpy as np
-import pandas as pd
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from pipeline import io as pio
 from pipeline import params as P
-from pipeline.topics import TOKEN_PATTERN, make_vectorizer
+from pipeline.words import TOKEN_PATTERN, make_vectorizer, topic_stopwords
 
 
 def npmi_coherence(topic_words: list[list[str]], documents: list[str]) -> tuple[float, list[float]]:
@@ -132,8 +131,7 @@ def _json_number(v):
 
 
 def main() -> None:
-    from pipeline.embed import load_embeddings
-    from pipeline.topics import encoder_for, run_from_params, topic_stopwords
+    from pipeline.topics import encoder_for, run_from_params
 
     params = P.load()
     articles = pio.read_parquet("data/interim/articles.parquet")
@@ -141,7 +139,7 @@ def main() -> None:
     assignments = pio.read_parquet("data/processed/topic_assignments.parquet")
     info = pio.read_parquet("data/processed/topic_info.parquet")
     fit = pio.read_json("data/processed/topic_fit.json")
-    _, embeddings = load_embeddings("data/processed/embeddings.npz")
+    _, embeddings = pio.load_embeddings("data/processed/embeddings.npz")
     ev = params["evaluate"]
     stop = topic_stopwords(params)
     encode = encoder_for(params)

@@ -369,7 +369,6 @@ def _read(path: str, **kw) -> pd.DataFrame:
 
 
 def main() -> None:
-    from pipeline.embed import load_embeddings
 
     params = P.load()
     f = params["figures"]
@@ -387,7 +386,7 @@ def main() -> None:
     figs["topic_words"] = topic_words_figure(topics, wide, f["max_topics"], f["top_words"], colours, labels)
     terms = pio.read_parquet("data/processed/topic_terms.parquet")
     figs["topic_similarity"] = topic_similarity_figure(terms, topics, w * 1.3, colours)
-    unit_ids, vectors = load_embeddings("data/processed/embeddings.npz")
+    unit_ids, vectors = pio.load_embeddings("data/processed/embeddings.npz")
     assignments = pd.read_csv("reports/assignments.csv", dtype={"unit_id": str})
     theme_of = dict(zip(assignments["unit_id"], assignments["theme"].fillna("other")))
     figs["document_map"] = document_map_figure(vectors, [theme_of.get(u, "other") for u in unit_ids], w * 1.3,

@@ -20,11 +20,11 @@ import pandas as pd
 
 from pipeline import io as pio
 from pipeline import params as P
+from pipeline.io import REJECT_COLUMNS
 
 # `item` says where an article came from (file, or file:line for JSONL/CSV records)
 ARTICLE_COLUMNS = ["article_id", "title", "text", "date", "source", "series", "part", "label", "url", "author",
                    "file", "item"]
-REJECT_COLUMNS = ["item", "article_id", "stage", "code", "reason", "kept_id"]
 EXTENSIONS = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html",
               ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv"}
 RECORD_FIELDS = ("id", "title", "text", "date", "source", "series", "part", "label", "url", "author")

@@ -11,11 +11,15 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
+import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 _UMASK = os.umask(0)
 os.umask(_UMASK)
+
+# reports/rejected.csv: one row a file or document not used (written by ingest, extended by clean)
+REJECT_COLUMNS = ["item", "article_id", "stage", "code", "reason", "kept_id"]
 
 
 def resolve(path: str | os.PathLike) -> Path:
@@ -184,3 +188,16 @@ def corpus_digest(path: str | os.PathLike) -> dict:
                 h.update(block)
                 size += len(block)
     return {"sha256": h.hexdigest(), "n_files": len(files), "bytes": size}
+
+
+# embeddings: written by the embed stage, read by topics, evaluate and figures
+
+def save_embeddings(path: str | Path, unit_ids: list[str], vectors: np.ndarray) -> None:
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as fh:
+            np.savez(fh, unit_id=np.array(unit_ids), vectors=vectors)
+
+
+def load_embeddings(path: str | Path) -> tuple[list[str], np.ndarray]:
+    with np.load(path, allow_pickle=False) as data:
+        return [str(u) for u in data["unit_id"]], data["vectors"]

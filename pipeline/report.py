@@ -71,7 +71,7 @@ def _num(metrics: dict, key: str, fmt: str) -> str:
 
 
 def methods_paragraph(params: dict, metrics: dict, digest: dict, vers: dict) -> str:
-    t, e, c = params["topics"], params["embedding"], params["compare"]
+    t, e = params["topics"], params["embedding"]
     return (
         f"We analysed {metrics.get('n_articles', '?')} articles ({metrics.get('n_units', '?')} "
         f"{params['units']['level']}-level units; corpus sha256 {digest['sha256'][:16]}…, {digest['n_files']} file(s)) "
@@ -475,7 +475,7 @@ def render(title: str, sections: list[tuple[str, list[tuple[str, object]]]], fig
                     md += [f"**{k} {key}: {label}**", ""]
                     body.append(f"<h4>{html.escape(str(k))} {html.escape(str(key))}: {html.escape(str(label))}</h4>")
                     for r in g.itertuples():
-                        md += [f"> {r.text}", f">", f"> — {r.citation}", ""]
+                        md += [f"> {r.text}", ">", f"> — {r.citation}", ""]
                         body.append(f"<blockquote>{html.escape(str(r.text))}<footer>— {html.escape(str(r.citation))}"
                                     f"</footer></blockquote>")
             elif kind == "figure" and value in figs:

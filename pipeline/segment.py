@@ -12,7 +12,6 @@ killed run keeps the chunks it finished.
 from __future__ import annotations
 
 import hashlib
-import re
 import sys
 import time
 from pathlib import Path
@@ -23,9 +22,9 @@ from pipeline import compute
 from pipeline import io as pio
 from pipeline import params as P
 from pipeline.text import merge_short, paragraphs
+from pipeline.words import dictionary_variants, token_options, tokenize_texts
 
 UNIT_COLUMNS = ["unit_id", "article_id", "position", "text", "tokens"]
-_PUNCT_TOKEN = re.compile(r"^[\W_]+$")
 
 
 def make_units(articles: pd.DataFrame, level: str = "article", min_paragraph_chars: int = 80) -> pd.DataFrame:
@@ -40,114 +39,17 @@ def make_units(articles: pd.DataFrame, level: str = "article", min_paragraph_cha
     return pd.DataFrame(rows, columns=["unit_id", "article_id", "position", "text"])
 
 
-def _dictionary_variants(terms: list[str]) -> list[str]:
-    """Each term as a case-insensitive pattern for underthesea's fixed_words, longest first so that "khoa học và
-    công nghệ" wins over "khoa học". underthesea pastes fixed words into its tokenizer regex with only the spaces
-    escaped, so the rest is escaped here and wrapped in (?i:...): "Bộ Khoa học và Công nghệ", headlines in capitals
-    and sentence case all match one entry."""
-    variants = set()
-    for term in terms:
-        term = " ".join(term.split())
-        if term:
-            variants.add("(?i:" + "".join(ch if ch == " " else re.escape(ch) for ch in term) + ")")
-    return sorted(variants, key=lambda v: (-len(v), v))
-
-
-def _abbreviation_pattern(abbreviations: dict[str, str]) -> re.Pattern | None:
-    """One case-sensitive whole-word regex over the abbreviations, longest first (TP.HCM before TP)."""
-    keys = sorted((k for k in abbreviations if k.strip()), key=lambda k: (-len(k), k))
-    if not keys:
-        return None
-    return re.compile(r"(?<![\w.&])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![\w&])")
-
-
-def expand_abbreviations(text: str, abbreviations: dict[str, str] | None) -> str:
-    """CNTT -> công nghệ thông tin, so that an abbreviation counts as the word it stands for (tokens only:
-    the quotable text keeps the original)."""
-    pattern = _abbreviation_pattern(abbreviations or {})
-    return pattern.sub(lambda m: abbreviations[m.group(0)], text) if pattern else text
-
-
-_POS_TAGGER = None
-
-
-def _pos_tagger():
-    """underthesea's VLSP-2013 CRF tagger (the model behind pos_tag(model="v2.0")), loaded once per process.
-    Called on our own tokens because pos_tag() re-segments without the domain dictionary."""
-    global _POS_TAGGER
-    if _POS_TAGGER is None:
-        from os.path import dirname, join
-
-        import underthesea.pipeline.pos_tag as pos_module
-        from underthesea.models.fast_crf_sequence_tagger import FastCRFSequenceTagger
-
-        tagger = FastCRFSequenceTagger()
-        tagger.load(join(dirname(pos_module.__file__), "models", "pos_crf_vlsp2013_20230303"))
-        _POS_TAGGER = tagger
-    return _POS_TAGGER
-
-
-def pos_tag_tokens(tokens: list[str]) -> list[str]:
-    """VLSP tags (N, Np, Ny, Nu, V, A, M, E, ...) of already segmented tokens of one sentence."""
-    if not tokens:
-        return []
-    return [tag[2:] if tag[:2] in ("B-", "I-") else tag for tag in _pos_tagger().predict([[t] for t in tokens])]
-
-
-def sentences(text: str) -> list[str]:
-    """Lines, then underthesea's sentences: the CRF segmenter otherwise joins words across a full stop
-    ("TPHCM. Ông") or a paragraph break."""
-    from underthesea import sent_tokenize
-
-    return [s for line in text.split("\n") if line.strip() for s in sent_tokenize(line) if s.strip()]
-
-
-def tokenize_texts(texts: list[str], dictionary: list[str] | None = None, pos_filter: list[str] | None = None,
-                   abbreviations: dict[str, str] | None = None) -> list[str]:
-    """Segmented texts, space-separated, punctuation dropped, sentence by sentence.
-
-    abbreviations are expanded first; with pos_filter only tokens whose VLSP tag is listed are kept (terms of
-    the domain dictionary always are). Pure: underthesea 9.5.0's fixed_words replaces a module-global regex
-    for every later call, so the global is restored afterwards.
-    """
-    from underthesea import word_tokenize
-    from underthesea.pipeline.word_tokenize import regex_tokenize
-
-    saved = regex_tokenize.patterns
-    fixed = _dictionary_variants(dictionary or [])
-    keep_tags = set(pos_filter or [])
-    dictionary_words = {" ".join(t.split()).lower() for t in dictionary or []}
-    try:
-        out = []
-        for text in texts:
-            words = []
-            for sentence in sentences(expand_abbreviations(text, abbreviations)):
-                tokens = [t for t in word_tokenize(sentence, fixed_words=fixed) if not _PUNCT_TOKEN.match(t)]
-                if keep_tags:
-                    tokens = [t for t, tag in zip(tokens, pos_tag_tokens(tokens))
-                              if tag in keep_tags or t.lower() in dictionary_words]
-                words.extend(t.replace(" ", "_") for t in tokens)
-            out.append(" ".join(words))
-        return out
-    finally:
-        regex_tokenize.patterns = saved
-
-
-def token_options(params: dict) -> dict:
-    """The tokenisation settings of params.yaml besides the dictionary (shared with topics and themes)."""
-    seg = params["segment"]
-    return {"pos_filter": seg.get("pos_filter") or None, "abbreviations": seg.get("abbreviations") or None}
-
-
 def segmenter_key(dictionary: list[str] | None, pos_filter: list[str] | None = None,
                   abbreviations: dict[str, str] | None = None) -> str:
     """Everything besides the text that decides the tokens: underthesea's versions, the dictionary, the
-    abbreviations, the POS filter and this module's source (hashed whole, so that any edit of tokenize_texts or
-    its helpers retires old entries)."""
+    abbreviations, the POS filter and the source of this module and of pipeline/words.py (hashed whole, so that
+    any edit of tokenize_texts or its helpers retires old entries)."""
+    from pipeline import words
     from importlib.metadata import version
 
     spec = "\n".join([f"underthesea={version('underthesea')}", f"underthesea_core={version('underthesea_core')}",
-                      hashlib.sha256(Path(__file__).read_bytes()).hexdigest(), *_dictionary_variants(dictionary or []),
+                      hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+                      hashlib.sha256(Path(words.__file__).read_bytes()).hexdigest(), *dictionary_variants(dictionary or []),
                       "pos:" + ",".join(sorted(pos_filter or [])),
                       *(f"abbr:{k}={v}" for k, v in sorted((abbreviations or {}).items()))])
     return f"underthesea-{version('underthesea')}-{hashlib.sha256(spec.encode('utf-8')).hexdigest()[:16]}"

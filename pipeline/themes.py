@@ -63,7 +63,7 @@ def article_shares(assignments: pd.DataFrame, topic_themes: dict[int, str], them
 
 
 def main() -> None:
-    from pipeline.topics import keyword_tokenizer
+    from pipeline.words import keyword_tokenizer
 
     params = P.load()
     articles = pio.read_parquet("data/interim/articles.parquet")

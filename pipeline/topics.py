@@ -15,7 +15,6 @@
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -26,10 +25,7 @@ import pandas as pd
 
 from pipeline import io as pio
 from pipeline import params as P
-from pipeline.text import stopword_list
-
-TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w]+\b"  # a word starts with a letter: drops numbers, keeps đổi_mới
-
+from pipeline.words import keyword_tokenizer, make_vectorizer, topic_stopwords
 
 class WordEmbedder:
     """Adapter giving BERTopic our embedder (guided seeds, MMR/KeyBERT words) with segmentation underscores undone;
@@ -65,13 +61,6 @@ class TopicResult:
     @property
     def outlier_share(self) -> float:
         return float(np.mean(np.asarray(self.topics) == -1)) if self.topics else 0.0
-
-
-def make_vectorizer(stopwords: list[str], min_df: int = 2, max_df: float = 1.0, ngram_max: int = 1):
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    return CountVectorizer(stop_words=stopwords or None, token_pattern=TOKEN_PATTERN, lowercase=True,
-                           min_df=min_df, max_df=max_df, ngram_range=(1, ngram_max))
 
 
 def default_models(n_docs: int, seed: int, umap: dict, hdbscan: dict):
@@ -326,33 +315,12 @@ def save_model(model, path: str | Path) -> None:
 
 def encoder_for(params: dict):
     """The run's per-document embedder as a function, or None for the corpus-relative tfidf backend."""
-    from pipeline.embed import make_embedder
+    from pipeline.embedders import make_embedder
 
     e = params["embedding"]
     if e["backend"] == "tfidf":
         return None
     return make_embedder(e["backend"], e.get("model")).encode
-
-
-def keyword_tokenizer(params: dict):
-    """Codebook keywords segmented as the corpus is (dictionary, abbreviations), without the POS filter: a
-    keyword is a keyword whatever its part of speech. A phrase the segmenter splits when it stands alone
-    ("khu công nghiệp" -> khu công_nghiệp) is kept whole (khu_công_nghiệp), the form it has where the corpus
-    joins it; codebook_coverage reports it if the corpus never does (add it to segment.dictionary)."""
-    from pipeline.segment import tokenize_texts
-
-    seg = params["segment"]
-
-    def tokenize(words: list[str]) -> list[str]:
-        out = tokenize_texts(words, seg["dictionary"], abbreviations=seg.get("abbreviations") or None)
-        return ["_".join(t.split()) for t in out]
-
-    return tokenize
-
-
-def topic_stopwords(params: dict) -> list[str]:
-    seg = params["segment"]["stopwords"]
-    return stopword_list(seg["source"], seg.get("extra"))
 
 
 def run_from_params(params: dict, units: pd.DataFrame, embeddings: np.ndarray, seed: int | None = None,
@@ -375,11 +343,10 @@ def _finite(record: dict) -> dict:
 
 
 def main() -> None:
-    from pipeline.embed import load_embeddings
 
     params = P.load()
     units = pio.read_parquet("data/interim/units.parquet")
-    unit_ids, embeddings = load_embeddings("data/processed/embeddings.npz")
+    unit_ids, embeddings = pio.load_embeddings("data/processed/embeddings.npz")
     if unit_ids != units["unit_id"].tolist():
         raise SystemExit("topics: data/processed/embeddings.npz does not match data/interim/units.parquet; run `dvc repro`")
     t = params["topics"]

@@ -182,7 +182,7 @@ def test_stage_on_the_seed_articles(tmp_path, monkeypatch):
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(PARAMS, allow_unicode=True), encoding="utf-8")
     units = seed_units("paragraph")
     monkeypatch.chdir(tmp_path)
-    from pipeline.segment import tokenize_texts
+    from pipeline.words import tokenize_texts
 
     units["tokens"] = tokenize_texts(units["text"].tolist(), PARAMS["segment"]["dictionary"])
     arts = units.groupby("article_id").agg(title=("title", "first")).reset_index().assign(

@@ -158,7 +158,7 @@ def test_stage_writes_png_and_pdf_of_each_figure(tmp_path, monkeypatch):
 
     from pipeline import io as pio
     from pipeline import params as P
-    from pipeline.embed import save_embeddings
+    from pipeline.io import save_embeddings
 
     params = P.load(Path(__file__).resolve().parent.parent / "params.yaml")
     params["compare"]["by"] = ["source", "series", "date"]

@@ -3,7 +3,6 @@ import codecs
 import gzip
 import json
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest

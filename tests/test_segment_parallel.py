@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from pipeline import segment as S
+from pipeline.words import tokenize_texts
 
 DICTIONARY = ["chuyển đổi số", "đổi mới sáng tạo", "khu công nghệ cao"]
 TEXTS = [
@@ -21,7 +22,7 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def serial() -> list[str]:
-    return S.tokenize_texts(TEXTS, DICTIONARY)
+    return tokenize_texts(TEXTS, DICTIONARY)
 
 
 def test_two_workers_equal_serial(serial):
@@ -46,6 +47,11 @@ def test_cache_reuses_and_only_new_texts_are_segmented(tmp_path, serial):
 def test_cache_key_follows_the_dictionary(tmp_path):
     assert S.segmenter_key(DICTIONARY) == S.segmenter_key(list(reversed(DICTIONARY)))
     assert S.segmenter_key(DICTIONARY) != S.segmenter_key(DICTIONARY[:1])
+    # the POS filter and the abbreviations change the tokens, so they change the key
+    assert S.segmenter_key(DICTIONARY, pos_filter=["N", "V"]) != S.segmenter_key(DICTIONARY)
+    assert S.segmenter_key(DICTIONARY, pos_filter=["V", "N"]) == S.segmenter_key(DICTIONARY, pos_filter=["N", "V"])
+    assert (S.segmenter_key(DICTIONARY, abbreviations={"CNTT": "công nghệ thông tin"})
+            != S.segmenter_key(DICTIONARY, abbreviations={"CNTT": "cơ sở hạ tầng"}))
     text = ["Khu công nghệ cao Hòa Lạc"]
     with_term = S.tokenize_parallel(text, ["khu công nghệ cao"], workers=1, cache_dir=tmp_path)
     without = S.tokenize_parallel(text, [], workers=1, cache_dir=tmp_path)

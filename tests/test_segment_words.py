@@ -2,8 +2,8 @@
 drops abbreviations/units/numerals, and underthesea's global fixed-words regex does not leak between calls."""
 import pytest
 
-from pipeline.segment import (_dictionary_variants, expand_abbreviations, pos_tag_tokens, sentences,
-                              token_options, tokenize_texts)
+from pipeline.words import (dictionary_variants, expand_abbreviations, pos_tag_tokens, sentences, token_options,
+                            tokenize_texts)
 from pipeline.text import stopword_list
 
 DICTIONARY = ["chuyển đổi số", "đổi mới sáng tạo", "khoa học công nghệ", "khoa học và công nghệ", "Nghị quyết 57",
@@ -29,7 +29,7 @@ def test_longest_dictionary_term_wins():
     toks = [t.lower() for t in words("Bộ Khoa học và Công nghệ cùng khu công nghệ cao.")]
     assert "khoa_học_và_công_nghệ" in toks
     assert "khu_công_nghệ_cao" in toks
-    variants = _dictionary_variants(["khoa học", "khoa học và công nghệ", "khoa  học"])
+    variants = dictionary_variants(["khoa học", "khoa học và công nghệ", "khoa  học"])
     assert len(variants) == 2 and "khoa học và công nghệ" in variants[0] and "và" not in variants[1]
 
 

@@ -211,9 +211,9 @@ def test_real_umap_hdbscan_on_part_of_the_sample_meets_the_outlier_and_word_targ
     """120 sample articles, real segmentation (params.yaml), tfidf vectors (no model needed), real UMAP+HDBSCAN."""
     import yaml
 
-    from pipeline.embed import tfidf_embeddings
-    from pipeline.segment import token_options, tokenize_texts
-    from pipeline.topics import run_from_params, topic_stopwords
+    from pipeline.embedders import tfidf_embeddings
+    from pipeline.topics import run_from_params
+    from pipeline.words import token_options, tokenize_texts, topic_stopwords
 
     params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
     rows = [json.loads(line) for line in (ROOT / "data/sample/vntc_sample.jsonl").read_text(encoding="utf-8").splitlines()]

