@@ -60,8 +60,22 @@ SECTIONS = ("corpus", "clean", "units", "segment", "embedding", "topics", "evalu
             "figures", "report", "compute")
 # sections whose keys are all known here, so that a misspelt key stops the run instead of being ignored
 KNOWN_KEYS = {
-    "compute": ("scheduler",),
+    "corpus": ("path", "format", "fields", "sidecar", "language"),
+    "clean": ("boilerplate", "tone_marks", "min_chars", "max_chars", "near_duplicate_threshold"),
+    "units": ("level", "min_paragraph_chars"),
+    "segment": ("workers", "cache_dir", "dictionary", "abbreviations", "stopwords", "pos_filter"),
     "embedding": ("backend", "model", "max_chars", "batch_size", "cache_dir"),
+    "topics": ("seed", "umap", "hdbscan", "vectorizer", "top_n_words", "reduce_frequent_words", "representation",
+               "outliers", "nr_topics", "fit_sample", "hierarchy", "guided"),
+    "evaluate": ("stability_seeds", "npmi_top_n", "lda"),
+    "theme_rule": ("min_score",),
+    "compare": ("by", "date_freq", "bootstrap", "permutations", "confidence", "min_group_articles", "contrasts",
+                "distinctive_words", "log_odds_prior"),
+    "discourse": ("terms", "kwic_window", "collocation_window", "collocation_min_count", "collocations_top",
+                  "passages_per_topic", "passage_max_chars", "speech_verbs", "speech_verbs_punct", "quote_min_words"),
+    "figures": ("dpi", "formats", "width_in", "full_width_in", "top_words", "max_topics", "max_groups", "map_points"),
+    "report": ("title", "author", "max_topics_table", "rows_per_table"),
+    "compute": ("scheduler",),
 }
 
 

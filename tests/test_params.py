@@ -111,3 +111,19 @@ def test_stage_stops_with_one_line_naming_the_key(tmp_path, base):
     assert proc.returncode == 1
     assert "compute.scheduler = 'my-cluster'" in proc.stderr
     assert "Traceback" not in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("section, typo", [("topics", "seeds"), ("compare", "bootstraps"), ("segment", "dictonary"),
+                                           ("discourse", "term"), ("figures", "dpi_png"), ("clean", "min_char")])
+def test_misspelt_key_in_any_fixed_section_is_refused(base, section, typo):
+    bad = copy.deepcopy(base)
+    bad[section][typo] = 1
+    with pytest.raises(P.ParamsError, match=rf"{section}\.{typo} is not a known key"):
+        P.validate(bad)
+
+
+def test_every_shipped_key_is_known(base):
+    # the shipped params.yaml is the reference: no key of it may be refused, and every fixed section is checked
+    for section, keys in P.KNOWN_KEYS.items():
+        assert set(base[section]) <= set(keys), section
+    assert set(P.KNOWN_KEYS) == set(P.SECTIONS + ("discourse", "theme_rule")) - {"themes"}
