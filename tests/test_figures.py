@@ -163,6 +163,7 @@ def test_stage_writes_png_and_pdf_of_each_figure(tmp_path, monkeypatch):
     params = P.load(Path(__file__).resolve().parent.parent / "params.yaml")
     params["compare"]["by"] = ["source", "series", "date"]
     params["themes"] = {t: ["x"] for t in THEMES if t != "other"}
+    params["theme_labels"] = {t: params["theme_labels"][t] for t in params["themes"]}
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
     monkeypatch.setattr(P, "PARAMS_FILE", tmp_path / "params.yaml")
     monkeypatch.chdir(tmp_path)
