@@ -358,16 +358,6 @@ def actors_figure(actors: pd.DataFrame, width: float, colours: dict[str, str], l
 
 # ---------------------------------------------------------------------------------------------------- stage
 
-def _read(path: str, **kw) -> pd.DataFrame:
-    p = Path(path)
-    if not p.exists() or p.stat().st_size <= 1:
-        return pd.DataFrame()
-    try:
-        return pd.read_csv(p, **kw)
-    except pd.errors.EmptyDataError:
-        return pd.DataFrame()
-
-
 def main() -> None:
 
     params = P.load()
@@ -392,7 +382,7 @@ def main() -> None:
     figs["document_map"] = document_map_figure(vectors, [theme_of.get(u, "other") for u in unit_ids], w * 1.3,
                                                colours, labels, params["topics"]["seed"], f.get("map_points", 5000))
     for field in c["by"] or []:
-        shares = _read(f"reports/compare/theme_shares_{field}.csv", dtype={"group": str})
+        shares = pio.read_csv_optional(f"reports/compare/theme_shares_{field}.csv", dtype={"group": str})
         if shares.empty:
             print(f"figures: {field}: no groups (no article has a {field}); its figures are left out")
             continue
@@ -407,13 +397,13 @@ def main() -> None:
             figs[f"theme_share_{field}"] = theme_share_figure(shares, field, w, colours, labels, max_groups,
                                                               c["confidence"], min_articles)
         figs[f"heatmap_{field}"] = heatmap_figure(shares, field, w * 1.3, labels, min_articles=min_articles)
-        contrasts = _read(f"reports/compare/contrasts_{field}.csv", dtype={"group": str})
+        contrasts = pio.read_csv_optional(f"reports/compare/contrasts_{field}.csv", dtype={"group": str})
         if not contrasts.empty:
             figs[f"contrast_{field}"] = contrast_figure(contrasts, field, w, labels, max_groups, c["confidence"])
-        distinctive = _read(f"reports/compare/distinctive_words_{field}.csv", dtype={"group": str})
+        distinctive = pio.read_csv_optional(f"reports/compare/distinctive_words_{field}.csv", dtype={"group": str})
         if not distinctive.empty:
             figs[f"distinctive_{field}"] = distinctive_figure(distinctive, field, wide, max_groups, f["top_words"])
-    actors = _read("reports/discourse/actors.csv")
+    actors = pio.read_csv_optional("reports/discourse/actors.csv")
     figs["actors"] = actors_figure(actors, w * 1.6, colours, labels)
     written = []
     for name, fig in figs.items():

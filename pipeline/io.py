@@ -161,6 +161,17 @@ def write_csv(path: str | os.PathLike, df: pd.DataFrame) -> None:
         df.to_csv(tmp, index=False, lineterminator="\n")
 
 
+def read_csv_optional(path: str | os.PathLike, **kw) -> pd.DataFrame:
+    """An optional table (a figure or report input that a run may not produce): empty when absent or empty."""
+    p = resolve(path)
+    if not p.exists() or p.stat().st_size <= 1:
+        return pd.DataFrame()
+    try:
+        return pd.read_csv(p, **kw)
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame()
+
+
 def sha256_file(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:

@@ -536,24 +536,14 @@ def _flatten(d: dict, prefix: str = "") -> dict:
 
 # -------------------------------------------------------------------------------------------------- stage
 
-def _read_csv(path: str | Path, **kw) -> pd.DataFrame:
-    p = Path(path)
-    if not p.exists() or p.stat().st_size <= 1:
-        return pd.DataFrame()
-    try:
-        return pd.read_csv(p, **kw)
-    except pd.errors.EmptyDataError:
-        return pd.DataFrame()
-
-
 def load_compare(by: list[str], root: Path = Path("reports/compare")) -> dict:
-    fields = {f: {name: _read_csv(root / f"{stem}_{f}.csv", dtype={"group": str, "group_a": str, "group_b": str})
+    fields = {f: {name: pio.read_csv_optional(root / f"{stem}_{f}.csv", dtype={"group": str, "group_a": str, "group_b": str})
                   for name, stem in COMPARE_TABLES.items()} for f in by}
-    return {"tests": _read_csv(root / "tests.csv"), "fields": fields}
+    return {"tests": pio.read_csv_optional(root / "tests.csv"), "fields": fields}
 
 
 def load_discourse(root: Path = Path("reports/discourse")) -> dict[str, pd.DataFrame]:
-    return {name: _read_csv(root / f"{name}.csv", dtype=str if name in ("kwic", "quotes", "passages") else None)
+    return {name: pio.read_csv_optional(root / f"{name}.csv", dtype=str if name in ("kwic", "quotes", "passages") else None)
             for name in DISCOURSE_TABLES}
 
 

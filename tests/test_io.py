@@ -107,3 +107,14 @@ def test_corpus_digest_changes_with_content_and_names(tmp_path):
     third = pio.corpus_digest(tmp_path / "c")
     assert len({first["sha256"], second["sha256"], third["sha256"]}) == 3
     assert first["n_files"] == 1 and first["bytes"] == len("một".encode())
+
+
+def test_read_csv_optional_is_empty_for_absent_or_empty_files_and_reads_the_rest(tmp_path):
+    from pipeline import io as pio
+
+    assert pio.read_csv_optional(tmp_path / "absent.csv").empty
+    (tmp_path / "empty.csv").write_text("\n", encoding="utf-8")
+    assert pio.read_csv_optional(tmp_path / "empty.csv").empty
+    pio.write_csv(tmp_path / "t.csv", pd.DataFrame({"group": ["01", "2024Q1"], "n": [1, 2]}))
+    got = pio.read_csv_optional(tmp_path / "t.csv", dtype={"group": str})
+    assert got["group"].tolist() == ["01", "2024Q1"] and got["n"].tolist() == [1, 2]
