@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import dvc
+from conftest import FIXTURES, dvc, make_repo_copy
 
 pytestmark = pytest.mark.integration
 
@@ -68,3 +68,25 @@ def test_figure_param_reruns_only_later_stages(tmp_path_factory, tiny_run: Path)
         params["figures"]["dpi"] = 300
         (tiny_run / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
         dvc(["repro"], tiny_run)  # leave the shared run as other tests expect it
+
+
+@pytest.mark.integration
+def test_mixed_folder_with_a_seed_article_runs_to_the_report(tmp_path_factory):
+    """A folder mixing a plain-text seed article, an HTML page, a JSONL export and an undecodable file goes
+    through the real `dvc repro` to the report: the bad file is listed, the seed's series is compared and its
+    speakers are quoted."""
+    repo = make_repo_copy(tmp_path_factory.mktemp("mixed_repro"), FIXTURES / "mixed")
+    dvc(["repro"], repo)
+    rejected = pd.read_csv(repo / "reports/rejected.csv", dtype=str, keep_default_na=False)
+    assert "legacy_tcvn3.txt" in set(rejected["item"])
+    articles = pd.read_parquet(repo / "data/interim/articles.parquet")
+    assert {"000_3f0f000a6f2b3f54", "kinhtedothi_page"} <= set(articles["article_id"])
+    series = pd.read_csv(repo / "reports/compare/theme_shares_series.csv", dtype={"group": str})
+    assert "Để Hà Nội cất cánh từ công nghệ và đổi mới sáng tạo" in set(series["group"])
+    quotes = pd.read_csv(repo / "reports/discourse/quotes.csv", dtype=str, keep_default_na=False)
+    seed_quotes = quotes[quotes["article_id"] == "000_3f0f000a6f2b3f54"]
+    assert {"Lê Hồng Sơn", "Bùi Thị An", "Nguyễn Văn Minh"} <= set(seed_quotes["speaker"])
+    report = (repo / "reports/report.md").read_text(encoding="utf-8")
+    assert "Để Hà Nội cất cánh" in report and "Bùi Thị An" in report
+    html = (repo / "reports/report.html").read_text(encoding="utf-8")
+    assert html.count("<img ") >= 4 and "data:image/png;base64," in html
