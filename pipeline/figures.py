@@ -99,8 +99,13 @@ def topic_words_figure(topics: pd.DataFrame, width: float, max_topics: int = 12,
     """Horizontal bars of topic sizes, labelled with each topic's top words, coloured by theme."""
     labels = labels or {}
     data = topics[topics["topic"] >= 0].sort_values("size", ascending=False).head(max_topics).iloc[::-1]
-    ticks = [f"{r.topic}: " + ", ".join(words(w) for w in str(r.top_words).split()[:n_words]) for r in data.itertuples()]
-    fig, ax = _subplots(figsize=(width, 0.26 * len(data) + 0.7))
+    # labels wrapped to about half the figure's width, so the bars keep the other half
+    chars = max(24, int(width * 6))
+    # a multi-syllable word (kỷ luật) is never split: its spaces are non-breaking while wrapping
+    ticks = [_wrap(f"{r.topic}: " + ", ".join(words(w).replace(" ", "\u00a0") for w in str(r.top_words).split()[:n_words]),
+                   chars).replace("\u00a0", " ") for r in data.itertuples()]
+    lines = max((t.count("\n") + 1 for t in ticks), default=1)
+    fig, ax = _subplots(figsize=(width, (0.14 + 0.12 * lines) * len(data) + 1.0))
     colours = colours or {}
     ax.barh(range(len(data)), data["size"], color=[colours.get(t, OKABE_ITO[0]) for t in data["theme"]], height=0.7)
     ax.set_yticks(range(len(data)), ticks)
@@ -108,8 +113,9 @@ def topic_words_figure(topics: pd.DataFrame, width: float, max_topics: int = 12,
     ax.set_title("Topics: size and top words")
     present = [t for t in colours if t in set(data["theme"])]
     if present:
-        handles = [plt.Rectangle((0, 0), 1, 1, color=colours[t]) for t in present]
-        ax.legend(handles, [labels.get(t, t) for t in present], loc="lower right", frameon=False, title="theme")
+        for t in present:
+            ax.barh([0], [0], color=colours[t], label=labels.get(t, t))
+        _legend_below(fig, ax, ncol=min(3, len(present)), title="theme")
     return fig
 
 

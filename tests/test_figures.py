@@ -184,3 +184,17 @@ def test_stage_writes_png_and_pdf_of_each_figure(tmp_path, monkeypatch):
     expected = {"topic_words", "topic_similarity", "document_map", "theme_share_source", "heatmap_source",
                 "theme_share_date", "heatmap_date", "themes_over_time", "actors"}
     assert names == {f"{n}.{ext}" for n in expected for ext in ("png", "pdf")}
+
+
+def test_topic_labels_wrap_between_words_never_inside_one():
+    """Long labels wrap so the bars keep their width, but a segmented word (đổi_mới_sáng_tạo) stays on one line."""
+    topics = pd.DataFrame({"topic": [0], "size": [10], "theme": ["institutions"],
+                           "top_words": ["khoa_học_và_công_nghệ đổi_mới_sáng_tạo chuyển_đổi_số thể_chế kinh_tế_số "
+                                         "trí_tuệ_nhân_tạo dữ_liệu_lớn hạ_tầng_số"]})
+    fig = F.topic_words_figure(topics, 3.5, 12, 8, F.theme_colours(THEMES), LABELS)
+    label = fig.axes[0].get_yticklabels()[0].get_text()
+    lines = label.split("\n")
+    assert len(lines) > 1  # wrapped: 8 long words do not fit on one line of a column-wide figure
+    words_on_lines = [w.strip() for line in lines for w in line.removeprefix("0:").split(",") if w.strip()]
+    assert words_on_lines == ["khoa học và công nghệ", "đổi mới sáng tạo", "chuyển đổi số", "thể chế", "kinh tế số",
+                              "trí tuệ nhân tạo", "dữ liệu lớn", "hạ tầng số"]
