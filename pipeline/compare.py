@@ -204,12 +204,10 @@ def weighted_log_odds(counts: pd.DataFrame, prior_scale: float = 0.01) -> pd.Dat
 
 
 def group_word_counts(tokens: pd.Series, groups: pd.Series, stopwords: list[str], min_count: int = 3) -> pd.DataFrame:
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    from pipeline.words import TOKEN_PATTERN
+    from pipeline.words import make_vectorizer
 
     docs = tokens.groupby(groups.to_numpy()).agg(" ".join)
-    cv = CountVectorizer(stop_words=stopwords or None, token_pattern=TOKEN_PATTERN, lowercase=True)
+    cv = make_vectorizer(stopwords, min_df=1)
     X = cv.fit_transform(docs.to_numpy())
     counts = pd.DataFrame(X.toarray(), index=docs.index, columns=cv.get_feature_names_out())
     return counts.loc[:, counts.sum(axis=0) >= min_count]

@@ -134,8 +134,16 @@ def topic_stopwords(params: dict) -> list[str]:
     return stopword_list(seg["source"], seg.get("extra"))
 
 
+def vectorizer_stopwords(stopwords: list[str]) -> list[str]:
+    """The stopwords that TOKEN_PATTERN can produce as a whole token. The others (à, ơ, a-lô) can never match a
+    token, so dropping them removes nothing more or less; it only spares scikit-learn's warning that the stop
+    list is "inconsistent with your preprocessing", which would send a user looking for a problem there is not."""
+    whole = re.compile(TOKEN_PATTERN)
+    return [w for w in stopwords if whole.fullmatch(w)]
+
+
 def make_vectorizer(stopwords: list[str], min_df: int = 2, max_df: float = 1.0, ngram_max: int = 1):
     from sklearn.feature_extraction.text import CountVectorizer
 
-    return CountVectorizer(stop_words=stopwords or None, token_pattern=TOKEN_PATTERN, lowercase=True,
-                           min_df=min_df, max_df=max_df, ngram_range=(1, ngram_max))
+    return CountVectorizer(stop_words=vectorizer_stopwords(stopwords) or None, token_pattern=TOKEN_PATTERN,
+                           lowercase=True, min_df=min_df, max_df=max_df, ngram_range=(1, ngram_max))
