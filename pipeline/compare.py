@@ -56,6 +56,8 @@ def bootstrap_shares(shares: pd.DataFrame, groups: pd.Series, themes: list[str],
         point = values.mean(axis=0)
         boots = values[rng.integers(0, n, size=(n_boot, n))].mean(axis=1)  # (n_boot, n_themes)
         lo, hi = _interval(boots, point, confidence)
+        if n < 2:  # resampling one article gives a zero-width "interval" that would read as certainty
+            lo, hi = np.full(len(themes), np.nan), np.full(len(themes), np.nan)
         for k, theme in enumerate(themes):
             rows.append({"group": group, "theme": theme, "share": float(point[k]), "ci_low": float(lo[k]),
                          "ci_high": float(hi[k]), "n_articles": int(n)})

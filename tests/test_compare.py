@@ -65,10 +65,13 @@ def test_bootstrap_intervals_contain_the_point_and_shrink_with_more_articles():
     pd.testing.assert_frame_equal(s, again)  # the seed makes it repeatable
 
 
-def test_single_article_group_has_a_degenerate_interval():
-    frame = articles({"only": [[0.5, 0.25, 0.25]]})
-    res = C.bootstrap_shares(frame, frame["series"], THEMES, n_boot=100)
-    assert (res["ci_low"] == res["share"]).all() and (res["ci_high"] == res["share"]).all()
+def test_single_article_group_has_its_share_but_no_interval():
+    """One article cannot be resampled: a zero-width interval would read as certainty, so there is none."""
+    frame = articles({"only": [[0.5, 0.25, 0.25]], "pair": [[0.5, 0.25, 0.25], [0.1, 0.3, 0.6]]})
+    res = C.bootstrap_shares(frame, frame["series"], THEMES, n_boot=100).set_index(["group", "theme"])
+    assert list(res.loc["only", "share"]) == [0.5, 0.25, 0.25]
+    assert res.loc["only", "ci_low"].isna().all() and res.loc["only", "ci_high"].isna().all()
+    assert res.loc["pair", "ci_low"].notna().all() and (res.loc["pair", "ci_high"] > res.loc["pair", "ci_low"]).all()
 
 
 def test_permanova_separates_different_groups_and_not_identical_ones(contrasted):
