@@ -70,7 +70,6 @@ def test_figure_param_reruns_only_later_stages(tmp_path_factory, tiny_run: Path)
         dvc(["repro"], tiny_run)  # leave the shared run as other tests expect it
 
 
-@pytest.mark.integration
 def test_mixed_folder_with_a_seed_article_runs_to_the_report(tmp_path_factory):
     """A folder mixing a plain-text seed article, an HTML page, a JSONL export and an undecodable file goes
     through the real `dvc repro` to the report: the bad file is listed, the seed's series is compared and its
