@@ -58,6 +58,9 @@ def log(msg: str) -> None:
 
 def draw_articles(path: Path, n: int, seed: int = SEED) -> list[str]:
     """n JSON lines drawn without replacement (seeded); prefixes of the draw are the smaller corpora."""
+    if not path.is_file():
+        raise SystemExit(f"bench: corpus {path} not found: put the shared folder beside the repository "
+                         "(../shared/corpora/) or pass --corpus")
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         lines = [line for line in fh if line.strip()]
     if n > len(lines):

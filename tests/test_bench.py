@@ -30,6 +30,8 @@ def test_draw_is_seeded_and_sizes_are_prefixes(tmp_path):
     assert a == b[:20] and len(set(a)) == 20 and a != sorted(a)
     with pytest.raises(SystemExit, match="fewer than the 60"):
         draw_articles(src, 60)
+    with pytest.raises(SystemExit, match="missing.jsonl.gz not found.*--corpus"):
+        draw_articles(tmp_path / "missing.jsonl.gz", 10)
 
 
 def test_run_stage_measures_a_real_stage(tmp_path):
