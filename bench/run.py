@@ -147,6 +147,13 @@ def speedup_runs(work: Path, base: dict, n: int, n_units: int, first_all: dict, 
     }
 
 
+def tfidf_overrides(corpus: Path, work: Path) -> dict:
+    """params for a run on `corpus` with every core, a cold segment cache and TF-IDF + SVD embeddings."""
+    return {"corpus.path": str(corpus), "corpus.format": "jsonl", "corpus.fields": FIELDS,
+            "segment.workers": 0, "segment.cache_dir": str(fresh(work / "cache_segments")),
+            "embedding.backend": "tfidf", "embedding.cache_dir": None, "compute.scheduler": "local"}
+
+
 def warmup_run(lines: list[str], out: Path, n: int = 200) -> dict:
     """The stages once on a few articles, not counted: a machine's first UMAP fit compiles numba's functions
     into its on-disk cache (topics.cache_umap_compilation), which every later process loads. Without it the
@@ -154,9 +161,7 @@ def warmup_run(lines: list[str], out: Path, n: int = 200) -> dict:
     a re-run's."""
     work = fresh(out / "warmup")
     corpus = write_corpus(lines[:n], out / "corpora" / f"warmup_{n}.jsonl")
-    params = make_params(work, {"corpus.path": str(corpus), "corpus.format": "jsonl", "corpus.fields": FIELDS,
-                                "segment.workers": 0, "segment.cache_dir": str(fresh(work / "cache_segments")),
-                                "embedding.backend": "tfidf", "embedding.cache_dir": None, "compute.scheduler": "local"})
+    params = make_params(work, tfidf_overrides(corpus, work))
     seconds = {}
     for stage in ("ingest", "clean", "segment", "embed", "topics"):
         seconds[stage] = run_stage(stage, work, params, work / "stages.log")["seconds"]
@@ -174,9 +179,7 @@ def size_runs(sizes: list[int], lines: list[str], out: Path, speedup_size: int, 
         work = fresh(out / f"n{n}")
         corpus = write_corpus(lines[:n], out / "corpora" / f"vntc_{n}.jsonl")
         logfile = work / "stages.log"
-        base = {"corpus.path": str(corpus), "corpus.format": "jsonl", "corpus.fields": FIELDS,
-                "segment.workers": 0, "segment.cache_dir": str(fresh(work / "cache_segments")),
-                "embedding.backend": "tfidf", "embedding.cache_dir": None, "compute.scheduler": "local"}
+        base = tfidf_overrides(corpus, work)
         params = make_params(work, base)
         for stage, key in (("ingest", "ingest"), ("clean", "clean"), ("segment", "segment"),
                            ("embed", "embed_tfidf"), ("topics", "topics_fit_tfidf")):
@@ -349,7 +352,7 @@ def table(report: dict) -> str:
         lines.append(f"- warm-up on {w['articles']} articles, not counted: topics {w['seconds']['topics']:.1f} s "
                      "(a machine's first UMAP fit compiles numba's functions into their on-disk cache)")
     t = report["targets"]
-    lines.append("- targets: " + ", ".join(f"{k} {'met' if v else 'NOT met'}" for k, v in t.items()))
+    lines.append("- targets: " + ", ".join(f"{k} {'not measured' if v is None else 'met' if v else 'NOT met'}" for k, v in t.items()))
     return "\n".join(lines)
 
 
@@ -410,8 +413,8 @@ def main(argv: list[str] | None = None) -> dict:
         "warmup": warmup,
         "targets": {
             f"segment_speedup >= {TARGETS['segment_speedup']}": bool(speed.get("speedup_core")) and speed["speedup_core"] >= TARGETS["segment_speedup"],
-            f"incremental_ratio <= {TARGETS['incremental_ratio']}": inc["incremental_ratio"] is not None
-            and inc["incremental_ratio"] <= TARGETS["incremental_ratio"],
+            f"incremental_ratio <= {TARGETS['incremental_ratio']}": None if inc["incremental_ratio"] is None
+            else inc["incremental_ratio"] <= TARGETS["incremental_ratio"],
             "peak memory grows no faster than linearly (every memory_exponent <= 1)": memory_linear,
         },
         "notes": {
