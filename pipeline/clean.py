@@ -16,6 +16,7 @@ import yaml
 
 from pipeline import io as pio
 from pipeline import params as P
+from pipeline import paths
 from pipeline.io import REJECT_COLUMNS
 from pipeline.text import detect_series, normalize, paragraphs
 
@@ -330,12 +331,13 @@ def clean_articles(raw: pd.DataFrame, rules: list[Rule], *, tone_marks: str = "n
     return articles, pd.DataFrame(rejected, columns=REJECT_COLUMNS), audit
 
 
-def main() -> None:
-    params = P.load()
+def main(argv: list[str] | None = None) -> None:
+    ws = paths.stage_args("clean", argv)
+    params = P.load(ws.params_file)
     c = params["clean"]
-    rules = load_rules(pio.resolve(c["boilerplate"]))
-    raw = pio.read_parquet("data/interim/raw_articles.parquet")
-    earlier = pd.read_csv("data/interim/ingest_rejected.csv", dtype=str, keep_default_na=False)
+    rules = load_rules(ws.resolve(c["boilerplate"]))
+    raw = pio.read_parquet(ws / paths.RAW_ARTICLES)
+    earlier = pd.read_csv(ws / paths.INGEST_REJECTED, dtype=str, keep_default_na=False)
     articles, rejected, audit = clean_articles(
         raw, rules, tone_marks=c["tone_marks"], min_chars=c["min_chars"], max_chars=c["max_chars"],
         near_duplicate_threshold=c["near_duplicate_threshold"], language=params["corpus"].get("language"))
@@ -344,11 +346,11 @@ def main() -> None:
     audit["rejected_at_ingest_by_reason"] = {k: int(v) for k, v in sorted(earlier["code"].value_counts().items())} \
         if "code" in earlier else {}
     # written even when nothing survives: the reasons are what the user needs then
-    pio.write_csv("reports/rejected.csv", all_rejected)
-    pio.write_json("reports/cleaning.json", audit)
+    pio.write_csv(ws / paths.REJECTED, all_rejected)
+    pio.write_json(ws / paths.CLEANING, audit)
     if articles.empty:
-        raise SystemExit("clean: no article survived cleaning; see the reasons in reports/rejected.csv")
-    pio.write_parquet("data/interim/articles.parquet", articles)
+        raise SystemExit(f"clean: no article survived cleaning; see the reasons in {paths.REJECTED}")
+    pio.write_parquet(ws / paths.ARTICLES, articles)
     print(f"clean: {audit['n_out']} of {audit['n_in']} articles kept; {len(rejected)} rejected here")
 
 

@@ -27,7 +27,9 @@ from scipy import stats
 
 from pipeline import io as pio
 from pipeline import params as P
+from pipeline import paths
 from pipeline.groups import group_values, missing_label
+from pipeline.words import topic_stopwords
 
 SHARE_COLUMNS = ["group", "theme", "share", "ci_low", "ci_high", "n_articles"]
 PAIRWISE_COLUMNS = ["theme", "group_a", "group_b", "n_a", "n_b", "share_a", "share_b", "diff", "ci_low", "ci_high",
@@ -257,19 +259,15 @@ TEST_COLUMNS = ["field", "n_groups", "n_groups_tested", "n_articles", "n_exclude
                 "cramers_v", "n_units", "min_expected", "permanova_f", "permanova_r2", "permanova_p"]
 
 
-def main() -> None:
-    from pipeline.text import stopword_list
-
-    params = P.load()
+def main(argv: list[str] | None = None) -> None:
+    ws = paths.stage_args("compare", argv)
+    params = P.load(ws.params_file)
     c = params["compare"]
-    seg = params["segment"]
-    article_themes = pio.read_parquet("data/processed/article_themes.parquet")
-    assignments = pd.read_csv("reports/assignments.csv", dtype={"unit_id": str, "article_id": str, "series": str,
-                                                                "source": str, "label": str, "date": str})
-    units = pio.read_parquet("data/interim/units.parquet")
+    article_themes = pio.read_parquet(ws / paths.ARTICLE_THEMES)
+    assignments = pio.read_parquet(ws / paths.UNIT_THEMES)
+    units = pio.read_parquet(ws / paths.UNITS)
     themes = list(params["themes"])
-    stop = stopword_list(seg["stopwords"]["source"], seg["stopwords"].get("extra"))
-    out_dir = "reports/compare"
+    stop = topic_stopwords(params)
     tests = []
     for field in c["by"] or []:
         res = compare_field(field, article_themes, assignments, units, themes, date_freq=c["date_freq"],
@@ -277,14 +275,13 @@ def main() -> None:
                             stopwords=stop, top_words=c["distinctive_words"], prior_scale=c["log_odds_prior"],
                             n_perm=c["permutations"], min_articles=c["min_group_articles"],
                             contrasts=c.get("contrasts") or [])
-        for name in ("shares", "pairwise", "contrasts", "distinctive"):
-            stem = {"shares": "theme_shares", "distinctive": "distinctive_words"}.get(name, name)
-            pio.write_csv(f"{out_dir}/{stem}_{field}.csv", res[name])
+        for kind in paths.COMPARE_TABLES:
+            pio.write_csv(ws / paths.compare_table(kind, field), res[kind])
         tests.append(res["test"])
         t = res["test"]
         print(f"compare: {field}: {t['n_groups']} group(s), {t['n_articles']} articles"
               + (f", PERMANOVA p={t['permanova_p']:.3g}" if "permanova_p" in t else ", too few groups to test"))
-    pio.write_csv(f"{out_dir}/tests.csv", pd.DataFrame(tests).reindex(columns=TEST_COLUMNS))
+    pio.write_csv(ws / paths.COMPARE_TESTS, pd.DataFrame(tests).reindex(columns=TEST_COLUMNS))
 
 
 if __name__ == "__main__":

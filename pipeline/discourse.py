@@ -27,9 +27,9 @@ import regex
 
 from pipeline import io as pio
 from pipeline import params as P
+from pipeline import paths
 from pipeline.text import paragraphs
 
-OUT_DIR = "reports/discourse"
 KWIC_COLUMNS = ["term", "unit_id", "article_id", "title", "date", "source", "topic", "theme", "left", "keyword", "right"]
 COLLOCATION_COLUMNS = ["term", "collocate", "count", "term_count", "collocate_count", "expected", "pmi",
                        "log_likelihood", "rank"]
@@ -681,23 +681,24 @@ def run(frame: pd.DataFrame, params: dict, topic_terms: pd.DataFrame, topics: pd
     return out
 
 
-def main() -> None:
-    params = P.load()
-    articles = pio.read_parquet("data/interim/articles.parquet")
-    units = pio.read_parquet("data/interim/units.parquet")
-    assignments = pd.read_csv("reports/assignments.csv", dtype={"unit_id": str, "article_id": str})
-    topic_terms = pio.read_parquet("data/processed/topic_terms.parquet")
-    topics = pd.read_csv("reports/topics.csv")
+def main(argv: list[str] | None = None) -> None:
+    ws = paths.stage_args("discourse", argv)
+    params = P.load(ws.params_file)
+    articles = pio.read_parquet(ws / paths.ARTICLES)
+    units = pio.read_parquet(ws / paths.UNITS)
+    assignments = pio.read_parquet(ws / paths.UNIT_THEMES)
+    topic_terms = pio.read_parquet(ws / paths.TOPIC_TERMS)
+    topics = pio.read_parquet(ws / paths.TOPIC_THEMES)
     frame = unit_frame(articles, units, assignments)
     out = run(frame, params, topic_terms, topics)
     for name, df in out.items():
-        pio.write_csv(f"{OUT_DIR}/{name}.csv", df)
+        pio.write_csv(ws / paths.discourse_table(name), df)
     q = out["quotes"]
     summary = {"n_units": len(frame), "kwic_lines": len(out["kwic"]), "collocations": len(out["collocations"]),
                "quotes": len(q), "quotes_named": int(q["speaker_type"].isin(["person", "org"]).sum()),
                "actors": len(out["actors"]), "passages": len(out["passages"]),
                "kwic_per_term": out["kwic"]["term"].value_counts().to_dict() if len(out["kwic"]) else {}}
-    pio.write_json(f"{OUT_DIR}/summary.json", summary)
+    pio.write_json(ws / paths.DISCOURSE_SUMMARY, summary)
     print(f"discourse: {summary['kwic_lines']} KWIC lines, {summary['quotes']} quotes "
           f"({summary['quotes_named']} named, {summary['actors']} actors), {summary['passages']} passages")
 

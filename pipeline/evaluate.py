@@ -19,6 +19,7 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from pipeline import io as pio
 from pipeline import params as P
+from pipeline import paths
 from pipeline.words import TOKEN_PATTERN, make_vectorizer, topic_stopwords
 
 
@@ -130,16 +131,17 @@ def _json_number(v):
     return v
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     from pipeline.topics import encoder_for, run_from_params
 
-    params = P.load()
-    articles = pio.read_parquet("data/interim/articles.parquet")
-    units = pio.read_parquet("data/interim/units.parquet")
-    assignments = pio.read_parquet("data/processed/topic_assignments.parquet")
-    info = pio.read_parquet("data/processed/topic_info.parquet")
-    fit = pio.read_json("data/processed/topic_fit.json")
-    _, embeddings = pio.load_embeddings("data/processed/embeddings.npz")
+    ws = paths.stage_args("evaluate", argv)
+    params = P.load(ws.params_file)
+    articles = pio.read_parquet(ws / paths.ARTICLES)
+    units = pio.read_parquet(ws / paths.UNITS)
+    assignments = pio.read_parquet(ws / paths.TOPIC_ASSIGNMENTS)
+    info = pio.read_parquet(ws / paths.TOPIC_INFO)
+    fit = pio.read_json(ws / paths.TOPIC_FIT)
+    _, embeddings = pio.load_embeddings(ws / paths.EMBEDDINGS)
     ev = params["evaluate"]
     stop = topic_stopwords(params)
     encode = encoder_for(params)
@@ -160,7 +162,7 @@ def main() -> None:
                                 "member_similarity_median", "outlier_strategy", "outlier_threshold") if k in fit},
         "stability_seeds": list(ev["stability_seeds"]),
     })
-    pio.write_json("reports/metrics.json", {k: _json_number(v) for k, v in metrics.items()})
+    pio.write_json(ws / paths.METRICS, {k: _json_number(v) for k, v in metrics.items()})
     print(f"evaluate: npmi {metrics['npmi']:.3f} (LDA {metrics.get('lda_npmi', float('nan')):.3f}); "
           f"nmi {metrics.get('nmi_label', float('nan')):.3f} (LDA {metrics.get('lda_nmi_label', float('nan')):.3f}); "
           f"{time.time() - started:.0f}s")

@@ -23,12 +23,13 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from pipeline import io as pio  # noqa: E402
+from pipeline import codebook  # noqa: E402
 from pipeline import params as P  # noqa: E402
+from pipeline import paths  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000", "#999999"]
 GREY = "#999999"
 SEQUENTIAL = "cividis"  # perceptually uniform and readable with every common colour-vision deficiency
-OUT_DIR = Path("reports/figures")
 MARKERS = "osD^vP*X<>"
 
 
@@ -43,7 +44,7 @@ def apply_style() -> None:
     })
 
 
-def save(fig, name: str, formats: list[str], dpi: int, out_dir: Path = OUT_DIR) -> list[Path]:
+def save(fig, name: str, formats: list[str], dpi: int, out_dir: Path) -> list[Path]:
     """Write the figure in each format atomically; no creation dates, so identical runs give identical files."""
     fig.canvas.draw()
     drawn = fig.get_tightbbox(fig.canvas.get_renderer())
@@ -364,31 +365,31 @@ def actors_figure(actors: pd.DataFrame, width: float, colours: dict[str, str], l
 
 # ---------------------------------------------------------------------------------------------------- stage
 
-def main() -> None:
-
-    params = P.load()
+def main(argv: list[str] | None = None) -> None:
+    ws = paths.stage_args("figures", argv)
+    out_dir = ws / paths.FIGURES_DIR
+    params = P.load(ws.params_file)
     f = params["figures"]
     c = params["compare"]
     apply_style()
     w, wide = f["width_in"], f.get("full_width_in", f["width_in"] * 2)
     max_groups = f.get("max_groups", 6)
-    topics = pd.read_csv("reports/topics.csv")
+    topics = pio.read_parquet(ws / paths.TOPIC_THEMES)
     themes = [*params["themes"], "other"]
     colours = theme_colours(themes)
-    labels = {k: v.get("en", k) for k, v in (params.get("theme_labels") or {}).items()}
-    labels.setdefault("other", "Other")
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    labels = codebook.labels(params, "en")
+    out_dir.mkdir(parents=True, exist_ok=True)
     figs: dict[str, object] = {}
     figs["topic_words"] = topic_words_figure(topics, wide, f["max_topics"], f["top_words"], colours, labels)
-    terms = pio.read_parquet("data/processed/topic_terms.parquet")
+    terms = pio.read_parquet(ws / paths.TOPIC_TERMS)
     figs["topic_similarity"] = topic_similarity_figure(terms, topics, w * 1.3, colours)
-    unit_ids, vectors = pio.load_embeddings("data/processed/embeddings.npz")
-    assignments = pd.read_csv("reports/assignments.csv", dtype={"unit_id": str})
+    unit_ids, vectors = pio.load_embeddings(ws / paths.EMBEDDINGS)
+    assignments = pio.read_parquet(ws / paths.UNIT_THEMES)
     theme_of = dict(zip(assignments["unit_id"], assignments["theme"].fillna("other")))
     figs["document_map"] = document_map_figure(vectors, [theme_of.get(u, "other") for u in unit_ids], w * 1.3,
                                                colours, labels, params["topics"]["seed"], f.get("map_points", 5000))
     for field in c["by"] or []:
-        shares = pio.read_csv_optional(f"reports/compare/theme_shares_{field}.csv", dtype={"group": str})
+        shares = pio.read_csv_optional(ws / paths.compare_table("shares", field), dtype={"group": str})
         if shares.empty:
             print(f"figures: {field}: no groups (no article has a {field}); its figures are left out")
             continue
@@ -403,22 +404,22 @@ def main() -> None:
             figs[f"theme_share_{field}"] = theme_share_figure(shares, field, w, colours, labels, max_groups,
                                                               c["confidence"], min_articles)
         figs[f"heatmap_{field}"] = heatmap_figure(shares, field, w * 1.3, labels, min_articles=min_articles)
-        contrasts = pio.read_csv_optional(f"reports/compare/contrasts_{field}.csv", dtype={"group": str})
+        contrasts = pio.read_csv_optional(ws / paths.compare_table("contrasts", field), dtype={"group": str})
         if not contrasts.empty:
             figs[f"contrast_{field}"] = contrast_figure(contrasts, field, w, labels, max_groups, c["confidence"])
-        distinctive = pio.read_csv_optional(f"reports/compare/distinctive_words_{field}.csv", dtype={"group": str})
+        distinctive = pio.read_csv_optional(ws / paths.compare_table("distinctive", field), dtype={"group": str})
         if not distinctive.empty:
             figs[f"distinctive_{field}"] = distinctive_figure(distinctive, field, wide, max_groups, f["top_words"])
-    actors = pio.read_csv_optional("reports/discourse/actors.csv")
+    actors = pio.read_csv_optional(ws / paths.discourse_table("actors"))
     figs["actors"] = actors_figure(actors, w * 1.6, colours, labels)
     written = []
     for name, fig in figs.items():
         if fig is not None:
-            written += save(fig, name, f["formats"], f["dpi"])
-    stale = {p for p in OUT_DIR.glob("*") if p.is_file()} - set(written)
+            written += save(fig, name, f["formats"], f["dpi"], out_dir)
+    stale = {p for p in out_dir.glob("*") if p.is_file()} - set(written)
     for p in stale:  # a figure this run did not draw (a field removed from compare.by) must not linger
         p.unlink()
-    print(f"figures: {len(written)} files in {OUT_DIR}")
+    print(f"figures: {len(written)} files in {paths.FIGURES_DIR}")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import pandas as pd
 
 from pipeline import io as pio
 from pipeline import params as P
+from pipeline import paths
 from pipeline.io import REJECT_COLUMNS
 
 # `item` says where an article came from (file, or file:line for JSONL/CSV records)
@@ -359,11 +360,12 @@ def to_frames(result: IngestResult) -> tuple[pd.DataFrame, pd.DataFrame]:
     return articles, rejected
 
 
-def main() -> None:
-    params = P.load()
+def main(argv: list[str] | None = None) -> None:
+    ws = paths.stage_args("ingest", argv)
+    params = P.load(ws.params_file)
     corpus = params["corpus"]
-    root = pio.resolve(corpus["path"])
-    sidecar_path = pio.resolve(corpus["sidecar"]) if corpus.get("sidecar") else None
+    root = ws.resolve(corpus["path"])
+    sidecar_path = ws.resolve(corpus["sidecar"]) if corpus.get("sidecar") else None
     try:
         sidecar = read_sidecar(sidecar_path.read_bytes(), str(sidecar_path)) if sidecar_path else {}
         files = collect_files(root, skip={sidecar_path.resolve()} if sidecar_path else set())
@@ -377,8 +379,8 @@ def main() -> None:
     if articles.empty:
         reasons = "; ".join(r["reason"] for r in result.rejected[:5]) or "no files found"
         raise SystemExit(f"ingest: no usable article in {root} ({reasons})")
-    pio.write_parquet("data/interim/raw_articles.parquet", articles)
-    pio.write_csv("data/interim/ingest_rejected.csv", rejected)
+    pio.write_parquet(ws / paths.RAW_ARTICLES, articles)
+    pio.write_csv(ws / paths.INGEST_REJECTED, rejected)
     print(f"ingest: {len(articles)} articles from {len(files)} file(s); {len(rejected)} rejected")
 
 

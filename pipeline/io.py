@@ -14,22 +14,11 @@ from typing import Any, Iterator
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parent.parent
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 # reports/rejected.csv: one row a file or document not used (written by ingest, extended by clean)
 REJECT_COLUMNS = ["item", "article_id", "stage", "code", "reason", "kept_id"]
-
-
-def resolve(path: str | os.PathLike) -> Path:
-    """A path from params.yaml: absolute, or relative to the working directory, which is where outputs go too.
-
-    DVC runs every stage from the repository root, so there this is the root; a copy of the project (tests,
-    another checkout using this package) then reads and writes its own files.
-    """
-    p = Path(path)
-    return p if p.is_absolute() else Path.cwd() / p
 
 
 def _pid_alive(pid: int) -> bool:
@@ -163,7 +152,7 @@ def write_csv(path: str | os.PathLike, df: pd.DataFrame) -> None:
 
 def read_csv_optional(path: str | os.PathLike, **kw) -> pd.DataFrame:
     """An optional table (a figure or report input that a run may not produce): empty when absent or empty."""
-    p = resolve(path)
+    p = Path(path)
     if not p.exists() or p.stat().st_size <= 1:
         return pd.DataFrame()
     try:
@@ -172,15 +161,8 @@ def read_csv_optional(path: str | os.PathLike, **kw) -> pd.DataFrame:
         return pd.DataFrame()
 
 
-def sha256_file(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(chunk), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def sha256_text(text: str) -> str:
+    """The content key of a text (segment and embedding caches)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

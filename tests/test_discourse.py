@@ -178,7 +178,6 @@ def test_stage_on_the_seed_articles(tmp_path, monkeypatch):
 
     from pipeline import io as pio
 
-    monkeypatch.setattr(P, "PARAMS_FILE", tmp_path / "params.yaml")
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(PARAMS, allow_unicode=True), encoding="utf-8")
     units = seed_units("paragraph")
     monkeypatch.chdir(tmp_path)
@@ -192,12 +191,12 @@ def test_stage_on_the_seed_articles(tmp_path, monkeypatch):
     assign = units[["unit_id", "article_id"]].assign(topic=[i % 2 for i in range(len(units))],
                                                     theme=["institutions", "science_innovation"] * (len(units) // 2)
                                                     + ["institutions"] * (len(units) % 2))
-    pio.write_csv("reports/assignments.csv", assign)
-    pio.write_csv("reports/topics.csv", pd.DataFrame({"topic": [0, 1], "label": ["0: thể chế", "1: khoa học"]}))
+    pio.write_parquet("data/processed/unit_themes.parquet", assign)
+    pio.write_parquet("data/processed/topic_themes.parquet", pd.DataFrame({"topic": [0, 1], "label": ["0: thể chế", "1: khoa học"]}))
     pio.write_parquet("data/processed/topic_terms.parquet", pd.DataFrame(
         {"topic": [0, 0, 1, 1], "rank": [1, 2, 1, 2], "word": ["thể_chế", "luật_thủ_đô", "khoa_học", "công_nghệ"],
          "weight": [0.5, 0.3, 0.5, 0.4]}))
-    D.main()
+    D.main(["--root", str(tmp_path)])
     out = tmp_path / "reports/discourse"
     tables = {name: pd.read_csv(out / f"{name}.csv") for name in
               ("kwic", "collocations", "quotes", "actors", "actors_by_group", "passages")}

@@ -48,3 +48,30 @@ def test_stage_code_deps_are_exactly_its_imports(name):
     # pipeline/__init__.py only carries the version (printed by the report) and import-time settings
     expected = {f"pipeline/{m}.py" for m in closure(module)} | ({"pipeline/__init__.py"} if name == "report" else set())
     assert listed == expected, f"{name}: missing {sorted(expected - listed)}, extra {sorted(listed - expected)}"
+
+
+def _data_edges(entries) -> set[str]:
+    return {next(iter(e)) if isinstance(e, dict) else e for e in entries or []}
+
+
+@pytest.mark.parametrize("name", sorted(STAGES))
+def test_stage_data_deps_and_outs_are_the_paths_the_code_uses(name):
+    """pipeline.paths.STAGE_IO (what main() reads and writes) equals dvc.yaml's data deps and outs."""
+    from pipeline import paths
+
+    stage = STAGES[name]
+    reads, writes = paths.STAGE_IO[name]
+    dep_keys, out_keys = paths.PARAM_PATHS.get(name, ((), ()))
+    deps = {d for d in _data_edges(stage["deps"]) if not d.startswith("pipeline/")}
+    outs = _data_edges(stage.get("outs")) | _data_edges(stage.get("metrics")) | _data_edges(stage.get("plots"))
+    assert deps == set(reads) | {"${%s}" % k for k in dep_keys}, name
+    assert outs == set(writes) | {"${%s}" % k for k in out_keys}, name
+
+
+def test_every_stage_has_its_paths_and_no_stage_reads_reports_before_figures():
+    from pipeline import paths
+
+    assert set(paths.STAGE_IO) == set(STAGES)
+    for name, (reads, _) in paths.STAGE_IO.items():
+        if name not in ("figures", "report"):
+            assert not [r for r in reads if r.startswith("reports/")], f"{name} reads a report: keep stage data in data/"

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from pipeline import embed as E
+from pipeline.cache import ContentCache
 
 
 class CountingEmbedder(E.Embedder):
@@ -27,6 +28,10 @@ class CountingEmbedder(E.Embedder):
 TEXTS = ["một", "hai", "ba", "hai", "bốn"]
 
 
+def vector_cache(root, namespace):
+    return ContentCache(root, namespace, "vector", E.SHARD_EVERY)
+
+
 def test_without_cache_every_distinct_text_is_encoded_once_in_order():
     emb = CountingEmbedder()
     vectors, info = E.embed_cached(TEXTS, emb, None, batch_size=2, progress=False)
@@ -38,39 +43,35 @@ def test_without_cache_every_distinct_text_is_encoded_once_in_order():
 
 
 def test_cache_serves_old_texts_and_results_do_not_depend_on_it(tmp_path):
-    cache = E.EmbeddingCache(tmp_path, CountingEmbedder.key)
+    cache = vector_cache(tmp_path, CountingEmbedder.key)
     cold, _ = E.embed_cached(TEXTS[:3], CountingEmbedder(), cache, batch_size=2, progress=False)
     emb = CountingEmbedder()
-    warm, info = E.embed_cached(TEXTS, emb, E.EmbeddingCache(tmp_path, CountingEmbedder.key), batch_size=2, progress=False)
+    warm, info = E.embed_cached(TEXTS, emb, vector_cache(tmp_path, CountingEmbedder.key), batch_size=2, progress=False)
     assert emb.seen == ["bốn"]
     assert info == {"n": 5, "computed": 1, "from_cache": 4}
     np.testing.assert_array_equal(warm[:3], cold)
     np.testing.assert_array_equal(warm, CountingEmbedder().encode(TEXTS))
 
 
-def test_cache_lookup_returns_only_what_is_asked(tmp_path):
-    cache = E.EmbeddingCache(tmp_path, "k")
-    cache.save({E.text_key(t): np.full(4, i, np.float32) for i, t in enumerate(["a", "b", "c"])})
-    got = E.EmbeddingCache(tmp_path, "k").get([E.text_key("b"), E.text_key("zz")])
-    assert list(got) == [E.text_key("b")] and got[E.text_key("b")].tolist() == [1, 1, 1, 1]
-    assert E.EmbeddingCache(tmp_path, "other-model").get([E.text_key("b")]) == {}
-
-
 def test_damaged_shard_is_a_miss(tmp_path, capsys):
-    cache = E.EmbeddingCache(tmp_path, CountingEmbedder.key)
+    cache = vector_cache(tmp_path, CountingEmbedder.key)
     E.embed_cached(TEXTS, CountingEmbedder(), cache, progress=False)
-    for shard in cache.dir.glob("*.npz"):
+    shards = sorted(cache.dir.glob("*.npz"))
+    assert shards, "embed_cached wrote no cache shard"
+    for shard in shards:
         shard.write_bytes(b"PK\x03\x04 truncated")
     emb = CountingEmbedder()
-    vectors, info = E.embed_cached(TEXTS, emb, E.EmbeddingCache(tmp_path, CountingEmbedder.key), progress=False)
+    vectors, info = E.embed_cached(TEXTS, emb, vector_cache(tmp_path, CountingEmbedder.key), progress=False)
     assert info["from_cache"] == 0 and len(emb.seen) == 4
-    assert "ignoring unreadable cache shard" in capsys.readouterr().err
+    assert "ignoring unreadable shard" in capsys.readouterr().err
 
 
 def test_cache_shards_hold_no_pickles(tmp_path):
-    cache = E.EmbeddingCache(tmp_path, CountingEmbedder.key)
+    cache = vector_cache(tmp_path, CountingEmbedder.key)
     E.embed_cached(TEXTS, CountingEmbedder(), cache, progress=False)
-    for shard in cache.dir.glob("*.npz"):
+    shards = sorted(cache.dir.glob("*.npz"))
+    assert shards, "embed_cached wrote no cache shard"
+    for shard in shards:
         with np.load(shard, allow_pickle=False) as data:  # raises on object arrays
             assert data["keys"].dtype.kind == "U" and data["vectors"].dtype == np.float32
 

@@ -165,13 +165,12 @@ def test_stage_writes_png_and_pdf_of_each_figure(tmp_path, monkeypatch):
     params["themes"] = {t: ["x"] for t in THEMES if t != "other"}
     params["theme_labels"] = {t: params["theme_labels"][t] for t in params["themes"]}
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
-    monkeypatch.setattr(P, "PARAMS_FILE", tmp_path / "params.yaml")
     monkeypatch.chdir(tmp_path)
-    pio.write_csv("reports/topics.csv", topics_frame())
+    pio.write_parquet("data/processed/topic_themes.parquet", topics_frame())
     pio.write_parquet("data/processed/topic_terms.parquet", terms_frame())
     units = [f"u{i}" for i in range(30)]
     save_embeddings("data/processed/embeddings.npz", units, np.random.default_rng(1).normal(size=(30, 8)).astype("float32"))
-    pio.write_csv("reports/assignments.csv", pd.DataFrame({"unit_id": units, "theme": (THEMES * 8)[:30]}))
+    pio.write_parquet("data/processed/unit_themes.parquet", pd.DataFrame({"unit_id": units, "theme": (THEMES * 8)[:30]}))
     pio.write_csv("reports/compare/theme_shares_source.csv", shares_frame(["kinhtedothi.vn", "hanoimoi.vn"]))
     pio.write_csv("reports/compare/theme_shares_series.csv", shares_frame(["(no series)"]))  # one group: no figure
     pio.write_csv("reports/compare/theme_shares_date.csv", shares_frame(["2024Q4", "2025Q2"]))
@@ -179,7 +178,7 @@ def test_stage_writes_png_and_pdf_of_each_figure(tmp_path, monkeypatch):
                                                                 "theme_institutions": [2]}))
     (tmp_path / "reports/figures").mkdir(parents=True)
     (tmp_path / "reports/figures/theme_share_label.png").write_bytes(b"stale")
-    F.main()
+    F.main(["--root", str(tmp_path)])
     names = {p.name for p in (tmp_path / "reports/figures").iterdir()}
     expected = {"topic_words", "topic_similarity", "document_map", "theme_share_source", "heatmap_source",
                 "theme_share_date", "heatmap_date", "themes_over_time", "actors"}

@@ -11,6 +11,7 @@ import yaml
 
 from pipeline import __version__
 from pipeline import params as P
+from pipeline import paths
 from pipeline import report as R
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,14 +171,13 @@ def test_stage_writes_report_and_tables(tmp_path, monkeypatch):
     params = out["params"]
     params["corpus"]["path"] = str(ROOT / "tests/fixtures/seeds")
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
-    monkeypatch.setattr(P, "PARAMS_FILE", tmp_path / "params.yaml")
     monkeypatch.chdir(tmp_path)
     shutil.copy(ROOT / "CITATION.cff", tmp_path / "CITATION.cff")
     pio.write_json("reports/metrics.json", METRICS)
     pio.write_json("reports/cleaning.json", out["cleaning"])
     pio.write_csv("reports/topics.csv", out["topics"])
     for name, df in out["compare"]["fields"]["series"].items():
-        pio.write_csv(f"reports/compare/{R.COMPARE_TABLES[name]}_series.csv", df)
+        pio.write_csv(paths.compare_table(name, "series"), df)
     pio.write_csv("reports/compare/tests.csv", out["compare"]["tests"])
     for name, df in out["discourse"].items():
         pio.write_csv(f"reports/discourse/{name}.csv", df)
@@ -185,7 +185,7 @@ def test_stage_writes_report_and_tables(tmp_path, monkeypatch):
     for f in out["figures"]:
         shutil.copy(f, tmp_path / "reports/figures" / f.name)
     pio.write_text("reports/tables/old_field.tex", "stale")
-    R.main()
+    R.main(["--root", str(tmp_path)])
     page = (tmp_path / "reports/report.html").read_text(encoding="utf-8")
     assert page.count("data:image/png;base64,") == len(out["figures"])
     assert "Lê Hồng Sơn" in page

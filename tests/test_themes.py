@@ -1,17 +1,13 @@
 """Theme rule: every topic gets a theme and a score for every theme; every article gets theme shares (article and
 paragraph level); labels in Vietnamese and English; the stage end to end on small files."""
 import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 
-from pipeline.themes import OTHER, article_shares, score_topics, segmented_keywords
+from pipeline import codebook, workspace
+from pipeline.themes import OTHER, article_shares, score_topics
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"digital": {"chuyển_đổi_số", "dữ_liệu"}, "science": {"khoa_học", "nghiên_cứu"}}
@@ -50,8 +46,14 @@ def test_ties_go_to_the_theme_listed_first():
 
 
 def test_keywords_are_segmented_like_the_corpus():
-    kw = segmented_keywords({"digital": ["chuyển đổi số", "Dữ liệu"]}, lambda ws: [w.replace(" ", "_") for w in ws])
-    assert kw == {"digital": {"chuyển_đổi_số", "dữ_liệu"}}
+    kw = codebook.keywords({"digital": ["chuyển đổi số", "Dữ liệu", "dữ liệu"]}, lambda ws: [w.replace(" ", "_") for w in ws])
+    assert kw == {"digital": ["chuyển_đổi_số", "dữ_liệu"]}  # lowercased, each once, in codebook order
+
+
+def test_labels_cover_every_theme_and_other():
+    params = {"themes": {"a": ["x"], "b": ["y"]}, "theme_labels": {"a": {"vi": "Á", "en": "A"}}}
+    assert codebook.labels(params, "vi") == {"a": "Á", "b": "b", OTHER: "Khác"}
+    assert codebook.labels(params, "en") == {"a": "A", "b": "b", OTHER: "Other"}
 
 
 def test_article_shares_at_paragraph_level_sum_to_one():
@@ -77,10 +79,8 @@ def test_article_shares_keep_every_theme_column_even_when_unused():
 @pytest.mark.integration
 def test_themes_stage_writes_labels_scores_and_shares(tmp_path):
     """The themes stage on hand-made upstream files (paragraph units): contract columns, both labels, shares."""
-    ws = tmp_path / "ws"
-    shutil.copytree(ROOT / "pipeline", ws / "pipeline")
-    params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
-    (ws / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    ws = workspace.make(tmp_path / "ws")
+    params = workspace.repo_params()
     (ws / "data/interim").mkdir(parents=True)
     (ws / "data/processed").mkdir(parents=True)
     articles = pd.DataFrame({"article_id": ["a", "b"], "title": [None, None], "text": ["x", "y"], "date": [None, None],
@@ -94,8 +94,7 @@ def test_themes_stage_writes_labels_scores_and_shares(tmp_path):
                   "label": ["0: chuyển_đổi_số", "1: bệnh"]}).to_parquet(ws / "data/processed/topic_info.parquet")
     pd.DataFrame({"topic": [0, 0, 1, 1], "rank": [1, 2, 1, 2], "word": ["chuyển_đổi_số", "dữ_liệu", "bệnh_viện", "ăn"],
                   "weight": [0.5, 0.4, 0.5, 0.4]}).to_parquet(ws / "data/processed/topic_terms.parquet")
-    env = {**os.environ, "PYTHONPATH": str(ws), "VN_DISCOURSE_PARAMS": str(ws / "params.yaml")}
-    run = subprocess.run([sys.executable, "-m", "pipeline.themes"], cwd=ws, env=env, capture_output=True, text=True)
+    run = workspace.run_stage(ws, "themes")
     assert run.returncode == 0, run.stderr
     topics = pd.read_csv(ws / "reports/topics.csv").set_index("topic")
     for col in ("size", "top_words", "label", "theme", "theme_score", "theme_vi", "theme_en"):
