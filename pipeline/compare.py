@@ -28,6 +28,7 @@ from scipy import stats
 from pipeline import io as pio
 from pipeline import params as P
 from pipeline.groups import group_values, missing_label
+from pipeline.tables import COMPARE_TABLES, COMPARE_TESTS, compare_path
 
 SHARE_COLUMNS = ["group", "theme", "share", "ci_low", "ci_high", "n_articles"]
 PAIRWISE_COLUMNS = ["theme", "group_a", "group_b", "n_a", "n_b", "share_a", "share_b", "diff", "ci_low", "ci_high",
@@ -269,7 +270,6 @@ def main() -> None:
     units = pio.read_parquet("data/interim/units.parquet")
     themes = list(params["themes"])
     stop = stopword_list(seg["stopwords"]["source"], seg["stopwords"].get("extra"))
-    out_dir = "reports/compare"
     tests = []
     for field in c["by"] or []:
         res = compare_field(field, article_themes, assignments, units, themes, date_freq=c["date_freq"],
@@ -277,14 +277,13 @@ def main() -> None:
                             stopwords=stop, top_words=c["distinctive_words"], prior_scale=c["log_odds_prior"],
                             n_perm=c["permutations"], min_articles=c["min_group_articles"],
                             contrasts=c.get("contrasts") or [])
-        for name in ("shares", "pairwise", "contrasts", "distinctive"):
-            stem = {"shares": "theme_shares", "distinctive": "distinctive_words"}.get(name, name)
-            pio.write_csv(f"{out_dir}/{stem}_{field}.csv", res[name])
+        for name in COMPARE_TABLES:
+            pio.write_csv(compare_path(name, field), res[name])
         tests.append(res["test"])
         t = res["test"]
         print(f"compare: {field}: {t['n_groups']} group(s), {t['n_articles']} articles"
               + (f", PERMANOVA p={t['permanova_p']:.3g}" if "permanova_p" in t else ", too few groups to test"))
-    pio.write_csv(f"{out_dir}/tests.csv", pd.DataFrame(tests).reindex(columns=TEST_COLUMNS))
+    pio.write_csv(COMPARE_TESTS, pd.DataFrame(tests).reindex(columns=TEST_COLUMNS))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Themes stage: map each topic to an analyst-defined theme of the codebook (params.yaml `themes`).
 
-Rule (stated in the report): a topic's score for a theme is the share of its top-50 c-TF-IDF weight that
-falls on the theme's keywords (segmented like the corpus). The weights come from topics.topic_terms, which
+Rule (pipeline/codebook.py states it for the report): a topic's score for a theme is the share of its top-N
+(codebook.THEME_TOP_TERMS) c-TF-IDF weight that falls on the theme's keywords (segmented like the corpus). The weights come from topics.topic_terms, which
 leaves out guided mode's boost of codebook words, so the codebook does not inflate its own scores; every
 topic keeps its score for every theme (score_<theme>). The topic takes the theme with the highest
 score when that score is at least theme_rule.min_score, otherwise "other". An article's theme shares are
@@ -13,6 +13,7 @@ import pandas as pd
 
 from pipeline import io as pio
 from pipeline import params as P
+from pipeline.codebook import THEME_TOP_TERMS
 
 OTHER = "other"
 META_COLUMNS = ["source", "series", "part", "date", "label"]
@@ -70,6 +71,7 @@ def main() -> None:
     assignments = pio.read_parquet("data/processed/topic_assignments.parquet")
     info = pio.read_parquet("data/processed/topic_info.parquet")
     terms = pio.read_parquet("data/processed/topic_terms.parquet")
+    terms = terms[terms["rank"] <= THEME_TOP_TERMS]  # the rule's top-N, whatever number of words topics wrote
     themes = params["themes"]
     keywords = segmented_keywords(themes, keyword_tokenizer(params))
     scored = score_topics(terms, keywords, params["theme_rule"]["min_score"], info["topic"].tolist())
