@@ -32,9 +32,9 @@ def labels(params: Mapping, lang: str = "en") -> dict[str, str]:
     return out
 
 
-def rule_text(min_score: float) -> str:
-    """The theme rule in words, for the report's methods (the themes stage applies exactly this)."""
+def theme_rule_text(min_score: float) -> str:
+    """The theme rule in one paragraph, for the report's Themes section (the themes stage applies exactly this)."""
     return (f"A topic's score for a theme is the share of its top-{THEME_TOP_TERMS} c-TF-IDF weight that falls on "
-            "the theme's keywords (segmented like the corpus; guided mode's boost of codebook words is left out, so "
-            "the codebook does not inflate its own scores). The topic takes the best-scoring theme when that score "
-            f"is at least {min_score:g}, otherwise 'other'.")
+            "the theme's keywords, computed without guided mode's boost of codebook words so that the codebook does "
+            "not inflate its own scores; the topic takes the highest-scoring theme when that score is at least "
+            f"{min_score}, otherwise 'other'. An article's theme shares are the shares of its units in each theme.")

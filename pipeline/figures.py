@@ -10,6 +10,9 @@ theme); contrast_<field> (within-group theme differences, e.g. institutions - sp
 distinctive_<field> (weighted log-odds z); themes_over_time (when compare.by has date); topic_similarity
 (dendrogram of topics by the cosine distance of their c-TF-IDF word weights); document_map (PCA of the
 unit embeddings, coloured by theme); actors (most quoted speakers by theme).
+
+Each figure's caption sits beside the function that draws it (@captioned); the stage writes them, with each
+figure's width and order, to reports/figures/figures.json, which the report reads.
 """
 from __future__ import annotations
 
@@ -33,6 +36,16 @@ SEQUENTIAL = "cividis"  # perceptually uniform and readable with every common co
 MARKERS = "osD^vP*X<>"
 
 
+def captioned(caption: str, about: str):
+    """The figure's caption, beside the function that draws it; "{field}" stands for the compare.by field.
+    `about` says what the figure shows ("topics", "compare" or "discourse"), so that the report can place it
+    without knowing figure names. The stage writes both into the manifest the report reads."""
+    def attach(fn):
+        fn.caption, fn.about = caption, about
+        return fn
+    return attach
+
+
 def apply_style() -> None:
     plt.rcParams.update({
         "font.family": "DejaVu Sans", "font.size": 7, "axes.titlesize": 8, "axes.labelsize": 7,
@@ -51,16 +64,16 @@ def save(fig, name: str, formats: list[str], dpi: int, out_dir: Path) -> list[Pa
     w, h = fig.get_size_inches()
     if drawn.x0 < -0.02 or drawn.y0 < -0.02 or drawn.x1 > w + 0.02 or drawn.y1 > h + 0.02:
         print(f"figures: warning: {name} has text beyond its {w:.2f} x {h:.2f} in canvas (long labels?)")
-    paths = []
+    written = []
     for fmt in formats:
         path = Path(out_dir) / f"{name}.{fmt}"
         meta = {"CreationDate": None, "ModDate": None} if fmt == "pdf" else {"Software": None} if fmt == "png" else \
             {"Date": None} if fmt == "svg" else None
         with pio.atomic_path(path) as tmp:
             fig.savefig(tmp, format=fmt, dpi=dpi, metadata=meta)
-        paths.append(path)
+        written.append(path)
     plt.close(fig)
-    return paths
+    return written
 
 
 def _subplots(*args, **kwargs):
@@ -95,6 +108,8 @@ def _wrap(label: str, width: int = 28) -> str:
 
 # -------------------------------------------------------------------------------------------------- topics
 
+@captioned("Topics by size, labelled with their top c-TF-IDF words and coloured by theme.",
+           "topics")
 def topic_words_figure(topics: pd.DataFrame, width: float, max_topics: int = 12, n_words: int = 8, colours=None,
                        labels=None):
     """Horizontal bars of topic sizes, labelled with each topic's top words, coloured by theme."""
@@ -129,6 +144,9 @@ def topic_vectors(terms: pd.DataFrame) -> tuple[list[int], np.ndarray]:
     return [int(i) for i in matrix.index], x / np.where(norms == 0, 1, norms)
 
 
+@captioned("Topic similarity: average-linkage dendrogram of the cosine distance between the topics' "
+           "c-TF-IDF word weights; label colour = theme.",
+           "topics")
 def topic_similarity_figure(terms: pd.DataFrame, topics: pd.DataFrame, width: float, colours: dict[str, str],
                             n_words: int = 3):
     """Dendrogram of topics (average linkage on the cosine distance of their c-TF-IDF word weights); leaf labels
@@ -156,6 +174,8 @@ def topic_similarity_figure(terms: pd.DataFrame, topics: pd.DataFrame, width: fl
     return fig
 
 
+@captioned("Documents on the first two principal components of their embeddings, coloured by theme.",
+           "topics")
 def document_map_figure(vectors: np.ndarray, themes: list[str], width: float, colours: dict[str, str],
                         labels: dict[str, str], seed: int = 0, max_points: int = 5000):
     """2-D map of the documents: the first two principal components of the unit embeddings (PCA is
@@ -195,6 +215,9 @@ def _top_groups(shares: pd.DataFrame, max_groups: int, min_articles: int = 1) ->
     return sorted(sizes.index[:max_groups], key=list(dict.fromkeys(shares["group"])).index)
 
 
+@captioned("Mean theme share per {field} with bootstrap intervals (articles resampled); groups too small for "
+           "an interval are in the table only.",
+           "compare")
 def theme_share_figure(shares: pd.DataFrame, field: str, width: float, colours: dict[str, str], labels=None,
                        max_groups: int = 6, confidence: float = 0.95, min_articles: int = 2):
     """Theme share per group with bootstrap interval bars (dodged points; one marker and colour a group).
@@ -224,6 +247,8 @@ def theme_share_figure(shares: pd.DataFrame, field: str, width: float, colours: 
     return fig
 
 
+@captioned("Mean theme share, {field} × theme (groups too small to test are in the table only).",
+           "compare")
 def heatmap_figure(shares: pd.DataFrame, field: str, width: float, labels=None, max_rows: int = 30,
                    min_articles: int = 2):
     """Group x theme heatmap of mean shares, each cell annotated (groups of at least min_articles articles)."""
@@ -255,6 +280,8 @@ def heatmap_figure(shares: pd.DataFrame, field: str, width: float, labels=None, 
     return fig
 
 
+@captioned("Within each {field}: share of one theme minus another, with paired bootstrap intervals.",
+           "compare")
 def contrast_figure(contrasts: pd.DataFrame, field: str, width: float, labels=None, max_groups: int = 6,
                     confidence: float = 0.95):
     """Forest plot: within each group, share of theme A minus theme B with its interval; one row a group."""
@@ -281,6 +308,9 @@ def contrast_figure(contrasts: pd.DataFrame, field: str, width: float, labels=No
     return fig
 
 
+@captioned("Words most distinctive of each {field} against the others: weighted log-odds z-scores with an "
+           "informative Dirichlet prior (Monroe, Colaresi & Quinn 2008).",
+           "compare")
 def distinctive_figure(distinctive: pd.DataFrame, field: str, width: float, max_groups: int = 6, n_words: int = 8):
     """Small multiples: each group's most distinctive words (weighted log-odds z against the other groups)."""
     data = distinctive[distinctive["z"] > 0]
@@ -304,6 +334,8 @@ def distinctive_figure(distinctive: pd.DataFrame, field: str, width: float, max_
     return fig
 
 
+@captioned("Theme shares per period with bootstrap intervals (articles resampled).",
+           "compare")
 def themes_over_time_figure(shares: pd.DataFrame, width: float, colours: dict[str, str], labels=None,
                             confidence: float = 0.95):
     """Small multiples, one panel a theme: mean share per period with its bootstrap interval as a band.
@@ -335,6 +367,8 @@ def themes_over_time_figure(shares: pd.DataFrame, width: float, colours: dict[st
     return fig
 
 
+@captioned("The most quoted or cited named speakers, by the theme of the passage they are quoted in.",
+           "discourse")
 def actors_figure(actors: pd.DataFrame, width: float, colours: dict[str, str], labels=None, top: int = 15):
     """The most quoted named speakers, bars stacked by the theme of the passage they are quoted in."""
     labels = labels or {}
@@ -365,9 +399,17 @@ def actors_figure(actors: pd.DataFrame, width: float, colours: dict[str, str], l
 
 # ---------------------------------------------------------------------------------------------------- stage
 
+def manifest_entry(fn, field: str | None, width_in: float, page_width_in: float, order: int) -> dict:
+    """What the report needs to show a figure: its caption (from the drawing function), what it is about and
+    for which field, its printed width (a column, or the full page for small multiples) and its place in the
+    drawing order."""
+    return {"caption": fn.caption.format(field=field), "about": fn.about, "field": field, "order": order,
+            "width": "page" if width_in >= page_width_in - 1e-6 else "column", "width_in": round(width_in, 3)}
+
+
 def main(argv: list[str] | None = None) -> None:
     ws = paths.stage_args("figures", argv)
-    out_dir = ws / paths.FIGURES_DIR
+    out_dir, manifest_path = ws / paths.FIGURES_DIR, ws / paths.FIGURE_MANIFEST
     params = P.load(ws.params_file)
     f = params["figures"]
     c = params["compare"]
@@ -379,44 +421,54 @@ def main(argv: list[str] | None = None) -> None:
     colours = theme_colours(themes)
     labels = codebook.labels(params, "en")
     out_dir.mkdir(parents=True, exist_ok=True)
-    figs: dict[str, object] = {}
-    figs["topic_words"] = topic_words_figure(topics, wide, f["max_topics"], f["top_words"], colours, labels)
+    figs: dict[str, tuple] = {}  # name -> (figure or None, the function that drew it, its compare.by field)
+
+    def draw(name: str, fn, *args, field: str | None = None, **kwargs):
+        figs[name] = (fn(*args, **kwargs), fn, field)
+
+    draw("topic_words", topic_words_figure, topics, wide, f["max_topics"], f["top_words"], colours, labels)
     terms = pio.read_parquet(ws / paths.TOPIC_TERMS)
-    figs["topic_similarity"] = topic_similarity_figure(terms, topics, w * 1.3, colours)
+    draw("topic_similarity", topic_similarity_figure, terms, topics, w * 1.3, colours)
     unit_ids, vectors = pio.load_embeddings(ws / paths.EMBEDDINGS)
     assignments = pio.read_parquet(ws / paths.UNIT_THEMES)
     theme_of = dict(zip(assignments["unit_id"], assignments["theme"].fillna("other")))
-    figs["document_map"] = document_map_figure(vectors, [theme_of.get(u, "other") for u in unit_ids], w * 1.3,
-                                               colours, labels, params["topics"]["seed"], f.get("map_points", 5000))
+    draw("document_map", document_map_figure, vectors, [theme_of.get(u, "other") for u in unit_ids], w * 1.3,
+         colours, labels, params["topics"]["seed"], f.get("map_points", 5000))
     for field in c["by"] or []:
         shares = pio.read_csv_optional(ws / paths.compare_table("shares", field), dtype={"group": str})
         if shares.empty:
             print(f"figures: {field}: no groups (no article has a {field}); its figures are left out")
             continue
         if field == "date":
-            figs["themes_over_time"] = themes_over_time_figure(shares, wide, colours, labels, c["confidence"])
+            draw("themes_over_time", themes_over_time_figure, shares, wide, colours, labels, c["confidence"],
+                 field=field)
         n_groups = shares["group"].nunique()
         if n_groups < 2:
             print(f"figures: {field}: one group ({shares['group'].iloc[0]}), nothing to compare; figures left out")
             continue
         min_articles = c.get("min_group_articles", 2)
         if field != "date" or n_groups <= 12:
-            figs[f"theme_share_{field}"] = theme_share_figure(shares, field, w, colours, labels, max_groups,
-                                                              c["confidence"], min_articles)
-        figs[f"heatmap_{field}"] = heatmap_figure(shares, field, w * 1.3, labels, min_articles=min_articles)
+            draw(f"theme_share_{field}", theme_share_figure, shares, field, w, colours, labels, max_groups,
+                 c["confidence"], min_articles, field=field)
+        draw(f"heatmap_{field}", heatmap_figure, shares, field, w * 1.3, labels, min_articles=min_articles,
+             field=field)
         contrasts = pio.read_csv_optional(ws / paths.compare_table("contrasts", field), dtype={"group": str})
         if not contrasts.empty:
-            figs[f"contrast_{field}"] = contrast_figure(contrasts, field, w, labels, max_groups, c["confidence"])
+            draw(f"contrast_{field}", contrast_figure, contrasts, field, w, labels, max_groups, c["confidence"],
+                 field=field)
         distinctive = pio.read_csv_optional(ws / paths.compare_table("distinctive", field), dtype={"group": str})
         if not distinctive.empty:
-            figs[f"distinctive_{field}"] = distinctive_figure(distinctive, field, wide, max_groups, f["top_words"])
+            draw(f"distinctive_{field}", distinctive_figure, distinctive, field, wide, max_groups, f["top_words"],
+                 field=field)
     actors = pio.read_csv_optional(ws / paths.discourse_table("actors"))
-    figs["actors"] = actors_figure(actors, w * 1.6, colours, labels)
-    written = []
-    for name, fig in figs.items():
+    draw("actors", actors_figure, actors, w * 1.6, colours, labels)
+    written, manifest = [], {}
+    for name, (fig, fn, field) in figs.items():
         if fig is not None:
+            manifest[name] = manifest_entry(fn, field, float(fig.get_size_inches()[0]), wide, len(manifest))
             written += save(fig, name, f["formats"], f["dpi"], out_dir)
-    stale = {p for p in out_dir.glob("*") if p.is_file()} - set(written)
+    pio.write_json(manifest_path, manifest)
+    stale = {p for p in out_dir.glob("*") if p.is_file()} - set(written) - {manifest_path}
     for p in stale:  # a figure this run did not draw (a field removed from compare.by) must not linger
         p.unlink()
     print(f"figures: {len(written)} files in {paths.FIGURES_DIR}")

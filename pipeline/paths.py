@@ -45,6 +45,7 @@ ASSIGNMENTS_TABLE = "reports/assignments.csv"
 COMPARE_DIR = "reports/compare"
 DISCOURSE_DIR = "reports/discourse"
 FIGURES_DIR = "reports/figures"
+FIGURE_MANIFEST = f"{FIGURES_DIR}/figures.json"   # figure name -> caption, width, order (written by figures)
 REPORT_MD = "reports/report.md"
 REPORT_HTML = "reports/report.html"
 TABLES_DIR = "reports/tables"

@@ -1,6 +1,6 @@
 """Themes stage: map each topic to an analyst-defined theme of the codebook (params.yaml `themes`).
 
-Rule (codebook.rule_text, stated in the report): a topic's score for a theme is the share of its top-50
+Rule (codebook.theme_rule_text, stated in the report): a topic's score for a theme is the share of its top-50
 (codebook.THEME_TOP_TERMS) c-TF-IDF weight that falls on the theme's keywords (segmented like the corpus). The weights come from topics.topic_terms, which
 leaves out guided mode's boost of codebook words, so the codebook does not inflate its own scores; every
 topic keeps its score for every theme (score_<theme>). The topic takes the theme with the highest
@@ -15,7 +15,7 @@ from pipeline import codebook
 from pipeline import io as pio
 from pipeline import params as P
 from pipeline import paths
-from pipeline.codebook import OTHER
+from pipeline.codebook import OTHER, THEME_TOP_TERMS
 from pipeline.words import keyword_tokenizer
 
 META_COLUMNS = ["source", "series", "part", "date", "label"]
@@ -64,6 +64,7 @@ def main(argv: list[str] | None = None) -> None:
     assignments = pio.read_parquet(ws / paths.TOPIC_ASSIGNMENTS)
     info = pio.read_parquet(ws / paths.TOPIC_INFO)
     terms = pio.read_parquet(ws / paths.TOPIC_TERMS)
+    terms = terms[terms["rank"] <= THEME_TOP_TERMS]  # the rule's top-N, whatever number of words topics wrote
     themes = params["themes"]
     keywords = {name: set(words) for name, words in codebook.keywords(themes, keyword_tokenizer(params)).items()}
     scored = score_topics(terms, keywords, params["theme_rule"]["min_score"], info["topic"].tolist())
@@ -75,7 +76,8 @@ def main(argv: list[str] | None = None) -> None:
     meta = articles[["article_id", *META_COLUMNS]]
     out = assignments[["unit_id", "article_id", "topic"]].assign(theme=assignments["topic"].map(topic_themes))
     out = out.merge(meta, on="article_id", how="left")
-    shares = articles[["article_id", "title", *META_COLUMNS]].merge(article_shares(assignments, topic_themes, list(themes)), on="article_id", how="inner")
+    shares = articles[["article_id", "title", *META_COLUMNS]].merge(
+        article_shares(assignments, topic_themes, list(themes)), on="article_id", how="inner")
     pio.write_csv(ws / paths.TOPICS_TABLE, topics)
     pio.write_csv(ws / paths.ASSIGNMENTS_TABLE, out)
     pio.write_parquet(ws / paths.TOPIC_THEMES, topics)

@@ -182,7 +182,24 @@ def test_stage_writes_png_and_pdf_of_each_figure(tmp_path, monkeypatch):
     names = {p.name for p in (tmp_path / "reports/figures").iterdir()}
     expected = {"topic_words", "topic_similarity", "document_map", "theme_share_source", "heatmap_source",
                 "theme_share_date", "heatmap_date", "themes_over_time", "actors"}
-    assert names == {f"{n}.{ext}" for n in expected for ext in ("png", "pdf")}
+    assert names == {f"{n}.{ext}" for n in expected for ext in ("png", "pdf")} | {"figures.json"}
+    # every figure PNG has its caption, with the field filled in, its width and its place in the manifest
+    manifest = pio.read_json(tmp_path / "reports/figures/figures.json")
+    assert set(manifest) == {p.stem for p in (tmp_path / "reports/figures").glob("*.png")}
+    assert manifest["heatmap_source"]["caption"] == F.heatmap_figure.caption.format(field="source")
+    assert all(e["caption"] and "{" not in e["caption"] for e in manifest.values())
+    assert sorted(e["order"] for e in manifest.values()) == list(range(len(manifest)))
+    assert manifest["topic_words"]["width"] == "page" and manifest["theme_share_source"]["width"] == "column"
+    with Image.open(tmp_path / "reports/figures/theme_share_source.png") as im:
+        assert im.size[0] == round(manifest["theme_share_source"]["width_in"] * params["figures"]["dpi"])
+
+
+def test_every_figure_function_has_a_caption_and_a_place():
+    drawn = [getattr(F, n) for n in dir(F) if n.endswith("_figure") and callable(getattr(F, n))]
+    assert len(drawn) == 9
+    for fn in drawn:
+        assert fn.caption.strip() and fn.about in ("topics", "compare", "discourse"), fn.__name__
+        assert ("{field}" in fn.caption) == ("field" in fn.__code__.co_varnames[:fn.__code__.co_argcount]), fn.__name__
 
 
 def test_topic_labels_wrap_between_words_never_inside_one():

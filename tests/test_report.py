@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import re
 from pathlib import Path
 
@@ -10,9 +11,13 @@ import pytest
 import yaml
 
 from pipeline import __version__
+from pipeline import figures as F
+from pipeline import io as pio
 from pipeline import params as P
 from pipeline import paths
 from pipeline import report as R
+from pipeline import typeset as T
+from pipeline.codebook import THEME_TOP_TERMS
 
 ROOT = Path(__file__).resolve().parent.parent
 DIGEST = {"sha256": "ab" * 32, "n_files": 2, "bytes": 22543}
@@ -79,9 +84,15 @@ def run_outputs(tmp_path: Path) -> dict:
     }
     figdir = tmp_path / "figures"
     figdir.mkdir(exist_ok=True)
-    figures = [tiny_png(figdir / f"{n}.png", c) for n, c in
-               [("topic_words", "#0072B2"), ("theme_share_series", "#E69F00"), ("contrast_series", "#009E73"),
-                ("actors", "#D55E00")]]
+    drawn = [("topic_words", F.topic_words_figure, None, 7.2, "#0072B2"),
+             ("theme_share_series", F.theme_share_figure, "series", 3.5, "#E69F00"),
+             ("contrast_series", F.contrast_figure, "series", 3.5, "#009E73"),
+             ("actors", F.actors_figure, None, 5.6, "#D55E00")]
+    for name, _, _, _, colour in drawn:
+        tiny_png(figdir / f"{name}.png", colour)
+    pio.write_json(figdir / "figures.json", {name: F.manifest_entry(fn, field, width, 7.2, i)
+                                             for i, (name, fn, field, width, _) in enumerate(drawn)})
+    figures = R.load_figures(figdir / "figures.json")
     citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     return dict(params=params, metrics=METRICS, cleaning={"n_in": 2, "n_out": 2}, topics=topics, compare=compare,
                 discourse=discourse, figures=figures, digest=DIGEST, vers=VERSIONS, revision="abc1234",
@@ -101,15 +112,16 @@ def test_html_is_self_contained(built):
     assert "<script" not in page and "<link" not in page and "@import" not in page
     images = re.findall(r'<img [^>]*src="data:image/png;base64,([^"]+)"', page)
     assert len(images) == len(out["figures"])
-    assert {base64.b64decode(i) for i in images} == {p.read_bytes() for p in out["figures"]}
+    assert {base64.b64decode(i) for i in images} == {f["png"].read_bytes() for f in out["figures"].values()}
 
 
 def test_report_shows_comparisons_discourse_and_citation(built):
     _, md, page, _ = built
+    md, page = flat(md), flat(page)
     for text in ("Để Hà Nội cất cánh", "0.600 [0.400, 0.800]", "Bùi Thị An", "Muốn cất cánh từ trí tuệ",
                  "Luật Thủ đô năm 2024", "đặc thù", "No article has a date", "How to cite", "vn-discourse contributors"):
         assert text in md, text
-        assert text in page or R.html.escape(text) in page, text
+        assert text in page or html.escape(text, quote=False) in page, text
     # only the pairwise difference that survives the adjustment is written as a result sentence
     assert "Institutions: (no series) 0.300 vs Để Hà Nội cất cánh 0.600" in md
     assert "Spatial planning: (no series)" not in md
@@ -117,8 +129,14 @@ def test_report_shows_comparisons_discourse_and_citation(built):
         assert f"](figures/{fig}.png)" in md
 
 
+def flat(text: str) -> str:
+    """Markdown joins a paragraph's lines: compare text as read, whatever the template's line breaks."""
+    return " ".join(text.split())
+
+
 def test_methods_are_filled_from_the_run(built):
     out, md, _, _ = built
+    md = flat(md)
     p = out["params"]
     assert f"corpus sha256 {DIGEST['sha256'][:16]}" in md
     assert f"seed {p['topics']['seed']}" in md
@@ -138,7 +156,7 @@ def test_every_table_is_booktabs_and_escaped(built):
             for cell in row.removesuffix("\\\\").split(" & "):
                 assert not re.search(r"(?<!\\)[_%&#$]", cell), (name, cell)  # every special character escaped
     assert "Để Hà Nội cất cánh" in latex["theme_shares_series.tex"]
-    assert R.latex_escape("thể_chế 50% & R&D #1 ~x^2") == r"thể\_chế 50\% \& R\&D \#1 \textasciitilde{}x\textasciicircum{}2"
+    assert T.latex_escape("thể_chế 50% & R&D #1 ~x^2") == r"thể\_chế 50\% \& R\&D \#1 \textasciitilde{}x\textasciicircum{}2"
 
 
 def test_shares_table_prints_intervals_that_contain_the_point(built):
@@ -165,8 +183,6 @@ def test_stage_writes_report_and_tables(tmp_path, monkeypatch):
     """report.main from files: report.md, a self-contained report.html and the LaTeX tables; stale tables go."""
     import shutil
 
-    from pipeline import io as pio
-
     out = run_outputs(tmp_path)
     params = out["params"]
     params["corpus"]["path"] = str(ROOT / "tests/fixtures/seeds")
@@ -181,9 +197,7 @@ def test_stage_writes_report_and_tables(tmp_path, monkeypatch):
     pio.write_csv("reports/compare/tests.csv", out["compare"]["tests"])
     for name, df in out["discourse"].items():
         pio.write_csv(f"reports/discourse/{name}.csv", df)
-    (tmp_path / "reports/figures").mkdir()
-    for f in out["figures"]:
-        shutil.copy(f, tmp_path / "reports/figures" / f.name)
+    shutil.copytree(tmp_path / "figures", tmp_path / "reports/figures")
     pio.write_text("reports/tables/old_field.tex", "stale")
     R.main(["--root", str(tmp_path)])
     page = (tmp_path / "reports/report.html").read_text(encoding="utf-8")
@@ -195,15 +209,55 @@ def test_stage_writes_report_and_tables(tmp_path, monkeypatch):
     assert digest["sha256"] in (tmp_path / "reports/report.md").read_text(encoding="utf-8")
 
 
-def test_methods_state_the_guided_choice_the_strict_outlier_share_and_unboosted_scores():
-    params = P.load(ROOT / "params.yaml")
-    metrics = {**METRICS, "outlier_share_strict": 0.072}
-    params["topics"]["guided"] = True
-    guided = R.methods_paragraph(params, metrics, DIGEST, VERSIONS)
+def test_methods_state_the_guided_choice_the_strict_outlier_share_and_unboosted_scores(tmp_path):
+    out = run_outputs(tmp_path)
+    out["metrics"] = {**METRICS, "outlier_share_strict": 0.072}
+    out["params"]["topics"]["guided"] = True
+    guided = flat(R.build(**out)[0])
     assert "guided mode" in guided and "7.2%" in guided
-    params["topics"]["guided"] = False
-    unguided = R.methods_paragraph(params, metrics, DIGEST, VERSIONS)
-    assert "guided mode" not in unguided and "unguided" in unguided
-    assert "without guided mode's boost" in R.theme_rule_text(params)
+    out["params"]["topics"]["guided"] = False
+    unguided = flat(R.build(**out)[0])
+    assert "BERTopic's guided mode" not in unguided and "unguided" in unguided
+    assert "without guided mode's boost" in unguided and f"top-{THEME_TOP_TERMS} c-TF-IDF" in unguided
     # the strict share is "n/a", not a made-up number, when the run did not compute it
-    assert "would leave n/a" in R.methods_paragraph(params, METRICS, DIGEST, VERSIONS)
+    out["metrics"] = METRICS
+    assert "would leave n/a" in flat(R.build(**out)[0])
+
+
+def test_figure_captions_come_from_the_figures_manifest(tmp_path):
+    out = run_outputs(tmp_path)
+    md, page, _ = R.build(**out)
+    caption = F.contrast_figure.caption.format(field="series")
+    assert caption in flat(md) and html.escape(caption, quote=False) in flat(page)
+    manifest = pio.read_json(tmp_path / "figures/figures.json")
+    manifest["contrast_series"]["caption"] = "Hiệu số chủ đề trong từng loạt bài."
+    pio.write_json(tmp_path / "figures/figures.json", manifest)
+    md, page, _ = R.build(**{**out, "figures": R.load_figures(tmp_path / "figures/figures.json")})
+    assert "Hiệu số chủ đề trong từng loạt bài." in md and "Hiệu số chủ đề trong từng loạt bài." in page
+    assert caption not in flat(md)
+    # numbered in reading order: topics, then each field's figures, then discourse
+    numbers = re.findall(r"\*Figure (\d+)\. [^*]*\* \(PDF: `reports/figures/(\w+)\.pdf`\)", md)
+    assert numbers == [("1", "topic_words"), ("2", "theme_share_series"), ("3", "contrast_series"), ("4", "actors")]
+
+
+def test_a_figure_without_a_caption_is_named_not_shown(tmp_path, capsys):
+    out = run_outputs(tmp_path)
+    tiny_png(tmp_path / "figures/heatmap_series.png", "#000000")  # drawn, but not in the manifest
+    figures = R.load_figures(tmp_path / "figures/figures.json")
+    assert "heatmap_series" not in figures
+    assert "heatmap_series.png has no caption" in capsys.readouterr().out
+    assert set(figures) == set(out["figures"])
+
+
+def test_latex_tables_have_readable_headers_integers_and_a_note(built):
+    _, _, _, latex = built
+    contrasts = latex["contrasts_series.tex"]
+    head = contrasts.split(r"\toprule")[1].split(r"\midrule")[0]
+    assert "CI low" in head and "ci" not in head.replace("CI", "") and r"\_" not in head
+    assert "Institutions & Spatial planning" in contrasts  # theme names as labels, not institutions / spatial\_planning
+    assert "Note:" in contrasts
+    # counts read back from a CSV as floats (NaN in the column, or not) print as integers
+    read_back = pd.DataFrame({"field": ["series", "date"], "n_groups": [2.0, float("nan")], "count": [12.0, 3.0],
+                              "permanova_p": [0.01, float("nan")]})
+    body = T.to_latex(read_back, "Omnibus tests", "tab:t").split(r"\midrule")[1]
+    assert "series & 2 & 12 & 0.010" in body and "date &  & 3 &" in body and ".000" not in body
