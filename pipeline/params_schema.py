@@ -132,8 +132,8 @@ class Corpus(Section):
     fields: Annotated[Optional[ArticleFields], AfterValidator(_text_column),
                       Rule("must map article fields to column names, or be null")] = None
     sidecar: Text("must be a path", null=True) = None
-    language: _value(StrictStr, "must be a language code such as 'vi' (langdetect's codes; null keeps every "
-                     "language)", LANGUAGE_CODE.fullmatch, null=True) = None
+    language: _value(StrictStr, "must be a language code such as 'vi' (langdetect's codes)",
+                     LANGUAGE_CODE.fullmatch, null=True) = None  # null: keep every language
 
 
 class Clean(Section):

@@ -35,8 +35,9 @@ def tiny_png(path: Path, colour: str) -> Path:
 
 def run_outputs(tmp_path: Path) -> dict:
     """A small, complete set of stage outputs: two series, two themes, quotes by the seed articles' speakers."""
-    params = P.load(Path(__file__).resolve().parent.parent / "params.yaml")
-    params["compare"]["by"] = ["series", "date"]
+    raw = P.load(Path(__file__).resolve().parent.parent / "params.yaml").to_dict()
+    raw["compare"]["by"] = ["series", "date"]
+    params = P.validate(raw)  # the typed Params that report.main gets from P.load
     topics = pd.DataFrame({"topic": [0, 1], "size": [25, 15], "label": ["0: thể_chế, luật", "1: quy_hoạch, đô_thị"],
                            "top_words": ["thể_chế luật", "quy_hoạch đô_thị"], "theme": ["institutions", "spatial_planning"],
                            "theme_score": [0.3, 0.2], "theme_vi": ["Thể chế", "Quy hoạch không gian"],
@@ -167,7 +168,7 @@ def test_stage_writes_report_and_tables(tmp_path, monkeypatch):
     from pipeline import io as pio
 
     out = run_outputs(tmp_path)
-    params = out["params"]
+    params = out["params"].to_dict()
     params["corpus"]["path"] = str(ROOT / "tests/fixtures/seeds")
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
     monkeypatch.setattr(P, "PARAMS_FILE", tmp_path / "params.yaml")
@@ -196,12 +197,13 @@ def test_stage_writes_report_and_tables(tmp_path, monkeypatch):
 
 
 def test_methods_state_the_guided_choice_the_strict_outlier_share_and_unboosted_scores():
-    params = P.load(ROOT / "params.yaml")
+    params = P.load(ROOT / "params.yaml").to_dict()
     metrics = {**METRICS, "outlier_share_strict": 0.072}
     params["topics"]["guided"] = True
-    guided = R.methods_paragraph(params, metrics, DIGEST, VERSIONS)
+    guided = R.methods_paragraph(P.validate(params), metrics, DIGEST, VERSIONS)
     assert "guided mode" in guided and "7.2%" in guided
     params["topics"]["guided"] = False
+    params = P.validate(params)
     unguided = R.methods_paragraph(params, metrics, DIGEST, VERSIONS)
     assert "guided mode" not in unguided and "unguided" in unguided
     assert "without guided mode's boost" in R.theme_rule_text(params)
