@@ -79,7 +79,8 @@ class Section(BaseModel, Mapping):
     @classmethod
     def _keep_order(cls, data, handler):
         model = handler(data)
-        model._order = tuple(data) if isinstance(data, dict) else ()
+        if isinstance(data, dict):  # (a Params given to validate again keeps its own order)
+            model._order = tuple(data)
         return model
 
     def __getitem__(self, key: str) -> Any:
@@ -106,18 +107,21 @@ def _plain(value: Any) -> Any:
 
 # ------------------------------------------------------------------------------------------------- schema
 
+Column = Text("must be a column name", null=True)
+
+
 @with_config(ConfigDict(extra="forbid", strict=True))
 class ArticleFields(TypedDict, total=False):
-    id: Text("must be a column name", null=True)
-    title: Text("must be a column name", null=True)
+    id: Column
+    title: Column
     text: Text("must name the column that holds the text")
-    date: Text("must be a column name", null=True)
-    source: Text("must be a column name", null=True)
-    series: Text("must be a column name", null=True)
-    part: Text("must be a column name", null=True)
-    label: Text("must be a column name", null=True)
-    url: Text("must be a column name", null=True)
-    author: Text("must be a column name", null=True)
+    date: Column
+    source: Column
+    series: Column
+    part: Column
+    label: Column
+    url: Column
+    author: Column
 
 
 def _text_column(fields):
@@ -131,7 +135,7 @@ class Corpus(Section):
     format: Choice("auto", "txt", "html", "jsonl", "csv") = "auto"
     fields: Annotated[Optional[ArticleFields], AfterValidator(_text_column),
                       Rule("must map article fields to column names, or be null")] = None
-    sidecar: Text("must be a path", null=True) = None
+    sidecar: PathOrNull = None
     language: _value(StrictStr, "must be a language code such as 'vi' (langdetect's codes)",
                      LANGUAGE_CODE.fullmatch, null=True) = None  # null: keep every language
 
@@ -161,6 +165,8 @@ class Stopwords(Section):
 
 
 def _pos_tags(tags):
+    if tags == []:
+        raise _fail("= [] must be null (no filter) or a non-empty list of VLSP tags, e.g. [N, Np, Nb, V, A]")
     unknown = [t for t in tags or [] if t not in POS_TAGS]
     if unknown:
         raise _fail(f"= {tags!r}: {unknown[0]!r} is not a VLSP tag; allowed: {', '.join(POS_TAGS)}")
@@ -176,13 +182,6 @@ class Segment(Section):
     stopwords: Stopwords
     pos_filter: Annotated[Optional[list[StrictStr]], AfterValidator(_pos_tags), Rule(
         "must be null or a non-empty list of VLSP tags, e.g. [N, Np, Nb, V, A]")] = None
-
-    @model_validator(mode="after")
-    def _some_tags(self):
-        if self.pos_filter == []:
-            raise _fail("= [] must be null (no filter) or a non-empty list of VLSP tags, e.g. [N, Np, Nb, V, A]",
-                        "pos_filter")
-        return self
 
 
 class Embedding(Section):
@@ -285,7 +284,7 @@ class Compare(Section):
     date_freq: Choice("month", "quarter", "year")
     bootstrap: Int(10)
     permutations: Int(99)
-    confidence: Num("must be a number in (0, 1)", lambda v: 0 < v < 1)
+    confidence: Num("must be a number of at least 0.5 and below 1", lambda v: 0.5 <= v < 1)
     min_group_articles: Int(1)
     contrasts: Annotated[Optional[list[Pair]], Rule("must be a list of [theme, theme] pairs")] = None
     distinctive_words: Int(1)
@@ -305,7 +304,7 @@ class Discourse(Section):
     quote_min_words: Int(1)
 
 
-def _png_first(formats):
+def _with_png(formats):
     if "png" not in formats:
         raise _fail(f"= {formats!r} must include png (the report and DVC plots show PNGs)")
     return formats
@@ -317,7 +316,7 @@ def Width(null: bool = False) -> Any:
 
 class Figures(Section):
     dpi: Int(72)
-    formats: Annotated[list[Literal["png", "pdf", "svg"]], AfterValidator(_png_first),
+    formats: Annotated[list[Literal["png", "pdf", "svg"]], AfterValidator(_with_png),
                        Rule("must be a list of formats, each png, pdf or svg (png among them)")]
     width_in: Width()
     full_width_in: Width(null=True) = None  # null: twice width_in (pipeline/figures.py)

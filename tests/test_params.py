@@ -202,6 +202,7 @@ def test_a_file_without_compute_runs_locally():
     ("segment.pos_filter", [], "segment.pos_filter = [] must be null (no filter) or a non-empty list of VLSP tags"),
     ("embedding.backend", "sentence-transformers", "embedding.model must name a local model directory when "
                                                    "embedding.backend is sentence-transformers"),
+    ("compare.confidence", 0.3, "compare.confidence = 0.3 must be a number of at least 0.5 and below 1"),
     ("clean.min_chars", 200_000, "clean.min_chars = 200000 must be below clean.max_chars = 100000"),
     ("corpus.fields", {"title": "tieu_de"}, "corpus.fields.text must name the column that holds the text"),
 ])
