@@ -13,6 +13,7 @@ from __future__ import annotations
 import platform
 import subprocess
 import sys
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 
@@ -313,11 +314,11 @@ def _source(r) -> str:
     return f"“{title}”" + (f" ({', '.join(bits)})" if bits else "")
 
 
-def _flatten(d: dict, prefix: str = "") -> dict:
+def _flatten(d: Mapping, prefix: str = "") -> dict:
     out = {}
     for k, v in d.items():
         key = f"{prefix}{k}"
-        if isinstance(v, dict):
+        if isinstance(v, Mapping):
             out.update(_flatten(v, f"{key}."))
         else:
             out[key] = v

@@ -175,7 +175,7 @@ def test_stage_writes_every_table(tmp_path, monkeypatch):
     from pipeline import io as pio
     from pipeline import params as P
 
-    params = P.load(Path(__file__).resolve().parent.parent / "params.yaml")
+    params = P.load(Path(__file__).resolve().parent.parent / "params.yaml").to_dict()
     params["compare"].update(by=["series", "date"], bootstrap=50, permutations=99)
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
@@ -204,22 +204,20 @@ def test_stage_writes_every_table(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("key,value,message", [
     ("compare.contrasts", [["institutions", "space"]], "compare.contrasts[0] names 'space'"),
-    ("compare.contrasts", [["institutions", "institutions"]], "must be two different themes"),
+    ("compare.contrasts", [["institutions", "institutions"]], "compare.contrasts[0] = ['institutions', 'institutions'] must be two different themes"),
     ("compare.permutations", 10, "compare.permutations = 10 must be an integer of at least 99"),
     ("compare.log_odds_prior", 0, "compare.log_odds_prior = 0 must be a positive number"),
-    ("discourse.terms", [], "discourse.terms must be a list"),
-    ("discourse.speech_verbs", ["cho biết", ""], "discourse.speech_verbs must be a list"),
-    ("figures.formats", ["pdf"], "figures.formats must include png"),
-    ("figures.formats", ["png", "jpg"], "each must be png, pdf or svg"),
+    ("discourse.terms", [], "discourse.terms = [] must be a non-empty list of words or phrases"),
+    ("discourse.speech_verbs", ["cho biết", ""], "discourse.speech_verbs = ['cho biết', ''] must be a non-empty list"),
+    ("figures.formats", ["pdf"], "figures.formats = ['pdf'] must include png"),
+    ("figures.formats", ["png", "jpg"], "figures.formats = ['png', 'jpg'] must be a list of formats, each png, pdf or svg"),
     ("figures.width_in", 0.5, "figures.width_in = 0.5 must be a width in inches"),
     ("report.rows_per_table", 0, "report.rows_per_table = 0 must be an integer of at least 1"),
 ])
 def test_params_of_the_analysis_stages_are_validated(key, value, message):
-    import copy
-
     from pipeline import params as P
 
-    params = copy.deepcopy(P.load(Path(__file__).resolve().parent.parent / "params.yaml"))
+    params = P.load(Path(__file__).resolve().parent.parent / "params.yaml").to_dict()
     section, name = key.split(".")
     params[section][name] = value
     with pytest.raises(P.ParamsError, match=re.escape(message)):

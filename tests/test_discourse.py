@@ -178,7 +178,7 @@ def test_stage_on_the_seed_articles(tmp_path, monkeypatch):
 
     from pipeline import io as pio
 
-    (tmp_path / "params.yaml").write_text(yaml.safe_dump(PARAMS, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump(PARAMS.to_dict(), allow_unicode=True), encoding="utf-8")
     units = seed_units("paragraph")
     monkeypatch.chdir(tmp_path)
     from pipeline.words import tokenize_texts

@@ -160,7 +160,7 @@ def test_stage_writes_png_and_pdf_of_each_figure(tmp_path, monkeypatch):
     from pipeline import params as P
     from pipeline.io import save_embeddings
 
-    params = P.load(Path(__file__).resolve().parent.parent / "params.yaml")
+    params = P.load(Path(__file__).resolve().parent.parent / "params.yaml").to_dict()
     params["compare"]["by"] = ["source", "series", "date"]
     params["themes"] = {t: ["x"] for t in THEMES if t != "other"}
     params["theme_labels"] = {t: params["theme_labels"][t] for t in params["themes"]}

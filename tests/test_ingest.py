@@ -351,14 +351,14 @@ def test_ingest_stage_fails_when_nothing_is_usable(tmp_path):
 # --- params of the ingest and clean stages -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("section, key, value, message", [
-    ("corpus", "path", None, "corpus.path must name a file or folder"),
-    ("corpus", "format", "xml", "corpus.format = 'xml' is not one of"),
-    ("corpus", "language", "Vietnamese", "corpus.language = 'Vietnamese' must be a language code"),
-    ("corpus", "sidecar", 3, "corpus.sidecar = 3 must be a path or null"),
-    ("corpus", "fields", {"text": "body", "colour": "c"}, "corpus.fields.colour is not an article field"),
+    ("corpus", "path", None, "corpus.path = None must name a file or folder"),
+    ("corpus", "format", "xml", "corpus.format = 'xml' must be one of: auto, txt"),
+    ("corpus", "language", "Vietnamese", "corpus.language = 'Vietnamese' must be null or a language code such as 'vi'"),
+    ("corpus", "sidecar", 3, "corpus.sidecar = 3 must be null or a path"),
+    ("corpus", "fields", {"text": "body", "colour": "c"}, "corpus.fields.colour is not a known key; allowed: id, title, text"),
     ("clean", "min_chars", 200_000, "clean.min_chars = 200000 must be below clean.max_chars"),
-    ("clean", "near_duplicate_threshold", 1.5, "clean.near_duplicate_threshold must be in (0, 1]"),
-    ("clean", "tone_marks", "old", "clean.tone_marks = 'old' is not one of"),
+    ("clean", "near_duplicate_threshold", 1.5, "clean.near_duplicate_threshold = 1.5 must be a number in (0, 1]"),
+    ("clean", "tone_marks", "old", "clean.tone_marks = 'old' must be one of: new, keep"),
 ])
 def test_bad_corpus_and_clean_params_name_the_key(section, key, value, message):
     from pipeline import params as P
@@ -377,4 +377,4 @@ def test_repo_params_are_valid_with_part_and_author_fields():
     params = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))
     params["corpus"]["fields"].update({"part": "ky", "author": "tac_gia"})
     params["corpus"]["language"] = None
-    assert P.validate(params) is params
+    assert P.validate(params).to_dict() == params

@@ -41,8 +41,9 @@ def tiny_png(path: Path, colour: str) -> Path:
 
 def run_outputs(tmp_path: Path) -> dict:
     """A small, complete set of stage outputs: two series, two themes, quotes by the seed articles' speakers."""
-    params = P.load(Path(__file__).resolve().parent.parent / "params.yaml")
-    params["compare"]["by"] = ["series", "date"]
+    raw = P.load(Path(__file__).resolve().parent.parent / "params.yaml").to_dict()
+    raw["compare"]["by"] = ["series", "date"]
+    params = P.validate(raw)  # the typed Params that report.main gets from P.load
     topics = pd.DataFrame({"topic": [0, 1], "size": [25, 15], "label": ["0: thể_chế, luật", "1: quy_hoạch, đô_thị"],
                            "top_words": ["thể_chế luật", "quy_hoạch đô_thị"], "theme": ["institutions", "spatial_planning"],
                            "theme_score": [0.3, 0.2], "theme_vi": ["Thể chế", "Quy hoạch không gian"],
@@ -184,7 +185,7 @@ def test_stage_writes_report_and_tables(tmp_path, monkeypatch):
     import shutil
 
     out = run_outputs(tmp_path)
-    params = out["params"]
+    params = out["params"].to_dict()
     params["corpus"]["path"] = str(ROOT / "tests/fixtures/seeds")
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
@@ -212,10 +213,13 @@ def test_stage_writes_report_and_tables(tmp_path, monkeypatch):
 def test_methods_state_the_guided_choice_the_strict_outlier_share_and_unboosted_scores(tmp_path):
     out = run_outputs(tmp_path)
     out["metrics"] = {**METRICS, "outlier_share_strict": 0.072}
-    out["params"]["topics"]["guided"] = True
+    params = out["params"].to_dict()
+    params["topics"]["guided"] = True
+    out["params"] = P.validate(params)
     guided = flat(R.build(**out)[0])
     assert "guided mode" in guided and "7.2%" in guided
-    out["params"]["topics"]["guided"] = False
+    params["topics"]["guided"] = False
+    out["params"] = P.validate(params)
     unguided = flat(R.build(**out)[0])
     assert "BERTopic's guided mode" not in unguided and "unguided" in unguided
     assert "without guided mode's boost" in unguided and f"top-{THEME_TOP_TERMS} c-TF-IDF" in unguided
@@ -261,3 +265,8 @@ def test_latex_tables_have_readable_headers_integers_and_a_note(built):
                               "permanova_p": [0.01, float("nan")]})
     body = T.to_latex(read_back, "Omnibus tests", "tab:t").split(r"\midrule")[1]
     assert "series & 2 & 12 & 0.010" in body and "date &  & 3 &" in body and ".000" not in body
+
+
+def test_the_parameters_table_flattens_the_typed_params_like_the_yaml():
+    raw = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
+    assert R._flatten(P.load(ROOT / "params.yaml")) == R._flatten(raw)
