@@ -7,7 +7,8 @@ corpus's draw leaves the others as they are). Standard library + pandas only. Se
 for the design; in short:
 
 - sample: 110 of the 480 bundled articles, spread over the VNTC label x outlet cells by water-filling;
-- vntc_heldout: 14 articles per VNTC label (140) from the training split, none of them in the sample;
+- vntc_heldout: 14 articles per VNTC label (140) from the training split, none of them in the sample (by id or by
+  whitespace-normalised text);
 - seed: every body paragraph of the seed articles (../shared/seeds/*.txt), one unit a paragraph;
 - danes: 40 DANeS items, topics visited round-robin in a random order, one item drawn per visit.
 
@@ -62,6 +63,11 @@ def example_ids(rules_path: Path) -> set[str]:
     return set(re.findall(r'\bid:\s*"([^"]+)"', text))
 
 
+def text_key(text: str) -> str:
+    """Whitespace-normalised text, to recognise a held-out record that repeats a sample article under another id."""
+    return " ".join(text.split())
+
+
 def clip(text: str) -> tuple[str, bool]:
     return (text[:MAX_CHARS], True) if len(text) > MAX_CHARS else (text, False)
 
@@ -102,7 +108,7 @@ def water_fill(sizes: dict[str, int], total: int, rng: random.Random) -> dict[st
     return quota
 
 
-def draw_sample(excluded: set[str]) -> tuple[list[dict], set[str]]:
+def draw_sample(excluded: set[str]) -> tuple[list[dict], set[str], set[str]]:
     rng = rng_for("sample")
     records = []
     with open(REPO / SAMPLE_FILE, encoding="utf-8") as fh:
@@ -111,6 +117,7 @@ def draw_sample(excluded: set[str]) -> tuple[list[dict], set[str]]:
                 r = json.loads(line)
                 records.append((line_no, r))
     sample_ids = {r["id"] for _, r in records}
+    sample_texts = {text_key(r["text"]) for _, r in records}
     cells: dict[str, list] = {}
     for line_no, r in records:
         if r["id"] not in excluded and len(r["text"]) >= MIN_ARTICLE_CHARS:
@@ -125,16 +132,17 @@ def draw_sample(excluded: set[str]) -> tuple[list[dict], set[str]]:
                           "line": line_no, "article_id": r["id"], "level": "article", "stratum": key,
                           "label": r["label"], "text_chars": len(r["text"]), "truncated": cut, "text": text})
     assign_split(units, rng)
-    return units, sample_ids
+    return units, sample_ids, sample_texts
 
 
-def draw_vntc(shared: Path, excluded: set[str]) -> list[dict]:
+def draw_vntc(shared: Path, excluded: set[str], excluded_texts: set[str]) -> list[dict]:
     rng = rng_for("vntc_heldout")
     by_label: dict[str, list[tuple[int, str]]] = {}
     with gzip.open(shared / VNTC_FILE, "rt", encoding="utf-8") as fh:
         for line_no, line in enumerate(fh, 1):
             r = json.loads(line)
-            if r["id"] not in excluded and len(r["text"]) >= MIN_ARTICLE_CHARS:
+            if (r["id"] not in excluded and len(r["text"]) >= MIN_ARTICLE_CHARS
+                    and text_key(r["text"]) not in excluded_texts):
                 by_label.setdefault(r["label"], []).append((line_no, r["id"]))
     if len(by_label) != 10:
         raise SystemExit(f"expected 10 VNTC labels, found {sorted(by_label)}")
@@ -237,9 +245,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"missing {needed}: pass --shared /path/to/shared", file=sys.stderr)
             return 2
     excluded = example_ids(REPO / RULES_FILE)
-    sample_units, sample_ids = draw_sample(excluded)
+    sample_units, sample_ids, sample_texts = draw_sample(excluded)
     units = sample_units
-    units += draw_vntc(shared, excluded | sample_ids)
+    units += draw_vntc(shared, excluded | sample_ids, sample_texts)
     units += draw_seeds(shared)
     units += draw_danes(shared)
     df = pd.DataFrame(units, columns=COLUMNS)
