@@ -1,0 +1,264 @@
+"""Draw the units of the hand-coded theme validation set and assign their split (before any coding).
+
+    python scripts/draw_theme_validation.py [--shared ../shared] [--out data/validation/themes_units.csv]
+
+Deterministic (seed 20261202; every corpus has its own random stream derived from the seed, so changing one
+corpus's draw leaves the others as they are). Standard library + pandas only. See data/validation/README.md
+for the design; in short:
+
+- sample: 110 of the 480 bundled articles, spread over the VNTC label x outlet cells by water-filling;
+- vntc_heldout: 14 articles per VNTC label (140) from the training split, none of them in the sample (by id or by
+  whitespace-normalised text);
+- seed: every body paragraph of the seed articles (../shared/seeds/*.txt), one unit a paragraph;
+- danes: 40 DANeS items, topics visited round-robin in a random order, one item drawn per visit.
+
+The articles used as examples in data/validation/coding_rules.yaml are never drawn. The split (tune/holdout)
+is assigned here at random within each stratum; the odd units left by odd-sized strata are pooled per corpus
+and alternated at random, so every corpus is split half/half (+-1).
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+SEED = 20261202
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_FILE = "data/sample/vntc_sample.jsonl"
+VNTC_FILE = "corpora/vntc-train.jsonl.gz"         # relative to the shared folder
+DANES_FILE = "corpora/danes-annotated.jsonl.gz"
+SEEDS_DIR = "seeds"
+RULES_FILE = "data/validation/coding_rules.yaml"
+OUT_FILE = "data/validation/themes_units.csv"
+
+N_SAMPLE = 110
+N_VNTC_PER_LABEL = 14
+N_DANES = 40
+MAX_CHARS = 1500          # coders see the first 1,500 characters of an article (VNTC: title is in its first line)
+MIN_ARTICLE_CHARS = 200   # the pipeline rejects shorter articles (clean.min_chars); none is drawn
+MIN_PARAGRAPH_CHARS = 80
+MAX_HEADING_CHARS = 150
+
+# Photo captions without the "|" marker, found by reading the seed files (file stem -> 1-based line numbers).
+SEED_CAPTIONS = {"004_2ea6dc5a586acea5": {5, 12}}
+SENTENCE_END = re.compile(r"[.!?…:;”\"')]\s*\|?\s*$")
+
+COLUMNS = ["item_id", "corpus", "file", "line", "article_id", "level", "stratum", "label", "text_chars",
+           "truncated", "text", "split"]
+
+
+def rng_for(corpus: str) -> random.Random:
+    return random.Random(f"{SEED}:{corpus}")
+
+
+def example_ids(rules_path: Path) -> set[str]:
+    """Ids of the examples in coding_rules.yaml (read with a regex: the script needs no YAML parser)."""
+    text = rules_path.read_text(encoding="utf-8")
+    return set(re.findall(r'\bid:\s*"([^"]+)"', text))
+
+
+def text_key(text: str) -> str:
+    """Whitespace-normalised text, to recognise a held-out record that repeats a sample article under another id."""
+    return " ".join(text.split())
+
+
+def clip(text: str) -> tuple[str, bool]:
+    return (text[:MAX_CHARS], True) if len(text) > MAX_CHARS else (text, False)
+
+
+def assign_split(units: list[dict], rng: random.Random) -> None:
+    """Half tune, half holdout at random within each stratum; odd leftovers pooled and alternated."""
+    strata: dict[str, list[dict]] = {}
+    for u in units:
+        strata.setdefault(u["stratum"], []).append(u)
+    leftovers = []
+    for key in sorted(strata):
+        members = sorted(strata[key], key=lambda u: u["item_id"])
+        rng.shuffle(members)
+        if len(members) % 2:
+            leftovers.append(members.pop())
+        for i, u in enumerate(members):
+            u["split"] = "tune" if i % 2 == 0 else "holdout"
+    leftovers.sort(key=lambda u: u["item_id"])
+    rng.shuffle(leftovers)
+    first = rng.choice(["tune", "holdout"])
+    second = "holdout" if first == "tune" else "tune"
+    for i, u in enumerate(leftovers):
+        u["split"] = first if i % 2 == 0 else second
+
+
+def water_fill(sizes: dict[str, int], total: int, rng: random.Random) -> dict[str, int]:
+    """Quota per cell: one more per cell each round while it has items left; the last round to random cells."""
+    quota = {k: 0 for k in sizes}
+    remaining = total
+    while remaining > 0:
+        open_cells = sorted(k for k in sizes if quota[k] < sizes[k])
+        if not open_cells:
+            raise SystemExit(f"only {total - remaining} items available, {total} wanted")
+        chosen = open_cells if len(open_cells) <= remaining else rng.sample(open_cells, remaining)
+        for k in chosen:
+            quota[k] += 1
+        remaining -= len(chosen)
+    return quota
+
+
+def draw_sample(excluded: set[str]) -> tuple[list[dict], set[str], set[str]]:
+    rng = rng_for("sample")
+    records = []
+    with open(REPO / SAMPLE_FILE, encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, 1):
+            if line.strip():
+                r = json.loads(line)
+                records.append((line_no, r))
+    sample_ids = {r["id"] for _, r in records}
+    sample_texts = {text_key(r["text"]) for _, r in records}
+    cells: dict[str, list] = {}
+    for line_no, r in records:
+        if r["id"] not in excluded and len(r["text"]) >= MIN_ARTICLE_CHARS:
+            cells.setdefault(f"{r['label']}|{r['source_code']}", []).append((line_no, r))
+    quota = water_fill({k: len(v) for k, v in cells.items()}, N_SAMPLE, rng)
+    units = []
+    for key in sorted(cells):
+        members = sorted(cells[key], key=lambda x: x[0])
+        for line_no, r in rng.sample(members, quota[key]):
+            text, cut = clip(r["text"])
+            units.append({"item_id": f"sample:{r['id']}", "corpus": "sample", "file": SAMPLE_FILE,
+                          "line": line_no, "article_id": r["id"], "level": "article", "stratum": key,
+                          "label": r["label"], "text_chars": len(r["text"]), "truncated": cut, "text": text})
+    assign_split(units, rng)
+    return units, sample_ids, sample_texts
+
+
+def draw_vntc(shared: Path, excluded: set[str], excluded_texts: set[str]) -> list[dict]:
+    rng = rng_for("vntc_heldout")
+    by_label: dict[str, list[tuple[int, str]]] = {}
+    with gzip.open(shared / VNTC_FILE, "rt", encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, 1):
+            r = json.loads(line)
+            if (r["id"] not in excluded and len(r["text"]) >= MIN_ARTICLE_CHARS
+                    and text_key(r["text"]) not in excluded_texts):
+                by_label.setdefault(r["label"], []).append((line_no, r["id"]))
+    if len(by_label) != 10:
+        raise SystemExit(f"expected 10 VNTC labels, found {sorted(by_label)}")
+    wanted = {}
+    for label in sorted(by_label):
+        for line_no, _ in rng.sample(by_label[label], N_VNTC_PER_LABEL):
+            wanted[line_no] = label
+    units = []
+    with gzip.open(shared / VNTC_FILE, "rt", encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, 1):
+            if line_no in wanted:
+                r = json.loads(line)
+                text, cut = clip(r["text"])
+                units.append({"item_id": f"vntc:{r['id']}", "corpus": "vntc_heldout",
+                              "file": f"../shared/{VNTC_FILE}", "line": line_no, "article_id": r["id"],
+                              "level": "article", "stratum": r["label"], "label": r["label"],
+                              "text_chars": len(r["text"]), "truncated": cut, "text": text})
+    assign_split(units, rng)
+    return units
+
+
+def seed_paragraphs(path: Path) -> list[tuple[int, str]]:
+    """(line number, paragraph) for the body paragraphs of one seed file (see README: Seed paragraphs)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    out = []
+    previous_was_image = False
+    for line_no, raw in enumerate(lines[1:], 2):          # line 1 is the title
+        line = raw.strip()
+        if not line:
+            break                                          # end of the body: related-article lists follow
+        is_image = line.startswith("![")
+        caption = previous_was_image and line.endswith("|")
+        previous_was_image = is_image
+        if is_image or caption or line_no in SEED_CAPTIONS.get(path.stem, set()):
+            continue
+        if len(line) < MIN_PARAGRAPH_CHARS:
+            continue
+        if len(line) < MAX_HEADING_CHARS and not SENTENCE_END.search(line):
+            continue                                       # a section heading
+        out.append((line_no, line.rstrip("|").rstrip()))
+    return out
+
+
+def draw_seeds(shared: Path) -> list[dict]:
+    rng = rng_for("seed")
+    units = []
+    for path in sorted((shared / SEEDS_DIR).glob("*.txt")):
+        for line_no, para in seed_paragraphs(path):
+            units.append({"item_id": f"seed:{path.stem}:p{line_no}", "corpus": "seed",
+                          "file": f"../shared/{SEEDS_DIR}/{path.name}", "line": line_no, "article_id": path.stem,
+                          "level": "paragraph", "stratum": path.stem, "label": "", "text_chars": len(para),
+                          "truncated": False, "text": para})
+    assign_split(units, rng)
+    return units
+
+
+def draw_danes(shared: Path) -> list[dict]:
+    rng = rng_for("danes")
+    records = {}
+    with gzip.open(shared / DANES_FILE, "rt", encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, 1):
+            r = json.loads(line)
+            if (r.get("title") or "").strip():
+                records[line_no] = r
+    topics = sorted({t for r in records.values() for t in r["topics"]})
+    rng.shuffle(topics)
+    drawn: dict[int, str] = {}                             # line -> the topic that drew it (its stratum)
+    while len(drawn) < N_DANES:
+        progress = False
+        for topic in topics:
+            if len(drawn) == N_DANES:
+                break
+            candidates = sorted(n for n, r in records.items() if topic in r["topics"] and n not in drawn)
+            if candidates:
+                drawn[rng.choice(candidates)] = topic
+                progress = True
+        if not progress:
+            raise SystemExit("DANeS has fewer items than wanted")
+    units = []
+    for line_no in sorted(drawn):
+        r = records[line_no]
+        full = f"{r['title'].strip()}\n{(r.get('text') or '').strip()}".strip()
+        text, cut = clip(full)
+        units.append({"item_id": f"danes:{r['id']}", "corpus": "danes", "file": f"../shared/{DANES_FILE}",
+                      "line": line_no, "article_id": str(r["id"]), "level": "article", "stratum": drawn[line_no],
+                      "label": r.get("label", ""), "text_chars": len(full), "truncated": cut, "text": text})
+    assign_split(units, rng)
+    return units
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", default=str(REPO.parent / "shared"),
+                    help="the shared folder with corpora/ and seeds/ (default: ../shared beside the repository)")
+    ap.add_argument("--out", default=str(REPO / OUT_FILE))
+    args = ap.parse_args(argv)
+    shared = Path(args.shared)
+    for needed in (shared / VNTC_FILE, shared / DANES_FILE, shared / SEEDS_DIR):
+        if not needed.exists():
+            print(f"missing {needed}: pass --shared /path/to/shared", file=sys.stderr)
+            return 2
+    excluded = example_ids(REPO / RULES_FILE)
+    sample_units, sample_ids, sample_texts = draw_sample(excluded)
+    units = sample_units
+    units += draw_vntc(shared, excluded | sample_ids, sample_texts)
+    units += draw_seeds(shared)
+    units += draw_danes(shared)
+    df = pd.DataFrame(units, columns=COLUMNS)
+    order = {"sample": 0, "vntc_heldout": 1, "seed": 2, "danes": 3}
+    df = df.sort_values(["corpus", "file", "line"], key=lambda s: s.map(order) if s.name == "corpus" else s)
+    assert df["item_id"].is_unique
+    df.to_csv(args.out, index=False, lineterminator="\n")
+    summary = df.groupby(["corpus", "split"]).size().unstack(fill_value=0)
+    print(f"{len(df)} units -> {args.out}\n{summary.to_string()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

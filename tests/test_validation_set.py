@@ -1,0 +1,96 @@
+"""The hand-coded theme validation set (data/validation/): schema, codes, split and provenance stay consistent."""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+VALIDATION = REPO / "data" / "validation"
+SHARED = Path(os.environ.get("VN_DISCOURSE_SHARED", REPO.parent / "shared"))   # the corpora beside the repository
+CODES = ["institutions", "spatial_planning", "digital_governance", "science_innovation", "economy_business",
+         "society_welfare", "other"]
+UNIT_COLUMNS = ["item_id", "corpus", "file", "line", "article_id", "level", "stratum", "label", "text_chars",
+                "truncated", "text", "split"]
+CODE_COLUMNS = ["theme", "secondary", "confidence", "note", "coder", "coded_at"]
+
+
+@pytest.fixture(scope="module")
+def units() -> pd.DataFrame:
+    return pd.read_csv(VALIDATION / "themes_units.csv", keep_default_na=False, dtype=str)
+
+
+@pytest.fixture(scope="module")
+def coded() -> pd.DataFrame:
+    return pd.read_csv(VALIDATION / "themes_coded.csv", keep_default_na=False, dtype=str)
+
+
+@pytest.fixture(scope="module")
+def rules() -> dict:
+    return yaml.safe_load((VALIDATION / "coding_rules.yaml").read_text(encoding="utf-8"))
+
+
+def test_coded_sheet_is_the_drawn_sheet_plus_codes(units, coded):
+    assert list(units.columns) == UNIT_COLUMNS
+    assert list(coded.columns) == UNIT_COLUMNS + CODE_COLUMNS
+    pd.testing.assert_frame_equal(coded[UNIT_COLUMNS], units)
+    assert units["item_id"].is_unique and len(units) >= 320
+
+
+def test_every_unit_has_valid_codes(coded):
+    assert set(coded["theme"]) <= set(CODES)
+    for theme, secondary in zip(coded["theme"], coded["secondary"]):
+        extra = [s for s in secondary.split(";") if s]
+        assert len(extra) == len(set(extra)) and theme not in extra
+        assert set(extra) <= set(CODES) - {"other"}
+    assert set(coded["confidence"]) <= {"high", "medium", "low"}
+    assert set(coded["coder"]) == {"claude-session-A"} and set(coded["coded_at"]) == {"2026-12-02"}
+
+
+def test_split_is_half_and_half_within_each_corpus(units):
+    counts = units.groupby(["corpus", "split"]).size().unstack(fill_value=0)
+    assert set(units["split"]) == {"tune", "holdout"}
+    assert set(counts.index) == {"sample", "vntc_heldout", "seed", "danes"}
+    assert ((counts["tune"] - counts["holdout"]).abs() <= 1).all()
+
+
+def test_rules_cover_every_code_with_two_examples_outside_the_set(rules, units):
+    assert list(rules["themes"]) == CODES
+    for code, theme in rules["themes"].items():
+        for key in ("label_en", "label_vi", "definition", "include", "exclude", "examples"):
+            assert theme.get(key), (code, key)
+        assert len(theme["examples"]) == 2
+        for example in theme["examples"]:
+            assert example["file"] and int(example["line"]) > 0 and example["id"]
+            assert example["id"] not in set(units["article_id"])
+    assert {"primary", "secondary"} <= set(rules["unit_rules"])
+
+
+@pytest.mark.skipif(not (SHARED / "corpora" / "vntc-train.jsonl.gz").exists(), reason="../shared corpora absent")
+def test_examples_and_units_point_at_the_right_lines(rules, units):
+    wanted: dict[str, dict[int, str]] = {}
+    for theme in rules["themes"].values():
+        for example in theme["examples"]:
+            wanted.setdefault(example["file"], {})[int(example["line"])] = example["id"]
+    for row in units[units["file"].str.endswith(".jsonl.gz")].itertuples():
+        wanted.setdefault(row.file, {})[int(row.line)] = row.article_id
+    for rel, lines in wanted.items():
+        path = SHARED / rel.removeprefix("../shared/") if rel.startswith("../shared/") else REPO / rel
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            found = {n: str(json.loads(line)["id"]) for n, line in enumerate(fh, 1) if n in lines}
+        assert found == lines, rel
+
+
+@pytest.mark.skipif(not (SHARED / "corpora" / "vntc-train.jsonl.gz").exists(), reason="../shared corpora absent")
+def test_draw_is_reproducible(tmp_path):
+    out = tmp_path / "units.csv"
+    subprocess.run([sys.executable, str(REPO / "scripts" / "draw_theme_validation.py"), "--shared", str(SHARED),
+                    "--out", str(out)], check=True, capture_output=True)
+    assert out.read_bytes() == (VALIDATION / "themes_units.csv").read_bytes()
