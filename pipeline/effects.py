@@ -205,14 +205,17 @@ def ols_robust(X: np.ndarray, Y: np.ndarray, cov_type: str = "HC3", clusters: np
     else:
         if cov_type == "HC3":
             lev = np.einsum("np,pq,nq->n", X, bread, X)
-            with np.errstate(divide="ignore"):  # leverage 1 (a level with one article): no residual, no SE
-                w = resid ** 2 / np.where(lev > 1 - 1e-10, 0.0, (1 - lev) ** 2)[:, None]
+            single = lev > 1 - 1e-10  # an article fitted exactly (alone in its level): no residual to learn from
+            w = resid ** 2 / np.where(single, 1.0, (1 - lev) ** 2)[:, None]
+            unknown = (np.abs(bread @ X[single].T) > 1e-10).any(axis=1)  # coefficients such an article moves
         else:
             w = resid ** 2 * n / (n - rank)
         meat = np.einsum("np,...nm,nq->...mpq", X, w, X)
         df = float(n - rank)
-    with np.errstate(invalid="ignore"):
-        cov = bread @ meat @ bread
+    cov = bread @ meat @ bread
+    if cov_type == "HC3" and unknown.any():  # their variance is not estimable: no interval, not a zero one
+        cov[..., unknown, :] = np.nan
+        cov[..., :, unknown] = np.nan
     return coef, cov, df, estimable
 
 
@@ -258,7 +261,9 @@ def _pool(fit: EffectFit, L: np.ndarray):
     """Estimates of the linear combinations L (r, p) for every theme, pooled over the draws:
     estimate, std_error, ci_low, ci_high, p, df, each (themes, r)."""
     est = np.einsum("rp,ktp->ktr", L, fit.coef)
-    var = np.einsum("rp,ktpq,rq->ktr", L, fit.cov, L)
+    unknown = ~np.isfinite(np.diagonal(fit.cov, axis1=-2, axis2=-1))  # (K, themes, p): no variance (HC3, alone)
+    var = np.einsum("rp,ktpq,rq->ktr", L, np.where(np.isfinite(fit.cov), fit.cov, 0.0), L)
+    var[np.einsum("rp,ktp->ktr", (L != 0).astype(float), unknown.astype(float)) > 0] = np.nan
     K, level = est.shape[0], fit.spec.confidence
     q, w = est.mean(axis=0), var.mean(axis=0)
     b = est.var(axis=0, ddof=1) if K > 1 else np.zeros_like(q)

@@ -256,3 +256,16 @@ def test_bad_input_names_the_table_and_article():
         E.fit_effects([table(y, meta)], meta, THEMES, E.EffectsSpec(covariates=["outlet"]))
     with pytest.raises(ValueError, match=r"effects\.time\.mode"):
         E.spec_from_params({"time": {"mode": "smooth"}})
+
+
+def test_a_one_article_outlet_gets_its_estimate_without_interval_and_the_others_keep_theirs():
+    rng = np.random.default_rng(0)
+    meta = design(rng)
+    y = proportions(rng, mean_shares(meta), 3.0)
+    meta.loc[0, "source"] = "lonely"
+    tab = E.effects_table(E.fit_effects([table(y, meta)], meta, THEMES, SPEC))
+    lonely = tab[tab["level"] == "lonely"]
+    assert lonely["estimate"].notna().all() and lonely[["ci_low", "p", "p_adj"]].isna().all().all()
+    assert (lonely["note"] == E.NO_INTERVAL).all()
+    others = tab[(tab["role"] == "covariate") & (tab["level"] != "lonely")]
+    assert others[["ci_low", "ci_high", "p_adj"]].notna().all().all()
