@@ -133,7 +133,7 @@ def test_measurement_noise_intervals_that_ignore_it_under_cover_and_pooled_ones_
 def test_numpy_robust_ols_matches_statsmodels(cov_type):
     """effects.py computes OLS and its robust covariance in numpy, vectorised over themes and draws, because
     statsmodels' per-fit overhead would dominate the calibration runs; here the two must agree."""
-    sm = pytest.importorskip("statsmodels.api")
+    import statsmodels.api as sm  # a dependency (requirements.txt): a missing one fails here, never skips
     rng = np.random.default_rng(5)
     meta = design(rng).assign(series=lambda d: rng.choice([f"s{i}" for i in range(12)], len(d)))
     y = proportions(rng, mean_shares(meta), 3.0)
