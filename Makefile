@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup repro test test-fast bench validate report-check chromium
+.PHONY: setup repro test test-fast lint bench validate report-check chromium
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,8 +19,12 @@ setup: $(STAMP)
 repro: setup
 	. $(BIN)/activate && dvc repro
 
+# pyflakes and pycodestyle errors ([tool.ruff] in pyproject.toml); make test runs it first
+lint: setup
+	$(BIN)/ruff check .
+
 # the browser check needs Chromium: installed when it can be, skipped (with the reason) when it cannot
-test: setup
+test: setup lint
 	-@$(MAKE) --no-print-directory chromium
 	. $(BIN)/activate && python -m pytest
 

@@ -107,7 +107,7 @@ def fresh(path: Path) -> Path:
 
 def segment_core_seconds(logfile: Path) -> float | None:
     """The segment stage prints '...; 12.34 s' for its own work, without start-up and imports."""
-    lines = [l for l in logfile.read_text(encoding="utf-8").splitlines() if l.startswith("segment:")]
+    lines = [line for line in logfile.read_text(encoding="utf-8").splitlines() if line.startswith("segment:")]
     try:
         return float(lines[-1].rsplit(";", 1)[1].strip().removesuffix(" s"))
     except (IndexError, ValueError):

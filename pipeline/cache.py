@@ -78,7 +78,7 @@ class ContentCache:
                 with pio.atomic_path(shard) as tmp, open(tmp, "wb") as fh:
                     np.savez(fh, keys=np.array(part), vectors=np.stack([items[k] for k in part]))
 
-    def writer(self) -> "CacheWriter":
+    def writer(self) -> CacheWriter:
         return CacheWriter(self)
 
 
@@ -101,7 +101,7 @@ class CacheWriter:
             self.cache.put(self.pending)
         self.pending, self.last_flush = {}, time.monotonic()
 
-    def __enter__(self) -> "CacheWriter":
+    def __enter__(self) -> CacheWriter:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -5,7 +5,7 @@ labels in Vietnamese and English, and the rule that names a topic's theme with i
 """
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 OTHER = "other"
 OTHER_LABELS = {"vi": "Khác", "en": "Other"}

@@ -25,7 +25,7 @@ from pipeline.embedders import Embedder, make_embedder, model_key, tfidf_embeddi
 SHARD_EVERY = 256  # vectors per cache shard (or a minute of work): what a killed run can lose
 
 
-_WORKER_EMBEDDERS: dict[tuple, "Embedder"] = {}
+_WORKER_EMBEDDERS: dict[tuple, Embedder] = {}
 
 
 def encode_batch(texts: list[str], backend: str, model: str | None = None) -> np.ndarray:
@@ -36,7 +36,7 @@ def encode_batch(texts: list[str], backend: str, model: str | None = None) -> np
     return _WORKER_EMBEDDERS[spec].encode(texts)
 
 
-def embed_cached(texts: list[str], embedder: "Embedder | None", cache: ContentCache | None, batch_size: int = 32,
+def embed_cached(texts: list[str], embedder: Embedder | None, cache: ContentCache | None, batch_size: int = 32,
                  progress: bool = True, *, scheduler: str = compute.LOCAL, spec: tuple[str, str | None] | None = None
                  ) -> tuple[np.ndarray, dict]:
     """Vectors for texts in order; only distinct texts missing from the cache are encoded.

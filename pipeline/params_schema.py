@@ -2,7 +2,7 @@
 error messages quote). Read and validated by pipeline/params.py, which explains the design."""
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (AfterValidator, BaseModel, ConfigDict, PrivateAttr, StrictBool, StrictFloat, StrictInt,
                       StrictStr, model_validator, with_config)
@@ -38,7 +38,7 @@ def _value(kind: Any, rule: str, test=None, null: bool = False) -> Any:
         return v
     if null:
         rule = rule.replace("must be ", "must be null or ", 1) if rule.startswith("must be ") else rule + " (or null)"
-    return Annotated[Optional[kind] if null else kind, AfterValidator(check), Rule(rule)]
+    return Annotated[kind | None if null else kind, AfterValidator(check), Rule(rule)]
 
 
 def Int(lo: int, hi: int | None = None, null: bool = False) -> Any:
@@ -46,7 +46,7 @@ def Int(lo: int, hi: int | None = None, null: bool = False) -> Any:
     return _value(StrictInt, rule, lambda v: lo <= v and (hi is None or v <= hi), null)
 
 
-Number = Union[StrictInt, StrictFloat]  # a YAML int stays an int, a float a float
+Number = StrictInt | StrictFloat  # a YAML int stays an int, a float a float
 
 
 def Num(rule: str, test, null: bool = False) -> Any:
@@ -133,7 +133,7 @@ def _text_column(fields):
 class Corpus(Section):
     path: Text("must name a file or folder of raw articles")
     format: Choice("auto", "txt", "html", "jsonl", "csv") = "auto"
-    fields: Annotated[Optional[ArticleFields], AfterValidator(_text_column),
+    fields: Annotated[ArticleFields | None, AfterValidator(_text_column),
                       Rule("must map article fields to column names, or be null")] = None
     sidecar: PathOrNull = None
     language: _value(StrictStr, "must be a language code such as 'vi' (langdetect's codes)",
@@ -177,10 +177,10 @@ class Segment(Section):
     workers: Int(0)
     cache_dir: PathOrNull = None
     dictionary: Words("must be a list of non-empty strings (multi-word terms)", empty=True, null=True)
-    abbreviations: Annotated[Optional[dict[Text("must be an abbreviation"), Text("must be the full form (text)")]],
+    abbreviations: Annotated[dict[Text("must be an abbreviation"), Text("must be the full form (text)")] | None,
                              Rule("must map each abbreviation to its full form, e.g. CNTT: công nghệ thông tin")] = None
     stopwords: Stopwords
-    pos_filter: Annotated[Optional[list[StrictStr]], AfterValidator(_pos_tags), Rule(
+    pos_filter: Annotated[list[StrictStr] | None, AfterValidator(_pos_tags), Rule(
         "must be null or a non-empty list of VLSP tags, e.g. [N, Np, Nb, V, A]")] = None
 
 
@@ -239,7 +239,7 @@ class Topics(Section):
     reduce_frequent_words: Bool
     representation: Choice("mmr", "keybert", "none")
     outliers: Outliers
-    nr_topics: Annotated[Union[None, Literal["auto"], StrictInt], AfterValidator(_at_least_two),
+    nr_topics: Annotated[None | Literal["auto"] | StrictInt, AfterValidator(_at_least_two),
                          Rule("must be null, auto or an integer of at least 2")] = None
     fit_sample: Int(10, null=True) = None
     hierarchy: Bool = False
@@ -286,7 +286,7 @@ class Compare(Section):
     permutations: Int(99)
     confidence: Num("must be a number of at least 0.5 and below 1", lambda v: 0.5 <= v < 1)
     min_group_articles: Int(1)
-    contrasts: Annotated[Optional[list[Pair]], Rule("must be a list of [theme, theme] pairs")] = None
+    contrasts: Annotated[list[Pair] | None, Rule("must be a list of [theme, theme] pairs")] = None
     distinctive_words: Int(1)
     log_odds_prior: Num("must be a positive number", lambda v: v > 0)
 
@@ -328,7 +328,7 @@ class Figures(Section):
 
 class Report(Section):
     title: Annotated[StrictStr, Rule("must be text")]
-    author: Annotated[Optional[StrictStr], Rule("must be text or null")] = None
+    author: Annotated[StrictStr | None, Rule("must be text or null")] = None
     max_topics_table: Int(1)
     rows_per_table: Int(1) = 12
 
@@ -349,8 +349,7 @@ class Params(Section):
     topics: Topics
     evaluate: Evaluate
     themes: Themes
-    theme_labels: Annotated[Optional[dict[StrictStr, Annotated[ThemeLabel, Rule(
-        "must give a Vietnamese and an English label: {vi: ..., en: ...}")]]], Rule(
+    theme_labels: Annotated[dict[StrictStr, Annotated[ThemeLabel, Rule("must give a Vietnamese and an English label: {vi: ..., en: ...}")]] | None, Rule(
         "must map theme names to {vi: ..., en: ...}")] = None
     theme_rule: ThemeRule
     compare: Compare

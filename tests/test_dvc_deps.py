@@ -66,8 +66,8 @@ def test_stage_data_deps_and_outs_are_the_paths_the_code_uses(name):
     dep_keys, out_keys = paths.PARAM_PATHS.get(name, ((), ()))
     deps = {d for d in _data_edges(stage["deps"]) if not d.startswith("pipeline/")}
     outs = _data_edges(stage.get("outs")) | _data_edges(stage.get("metrics")) | _data_edges(stage.get("plots"))
-    assert deps == set(reads) | {"${%s}" % k for k in dep_keys}, name
-    assert outs == set(writes) | {"${%s}" % k for k in out_keys}, name
+    assert deps == set(reads) | {f"${{{k}}}" for k in dep_keys}, name
+    assert outs == set(writes) | {f"${{{k}}}" for k in out_keys}, name
 
 
 def test_every_stage_has_its_paths_and_no_stage_reads_reports_before_figures():

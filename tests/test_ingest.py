@@ -87,7 +87,7 @@ def test_supported_encodings_read_the_same_text(encode):
     ("Café à Paris, garçon".encode("latin-1"), "not UTF-8"),
     (b"Ha\xcc N\xf4\xf2i \xf0\xf4\xd2i m\xf5\xeci sa\xecng ta\xf2o", "not UTF-8"),  # "Hà Nội đổi mới sáng tạo", Windows-1258
     (b"Tin t\xf8c H\xb5 N\xe9i\nKinh t\xd5 - x\xb7 h\xe9i Th\xf1 \xae\xab\n", "not UTF-8"),  # TCVN3 (ABC)
-    ("Hà Nội đổi mới sáng tạo, quản lý đô thị".encode("utf-8").decode("cp1252", "replace").encode("utf-8"),
+    ("Hà Nội đổi mới sáng tạo, quản lý đô thị".encode().decode("cp1252", "replace").encode("utf-8"),
      "mojibake"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
     (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", "binary"),
@@ -289,7 +289,7 @@ def test_sidecar_overrides_detection():
     sidecar = read_sidecar(codecs.BOM_UTF8 + (
         "file,series,part,date,outlet,url\n"
         "000_3f0f000a6f2b3f54.txt,Loạt bài Hà Nội cất cánh,7,2025-07-04,Báo Kinh tế & Đô thị,https://kinhtedothi.vn/a\n"
-    ).encode("utf-8"), "meta.csv")
+    ).encode(), "meta.csv")
     (art,), _ = one([("000_3f0f000a6f2b3f54.txt", SEED_000)], sidecar=sidecar)
     assert art["series"] == "Loạt bài Hà Nội cất cánh"
     assert art["part"] == "7"
