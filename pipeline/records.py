@@ -175,6 +175,8 @@ def csv_records(text: str, name: str, reject: Reject, text_column: str, warn: Ca
                f"columns are: {', '.join(header)}{hint}")
         return
     on_columns(header)
+    id_index = header.index(id_column) if id_column in header else None
+    shapes: set[str] = set()  # what the ids read so far look like ("q0" for q1, q2, ...), to find a record start
     start = reader.line_num + 1
     while True:
         try:
@@ -182,31 +184,59 @@ def csv_records(text: str, name: str, reject: Reject, text_column: str, warn: Ca
         except StopIteration:
             return
         except csv.Error as exc:
-            # the record from `start` opened a quote that never closes: name it, then read on from the next line
+            # the record from `start` opened a quote that never closes: name it, skip what it swallowed of its own,
+            # and read on from the next line where a record of this file starts
             alone = next(csv.reader([physical[start - 1]], delimiter=delim), [])
-            cells = dict(zip(header, alone))
-            rec_id = (cells.get(id_column) or "").strip() or None if id_column else None
+            rec_id = _cell(header, alone, id_column)
+            resume = _next_record_line(text, physical, offsets, start + 1, delim, len(header), id_index, shapes)
+            skipped = f"lines {start}-{resume - 1} are" if resume - 1 > start else f"line {start} is"
             reject(f"{name}:{start}", "malformed_csv",
                    f"{name}: line {start}{f' (id {rec_id})' if rec_id else ''}: a quote opened in this record is "
-                   f"never closed ({exc}); close it, or double quotes inside a quoted field (\"\"); this record is "
-                   "skipped and the lines after it are read on their own", rec_id)
-            if start >= len(offsets):
+                   f"never closed ({exc}); {skipped} skipped; close the quote, or double quotes inside a quoted "
+                   "field (\"\")", rec_id)
+            if resume > len(physical):
                 return
-            base = start
-            reader = csv.reader(io.StringIO(text[offsets[start]:], newline=""), delimiter=delim, strict=True)
-            start = base + 1
+            base = resume - 1
+            reader = csv.reader(io.StringIO(text[offsets[base]:], newline=""), delimiter=delim, strict=True)
+            start = resume
             continue
         where, lineno, start = f"{name}:{start}", start, base + reader.line_num + 1
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            cells = dict(zip(header, row))
-            rec_id = (cells.get(id_column) or "").strip() or None if id_column else None
+            rec_id = _cell(header, row, id_column)
             reject(where, "malformed_csv",
                    f"{name}: CSV record at line {lineno}{f' (id {rec_id})' if rec_id else ''} has {len(row)} fields, "
                    f"the header has {len(header)}", rec_id)
             continue
+        if id_index is not None:
+            shapes.add(_shape(row[id_index]))
         yield where, lineno, dict(zip(header, row))
+
+
+def _cell(header: list[str], row: list[str], column: str | None) -> str | None:
+    return (dict(zip(header, row)).get(column) or "").strip() or None if column else None
+
+
+def _shape(value: str) -> str:
+    return re.sub(r"\d+", "0", value.strip())
+
+
+def _next_record_line(text: str, physical: list[str], offsets: list[int], first: int, delim: str, n_fields: int,
+                      id_index: int | None, shapes: set[str], window: int = 200) -> int:
+    """The first line from `first` on that starts a well-formed record (its id shaped like the ids read so far);
+    len(physical) + 1 when none does. Each try reads at most `window` lines, so the search stays linear."""
+    for k in range(first, len(physical) + 1):
+        if not physical[k - 1].strip():
+            continue
+        end = offsets[min(k - 1 + window, len(offsets) - 1)] if k - 1 + window < len(offsets) else len(text)
+        try:
+            row = next(csv.reader(io.StringIO(text[offsets[k - 1]:end], newline=""), delimiter=delim, strict=True))
+        except (csv.Error, StopIteration):
+            continue
+        if len(row) == n_fields and (id_index is None or not shapes or _shape(row[id_index]) in shapes):
+            return k
+    return len(physical) + 1
 
 
 def _value(value) -> str | None:
