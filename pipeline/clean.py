@@ -18,7 +18,8 @@ from pipeline import io as pio
 from pipeline import params as P
 from pipeline import paths
 from pipeline.io import REJECT_COLUMNS
-from pipeline.text import detect_series, normalize, paragraphs
+from pipeline.furniture import Detector
+from pipeline.text import detect_series, normalize, paragraphs, strip_markup
 
 RULE_KINDS = ("drop_line", "drop_with_next", "cut_rest", "cut_rest_from_previous", "strip")
 RULE_KEYS = {"name", "kind", "pattern", "after_line", "last_lines", "next_pattern", "previous_pattern", "comment"}
@@ -147,7 +148,13 @@ def detect_language(text: str) -> tuple[str, float]:
 
 _ISO_DATE = re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
 _DAY_FIRST = re.compile(r"(?<!\d)(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})(?!\d)")
-_VI_DATE = re.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.I)
+_VI_DATE = re.compile(r"(?:ngày\s+)?(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s*,?\s+(?:năm\s+)?(?P<y>\d{4})", re.I)
+# "1/7/25": day first with a two-digit year (20yy; 19yy from 70 on)
+_SHORT_YEAR = re.compile(r"(?<![\d/.-])(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{2})(?![\d/.-])")
+# Unix time in seconds or milliseconds, alone in the field
+_EPOCH = re.compile(r"^(?P<s>\d{9,10}|\d{12,13})(?:\.\d+)?$")
+# an epoch is an instant; its date is taken in Vietnam's time (UTC+7), where the corpus's articles appear
+_VIETNAM = datetime.timezone(datetime.timedelta(hours=7))
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _EN_DATE = re.compile(r"(?:(?P<d1>\d{1,2})\s+(?P<b1>[A-Za-z]{3})[a-z]*\.?,?|(?P<b2>[A-Za-z]{3})[a-z]*\.?\s+(?P<d2>\d{1,2}),?)"
                       r"\s+(?P<y>\d{4})")
@@ -157,12 +164,17 @@ def parse_date(value) -> str | None:
     """ISO date (YYYY-MM-DD) as written where the article was published; None when absent or unreadable.
 
     ISO first ("2025-07-04T01:00+07:00" is 4 July: the local date, never shifted to UTC), then the day-first forms
-    of Vietnamese sites ("Thứ sáu, 04/07/2025 21:02", "ngày 4 tháng 7 năm 2025"), then "4 July 2025"/"July 4, 2025".
+    of Vietnamese sites ("Thứ sáu, 04/07/2025 21:02", "ngày 4 tháng 7 năm 2025", "01 Tháng 7 2025"), then
+    "4 July 2025"/"July 4, 2025", then "1/7/25"; epoch seconds or milliseconds are dated in Vietnam (UTC+7).
     A year or month alone gives None: inventing a day would put the article in the wrong period.
     """
     if value is None or (isinstance(value, float) and value != value) or not str(value).strip():
         return None
     text = str(value).strip()
+    m = _EPOCH.match(text)
+    if m:
+        seconds = int(m["s"]) / (1000 if len(m["s"]) > 10 else 1)
+        return datetime.datetime.fromtimestamp(seconds, _VIETNAM).date().isoformat()
     for pattern in (_ISO_DATE, _DAY_FIRST, _VI_DATE):
         m = pattern.search(text)
         if m:
@@ -173,6 +185,12 @@ def parse_date(value) -> str | None:
     m = _EN_DATE.search(text)
     if m and (m["b1"] or m["b2"]).lower() in _MONTHS:
         return _iso(int(m["y"]), _MONTHS.index((m["b1"] or m["b2"]).lower()) + 1, int(m["d1"] or m["d2"]))
+    m = _SHORT_YEAR.search(text)
+    if m:
+        y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+        if mo > 12 >= d:
+            mo, d = d, mo
+        return _iso(y + (1900 if y >= 70 else 2000), mo, d)
     return None
 
 
@@ -256,36 +274,57 @@ def find_duplicates(articles: pd.DataFrame, threshold: float, seed: int = 1) -> 
     return dropped
 
 
+def _prepare(rec: dict, rules: list[Rule], tone_marks: str) -> dict:
+    """One article normalised (markup and entities of JSON/CSV exports gone) and stripped by the rules."""
+    original = rec["text"] or ""
+    text = normalize(strip_markup(original), tone_marks)
+    all_lines = paragraphs(text)
+    lines, counts = strip_boilerplate(all_lines, rules)
+    title = normalize(strip_markup(rec["title"]), tone_marks) if rec.get("title") else None
+    # a given title heads the text (ingest puts it there): it is the article's own, never furniture
+    first = 1 if title and lines and lines[0] == title else 0
+    return {"rec": rec, "original": original, "changed": text != original, "all_lines": all_lines, "lines": lines,
+            "counts": counts, "title": title, "first": first}
+
+
 def clean_articles(raw: pd.DataFrame, rules: list[Rule], *, tone_marks: str = "new", min_chars: int = 200,
-                   max_chars: int = 100_000, near_duplicate_threshold: float = 0.8, language: str | None = "vi"
+                   max_chars: int = 100_000, near_duplicate_threshold: float = 0.8, language: str | None = "vi",
+                   repeated_boilerplate: dict | None = None, speech_verbs: list[str] | tuple = ()
                    ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """Pure core: raw articles -> cleaned articles, rejections, and the audit of what each rule removed."""
+    """Pure core: raw articles -> cleaned articles, rejections, and the audit of what each rule removed.
+
+    `repeated_boilerplate` configures the detector of page furniture (pipeline/furniture.py; its defaults when
+    None); `speech_verbs` (discourse.speech_verbs) mark the quotations it must never remove."""
     rule_stats = {r.name: {"kind": r.kind, "lines_removed": 0, "lines_edited": 0, "chars_removed": 0,
                            "articles_affected": 0} for r in rules}
     kept: list[dict] = []
     rejected: list[dict] = []
-    changed_by_normalisation = series_detected = dates_unreadable = 0
+    unreadable_dates: list[dict] = []
+    changed_by_normalisation = series_detected = 0
 
     def reject(rec: dict, code: str, reason: str) -> None:
         rejected.append({"item": rec.get("item") or rec.get("file") or rec["article_id"], "article_id": rec["article_id"],
                          "stage": "clean", "code": code, "reason": reason, "kept_id": None})
 
+    prepared = []
     for rec in raw.to_dict("records"):
         rec = {k: _given(v) for k, v in rec.items()}
-        original = rec["text"] or ""
-        if len(original) > _RAW_LENGTH_FACTOR * max_chars:
-            reject(rec, "too_long", f"too long ({len(original)} characters before cleaning, "
+        if len(rec["text"] or "") > _RAW_LENGTH_FACTOR * max_chars:
+            reject(rec, "too_long", f"too long ({len(rec['text'])} characters before cleaning, "
                                     f"> {_RAW_LENGTH_FACTOR} x clean.max_chars = {max_chars})")
             continue
-        text = normalize(original, tone_marks)
-        changed_by_normalisation += text != original
-        all_lines = paragraphs(text)
-        lines, counts = strip_boilerplate(all_lines, rules)
-        for name, c in counts.items():
+        prepared.append(_prepare(rec, rules, tone_marks))
+    detector = Detector(repeated_boilerplate, speech_verbs)
+    furniture = detector.find([(p["rec"].get("source"), p["lines"], p["first"]) for p in prepared])
+    for p in prepared:
+        rec, original, all_lines = p["rec"], p["original"], p["all_lines"]
+        changed_by_normalisation += p["changed"]
+        for name, c in p["counts"].items():
             rule_stats[name]["lines_removed"] += c["removed"]
             rule_stats[name]["lines_edited"] += c["edited"]
             rule_stats[name]["chars_removed"] += c["chars"]
             rule_stats[name]["articles_affected"] += 1
+        lines = detector.remove(p["lines"], rec.get("source"), p["first"], furniture)
         body = "\n".join(lines)
         if len(body) < min_chars:
             reject(rec, "too_short", f"too short after cleaning ({len(body)} < clean.min_chars = {min_chars} characters)")
@@ -298,12 +337,14 @@ def clean_articles(raw: pd.DataFrame, rules: list[Rule], *, tone_marks: str = "n
             if lang != language:
                 reject(rec, "language", f"language '{lang}' (langdetect p={prob:.2f}), expected '{language}' (corpus.language)")
                 continue
-        title = normalize(rec["title"], tone_marks) if rec.get("title") else (guess_title(lines[0]) if lines else None)
+        title = p["title"] or (guess_title(lines[0]) if lines else None)
         # before boilerplate removal: the "(Kỳ 3: ...)" announcement that tells the part is itself removed
         series, part = detect_series(title, all_lines)
         series_detected += series is not None or part is not None
         date = parse_date(rec.get("date"))
-        dates_unreadable += date is None and rec.get("date") is not None
+        if date is None and rec.get("date") is not None:  # kept undated: listed, so the user can fix the format
+            unreadable_dates.append({"article_id": rec["article_id"], "item": rec.get("item") or rec.get("file"),
+                                     "date": str(rec["date"])})
         kept.append({
             "article_id": rec["article_id"], "title": title, "text": body, "date": date,
             "source": rec.get("source"), "series": rec.get("series") or series,
@@ -324,7 +365,10 @@ def clean_articles(raw: pd.DataFrame, rules: list[Rule], *, tone_marks: str = "n
         "n_in": int(len(raw)), "n_out": int(len(articles)),
         "normalised_articles": int(changed_by_normalisation),
         "series_detected": int(series_detected),
-        "dates_unreadable": int(dates_unreadable),
+        "dates_unreadable": len(unreadable_dates),
+        # each kept article whose date could not be read (it is left out of comparisons by date)
+        "dates_unreadable_articles": unreadable_dates,
+        "repeated_boilerplate": furniture.audit(),
         "rules": rule_stats,  # every rule, zero counts included: the report shows which rules fired
         "rejected": dict(sorted(reasons.items())),
     }
@@ -340,8 +384,11 @@ def main(argv: list[str] | None = None) -> None:
     earlier = pd.read_csv(ws / paths.INGEST_REJECTED, dtype=str, keep_default_na=False)
     articles, rejected, audit = clean_articles(
         raw, rules, tone_marks=c["tone_marks"], min_chars=c["min_chars"], max_chars=c["max_chars"],
-        near_duplicate_threshold=c["near_duplicate_threshold"], language=params["corpus"].get("language"))
+        near_duplicate_threshold=c["near_duplicate_threshold"], language=params["corpus"].get("language"),
+        repeated_boilerplate=c.get("repeated_boilerplate"),
+        speech_verbs=params["discourse"]["speech_verbs"])
     all_rejected = pd.concat([earlier.astype(object), rejected.astype(object)], ignore_index=True).reindex(columns=REJECT_COLUMNS)
+    audit["warnings"] = pio.read_json(ws / paths.INGEST_WARNINGS)
     audit["rejected_at_ingest"] = int(len(earlier))
     audit["rejected_at_ingest_by_reason"] = {k: int(v) for k, v in sorted(earlier["code"].value_counts().items())} \
         if "code" in earlier else {}

@@ -6,10 +6,8 @@ when nothing usable remains.
 from __future__ import annotations
 
 import codecs
-import csv
 import gzip
 import io
-import json
 import re
 import sys
 import zlib
@@ -22,13 +20,14 @@ from pipeline import io as pio
 from pipeline import params as P
 from pipeline import paths
 from pipeline.io import REJECT_COLUMNS
+from pipeline.records import RECORD_FIELDS, RecordError, csv_records, decode_lines, json_records, map_record, \
+    unmapped_columns
 
 # `item` says where an article came from (file, or file:line for JSONL/CSV records)
 ARTICLE_COLUMNS = ["article_id", "title", "text", "date", "source", "series", "part", "label", "url", "author",
                    "file", "item"]
 EXTENSIONS = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html",
               ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv"}
-RECORD_FIELDS = ("id", "title", "text", "date", "source", "series", "part", "label", "url", "author")
 SIDECAR_COLUMNS = ("series", "part", "date", "source", "url", "title", "label", "author")
 SIDECAR_ALIASES = {"outlet": "source", "file_name": "file", "filename": "file"}
 # "Kinhtedothi - lead", "(NLĐ)- lead", "VOV.VN - lead": an outlet name that opens the lead paragraph
@@ -37,18 +36,30 @@ _OUTLET_LEAD = re.compile(r"^(?P<outlet>[A-ZĐ][\w.&]{2,30}|\([A-ZĐ][\w.& ]{1,1
 _CITY_DATELINE = re.compile(r"^(TP\.?\s?HCM|TPHCM|HCM|TP|HN)$", re.I)
 _MAGIC = {b"%PDF": "PDF", b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF8": "GIF", b"PK\x03\x04": "ZIP/Office",
           b"\xd0\xcf\x11\xe0": "MS Office (OLE)", b"{\\rtf": "RTF", b"\x7fELF": "executable"}
-# UTF-8 read as Windows-1252/Latin-1 and saved again: "Ä‘" for đ, "á»" / "áº" for ơ/ư/ạ..., "Æ°" for ư
-_MOJIBAKE = re.compile(r"Ä‘|Ä\x91|á»|áº|Æ°|Æ¡|Ã¡|Ã |Ã¢|Ãª|Ã´|Ã³|Ã­|Ãº")
+# UTF-8 read as Windows-1252/Latin-1 and saved again: "Ä‘" for đ, "á»" / "áº" for ơ/ư/ạ..., "Æ°" for ư, "Ã¡" for á.
+# Only pairs that cannot occur in Vietnamese: Ã, Ä, Æ followed by Latin-1 punctuation or a Windows-1252 symbol
+# (never by a space: "XÃ HỘI", "ĐÃ", "NGÃ" are real capitals), and á followed by » or º.
+_MOJIBAKE = re.compile("[ÃÄÅÆ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+                       "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|á[»º]")
+# and they must be a noticeable share of the non-ASCII letters: a file is mojibake through and through, while one
+# mis-encoded foreign name in a Vietnamese article is not a reason to reject it
+_MOJIBAKE_SHARE = 0.05
 
 
 class IngestError(ValueError):
     """Input that cannot be read at all; the message names the file (and line)."""
 
 
+class NotUtf8Error(IngestError):
+    """Bytes that are not UTF-8 (JSON Lines are then decoded line by line, so one bad byte costs one line)."""
+
+
 @dataclass
 class IngestResult:
     articles: list[dict] = field(default_factory=list)
     rejected: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # nothing lost, but the user should know (one line each)
+    seen: dict[str, str] = field(default_factory=dict)  # article_id -> where it was first read
 
     def reject(self, item: str, code: str, reason: str, article_id: str | None = None) -> None:
         self.rejected.append({"item": item, "article_id": article_id, "stage": "ingest", "code": code,
@@ -78,12 +89,14 @@ def decode(data: bytes, name: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise IngestError(f"{name}: not UTF-8 ({exc.reason} at byte {exc.start}); re-save it as UTF-8 "
+        raise NotUtf8Error(f"{name}: not UTF-8 ({exc.reason} at byte {exc.start}); re-save it as UTF-8 "
                           "(legacy encodings such as TCVN3/VNI/Windows-1258/Latin-1 are not guessed, to avoid mojibake)") from exc
     controls = sum(1 for c in text[:4096] if ord(c) < 32 and c not in "\t\n\r\f")
     if controls > 8:
         raise IngestError(f"{name}: binary file ({controls} control characters in the first 4 KB), not text")
-    if len(_MOJIBAKE.findall(text[:20000])) >= 3:
+    head = text[:20000]
+    hits = len(_MOJIBAKE.findall(head))
+    if hits >= 3 and hits >= _MOJIBAKE_SHARE * sum(1 for c in head if ord(c) > 127):
         raise IngestError(f"{name}: looks like mojibake (UTF-8 text that was decoded as Latin-1/Windows-1252 and saved "
                           "again, e.g. 'Ä‘' for 'đ'); fix the file at its source")
     return text
@@ -121,6 +134,9 @@ def parse_txt(text: str) -> dict:
         lines.pop(0)
     if not lines:
         return {"title": None, "text": "", "source": None}
+    if sum(1 for line in lines if line.strip()) == 1:
+        # one line only: it is the body (a title is guessed from its start in clean), not an article that is all title
+        return {"title": None, "text": lines[0].strip(), "source": None}
     title = lines[0].strip()
     body = lines[1:]
     source = None
@@ -158,29 +174,6 @@ def parse_html(html: str) -> dict | None:
             "source": d.get("sitename") or outlet or d.get("hostname"), "url": d.get("url")}
 
 
-def _value(value) -> str | None:
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    value = str(value).strip()
-    return value or None
-
-
-def _record(raw: dict, fields: dict) -> dict:
-    """Map one JSON/CSV record onto article fields by corpus.fields; raises KeyError for a missing text column."""
-    out = {}
-    for name in RECORD_FIELDS:
-        column = fields.get(name)
-        if not column:
-            out[name] = None
-        elif column in raw:
-            out[name] = _value(raw[column])
-        elif name == "text":
-            raise KeyError(f"no column '{column}' (corpus.fields.text); columns are: {', '.join(map(str, raw))}")
-        else:
-            out[name] = None
-    return out
-
-
 def _add(result: IngestResult, rec: dict, where: str, file_name: str, seen: dict) -> None:
     text = (rec.get("text") or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     article_id = rec.get("id") or where
@@ -202,61 +195,58 @@ def _add(result: IngestResult, rec: dict, where: str, file_name: str, seen: dict
     })
 
 
-def _json_records(text: str, name: str, result: IngestResult):
-    """(where, lineno, object) for each record of JSON lines, or of one JSON array in a .json file."""
-    stripped = text.lstrip()
-    if stripped.startswith("["):
-        try:
-            array = json.loads(text)
-        except json.JSONDecodeError:
-            array = None  # not one array: fall through to JSON lines (which reports the bad line)
-        if isinstance(array, list):
-            for i, raw in enumerate(array, start=1):
-                yield f"{name}:{i}", i, raw
-            return
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        where = f"{name}:{lineno}"
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            result.reject(where, "malformed_json", f"{name}: malformed JSON on line {lineno}: {exc.msg} (column {exc.colno})")
-            continue
-        yield where, lineno, raw
+def _sidecar_lookup(files: list[tuple[str, bytes]], sidecar: dict[str, dict], warn) -> dict[str, dict]:
+    """Relative path -> sidecar row. A row keyed by a base name that several subfolders hold is applied to none of
+    them (guessing would put one article's date on another), with one warning naming them all."""
+    by_base: dict[str, list[str]] = {}
+    for name, _ in files:
+        by_base.setdefault(PurePath(name).name, []).append(name)
+    names = {name for name, _ in files}
+    out = {key: meta for key, meta in sidecar.items() if key in names}  # an exact relative path
+    for key, meta in sidecar.items():
+        matches = by_base.get(key, []) if key not in names and "/" not in key else []
+        if len(matches) > 1:
+            warn(f"sidecar row '{key}' matches {len(matches)} files ({', '.join(matches)}); applied to none of them: "
+                 f"write the relative path (e.g. {matches[0]}) in its file column")
+        elif matches:
+            out.setdefault(matches[0], meta)
+    return out
 
 
-def _csv_records(text: str, name: str, result: IngestResult, text_column: str):
-    """(where, line, row dict) for each CSV record; `line` is where the record starts (fields may span lines)."""
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # articles are longer than csv's default 128 KiB field limit
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error) as exc:
-        result.reject(name, "malformed_csv", f"{name}: unreadable CSV header ({exc or 'no rows'})")
-        return
-    header = [h.strip() for h in header]
-    if text_column not in header:
-        result.reject(name, "missing_text_column", f"{name}: no column '{text_column}' (corpus.fields.text); "
-                      f"columns are: {', '.join(header)}")
-        return
-    start = reader.line_num + 1
-    while True:
+def _read_records(result: IngestResult, name: str, kind: str, text, fields: dict, explicit_fields: bool) -> None:
+    """JSON/CSV records of one file -> articles (or rejections naming file:line and key)."""
+    columns: set[str] = set()
+    if kind == "jsonl":
+        records = json_records(text, name, result.reject)
+    else:
+        records = csv_records(text, name, result.reject, fields.get("text"), result.warnings.append,
+                              id_column=fields.get("id"), on_columns=columns.update)
+    stem = article_id_for(name)
+    seen = result.seen
+    for where, lineno, raw in records:
+        if not isinstance(raw, dict):
+            result.reject(where, "malformed_json", f"{name}: record {lineno} is a JSON {type(raw).__name__}, expected an object")
+            continue
+        if kind == "jsonl":
+            columns.update(map(str, raw))
         try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            result.reject(f"{name}:{start}", "malformed_csv", f"{name}: unreadable CSV from line {start} on: {exc}")
-            return
-        where, lineno, start = f"{name}:{start}", start, reader.line_num + 1
-        if not any(cell.strip() for cell in row):
+            rec = map_record(raw, fields)
+        except KeyError as exc:
+            result.reject(where, "missing_text_column", f"{name}: record {lineno}: {exc.args[0]}")
             continue
-        if len(row) != len(header):
-            result.reject(where, "malformed_csv",
-                          f"{name}: CSV record at line {lineno} has {len(row)} fields, the header has {len(header)}")
+        except RecordError as exc:
+            rec_id = raw.get(fields.get("id")) if fields.get("id") else None
+            result.reject(where, "bad_value", f"{name}: line {lineno}: {exc}; fix the record (the others are read)",
+                          str(rec_id) if isinstance(rec_id, (str, int)) else None)
             continue
-        yield where, lineno, dict(zip(header, row))
+        rec["id"] = rec["id"] or f"{stem}:{lineno}"
+        _add(result, rec, where, name, seen)
+    unmapped = unmapped_columns(sorted(columns), fields) if explicit_fields else []
+    if unmapped:
+        result.warnings.append(
+            f"{name}: column{'s' if len(unmapped) > 1 else ''} " + ", ".join(f"'{c}'" for _, c in unmapped)
+            + " look like article fields but are not read; to use them set "
+            + ", ".join(f"corpus.fields.{f}: {c}" for f, c in unmapped))
 
 
 def ingest_files(files: list[tuple[str, bytes]], fmt: str = "auto", fields: dict | None = None,
@@ -264,10 +254,10 @@ def ingest_files(files: list[tuple[str, bytes]], fmt: str = "auto", fields: dict
     """Pure core: (name, bytes) pairs -> articles and rejections. Names are relative paths, for messages and ids.
 
     Without corpus.fields, JSON/CSV columns named like the article fields (id, title, text, ...) are used."""
+    explicit_fields = bool(fields)
     fields = fields or {name: name for name in RECORD_FIELDS}
-    sidecar = sidecar or {}
     result = IngestResult()
-    seen: dict[str, str] = {}
+    meta_of = _sidecar_lookup(files, sidecar or {}, result.warnings.append)
     for name, data in files:
         kind = file_format(name, fmt)
         if kind is None:
@@ -285,10 +275,15 @@ def ingest_files(files: list[tuple[str, bytes]], fmt: str = "auto", fields: dict
             continue
         try:
             text = decode(data, name)
+        except NotUtf8Error as exc:
+            if kind != "jsonl":
+                result.reject(name, "undecodable", str(exc))
+                continue
+            text = decode_lines(data.removeprefix(codecs.BOM_UTF8), name, result.reject)  # one bad byte costs its line
         except IngestError as exc:
             result.reject(name, "undecodable", str(exc))
             continue
-        if not text.strip():
+        if isinstance(text, str) and not text.strip():
             result.reject(name, "empty_file", f"{name}: empty file (only whitespace)")
             continue
         if kind in ("txt", "html"):
@@ -297,26 +292,13 @@ def ingest_files(files: list[tuple[str, bytes]], fmt: str = "auto", fields: dict
                 result.reject(name, "no_html_body", f"{name}: HTML page with no article body (trafilatura found no main text)")
                 continue
             rec = {"id": article_id_for(name), **parsed}
-            meta = sidecar.get(name) or sidecar.get(PurePath(name).name) or {}
+            meta = meta_of.get(name, {})
             for key in SIDECAR_COLUMNS:  # the sidecar overrides what was read or detected
                 if meta.get(key) not in (None, ""):
                     rec[key] = meta[key]
-            _add(result, rec, name, name, seen)
+            _add(result, rec, name, name, result.seen)
             continue
-        records = (_json_records(text, name, result) if kind == "jsonl"
-                   else _csv_records(text, name, result, fields.get("text")))
-        stem = article_id_for(name)
-        for where, lineno, raw in records:
-            if not isinstance(raw, dict):
-                result.reject(where, "malformed_json", f"{name}: record {lineno} is a JSON {type(raw).__name__}, expected an object")
-                continue
-            try:
-                rec = _record(raw, fields)
-            except KeyError as exc:
-                result.reject(where, "missing_text_column", f"{name}: record {lineno}: {exc.args[0]}")
-                continue
-            rec["id"] = rec["id"] or f"{stem}:{lineno}"
-            _add(result, rec, where, name, seen)
+        _read_records(result, name, kind, text, fields, explicit_fields)
     return result
 
 
@@ -375,12 +357,15 @@ def main(argv: list[str] | None = None) -> None:
     for missing in sorted(set(sidecar) - names):
         print(f"ingest: warning: sidecar row for '{missing}' matches no file in {root}", file=sys.stderr)
     result = ingest_files(files, corpus.get("format", "auto"), corpus.get("fields"), sidecar)
+    for warning in result.warnings:
+        print(f"ingest: warning: {warning}", file=sys.stderr)
     articles, rejected = to_frames(result)
     if articles.empty:
         reasons = "; ".join(r["reason"] for r in result.rejected[:5]) or "no files found"
         raise SystemExit(f"ingest: no usable article in {root} ({reasons})")
     pio.write_parquet(ws / paths.RAW_ARTICLES, articles)
     pio.write_csv(ws / paths.INGEST_REJECTED, rejected)
+    pio.write_json(ws / paths.INGEST_WARNINGS, result.warnings)  # clean puts them in reports/cleaning.json
     print(f"ingest: {len(articles)} articles from {len(files)} file(s); {len(rejected)} rejected")
 
 

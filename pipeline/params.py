@@ -21,6 +21,7 @@ the defaults below for keys the file leaves out) and like the dict of params.yam
 """
 import os
 import sys
+import types
 import typing
 from collections.abc import Mapping
 from pathlib import Path
@@ -60,7 +61,7 @@ def _strip(tp: Any) -> tuple[Any, Rule | None]:
         if typing.get_origin(tp) is Annotated:
             rule = next((m for m in tp.__metadata__ if isinstance(m, Rule)), rule)
             tp = tp.__origin__
-        elif typing.get_origin(tp) is Union and len([a for a in typing.get_args(tp) if a is not type(None)]) == 1:
+        elif typing.get_origin(tp) in (Union, types.UnionType) and len([a for a in typing.get_args(tp) if a is not type(None)]) == 1:
             tp = next(a for a in typing.get_args(tp) if a is not type(None))
         else:
             return tp, rule

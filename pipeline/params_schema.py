@@ -140,12 +140,36 @@ class Corpus(Section):
                      LANGUAGE_CODE.fullmatch, null=True) = None  # null: keep every language
 
 
+def _regexes(patterns):
+    for i, pattern in enumerate(patterns):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise _fail(f"= {pattern!r} is not a regular expression ({exc})", f"keep[{i}]") from None
+    return patterns
+
+
+class RepeatedBoilerplate(Section):
+    """Page furniture found from the corpus itself (pipeline/furniture.py says what each key does)."""
+    enabled: Bool = True
+    min_share: Num("must be a share between 0 and 1", lambda v: 0 <= v <= 1) = 0.05
+    min_articles: Int(1) = 5
+    min_sentence_words: Int(0) = 3
+    fragment_min_words: Int(0) = 5
+    fragment_min_chars: Int(0) = 25
+    max_fragment_words: Int(0) = 40
+    keep: Annotated[Words("must be a list of regular expressions", empty=True), AfterValidator(_regexes)] = []
+    keep_min_words: Int(0) = 8
+    examples: Int(0) = 10
+
+
 class Clean(Section):
     boilerplate: Text("must be the path of the boilerplate rules (YAML)")
     tone_marks: Choice("new", "keep")
     min_chars: Int(0)
     max_chars: Int(1)
     near_duplicate_threshold: Num("must be a number in (0, 1]", lambda v: 0 < v <= 1)
+    repeated_boilerplate: RepeatedBoilerplate = RepeatedBoilerplate()
 
     @model_validator(mode="after")
     def _bounds(self):

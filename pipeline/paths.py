@@ -22,6 +22,7 @@ CITATION = "CITATION.cff"
 # inter-stage data
 RAW_ARTICLES = "data/interim/raw_articles.parquet"
 INGEST_REJECTED = "data/interim/ingest_rejected.csv"
+INGEST_WARNINGS = "data/interim/ingest_warnings.json"  # what ingest read with a warning (clean reports them)
 ARTICLES = "data/interim/articles.parquet"
 UNITS = "data/interim/units.parquet"
 EMBEDDINGS = "data/processed/embeddings.npz"
@@ -73,8 +74,8 @@ def discourse_table(name: str) -> str:
 # params.yaml (corpus.path, clean.boilerplate, the cache folders) are declared in dvc.yaml by template and listed
 # in PARAM_PATHS.
 STAGE_IO: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "ingest": ((), (RAW_ARTICLES, INGEST_REJECTED)),
-    "clean": ((RAW_ARTICLES, INGEST_REJECTED), (ARTICLES, REJECTED, CLEANING)),
+    "ingest": ((), (RAW_ARTICLES, INGEST_REJECTED, INGEST_WARNINGS)),
+    "clean": ((RAW_ARTICLES, INGEST_REJECTED, INGEST_WARNINGS), (ARTICLES, REJECTED, CLEANING)),
     "segment": ((ARTICLES,), (UNITS,)),
     "embed": ((UNITS,), (EMBEDDINGS, EMBEDDINGS_INFO)),
     "topics": ((UNITS, EMBEDDINGS), (TOPIC_ASSIGNMENTS, TOPIC_INFO, TOPIC_TERMS, TOPIC_HIERARCHY, TOPIC_FIT, TOPIC_MODEL)),

@@ -1,13 +1,18 @@
 """Vietnamese text helpers shared by the stages: normalisation, paragraphs, series and part numbers."""
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
 from underthesea.pipeline.text_normalize import token_normalize
 
 _WORD = re.compile(r"\w+")
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# a zero-width space between two words is the only thing that separates them ("Hà\u200bNội" -> "Hà Nội")
+_ZWSP_BETWEEN_WORDS = re.compile(r"(?<=\w)\u200b+(?=\w)")
+# joiners, soft hyphens, BOMs and bidi controls (marks, embeddings, overrides, isolates) carry no text in
+# Vietnamese: removed (ZWJ/ZWNJ inside emoji sequences lose nothing a word count or topic model sees)
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 # copy-paste and OCR leave "Hà Nội , ngày" and "( NIC )"; dashes and quotes are left as written
 _SPACE_BEFORE_PUNCT = re.compile(r" +([,.;:!?…)\]”])")
@@ -22,13 +27,35 @@ def normalize(text: str, tone_marks: str = "new") -> str:
     """
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE.sub("", text)
+    text = _INVISIBLE.sub("", _ZWSP_BETWEEN_WORDS.sub(" ", text))
     text = _SPACES.sub(" ", text)
     text = _SPACE_AFTER_OPEN.sub(r"\1", _SPACE_BEFORE_PUNCT.sub(r"\1", text))
     if tone_marks == "new":
         text = _WORD.sub(lambda m: token_normalize(m.group()), text)
     lines = [line.strip() for line in text.split("\n")]
     return "\n".join(lines).strip()
+
+
+# HTML left in JSON/CSV exports: tags of HTML's own vocabulary only, so that "<5%" or "<Nghị định>" stay text
+_BLOCK_TAGS = ("p|div|br|li|ul|ol|h[1-6]|tr|table|blockquote|section|article|figure|figcaption|header|footer|hr|dd|dt|"
+               "pre|main|aside|nav|tbody|thead")
+_INLINE_TAGS = ("a|span|b|i|u|em|strong|small|sup|sub|font|img|td|th|abbr|cite|code|mark|q|s|strike|time|label|"
+                "picture|source|video|audio|iframe|input|button|center|big|wbr|ins|del")
+_HIDDEN = re.compile(r"<(script|style|noscript)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_BLOCK = re.compile(rf"</?(?:{_BLOCK_TAGS})(?:\s[^<>]*)?/?>", re.I)
+_INLINE = re.compile(rf"</?(?:{_INLINE_TAGS})(?:\s[^<>]*)?/?>", re.I)
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+
+
+def strip_markup(text: str) -> str:
+    """HTML tags removed (block tags become line breaks) and entities unescaped (&amp; -> &, &nbsp; -> a space).
+
+    Tags go first: an escaped tag ("&lt;p&gt;") is text the page showed, so it stays as "<p>"."""
+    if "<" in text:
+        text = _INLINE.sub("", _BLOCK.sub("\n", _HIDDEN.sub("", text)))
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
+    return text
 
 
 def paragraphs(text: str) -> list[str]:

@@ -145,9 +145,9 @@ def test_forced_format_overrides_extensions():
     record = json.dumps({"id": "r1", "text": ARTICLE}, ensure_ascii=False).encode()
     arts, rejected = one([("export.txt", record)], fmt="jsonl")
     assert rejected == [] and arts[0]["article_id"] == "r1" and arts[0]["text"] == ARTICLE
-    # auto reads the same bytes as a plain-text article whose title is the JSON line
+    # auto reads the same bytes as a one-line plain-text article: the JSON line is its body (no title of its own)
     arts, _ = one([("export.txt", record)])
-    assert arts[0]["article_id"] == "export" and arts[0]["title"].startswith('{"id"')
+    assert arts[0]["article_id"] == "export" and arts[0]["title"] is None and arts[0]["text"].startswith('{"id"')
 
 
 def test_forced_html_on_txt_and_forced_txt_on_html():
