@@ -156,7 +156,7 @@ def tfidf_overrides(corpus: Path, work: Path) -> dict:
 
 def warmup_run(lines: list[str], out: Path, n: int = 200) -> dict:
     """The stages once on a few articles, not counted: a machine's first UMAP fit compiles numba's functions
-    into its on-disk cache (topics.cache_umap_compilation), which every later process loads. Without it the
+    into its on-disk cache (topicmodel.cache_umap_compilation), which every later process loads. Without it the
     first size measured would carry that one-off cost and a fresh clone's growth exponents would differ from
     a re-run's."""
     work = fresh(out / "warmup")

@@ -24,6 +24,18 @@ def keywords(themes: Mapping[str, list[str]], tokenize: Callable[[list[str]], li
     return out
 
 
+def coverage(keywords: dict[str, list[str]], vocabulary, stopwords: list[str]) -> dict[str, list[str]]:
+    """Codebook keywords a topic model cannot see: stopwords, or words outside the vectoriser's vocabulary (too
+    rare, or segmented differently in the corpus). A theme whose keywords are all missing cannot be found."""
+    vocab, stop = set(vocabulary), set(stopwords)
+    out = {}
+    for name, words in keywords.items():
+        missing = [w for w in words if w not in vocab or w in stop]
+        if missing:
+            out[name] = missing
+    return out
+
+
 def labels(params: Mapping, lang: str = "en") -> dict[str, str]:
     """Theme name -> its label in `lang` (vi or en), `other` included; a theme without a label keeps its name."""
     given = params.get("theme_labels") or {}

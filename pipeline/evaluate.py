@@ -4,7 +4,8 @@
 - topic diversity: share of unique words among all topics' top words (Dieng et al. 2020);
 - stability: adjusted Rand index between the assignments of refits with other seeds;
 - with a label field: NMI and ARI of topics against the labels;
-- LDA (scikit-learn) with the same vectoriser settings and number of topics, scored the same way;
+- LDA (pipeline.topicmodel's LDAModel) with the same vectoriser settings and number of topics, scored the same
+  way;
 - checks that a reviewer asks for: stopwords among the top words (should be 0), the share of multi-syllable
   words among them (segmentation at work), and the outlier shares before and after reduction, with the share
   a stricter reassignment rule would leave.
@@ -20,7 +21,8 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from pipeline import io as pio
 from pipeline import params as P
 from pipeline import paths
-from pipeline.words import TOKEN_PATTERN, make_vectorizer, topic_stopwords
+from pipeline.topicmodel import LDAModel, encoder_for, from_params, top_words
+from pipeline.words import TOKEN_PATTERN, topic_stopwords
 
 
 def npmi_coherence(topic_words: list[list[str]], documents: list[str]) -> tuple[float, list[float]]:
@@ -69,21 +71,6 @@ def label_agreement(assigned: list[int], labels: list) -> dict:
     return {"nmi_label": float(normalized_mutual_info_score(y, a)), "ari_label": float(adjusted_rand_score(y, a))}
 
 
-def lda_baseline(tokens: list[str], n_topics: int, seed: int, stopwords: list[str], vectorizer: dict,
-                 top_n: int = 10) -> tuple[list[int], list[list[str]]]:
-    """LDA on document counts with the topic model's vectoriser settings (min_df counts documents here)."""
-    from sklearn.decomposition import LatentDirichletAllocation
-
-    vec = make_vectorizer(stopwords, min(vectorizer.get("min_df", 2), max(1, len(tokens) // 2)),
-                          vectorizer.get("max_df", 1.0), vectorizer.get("ngram_max", 1))
-    X = vec.fit_transform(tokens)
-    lda = LatentDirichletAllocation(n_components=max(2, n_topics), random_state=seed, learning_method="batch", max_iter=50)
-    doc_topic = lda.fit_transform(X)
-    vocab = vec.get_feature_names_out()
-    words = [[vocab[i] for i in comp.argsort()[::-1][:top_n]] for comp in lda.components_]
-    return [int(t) for t in doc_topic.argmax(axis=1)], words
-
-
 def word_checks(topic_words: list[list[str]], stopwords: list[str], top_n: int = 10) -> dict:
     """Stopwords among the top words (a count, should be 0) and the share of multi-syllable words (đổi_mới)."""
     words = [w for ws in topic_words for w in ws[:top_n]]
@@ -116,11 +103,13 @@ def evaluate(tokens: list[str], topics: list[int], topic_words: dict[int, list[s
     if refits:
         metrics.update(stability([topics, *refits]))
     if lda:
-        lda_topics, lda_words = lda_baseline(tokens, len(words), seed, stopwords, vectorizer, top_n)
+        baseline = LDAModel(len(words), seed=seed, stopwords=stopwords, vectorizer=vectorizer, top_n=top_n).fit(tokens)
+        # from the terms table (one word a row), so that an n-gram (ngram_max > 1) stays one word
+        lda_words = [ws[:top_n] for _, ws in sorted(baseline.terms.groupby("topic")["word"].agg(list).items())]
         metrics["lda_npmi"], _ = npmi_coherence(lda_words, tokens)
         metrics["lda_topic_diversity"] = topic_diversity(lda_words, top_n)
         if labels is not None:
-            metrics.update({f"lda_{k}": v for k, v in label_agreement(lda_topics, labels).items()})
+            metrics.update({f"lda_{k}": v for k, v in label_agreement(baseline.topics, labels).items()})
     return metrics
 
 
@@ -132,26 +121,20 @@ def _json_number(v):
 
 
 def main(argv: list[str] | None = None) -> None:
-    from pipeline.topics import encoder_for, run_from_params
-
     ws = paths.stage_args("evaluate", argv)
     params = P.load(ws.params_file)
-    articles = pio.read_parquet(ws / paths.ARTICLES)
-    units = pio.read_parquet(ws / paths.UNITS)
-    assignments = pio.read_parquet(ws / paths.TOPIC_ASSIGNMENTS)
-    info = pio.read_parquet(ws / paths.TOPIC_INFO)
-    fit = pio.read_json(ws / paths.TOPIC_FIT)
-    _, embeddings = pio.load_embeddings(ws / paths.EMBEDDINGS)
+    articles, units, assignments, info, fit, (_, embeddings) = ws.read(
+        paths.ARTICLES, paths.UNITS, paths.TOPIC_ASSIGNMENTS, paths.TOPIC_INFO, paths.TOPIC_FIT, paths.EMBEDDINGS)
     ev = params["evaluate"]
     stop = topic_stopwords(params)
     encode = encoder_for(params)
     started = time.time()
-    refits = [run_from_params(params, units, embeddings, seed=s, encode=encode).topics for s in ev["stability_seeds"]]
+    refits = [from_params(params, units, embeddings, seed=s, encode=encode).topics for s in ev["stability_seeds"]]
     labels = None
     if articles["label"].notna().any():
         by_article = dict(zip(articles["article_id"], articles["label"]))
         labels = [by_article.get(a) for a in units["article_id"]]
-    topic_words = {int(r.topic): r.top_words.split() for r in info.itertuples()}
+    topic_words = top_words(info)
     metrics = evaluate(units["tokens"].tolist(), assignments["topic"].tolist(), topic_words, labels,
                        stopwords=stop, vectorizer=params["topics"]["vectorizer"], seed=params["topics"]["seed"],
                        top_n=ev["npmi_top_n"], lda=ev["lda"], refits=refits)

@@ -112,6 +112,15 @@ class Workspace:
         p = Path(path)
         return p if p.is_absolute() else self.root / p
 
+    def read(self, *rels: str):
+        """The artifacts at rels, each read by its kind (parquet, JSON, the embeddings' npz); one value for one path,
+        else a tuple. A missing one says which stage makes it."""
+        from pipeline import io as pio
+
+        readers = {".parquet": pio.read_parquet, ".json": pio.read_json, ".npz": pio.load_embeddings}
+        values = tuple(readers[Path(rel).suffix](self / rel) for rel in rels)
+        return values[0] if len(values) == 1 else values
+
     @property
     def params_file(self) -> Path:
         # VN_DISCOURSE_PARAMS points a run at another params file (bench, Dask tests)

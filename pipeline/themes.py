@@ -1,8 +1,8 @@
 """Themes stage: map each topic to an analyst-defined theme of the codebook (params.yaml `themes`).
 
 Rule (codebook.theme_rule_text, stated in the report): a topic's score for a theme is the share of its top-50
-(codebook.THEME_TOP_TERMS) c-TF-IDF weight that falls on the theme's keywords (segmented like the corpus). The weights come from topics.topic_terms, which
-leaves out guided mode's boost of codebook words, so the codebook does not inflate its own scores; every
+(codebook.THEME_TOP_TERMS) c-TF-IDF weight that falls on the theme's keywords (segmented like the corpus). The
+weights come from topicmodel.bertopic_model.topic_terms, which leaves out guided mode's boost of codebook words, so the codebook does not inflate its own scores; every
 topic keeps its score for every theme (score_<theme>). The topic takes the theme with the highest
 score when that score is at least theme_rule.min_score, otherwise "other". An article's theme shares are
 the shares of its units in each theme (at article level: 1 for its topic's theme).

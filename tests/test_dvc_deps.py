@@ -13,17 +13,41 @@ ROOT = Path(__file__).resolve().parent.parent
 STAGES = yaml.safe_load((ROOT / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
 
 
+def module_file(module: str) -> Path | None:
+    """pipeline/<a>/<b>.py, or pipeline/<a>/<b>/__init__.py for a package; None when neither exists."""
+    base = ROOT / "pipeline" / Path(*module.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
 def pipeline_imports(module: str) -> set[str]:
-    tree = ast.parse((ROOT / "pipeline" / f"{module}.py").read_text(encoding="utf-8"))
-    found = set()
+    """Modules under pipeline/ (dotted, without the leading pipeline.) that `module` imports; importing a
+    submodule also runs its packages' __init__.py, so those count too."""
+    path = module_file(module)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+    named = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module == "pipeline":
-            found |= {a.name for a in node.names if (ROOT / "pipeline" / f"{a.name}.py").exists()}
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pipeline."):
-            found.add(node.module.split(".")[1])
+        if isinstance(node, ast.ImportFrom):
+            if node.level:  # relative: from . import x, from .base import y
+                parts = package[:len(package) - node.level + 1] + (node.module.split(".") if node.module else [])
+                source = ".".join(["pipeline", *parts])
+            else:
+                source = node.module or ""
+            if source == "pipeline" or source.startswith("pipeline."):
+                named.add(source)
+                named |= {f"{source}.{a.name}" for a in node.names}  # from pipeline import io; from pkg import sub
         elif isinstance(node, ast.Import):
-            found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("pipeline.")}
-    return found
+            named |= {a.name for a in node.names if a.name.startswith("pipeline.")}
+    found = set()
+    for name in named:
+        parts = name.split(".")[1:]
+        for i in range(1, len(parts) + 1):  # the module and each package above it
+            if module_file(".".join(parts[:i])):
+                found.add(".".join(parts[:i]))
+    return found - {module}
 
 
 def closure(module: str) -> set[str]:
@@ -35,9 +59,11 @@ def closure(module: str) -> set[str]:
     return seen
 
 
-def test_the_import_scan_sees_function_level_imports():
-    # topics imports the embedding backends inside a function; the scan must see it
-    assert "embedders" in pipeline_imports("topics")
+def test_the_import_scan_sees_function_level_imports_and_packages():
+    # the topic-model package imports the embedding backends inside a function; the scan must see it
+    assert "embedders" in pipeline_imports("topicmodel")
+    # a stage importing the package depends on the package's __init__ and every module it pulls in
+    assert {"topicmodel", "topicmodel.base", "topicmodel.bertopic_model"} <= closure("evaluate")
 
 
 @pytest.mark.parametrize("name", sorted(STAGES))
@@ -47,8 +73,8 @@ def test_stage_code_deps_are_exactly_its_imports(name):
     listed = {d for d in stage["deps"] if d.startswith("pipeline/")}
     # pipeline/__init__.py only carries the version (printed by the report) and import-time settings
     # the report also reads its templates (pipeline/templates: Markdown, HTML page, CSS)
-    expected = {f"pipeline/{m}.py" for m in closure(module)} | (
-        {"pipeline/__init__.py", "pipeline/templates"} if name == "report" else set())
+    expected = ({module_file(m).relative_to(ROOT).as_posix() for m in closure(module)}
+                | ({"pipeline/__init__.py", "pipeline/templates"} if name == "report" else set()))
     assert listed == expected, f"{name}: missing {sorted(expected - listed)}, extra {sorted(listed - expected)}"
 
 

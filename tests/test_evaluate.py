@@ -4,8 +4,9 @@ import math
 import numpy as np
 import pytest
 
-from pipeline.evaluate import (_json_number, evaluate, label_agreement, lda_baseline, npmi_coherence, stability,
-                               topic_diversity, word_checks)
+from pipeline.evaluate import (_json_number, evaluate, label_agreement, npmi_coherence, stability, topic_diversity,
+                               word_checks)
+from pipeline.topicmodel import LDAModel, top_words
 
 
 def test_npmi_is_one_for_words_that_always_co_occur_and_minus_one_for_words_that_never_do():
@@ -63,17 +64,31 @@ def test_word_checks_count_stopwords_and_multisyllable_words():
     assert out["top_words_multisyllable_share"] == pytest.approx(2 / 5)
 
 
-def test_lda_baseline_uses_the_vectoriser_and_number_of_topics():
+def test_lda_baseline_uses_the_vectoriser_and_number_of_topics(tmp_path):
     rng = np.random.default_rng(0)
     groups = [["khoa_học", "nghiên_cứu", "công_nghệ"], ["đầu_tư", "vốn", "thị_trường"]]
     docs = [" ".join(rng.choice(groups[i % 2], 6)) + " của và" for i in range(40)]
-    topics, words = lda_baseline(docs, 2, seed=1, stopwords=["của", "và"], vectorizer={"min_df": 2}, top_n=3)
-    assert len(topics) == 40 and len(words) == 2
+    lda = LDAModel(2, seed=1, stopwords=["của", "và"], vectorizer={"min_df": 2}, top_n=3)
+    fit = lda.fit(docs)
+    words = list(top_words(fit.info).values())
+    assert len(fit.topics) == 40 and len(words) == 2
     assert all(len(ws) == 3 for ws in words)
     assert not {"của", "và"} & {w for ws in words for w in ws}
     assert {frozenset(ws) for ws in words} == {frozenset(g) for g in groups}
-    assert lda_baseline(docs, 2, seed=1, stopwords=[], vectorizer={}, top_n=3)[0] == \
-        lda_baseline(docs, 2, seed=1, stopwords=[], vectorizer={}, top_n=3)[0]
+    assert fit.info["size"].sum() == 40 and fit.topics == fit.topics_before  # no outliers in LDA
+    # the terms table leads with the same words, best first, and its weights are P(word | topic)
+    for t, ws in top_words(fit.info).items():
+        assert fit.terms.loc[fit.terms["topic"] == t, "word"].tolist()[:3] == ws
+    assert (fit.terms.groupby("topic")["weight"].diff().dropna() <= 0).all()
+    assert ((0 < fit.similarity) & (fit.similarity <= 1)).all()
+    again = LDAModel(2, seed=1, stopwords=[], vectorizer={}, top_n=3)
+    assert again.fit(docs).topics == LDAModel(2, seed=1, stopwords=[], vectorizer={}, top_n=3).fit(docs).topics
+    lda.save(tmp_path / "lda")
+    files = sorted(p.name for p in (tmp_path / "lda").iterdir())
+    assert files == ["components.safetensors", "config.json", "vocabulary.json"]
+    from safetensors.numpy import load_file
+
+    assert np.array_equal(load_file(str(tmp_path / "lda" / "components.safetensors"))["components"], lda.components)
 
 
 def test_evaluate_puts_the_model_beside_lda():

@@ -2,6 +2,7 @@
 one integration test with the real UMAP/HDBSCAN on part of the bundled sample."""
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -10,8 +11,9 @@ import pytest
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 
-from pipeline.topics import (WordEmbedder, codebook_coverage, default_models, fit_topics, outlier_diagnostics,
-                             save_model, seed_topics_from_themes, topic_terms)
+from pipeline import codebook
+from pipeline.topicmodel import BERTopicConfig, BERTopicModel, make_model
+from pipeline.topicmodel.bertopic_model import WordEmbedder, default_models, outlier_diagnostics
 
 ROOT = Path(__file__).resolve().parent.parent
 STOP = ["của", "và", "các", "được", "cho_biết"]
@@ -63,9 +65,15 @@ def hdbscan_fast():
             "hdbscan_model": HDBSCAN(min_cluster_size=8, min_samples=8, prediction_data=True)}
 
 
+def fit_topics(docs, vecs, *, encode=None, umap_model=None, hdbscan_model=None, **config):
+    """BERTopicModel fitted with these settings: (its TopicFit, the fitted BERTopic)."""
+    m = BERTopicModel(BERTopicConfig(**config), encode=encode, umap_model=umap_model, hdbscan_model=hdbscan_model)
+    return m.fit(docs, vecs), m
+
+
 def test_topics_recover_the_groups_with_segmented_words_and_no_stopwords():
     docs, vecs, labels = corpus()
-    r = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, representation="mmr", encode=fake_encode, **fast())
+    r, _ = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, representation="mmr", encode=fake_encode, **fast())
     assert len(set(r.topics)) == 3
     for topic in set(r.topics):
         members = {lab for lab, t in zip(labels, r.topics) if t == topic}
@@ -83,27 +91,28 @@ def test_topics_recover_the_groups_with_segmented_words_and_no_stopwords():
 
 def test_guided_seeds_and_representation_are_skipped_without_an_encoder():
     docs, vecs, _ = corpus()
-    r = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, representation="mmr",
-                   seed_topic_list=[["khoa_học"]], **fast())
-    assert r.model.seed_topic_list is None and (r.info["representation"] == "").all()
+    r, m = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, representation="mmr",
+                      seed_topic_list=[["khoa_học"]], **fast())
+    assert m.model.seed_topic_list is None and (r.info["representation"] == "").all()
 
 
 def test_outliers_are_reassigned_and_diagnosed():
     docs, vecs, _ = corpus(n_per_group=25, n_noise=12)
-    kept = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, outliers={"strategy": "none"}, **hdbscan_fast())
+    kept, _ = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, outliers={"strategy": "none"}, **hdbscan_fast())
     assert -1 in kept.topics and kept.outlier_share == kept.outlier_share_before > 0
-    r = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1},
-                   outliers={"strategy": "embeddings", "threshold": 0.0, "strict_quantile": 0.05}, **hdbscan_fast())
+    r, _ = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1},
+                      outliers={"strategy": "embeddings", "threshold": 0.0, "strict_quantile": 0.05}, **hdbscan_fast())
     assert r.topics_before == kept.topics
     assert r.outlier_share_before > 0 and r.outlier_share == 0
     assert -1 not in set(r.info["topic"])
-    d = r.extras["outliers"]
+    d = r.diagnostics
     # noise vectors are far from every centroid: a strict rule keeps (nearly) all of them out
     assert 0 < d["outlier_share_strict"] <= r.outlier_share_before
     assert d["reassigned_similarity_median"] < d["member_similarity_median"]
-    assert not np.isnan(r.extras["similarity"]).any()
-    strict = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1},
-                        outliers={"strategy": "embeddings", "threshold": 1.01}, **hdbscan_fast())
+    assert len(r.similarity) == len(docs) and not np.isnan(r.similarity).any()
+    assert np.isnan(kept.similarity[np.asarray(kept.topics) == -1]).all()  # outliers left out have no topic
+    strict, _ = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1},
+                           outliers={"strategy": "embeddings", "threshold": 1.01}, **hdbscan_fast())
     assert strict.outlier_share == strict.outlier_share_before  # nothing is that similar
 
 
@@ -123,26 +132,35 @@ def test_outlier_diagnostics_on_hand_made_vectors():
 
 def test_topic_terms_drop_the_guided_boost_of_codebook_words():
     docs, vecs, labels = corpus()
-    plain = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, **fast())
-    terms = topic_terms(plain.model, docs, plain.topics, n=50)
-    vocab = list(plain.model.vectorizer_model.get_feature_names_out())
-    matrix = plain.model.c_tf_idf_.toarray()
+    plain, pm = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, **fast())
+    terms = plain.terms
+    assert list(terms.columns) == ["topic", "rank", "word", "weight"] and set(terms["topic"]) == set(plain.topics)
+    vocab = list(pm.model.vectorizer_model.get_feature_names_out())
+    matrix = pm.model.c_tf_idf_.toarray()
     for row in terms.itertuples():  # without guidance: exactly BERTopic's c-TF-IDF
-        assert row.weight == pytest.approx(matrix[row.topic + plain.model._outliers, vocab.index(row.word)])
-    guided = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, encode=fake_encode,
-                        seed_topic_list=[["khoa_học", "vốn"]], **fast())
-    gterms = topic_terms(guided.model, docs, guided.topics, n=50)
-    gvocab = list(guided.model.vectorizer_model.get_feature_names_out())
-    gmatrix = guided.model.c_tf_idf_.toarray()
-    boosted = {r.word: gmatrix[r.topic + guided.model._outliers, gvocab.index(r.word)] / r.weight for r in gterms.itertuples()}
+        assert row.weight == pytest.approx(matrix[row.topic + pm.model._outliers, vocab.index(row.word)])
+    guided, gm = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, encode=fake_encode,
+                            seed_topic_list=[["khoa_học", "vốn"]], **fast())
+    gvocab = list(gm.model.vectorizer_model.get_feature_names_out())
+    gmatrix = gm.model.c_tf_idf_.toarray()
+    boosted = {r.word: gmatrix[r.topic + gm.model._outliers, gvocab.index(r.word)] / r.weight
+               for r in guided.terms.itertuples()}
     assert boosted["khoa_học"] == pytest.approx(1.2) and boosted["vốn"] == pytest.approx(1.2)
     assert boosted["luật"] == pytest.approx(1.0)
 
 
+def test_terms_keep_the_configured_number_of_words_a_topic():
+    docs, vecs, _ = corpus()
+    r, _ = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, terms_per_topic=3, **fast())
+    assert r.terms.groupby("topic")["rank"].agg(list).tolist() == [[1, 2, 3]] * 3
+    assert (r.terms.groupby("topic")["weight"].diff().dropna() <= 0).all()  # best first
+
+
 def test_hierarchy_edges_cover_every_topic_once():
     docs, vecs, _ = corpus(n_per_group=15)
-    r = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, hierarchy=True, **fast(k=3))
-    h = r.extras["hierarchy"]
+    assert fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, **fast(k=3))[0].hierarchy is None
+    r, _ = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, hierarchy=True, **fast(k=3))
+    h = r.hierarchy
     assert list(h.columns[:3]) == ["parent", "child", "distance"]
     assert len(h) == 2 * (3 - 1)
     leaves = h[h["child_is_topic"]]
@@ -154,7 +172,7 @@ def test_hierarchy_edges_cover_every_topic_once():
 
 def test_nr_topics_merges_down():
     docs, vecs, _ = corpus(n_per_group=12)
-    r = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, nr_topics=2, **fast(k=3))
+    r, _ = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, nr_topics=2, **fast(k=3))
     assert len(set(r.topics) - {-1}) == 2
     assert set(r.info["topic"]) == set(r.topics)
 
@@ -163,17 +181,20 @@ def test_saved_model_is_safetensors_and_json_only(tmp_path):
     from bertopic import BERTopic
 
     docs, vecs, _ = corpus(n_per_group=10)
-    r = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, **fast())
-    save_model(r.model, tmp_path / "model")
+    r, m = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, **fast())
+    with pytest.raises(RuntimeError, match="nothing fitted"):
+        BERTopicModel().save(tmp_path / "unfitted")
+    m.save(tmp_path / "model")
     files = sorted(p for p in (tmp_path / "model").rglob("*") if p.is_file())
     assert files and all(p.suffix in (".json", ".safetensors") for p in files)
     assert not any(p.read_bytes()[:1] == b"\x80" for p in files)  # pickle protocol 2+ header
-    assert not (tmp_path / ".model.tmp").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]  # no temporary left beside it
     loaded = BERTopic.load(str(tmp_path / "model"))
     for t in set(r.topics):
-        assert [tuple(x) for x in loaded.get_topic(t)] == [tuple(x) for x in r.model.get_topic(t)]
-    save_model(r.model, tmp_path / "model")  # overwriting an existing model works
+        assert [tuple(x) for x in loaded.get_topic(t)] == [tuple(x) for x in m.model.get_topic(t)]
+    m.save(tmp_path / "model")  # overwriting an existing model works
     assert json.loads((tmp_path / "model" / "topics.json").read_text())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
 
 
 def test_word_embedder_reuses_precomputed_vectors():
@@ -193,10 +214,10 @@ def test_word_embedder_reuses_precomputed_vectors():
 
 
 def test_seed_topics_and_codebook_coverage():
-    seeds = seed_topics_from_themes({"a": ["Khoa học", "khoa học", "vốn"], "b": ["chuyển đổi số"]},
-                                    lambda ws: [w.replace(" ", "_") for w in ws])
-    assert seeds == [["khoa_học", "vốn"], ["chuyển_đổi_số"]]
-    cov = codebook_coverage(seeds, ["a", "b"], ["khoa_học", "vốn", "của"], stopwords=["vốn"])
+    seeds = codebook.keywords({"a": ["Khoa học", "khoa học", "vốn"], "b": ["chuyển đổi số"]},
+                              lambda ws: [w.replace(" ", "_") for w in ws])
+    assert list(seeds.values()) == [["khoa_học", "vốn"], ["chuyển_đổi_số"]]
+    cov = codebook.coverage(seeds, ["khoa_học", "vốn", "của"], stopwords=["vốn"])
     assert cov == {"a": ["vốn"], "b": ["chuyển_đổi_số"]}
 
 
@@ -209,7 +230,7 @@ def test_default_models_shrink_for_small_corpora():
 UMAP_IN_A_NEW_PROCESS = """
 import json, sys
 import numpy as np
-from pipeline.topics import default_models
+from pipeline.topicmodel.bertopic_model import default_models
 
 def counts():  # numba's cache hits and misses over umap's functions (a few tiny ones compile eagerly at import)
     stats = [m.stats for name, mod in list(sys.modules.items()) if name.startswith("umap.") and mod
@@ -255,7 +276,7 @@ def test_real_umap_hdbscan_on_part_of_the_sample_meets_the_outlier_and_word_targ
     import yaml
 
     from pipeline.embedders import tfidf_embeddings
-    from pipeline.topics import run_from_params
+    from pipeline.topicmodel import from_params
     from pipeline.words import token_options, tokenize_texts, topic_stopwords
 
     params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
@@ -263,7 +284,7 @@ def test_real_umap_hdbscan_on_part_of_the_sample_meets_the_outlier_and_word_targ
     texts = [r["text"] for r in rows[::4]][:120]
     tokens = tokenize_texts(texts, params["segment"]["dictionary"], **token_options(params))
     units = pd.DataFrame({"unit_id": range(len(texts)), "tokens": tokens})
-    r = run_from_params(params, units, tfidf_embeddings(tokens, 42), hierarchy=True)
+    r = from_params(params, units, tfidf_embeddings(tokens, 42), hierarchy=True)
     n_topics = len(set(r.topics) - {-1})
     assert n_topics >= 2
     assert r.outlier_share <= 0.10
@@ -272,7 +293,7 @@ def test_real_umap_hdbscan_on_part_of_the_sample_meets_the_outlier_and_word_targ
     assert not set(top) & stop
     assert sum("_" in w for w in top) / len(top) > 0.5  # segmented words, not syllables
     assert not {"đh", "qh", "cđ", "ha", "m2", "tphcm", "ubnd"} & set(top)
-    assert len(r.extras["hierarchy"]) == 2 * (n_topics - 1)
+    assert len(r.hierarchy) == 2 * (n_topics - 1)
 
 
 def _params():
@@ -309,7 +330,7 @@ def test_params_validation_names_the_bad_key(key, value, message):
     for part in path:
         node = node[part]
     node[last] = value
-    with pytest.raises(ParamsError, match=message.replace(".", r"\.").replace("'", "'")):
+    with pytest.raises(ParamsError, match=re.escape(message)):
         validate(params)
 
 
@@ -317,12 +338,12 @@ def test_shipped_params_are_valid_and_allow_auto_and_null_topic_counts():
     from pipeline.params import validate
 
     params = _params()
-    validate(params)
+    assert validate(params)["topics"]["nr_topics"] == params["topics"]["nr_topics"]
     for value in (None, "auto", 8):
         params["topics"]["nr_topics"] = value
-        validate(params)
+        assert validate(params)["topics"]["nr_topics"] == value  # accepted and kept as given
     params["segment"]["pos_filter"] = None
-    validate(params)
+    assert validate(params)["segment"]["pos_filter"] is None
 
 
 def test_documents_are_never_re_embedded_and_the_model_is_multilingual():
@@ -335,13 +356,13 @@ def test_documents_are_never_re_embedded_and_the_model_is_multilingual():
         seen.extend(texts)
         return fake_encode(texts)
 
-    r = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, representation="keybert", encode=encode,
-                   seed_topic_list=[["khoa_học", "nghiên_cứu"]], **fast())
+    r, m = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, representation="keybert", encode=encode,
+                      seed_topic_list=[["khoa_học", "nghiên_cứu"]], **fast())
     # BERTopic keeps "multilingual" only without an embedder (it sets None with one); either way never "english",
     # whose preprocessing strips every letter outside A-Z
-    assert r.model.language != "english"
-    assert "nghiên_cứu" in r.model.vectorizer_model.get_feature_names_out()
-    plain = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, **fast())
+    assert m.model.language != "english"
+    assert "nghiên_cứu" in r.vocabulary
+    _, plain = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 1}, **fast())
     assert plain.model.language == "multilingual"
     assert seen, "words and seed lists were embedded"
     unsegmented_docs = {d.replace("_", " ") for d in docs}
@@ -349,3 +370,22 @@ def test_documents_are_never_re_embedded_and_the_model_is_multilingual():
     words = {w.replace("_", " ") for ws in GROUPS.values() for w in ws + STOP}
     assert set(seen) - {""} <= words | {"khoa học nghiên cứu"}  # vocabulary words and the one seed list only
     assert (r.info["representation"].str.len() > 0).all()
+
+
+def test_make_model_reads_the_topics_section_and_seeds_only_with_an_encoder():
+    params = _params()
+    t = params["topics"]
+    c = make_model("bertopic", params).config
+    assert (c.seed, c.umap, c.hdbscan, c.vectorizer, c.outliers) == (t["seed"], t["umap"], t["hdbscan"], t["vectorizer"], t["outliers"])
+    assert (c.top_n_words, c.representation, c.nr_topics, c.fit_sample) == (t["top_n_words"], t["representation"], t["nr_topics"], t["fit_sample"])
+    assert c.seed_topic_list is None and c.hierarchy is False  # no encoder: nothing to embed the seeds with
+    params["topics"]["guided"] = True
+    guided = make_model("bertopic", params, seed=7, encode=fake_encode, hierarchy=True).config
+    assert guided.seed == 7 and guided.hierarchy is True
+    assert len(guided.seed_topic_list) == len(params["themes"]) and all(guided.seed_topic_list)
+    params["topics"]["guided"] = False
+    assert make_model("bertopic", params, encode=fake_encode).config.seed_topic_list is None
+    lda = make_model("lda", params, n_topics=4, top_n=5)
+    assert (lda.n_topics, lda.seed, lda.top_n, lda.vectorizer) == (4, t["seed"], 5, t["vectorizer"])
+    with pytest.raises(ValueError, match="topic model 'nmf' is not known; known: bertopic, lda"):
+        make_model("nmf", params)

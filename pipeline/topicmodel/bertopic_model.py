@@ -1,0 +1,346 @@
+"""BERTopic over precomputed embeddings of the cleaned text, with c-TF-IDF over segmented words.
+
+- language="multilingual" (the English default strips Vietnamese letters) and embeddings are always passed;
+- the CountVectorizer sees the segmented text (đổi_mới_sáng_tạo) with Vietnamese stopwords; BERTopic fits
+  it on one concatenated document per topic, so its min_df counts topics, not documents;
+- UMAP and HDBSCAN are seeded from topics.seed; outliers (-1) are reassigned by topics.outliers, and the share a
+  stricter rule would leave is reported beside it (outlier_diagnostics);
+- with topics.guided the theme codebook seeds the topics (BERTopic's guided mode); guided mode also multiplies
+  the codebook words' c-TF-IDF by 1.2, so the terms that the themes stage scores (topic_terms) are recomputed
+  without that boost;
+- documents are embedded only once, upstream: the adapter handed to BERTopic returns the precomputed vector of
+  any known unit (KeyBERTInspired asks for representative documents) and encodes only words and seed lists;
+- optional topic reduction (topics.nr_topics) and a topic hierarchy (topics.hierarchy);
+- the fitted model is saved with safetensors, never pickle;
+- numba keeps UMAP's compiled functions on disk (cache_umap_compilation): later processes skip a 15-30 s compile.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipeline import io as pio
+from pipeline.topicmodel.base import HIERARCHY_COLUMNS, INFO_COLUMNS, TERM_COLUMNS, TopicFit, TopicModel
+from pipeline import codebook
+from pipeline.words import keyword_tokenizer, make_vectorizer, topic_stopwords
+
+
+class WordEmbedder:
+    """Adapter giving BERTopic our embedder (guided seeds, MMR/KeyBERT words) with segmentation underscores undone;
+    a unit it already knows (segmented text -> precomputed vector) is looked up, never re-embedded."""
+
+    def __init__(self, encode, known: dict[str, np.ndarray] | None = None):
+        from bertopic.backend import BaseEmbedder
+
+        known = known or {}
+
+        class _Adapter(BaseEmbedder):
+            def embed(self, documents, verbose=False):
+                documents = list(documents)
+                todo = [d for d in documents if d not in known]
+                fresh = dict(zip(todo, encode([d.replace("_", " ") for d in todo]))) if todo else {}
+                return np.stack([known[d] if d in known else fresh[d] for d in documents]).astype(np.float32)
+
+        self.backend = _Adapter()
+
+
+def cache_umap_compilation() -> int:
+    """Let numba keep UMAP's compiled functions on disk, so a new process loads them instead of compiling.
+
+    umap-learn (unlike pynndescent) jit-compiles without numba's cache=True, which costs 15-30 s in every
+    process that fits UMAP: most of a topics or evaluate stage on a few hundred articles, and most of an
+    incremental run. enable_caching() is what numba's own cache=True does; the cache sits in __pycache__ beside
+    the library (or NUMBA_CACHE_DIR), is keyed by the function's source file and the CPU, and holds the same
+    machine code a fresh compilation gives, so results do not change. Returns how many functions it enabled.
+    """
+    import sys
+
+    import umap  # noqa: F401  (imports the modules whose functions are cached below)
+    from numba.core.registry import CPUDispatcher
+
+    enabled = 0
+    for name, module in list(sys.modules.items()):
+        if module is None or not name.startswith(("umap.", "pynndescent.")):
+            continue
+        for obj in list(vars(module).values()):
+            if isinstance(obj, CPUDispatcher) and obj.stats.cache_path is None:
+                try:
+                    obj.enable_caching()
+                    enabled += 1
+                except RuntimeError:  # nowhere writable to cache: compile as before
+                    return enabled
+    return enabled
+
+
+def default_models(n_docs: int, seed: int, umap: dict, hdbscan: dict):
+    """UMAP and HDBSCAN as configured, shrunk where the corpus is smaller than the settings assume."""
+    from hdbscan import HDBSCAN
+    from umap import UMAP
+
+    cache_umap_compilation()
+
+    n_neighbors = max(2, min(umap.get("n_neighbors", 15), n_docs - 1))
+    n_components = max(2, min(umap.get("n_components", 5), n_docs - 2))
+    umap_model = UMAP(n_neighbors=n_neighbors, n_components=n_components, min_dist=umap.get("min_dist", 0.0),
+                      metric=umap.get("metric", "cosine"), random_state=seed, low_memory=True)
+    min_cluster = max(2, min(hdbscan.get("min_cluster_size", 10), n_docs // 3))
+    min_samples = max(1, min(hdbscan.get("min_samples", 5) or min_cluster, min_cluster))
+    hdbscan_model = HDBSCAN(min_cluster_size=min_cluster, min_samples=min_samples, metric="euclidean",
+                            cluster_selection_method=hdbscan.get("cluster_selection_method", "eom"), prediction_data=True)
+    return umap_model, hdbscan_model
+
+
+def _representation(kind: str, seed: int):
+    from bertopic.representation import KeyBERTInspired, MaximalMarginalRelevance
+
+    if kind == "mmr":
+        return {"MMR": MaximalMarginalRelevance(diversity=0.3, top_n_words=10)}
+    if kind == "keybert":
+        return {"KeyBERT": KeyBERTInspired(top_n_words=10, random_state=seed)}
+    return None
+
+
+@dataclass
+class BERTopicConfig:
+    """The topics section of params.yaml as BERTopic uses it (BERTopicModel.from_params builds it), plus the
+    codebook's seed lists for guided mode, the hierarchy switch and how many terms a topic keeps for themes."""
+
+    seed: int = 42
+    stopwords: list[str] = field(default_factory=list)
+    vectorizer: dict = field(default_factory=dict)       # min_df, max_df, ngram_max
+    umap: dict = field(default_factory=dict)
+    hdbscan: dict = field(default_factory=dict)
+    top_n_words: int = 10
+    reduce_frequent_words: bool = True
+    representation: str = "none"                         # mmr | keybert | none
+    outliers: dict = field(default_factory=lambda: {"strategy": "none"})
+    nr_topics: int | str | None = None
+    seed_topic_list: list[list[str]] | None = None
+    hierarchy: bool = False
+    fit_sample: int | None = None
+    terms_per_topic: int = 50                            # theme scoring looks past the top 10
+
+
+class BERTopicModel(TopicModel):
+    """`encode` (list[str] -> array) gives BERTopic an embedder for guided seeds and representation models;
+    without it both are skipped. umap_model/hdbscan_model override the seeded defaults (fast models in tests).
+    After fit, `model` is the fitted BERTopic."""
+
+    kind = "bertopic"
+
+    def __init__(self, config: BERTopicConfig | None = None, *, encode=None, umap_model=None, hdbscan_model=None):
+        self.config = config or BERTopicConfig()
+        self.encode, self.umap_model, self.hdbscan_model = encode, umap_model, hdbscan_model
+        self.model = None
+
+    @classmethod
+    def from_params(cls, params, *, seed: int | None = None, encode=None, hierarchy: bool = False) -> BERTopicModel:
+        # dict() reads a plain mapping and a pydantic section alike (both iterate to key-value pairs)
+        t = dict(params["topics"])
+        seeds = None
+        if t.get("guided") and encode is not None:
+            seeds = list(codebook.keywords(dict(params["themes"]), keyword_tokenizer(params)).values())
+        config = BERTopicConfig(
+            seed=t["seed"] if seed is None else seed, stopwords=topic_stopwords(params),
+            vectorizer=dict(t["vectorizer"]), umap=dict(t["umap"]), hdbscan=dict(t["hdbscan"]),
+            top_n_words=t["top_n_words"], reduce_frequent_words=t["reduce_frequent_words"],
+            representation=t["representation"], outliers=dict(t["outliers"]), nr_topics=t.get("nr_topics"),
+            seed_topic_list=seeds, hierarchy=hierarchy, fit_sample=t.get("fit_sample"))
+        return cls(config, encode=encode)
+
+    def fit(self, tokens: list[str], embeddings: np.ndarray) -> TopicFit:
+        """Segmented texts + their embeddings -> topic per unit, topic and term tables, outlier diagnostics.
+
+        fit_sample = N fits UMAP/HDBSCAN on a seeded sample of N units and assigns the rest with model.transform
+        (for corpora too large for one fit); topic words are then computed over every unit.
+        """
+        from bertopic import BERTopic
+        from bertopic.vectorizers import ClassTfidfTransformer
+
+        c, encode = self.config, self.encode
+        vec = c.vectorizer or {}
+        outliers = c.outliers or {"strategy": "none"}
+        n = len(tokens)
+        embeddings = np.asarray(embeddings, dtype=np.float32)
+        sample = (np.sort(np.random.default_rng(c.seed).choice(n, c.fit_sample, replace=False))
+                  if c.fit_sample and n > c.fit_sample else None)
+        umap_model, hdbscan_model = self.umap_model, self.hdbscan_model
+        if umap_model is None or hdbscan_model is None:
+            u, h = default_models(n if sample is None else len(sample), c.seed, c.umap or {}, c.hdbscan or {})
+            umap_model, hdbscan_model = umap_model or u, hdbscan_model or h
+        backend = WordEmbedder(encode, dict(zip(tokens, embeddings))).backend if encode else None
+        model = BERTopic(
+            language="multilingual", embedding_model=backend, umap_model=umap_model, hdbscan_model=hdbscan_model,
+            vectorizer_model=make_vectorizer(c.stopwords or [], vec.get("min_df", 2), vec.get("max_df", 1.0), vec.get("ngram_max", 1)),
+            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=c.reduce_frequent_words),
+            representation_model=_representation(c.representation, c.seed) if encode else None,
+            top_n_words=c.top_n_words, nr_topics=c.nr_topics, calculate_probabilities=False,
+            seed_topic_list=c.seed_topic_list if (c.seed_topic_list and encode) else None, verbose=False)
+        # BERTopic's guided mode edits the embeddings in place
+        if sample is None:
+            topics_before, _ = model.fit_transform(tokens, embeddings=embeddings.copy())
+        else:
+            rest = np.setdiff1d(np.arange(n), sample)
+            model.fit([tokens[i] for i in sample], embeddings=embeddings[sample].copy())
+            assigned = np.empty(n, dtype=int)
+            assigned[sample] = model.topics_
+            assigned[rest], _ = model.transform([tokens[i] for i in rest], embeddings=embeddings[rest].copy())
+        topics_before = [int(t) for t in (topics_before if sample is None else assigned)]
+        # the centroids HDBSCAN's topics have before any reassignment: the reference for the outlier diagnostics
+        centroids = np.asarray(model.topic_embeddings_)[model._outliers:]
+        topics = list(topics_before)
+        strategy = outliers.get("strategy", "none")
+        if strategy != "none" and -1 in topics and len(set(topics) - {-1}) > 0:
+            topics = model.reduce_outliers(tokens, topics, strategy=strategy, embeddings=embeddings,
+                                           threshold=outliers.get("threshold", 0.0))
+            model.update_topics(tokens, topics=topics, top_n_words=c.top_n_words, vectorizer_model=model.vectorizer_model,
+                                ctfidf_model=model.ctfidf_model, representation_model=model.representation_model)
+        elif sample is not None:  # topic words over every unit, not only the sample
+            model.update_topics(tokens, topics=topics, top_n_words=c.top_n_words, vectorizer_model=model.vectorizer_model,
+                                ctfidf_model=model.ctfidf_model, representation_model=model.representation_model)
+        topics = [int(t) for t in topics]
+        diagnostics, similarity = outlier_diagnostics(embeddings, topics_before, topics, centroids,
+                                                      outliers.get("strict_quantile", 0.05))
+        hierarchy = topic_hierarchy(model, tokens, topics) if c.hierarchy else None
+        self.model = model
+        return TopicFit(topics=topics, topics_before=topics_before, similarity=similarity,
+                        info=topic_table(model, topics), terms=topic_terms(model, tokens, topics, c.terms_per_topic),
+                        vocabulary=[str(w) for w in model.vectorizer_model.get_feature_names_out()],
+                        hierarchy=hierarchy, diagnostics=diagnostics)
+
+    def save(self, path: str | Path) -> None:
+        """safetensors directory, filled beside the target and swapped in, so a killed run leaves none half-written."""
+        if self.model is None:
+            raise RuntimeError("BERTopicModel.save: nothing fitted yet; call fit first")
+        with pio.atomic_dir(path) as tmp:
+            self.model.save(str(tmp), serialization="safetensors", save_ctfidf=True, save_embedding_model=False)
+
+
+def outlier_diagnostics(embeddings: np.ndarray, before: list[int], after: list[int], centroids: np.ndarray,
+                        strict_quantile: float = 0.05) -> tuple[dict, np.ndarray]:
+    """How far the reassigned outliers are from their topics, and the outlier share a stricter rule would leave.
+
+    Strict rule: an outlier joins its nearest topic only if it is at least as close to the topic's centroid as
+    the `strict_quantile` quantile of the units HDBSCAN put there itself. Relative to each topic, so it does not
+    depend on how an embedding model spreads its cosine similarities (e5 puts nearly all of them in 0.85-0.97).
+    Returns (summary, per-unit cosine similarity to the centroid of its final topic; NaN for outliers).
+    """
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    before, after = np.asarray(before), np.asarray(after)
+    n = len(before)
+    similarity = np.full(n, np.nan)
+    summary = {"outlier_strict_quantile": float(strict_quantile), "outlier_share_strict": float(np.mean(before == -1)) if n else 0.0}
+    k = centroids.shape[0]
+    if n == 0 or k == 0 or len(before) != len(after):
+        return summary, similarity
+    sim = cosine_similarity(embeddings, centroids)
+    valid = (after >= 0) & (after < k)
+    similarity[valid] = sim[np.flatnonzero(valid), after[valid]]
+    members = before >= 0
+    floors = np.full(k, np.inf)
+    for t in range(k):
+        own = sim[members & (before == t), t]
+        if own.size:
+            floors[t] = np.quantile(own, strict_quantile)
+    outlier_ids = np.flatnonzero(before == -1)
+    nearest = sim[outlier_ids].argmax(axis=1) if outlier_ids.size else np.array([], dtype=int)
+    kept_out = int(np.sum(sim[outlier_ids, nearest] < floors[nearest])) if outlier_ids.size else 0
+    reassigned = (before == -1) & valid
+    summary.update({
+        "outlier_share_strict": kept_out / n,
+        "member_similarity_median": float(np.median(sim[np.flatnonzero(members), before[members]])) if members.any() else float("nan"),
+        "reassigned_similarity_min": float(np.min(similarity[reassigned])) if reassigned.any() else float("nan"),
+        "reassigned_similarity_median": float(np.median(similarity[reassigned])) if reassigned.any() else float("nan"),
+    })
+    return summary, similarity
+
+
+def topic_hierarchy(model, tokens: list[str], topics: list[int]) -> pd.DataFrame:
+    """BERTopic's hierarchy of the final topics as edges: parent, child, distance (ward linkage on c-TF-IDF).
+
+    Leaves are topic ids; merged nodes get ids from n_topics upwards, as in BERTopic. child_topics lists the
+    topics under a child; parent_words are the top c-TF-IDF words of the merged topics.
+    """
+    real = sorted(set(topics) - {-1})
+    if len(real) < 2:
+        return pd.DataFrame(columns=HIERARCHY_COLUMNS)
+    import contextlib
+    import io as _io
+
+    with contextlib.redirect_stderr(_io.StringIO()):  # tqdm progress bar
+        tree = model.hierarchical_topics(tokens)
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from scipy.sparse import csr_matrix
+
+    counts, vocab, ids = topic_counts(model, tokens, topics)
+    ctfidf = ClassTfidfTransformer(reduce_frequent_words=model.ctfidf_model.reduce_frequent_words).fit(counts)
+    rows = []
+    for r in tree.itertuples(index=False):
+        under = [ids.index(int(t)) for t in r.Topics if int(t) in ids]
+        weight = ctfidf.transform(csr_matrix(counts[under].sum(axis=0))).toarray().ravel()
+        words = " ".join(vocab[i] for i in np.argsort(-weight, kind="stable")[:5] if weight[i] > 0)
+        for child in (r.Child_Left_ID, r.Child_Right_ID):
+            child = int(child)
+            rows.append({"parent": int(r.Parent_ID), "child": child, "distance": float(r.Distance),
+                         "child_is_topic": child < len(real), "parent_words": words,
+                         "child_topics": " ".join(str(t) for t in _leaves(tree, child, len(real)))})
+    out = pd.DataFrame(rows, columns=HIERARCHY_COLUMNS)
+    return out.sort_values(["parent", "child"], kind="stable").reset_index(drop=True)
+
+
+def _leaves(tree: pd.DataFrame, node: int, n_topics: int) -> list[int]:
+    if node < n_topics:
+        return [node]
+    row = tree[tree["Parent_ID"].astype(int) == node].iloc[0]
+    return sorted(int(t) for t in row["Topics"])
+
+
+def topic_table(model, topics: list[int]) -> pd.DataFrame:
+    sizes = pd.Series(topics).value_counts()
+    rows = []
+    for topic in sorted(set(topics)):
+        words = model.get_topic(topic) or []
+        aspects = {name: [w for w, _ in (model.topic_aspects_.get(name, {}).get(topic) or []) if w]
+                   for name in (getattr(model, "topic_aspects_", None) or {})}
+        top = [w for w, _ in words if w]
+        rows.append({
+            "topic": int(topic), "size": int(sizes.get(topic, 0)),
+            "top_words": " ".join(top),
+            "weights": " ".join(f"{s:.4f}" for w, s in words if w),
+            "representation": " ".join(next(iter(aspects.values()), [])) if aspects else "",
+            "label": "outliers" if topic == -1 else f"{topic}: " + ", ".join(top[:3]),
+        })
+    return pd.DataFrame(rows, columns=INFO_COLUMNS)
+
+
+def topic_counts(model, tokens: list[str], topics: list[int]):
+    """Word counts of each topic (one concatenated document a topic, as BERTopic builds them) in the fitted
+    vectoriser's vocabulary: (sparse topics x words, vocabulary, topic ids in row order)."""
+    ids = sorted(set(topics))
+    docs = pd.DataFrame({"doc": tokens, "topic": topics}).groupby("topic", sort=True)["doc"].agg(" ".join)
+    counts = model.vectorizer_model.transform([docs[t] for t in ids]).tocsr()
+    return counts, model.vectorizer_model.get_feature_names_out(), ids
+
+
+def topic_terms(model, tokens: list[str], topics: list[int], n: int = 50) -> pd.DataFrame:
+    """The n highest c-TF-IDF words of each topic with their weights (theme scoring looks past the top 10).
+
+    Recomputed with the model's c-TF-IDF settings but without guided mode's 1.2 boost of codebook words, so
+    that the themes stage does not score topics on weights the codebook itself inflated.
+    """
+    from bertopic.vectorizers import ClassTfidfTransformer
+
+    counts, vocab, ids = topic_counts(model, tokens, topics)
+    ctfidf = ClassTfidfTransformer(reduce_frequent_words=model.ctfidf_model.reduce_frequent_words,
+                                   bm25_weighting=model.ctfidf_model.bm25_weighting)
+    matrix = ctfidf.fit_transform(counts).toarray()
+    rows = []
+    for topic, row in zip(ids, matrix):
+        for rank, i in enumerate(np.argsort(-row, kind="stable")[:n], start=1):
+            if row[i] > 0:
+                rows.append({"topic": int(topic), "rank": rank, "word": str(vocab[i]), "weight": float(row[i])})
+    return pd.DataFrame(rows, columns=TERM_COLUMNS)
