@@ -15,6 +15,7 @@ from pipeline import passages as PA
 from pipeline.speech import cues
 from pipeline.speech import names as N
 from pipeline.speech import quotes as Q
+from pipeline.speech import speakers as S
 from pipeline.segment import make_units
 from pipeline.text import normalize
 
@@ -113,6 +114,43 @@ def test_pronouns_resolve_to_the_last_speaker_of_that_gender():
 def test_no_speaker_where_nobody_speaks(sentence):
     units = pd.DataFrame([{"unit_id": "a", "article_id": "a", "position": 0, "text": sentence}])
     assert Q.extract_quotes(units, VERBS, PUNCT_VERBS).empty
+
+
+def _context(*speakers: tuple[str, str]) -> "S.ArticleContext":
+    ctx = S.ArticleContext()
+    for name, role in speakers:
+        ctx.mention(name, N.gender_of(name))
+        ctx.speakers.append(S.Speaker(name, "person", role, "name", N.gender_of(name)))
+    return ctx
+
+
+@pytest.mark.parametrize("span,known,name,kind,resolution,role", [
+    ("Bộ trưởng Bộ Khoa học và Công nghệ Nguyễn Mạnh Hùng", [], "Nguyễn Mạnh Hùng", "person", "name",
+     "Bộ trưởng Bộ Khoa học và Công nghệ"),
+    ("Còn bà An", [("Bùi Thị An", "Ủy viên")], "Bùi Thị An", "person", "short_name", ""),
+    ("ông Okuda Hiroshi", [], "Okuda Hiroshi", "person", "honorific_name", ""),
+    ("ông Sơn", [], "Sơn", "person", "short_name_unresolved", ""),
+    ("bà", [("Trần Văn Hùng", "Giám đốc"), ("Nguyễn Thị Lan", "")], "Nguyễn Thị Lan", "person", "pronoun", ""),
+    ("Tuy nhiên, Thứ trưởng", [("Võ Kim Cự", "Thứ trưởng Bộ Tài chính")], "Võ Kim Cự", "person", "role",
+     "Thứ trưởng Bộ Tài chính"),
+    ("Thứ trưởng Cự", [("Võ Kim Cự", "")], "Võ Kim Cự", "person", "short_name", "Thứ trưởng"),
+    ("đại diện Sở Kế hoạch và Đầu tư", [], "Sở Kế hoạch và Đầu tư", "org", "org", "đại diện"),
+    ("nhiều chuyên gia", [], "nhiều chuyên gia", "other", "other", ""),
+])
+def test_each_speaker_step_names_its_kind_of_speaker(span, known, name, kind, resolution, role):
+    sp = S.parse_speaker(span, _context(*known), use_ner=False)
+    assert (sp.name, sp.kind, sp.resolution, sp.role) == (name, kind, resolution, role)
+
+
+@pytest.mark.parametrize("span", [
+    "Ông ta",  # a pronoun with nobody named before: nobody, not the cited source "ông ta"
+    "Một chi tiết rất đáng",  # "đáng lưu ý": no speech act
+    "Thành phố cần",
+    "chúng tôi",
+    " ".join(["chữ"] * 46),  # a whole clause, not the words naming a speaker
+])
+def test_spans_that_name_nobody(span):
+    assert S.parse_speaker(span, S.ArticleContext(), use_ner=False) is None
 
 
 def test_quote_spans_nest_curly_quotes():
@@ -272,4 +310,10 @@ def test_stage_on_the_seed_articles(tmp_path, monkeypatch):
     assert {"Lê Hồng Sơn", "Bùi Thị An", "Nguyễn Văn Minh"} <= set(tables["actors"]["actor"])
     assert set(tables["passages"]["kind"]) == {"topic", "theme"}
     assert not tables["collocations"].empty
-    assert pio.read_json(out / "summary.json")["quotes"] == len(tables["quotes"])
+    summary = pio.read_json(out / "summary.json")
+    assert summary["quotes"] == len(tables["quotes"])
+    # every configured term is listed, found or not (summary.json sorts its keys; the list keeps params' order)
+    terms = PARAMS["discourse"]["terms"]
+    assert sorted(summary["kwic_per_term"]) == sorted(terms) == sorted(summary["tokens_per_term"])
+    assert summary["terms_not_found"] == [t for t in terms if summary["kwic_per_term"][t] == 0]
+    assert sum(summary["kwic_per_term"].values()) == len(tables["kwic"])
