@@ -1,4 +1,5 @@
-"""Discourse stage: KWIC, collocations, quotes and actors, passages; speakers checked on the two seed articles."""
+"""Discourse stage and its tools (concordance, passages, speech): KWIC, collocations, quotes and actors, passages;
+speakers checked on the two seed articles."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,8 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pipeline import concordance as C
 from pipeline import discourse as D
 from pipeline import params as P
+from pipeline import passages as PA
+from pipeline.speech import cues
+from pipeline.speech import names as N
+from pipeline.speech import quotes as Q
+from pipeline.speech import speakers as S
 from pipeline.segment import make_units
 from pipeline.text import normalize
 
@@ -31,7 +38,7 @@ def seed_units(level: str) -> pd.DataFrame:
 
 @pytest.fixture(scope="module", params=["article", "paragraph"])
 def seed_quotes(request) -> pd.DataFrame:
-    return D.extract_quotes(seed_units(request.param), VERBS, PUNCT_VERBS, 6)
+    return Q.extract_quotes(seed_units(request.param), VERBS, PUNCT_VERBS, 6)
 
 
 def _said(quotes: pd.DataFrame, speaker: str, fragment: str) -> pd.DataFrame:
@@ -66,11 +73,11 @@ def test_seed_titles_in_quotation_marks_and_places_are_not_speakers(seed_quotes)
 
 
 def test_actors_count_the_seed_speakers(seed_quotes):
-    actors = D.count_actors(seed_quotes, ["institutions", "other"]).set_index("actor")
+    actors = Q.count_actors(seed_quotes, ["institutions", "other"]).set_index("actor")
     assert actors.loc["Bùi Thị An", "n_quotes"] == 2 and actors.loc["Bùi Thị An", "n_direct"] == 1
     assert actors.loc["Nguyễn Văn Minh", "n_quotes"] == 2 and actors.loc["Lê Hồng Sơn", "n_quotes"] == 1
     assert (actors[["theme_institutions", "theme_other"]].sum(axis=1) == actors["n_quotes"]).all()
-    by = D.actors_by_group(seed_quotes, ["source", "series"], "quarter")
+    by = Q.actors_by_group(seed_quotes, ["source", "series"], "quarter")
     assert set(by["field"]) == {"source", "series"}
     assert by[by["field"] == "source"]["n_quotes"].sum() == actors["n_quotes"].sum()
 
@@ -83,7 +90,7 @@ def test_actors_count_the_seed_speakers(seed_quotes):
     ("ông Nguyễn Thị Kim Ngân và ông Tô Lâm", ["Nguyễn Thị Kim Ngân", "Tô Lâm"]),
 ])
 def test_person_names(text, names):
-    assert [n for _, _, n in D.person_names(text)] == names
+    assert [n for _, _, n in N.person_names(text)] == names
 
 
 def test_pronouns_resolve_to_the_last_speaker_of_that_gender():
@@ -92,7 +99,7 @@ def test_pronouns_resolve_to_the_last_speaker_of_that_gender():
             "Theo ông, dữ liệu là nền tảng của chính quyền số.\n"
             "Theo bà, thể chế phải đi trước một bước.")
     units = pd.DataFrame([{"unit_id": "a", "article_id": "a", "position": 0, "text": text}])
-    q = D.extract_quotes(units, VERBS, PUNCT_VERBS)
+    q = Q.extract_quotes(units, VERBS, PUNCT_VERBS)
     got = dict(zip(q["quote"].str[:12], q["speaker"]))
     assert got["dữ liệu là n"] == "Trần Văn Hùng" and got["thể chế phải"] == "Nguyễn Thị Lan"
     assert q.set_index("speaker").loc["Trần Văn Hùng"].iloc[0]["role"] == "Giám đốc Sở Khoa học và Công nghệ"
@@ -106,19 +113,56 @@ def test_pronouns_resolve_to_the_last_speaker_of_that_gender():
 ])
 def test_no_speaker_where_nobody_speaks(sentence):
     units = pd.DataFrame([{"unit_id": "a", "article_id": "a", "position": 0, "text": sentence}])
-    assert D.extract_quotes(units, VERBS, PUNCT_VERBS).empty
+    assert Q.extract_quotes(units, VERBS, PUNCT_VERBS).empty
+
+
+def _context(*speakers: tuple[str, str]) -> S.ArticleContext:
+    ctx = S.ArticleContext()
+    for name, role in speakers:
+        ctx.mention(name, N.gender_of(name))
+        ctx.speakers.append(S.Speaker(name, "person", role, "name", N.gender_of(name)))
+    return ctx
+
+
+@pytest.mark.parametrize("span,known,name,kind,resolution,role", [
+    ("Bộ trưởng Bộ Khoa học và Công nghệ Nguyễn Mạnh Hùng", [], "Nguyễn Mạnh Hùng", "person", "name",
+     "Bộ trưởng Bộ Khoa học và Công nghệ"),
+    ("Còn bà An", [("Bùi Thị An", "Ủy viên")], "Bùi Thị An", "person", "short_name", ""),
+    ("ông Okuda Hiroshi", [], "Okuda Hiroshi", "person", "honorific_name", ""),
+    ("ông Sơn", [], "Sơn", "person", "short_name_unresolved", ""),
+    ("bà", [("Trần Văn Hùng", "Giám đốc"), ("Nguyễn Thị Lan", "")], "Nguyễn Thị Lan", "person", "pronoun", ""),
+    ("Tuy nhiên, Thứ trưởng", [("Võ Kim Cự", "Thứ trưởng Bộ Tài chính")], "Võ Kim Cự", "person", "role",
+     "Thứ trưởng Bộ Tài chính"),
+    ("Thứ trưởng Cự", [("Võ Kim Cự", "")], "Võ Kim Cự", "person", "short_name", "Thứ trưởng"),
+    ("đại diện Sở Kế hoạch và Đầu tư", [], "Sở Kế hoạch và Đầu tư", "org", "org", "đại diện"),
+    ("nhiều chuyên gia", [], "nhiều chuyên gia", "other", "other", ""),
+])
+def test_each_speaker_step_names_its_kind_of_speaker(span, known, name, kind, resolution, role):
+    sp = S.parse_speaker(span, _context(*known), use_ner=False)
+    assert (sp.name, sp.kind, sp.resolution, sp.role) == (name, kind, resolution, role)
+
+
+@pytest.mark.parametrize("span", [
+    "Ông ta",  # a pronoun with nobody named before: nobody, not the cited source "ông ta"
+    "Một chi tiết rất đáng",  # "đáng lưu ý": no speech act
+    "Thành phố cần",
+    "chúng tôi",
+    " ".join(["chữ"] * 46),  # a whole clause, not the words naming a speaker
+])
+def test_spans_that_name_nobody(span):
+    assert S.parse_speaker(span, S.ArticleContext(), use_ner=False) is None
 
 
 def test_quote_spans_nest_curly_quotes():
     text = "“A “b” c”, ông X nói. Còn “d”."
-    spans = D.quote_spans(text)
+    spans = cues.quote_spans(text)
     assert [text[s:e] for s, e in spans] == ["“A “b” c”", "“d”"]
 
 
 def test_kwic_is_whole_word_case_insensitive_with_the_window():
     units = pd.DataFrame([{"unit_id": "u1", "article_id": "a1", "title": "T", "text":
                            "Một hai ba bốn năm Thể chế sáu bảy tám chín mười. Thể chếx không tính. thể  chế cuối"}])
-    res = D.kwic(units, ["thể chế"], window=3)
+    res = C.kwic(units, ["thể chế"], window=3)
     assert list(res["keyword"]) == ["Thể chế", "thể chế"]
     assert res["left"].iloc[0] == "ba bốn năm" and res["right"].iloc[0] == "sáu bảy tám"
     assert res["right"].iloc[1] == "cuối" and res["title"].iloc[0] == "T"
@@ -128,7 +172,7 @@ def test_log_likelihood_matches_scipy():
     from scipy.stats import chi2_contingency
 
     o11, r1, c1, n = np.array([12.0, 3.0]), 40.0, np.array([30.0, 200.0]), 5000.0
-    ours = D.log_likelihood(o11, r1, c1, n)
+    ours = C.log_likelihood(o11, r1, c1, n)
     for k in range(2):
         table = [[o11[k], r1 - o11[k]], [c1[k] - o11[k], n - r1 - c1[k] + o11[k]]]
         g2, *_ = chi2_contingency(table, correction=False, lambda_="log-likelihood")
@@ -138,7 +182,7 @@ def test_log_likelihood_matches_scipy():
 def test_collocations_count_words_in_the_window_and_keep_attracted_ones():
     docs = ["hoàn_thiện thể_chế đặc_thù xe máy", "thể_chế đặc_thù mới", "đặc_thù", "cơm nước bánh mì phở trà"] * 3
     docs += ["khoa_học_công_nghệ phát_triển mạnh", "khoa_học cơ_bản"]
-    res = D.collocations(docs, {"thể chế": ["thể_chế"], "khoa học": ["khoa_học"]}, stopwords={"mới"}, window=1,
+    res = C.collocations(docs, {"thể chế": ["thể_chế"], "khoa học": ["khoa_học"]}, stopwords={"mới"}, window=1,
                          min_count=2, top=5)
     tc = res[res["term"] == "thể chế"].set_index("collocate")
     assert tc.loc["đặc_thù", "count"] == 6 and tc.loc["đặc_thù", "term_count"] == 6
@@ -147,7 +191,7 @@ def test_collocations_count_words_in_the_window_and_keep_attracted_ones():
     assert (res["count"] > res["expected"]).all() and list(tc["rank"]) == sorted(tc["rank"])
     # "khoa học" inside the compound khoa_học_công_nghệ counts as an occurrence
     assert res[res["term"] == "khoa học"].empty  # each collocate seen once < min_count
-    once = D.collocations(docs, {"khoa học": ["khoa_học"]}, set(), window=1, min_count=1)
+    once = C.collocations(docs, {"khoa học": ["khoa_học"]}, set(), window=1, min_count=1)
     assert set(once["collocate"]) == {"phát_triển", "cơ_bản"} and set(once["term_count"]) == {2}
 
 
@@ -162,13 +206,72 @@ def test_passages_pick_the_paragraph_with_the_topic_words():
         {"unit_id": "c", "article_id": "c", "title": "Bài C", "date": "", "source": "x", "topic": 1, "theme": "other",
          "text": f"thể chế thể chế thể chế {long}."},
     ])
-    res = D.passages(units, {("topic", "3"): ("3: thể chế", {"thể chế": 1.0, "luật": 0.5})}, per_key=2,
+    res = PA.passages(units, {("topic", "3"): ("3: thể chế", {"thể chế": 1.0, "luật": 0.5})}, per_key=2,
                      max_chars=120)
     assert list(res["article_id"]) == ["a", "b"] and list(res["rank"]) == [1, 2]  # topic 1's article is not used
     assert res["text"].iloc[0].startswith("Luật Thủ đô tạo thể chế") and len(res["text"].iloc[0]) <= 120
     assert res["citation"].iloc[0] == "“Bài A” (kinhtedothi.vn, 2025-07-04)"
-    assert D.trim("Câu một dài. Câu hai dài hơn nhiều. Câu ba", 40) == "Câu một dài. Câu hai dài hơn nhiều."
-    assert D.trim("Một câu rất dài không có dấu chấm nào cả", 20) == "Một câu rất dài …"  # no sentence end
+    assert PA.trim("Câu một dài. Câu hai dài hơn nhiều. Câu ba", 40) == "Câu một dài. Câu hai dài hơn nhiều."
+    assert PA.trim("Một câu rất dài không có dấu chấm nào cả", 20) == "Một câu rất dài …"  # no sentence end
+
+
+def _params_with(**discourse):
+    params = PARAMS.to_dict()
+    params["discourse"].update(discourse)
+    return P.validate(params)
+
+
+def test_every_term_is_listed_in_the_summary_found_or_not():
+    text = ("Thành phố hoàn thiện thể chế đặc thù và quy hoạch không gian phát triển. "
+            "Thể chế mới mở đường cho khoa học.")
+    frame = pd.DataFrame([{"unit_id": "u1", "article_id": "a1", "position": 0, "text": text, "title": "T",
+                           "date": "", "source": "s", "series": "", "topic": 0, "theme": "institutions",
+                           "tokens": "thành_phố hoàn_thiện thể_chế đặc_thù quy_hoạch không_gian_phát_triển thể_chế "
+                                     "mở đường khoa_học"}])
+    terms = ["thể chế", "Hòa Lạc", "quy hoạch", "trí tuệ nhân tạo"]
+    params = _params_with(terms=terms)
+    topic_terms = pd.DataFrame({"topic": [0], "rank": [1], "word": ["thể_chế"], "weight": [1.0]})
+    out = D.run(frame, params, topic_terms, pd.DataFrame({"topic": [0], "label": ["0: thể chế"]}))
+    summary = D.summarize(frame, out, params)
+    assert summary["kwic_per_term"] == {"thể chế": 2, "Hòa Lạc": 0, "quy hoạch": 1, "trí tuệ nhân tạo": 0}
+    assert list(summary["kwic_per_term"]) == terms  # configured order, zeros included
+    assert summary["terms_not_found"] == ["Hòa Lạc", "trí tuệ nhân tạo"]
+    assert summary["tokens_per_term"] == {"thể chế": 2, "Hòa Lạc": 0, "quy hoạch": 1, "trí tuệ nhân tạo": 0}
+    assert summary["kwic_lines"] == len(out["kwic"]) == 3
+    assert C.kwic_counts(C.kwic(frame, []), ["x"]) == {"x": 0}  # no lines at all still lists the term
+
+
+def test_terms_are_segmented_like_the_corpus_abbreviations_expanded():
+    """A term with an abbreviation (CNTT) must meet the corpus tokens, where segment expanded it."""
+    from pipeline.words import token_options, tokenize_texts
+
+    texts = ["Ứng dụng CNTT trong cải cách hành chính giúp người dân tiết kiệm thời gian.",
+             "Sở đẩy mạnh ứng dụng CNTT trong cải cách hành chính ở cấp xã.",
+             "Hạ tầng CNTT của thành phố được nâng cấp trong cải cách hành chính."]
+    seg = PARAMS["segment"]
+    tokens = tokenize_texts(texts, seg["dictionary"], **token_options(PARAMS))  # as the segment stage does
+    assert all("công_nghệ_thông_tin" in t.split() for t in tokens)
+    params = _params_with(terms=["CNTT", "ứng dụng CNTT"])
+    terms = D.segmented_terms(params)
+    assert terms["CNTT"] == ["công_nghệ_thông_tin"]
+    assert C.term_counts(tokens, terms) == {"CNTT": 3, "ứng dụng CNTT": 2}  # a phrase across two corpus tokens
+    res = C.collocations(tokens, terms, set(), window=3, min_count=2).set_index(["term", "collocate"])
+    assert res.loc[("CNTT", "ứng_dụng"), "count"] == 2 and res.loc[("CNTT", "ứng_dụng"), "term_count"] == 3
+    assert res.loc[("ứng dụng CNTT", "cải_cách_hành_chính"), "term_count"] == 2
+    # segmented without the expansion (the stage's former private copy), the term never meets the corpus
+    unexpanded = {t: s.split() for t, s in zip(["CNTT"], tokenize_texts(["CNTT"], seg["dictionary"]))}
+    assert C.term_counts(tokens, unexpanded) == {"CNTT": 0}
+
+
+@pytest.mark.parametrize("tokens,term,expected", [
+    ("khu công_nghiệp mới và khu_công_nghiệp cũ", ["khu_công_nghiệp"], [(0, 2), (4, 5)]),
+    ("khu công_nghiệp mới", ["khu", "công_nghiệp"], [(0, 2)]),
+    ("khoa_học_công_nghệ và khoa_học", ["khoa_học"], [(0, 1), (2, 3)]),
+    ("khu công nghiệp", ["khu_công_nghiệp_cao"], []),
+    ("khu_vực công_nghiệp", ["khu_công_nghiệp"], []),
+])
+def test_a_term_matches_however_the_segmenter_cut_it(tokens, term, expected):
+    assert C._matches(tokens.split(), term) == expected
 
 
 @pytest.mark.integration
@@ -204,4 +307,10 @@ def test_stage_on_the_seed_articles(tmp_path, monkeypatch):
     assert {"Lê Hồng Sơn", "Bùi Thị An", "Nguyễn Văn Minh"} <= set(tables["actors"]["actor"])
     assert set(tables["passages"]["kind"]) == {"topic", "theme"}
     assert not tables["collocations"].empty
-    assert pio.read_json(out / "summary.json")["quotes"] == len(tables["quotes"])
+    summary = pio.read_json(out / "summary.json")
+    assert summary["quotes"] == len(tables["quotes"])
+    # every configured term is listed, found or not (summary.json sorts its keys; the list keeps params' order)
+    terms = PARAMS["discourse"]["terms"]
+    assert sorted(summary["kwic_per_term"]) == sorted(terms) == sorted(summary["tokens_per_term"])
+    assert summary["terms_not_found"] == [t for t in terms if summary["kwic_per_term"][t] == 0]
+    assert sum(summary["kwic_per_term"].values()) == len(tables["kwic"])

@@ -66,6 +66,14 @@ def test_the_import_scan_sees_function_level_imports_and_packages():
     assert {"topicmodel", "topicmodel.base", "topicmodel.bertopic_model"} <= closure("evaluate")
 
 
+def test_the_import_scan_follows_subpackages():
+    # discourse imports pipeline.speech.quotes, which imports its sibling modules; importing a module of a
+    # package runs the package's __init__.py, so that is code of the stage too
+    deps = closure("discourse")
+    assert {"speech", "speech.quotes", "speech.speakers", "speech.cues", "speech.names"} <= deps
+    assert module_file("speech").name == "__init__.py"
+
+
 @pytest.mark.parametrize("name", sorted(STAGES))
 def test_stage_code_deps_are_exactly_its_imports(name):
     stage = STAGES[name]

@@ -1,0 +1,142 @@
+"""Speech cues of a paragraph: quoted strings with the words that say who speaks (direct), a speech verb after
+the speaker (indirect: X cho biết/nhấn mạnh/cho rằng ...), and "Theo X, ..." (according_to). Sentences come
+from underthesea's splitter, joined again where a split fell inside a quotation."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from pipeline.speech.names import HONORIFIC
+
+AUX = r"(?:(?:đã|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ)\s+)*"
+ACCORDING_TO = regex.compile(
+    r"^\s*(?:(?:Cũng|Còn|Nhưng|Song|Và)\s+)?[Tt]heo\s+(?:(?:nhận định|đánh giá|ý kiến|báo cáo|"
+    r"thống kê|số liệu|kết quả [^,]{0,40}|thông tin|quan điểm|dự báo|ước tính|tính toán|lời)\s+"
+    r"(?:mới nhất\s+)?của\s+)?(?P<span>[^,;:“”]{2,100}?),\s*(?P<rest>.+)$")
+# "Theo X" cites someone when X is capitalised, a pronoun or a group ("các chuyên gia"), not "theo đó"/"theo quy định"
+CITES_SOMEONE = regex.compile(rf"(?:\p{{Lu}}|{HONORIFIC}(?!\p{{L}})|vị(?!\p{{L}})|các|nhiều|một số)")
+MAX_SPAN_WORDS_AFTER_QUOTE = 15  # “...”, bà An nhấn mạnh: a longer run after a quote is no attribution
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of top-level quoted strings, “curly” quotes nesting, "straight" quotes toggling."""
+    spans, depth, start, straight = [], 0, 0, None
+    for i, ch in enumerate(text):
+        if ch == "“":
+            if depth == 0 and straight is None:
+                start = i
+            depth += 1
+        elif ch == "”" and depth > 0:
+            depth -= 1
+            if depth == 0 and straight is None:
+                spans.append((start, i + 1))
+        elif ch == '"' and depth == 0:
+            if straight is None:
+                straight = i
+            else:
+                spans.append((straight, i + 1))
+                straight = None
+    return spans
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of sentences (underthesea's splitter), joined again where a split fell inside a quotation."""
+    from underthesea import sent_tokenize
+
+    spans, pos = [], 0
+    for s in sent_tokenize(text):
+        start = text.find(s, pos)
+        if start < 0:  # the splitter changed the text; fall back to the rest as one sentence
+            spans.append((pos, len(text)))
+            pos = len(text)
+            break
+        spans.append((start, start + len(s)))
+        pos = start + len(s)
+    if pos < len(text) and text[pos:].strip():
+        spans.append((pos, len(text)))
+    quotes = quote_spans(text)
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and any(qs < s < qe for qs, qe in quotes):
+            merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def verb_pattern(verbs: list[str], punct_verbs: list[str]) -> regex.Pattern:
+    """Speech verbs, longest first; punct_verbs (also nouns: "thông tin", "đánh giá") only before , : . or rằng."""
+    strong = "|".join(regex.escape(v) for v in sorted(verbs, key=len, reverse=True))
+    weak = "|".join(regex.escape(v) for v in sorted(punct_verbs, key=len, reverse=True)) or "(?!)"
+    return regex.compile(rf"(?<!\p{{L}})(?:(?P<verb>{strong})(?!\p{{L}})|(?P<verb>{weak})(?=\s*[,:.!?…]|\s+rằng(?!\p{{L}})|\s*$))",
+                         regex.I)
+
+
+@dataclass
+class Cue:
+    offset: int
+    kind: str  # direct | indirect | according_to
+    span: str
+    cue: str
+    quote: str
+    sentence: str
+    group: int = 0  # candidates of one sentence share a group: the first that names a speaker wins
+
+
+def _direct_cues(text: str, sents: list[tuple[int, int]], verbs: regex.Pattern,
+                 quote_min_words: int) -> tuple[list[Cue], list[tuple[int, int]]]:
+    """Quotations with their speaker after (“...”, bà An nhấn mạnh) or before (ông X cho biết: “...”), and the
+    sentences they attribute. A quotation nobody is said to speak is a title or a slogan: not a quote."""
+    cues: list[Cue] = []
+    used: list[tuple[int, int]] = []
+
+    def sentence_of(i: int) -> tuple[int, int]:
+        return next(((s, e) for s, e in sents if s <= i < e), (0, len(text)))
+
+    for qs, qe in quote_spans(text):
+        quote = text[qs + 1:qe - 1].strip()
+        if len(quote.split()) < quote_min_words:
+            continue  # a scare quote or a name in quotation marks
+        ss, se = sentence_of(qs)
+        after = text[qe:sentence_of(max(qe - 1, 0))[1]]
+        m = regex.match(rf"^\s*[,;–—-]?\s*(?P<span>[^“”\"]{{1,120}}?)\s+{AUX}(?:{verbs.pattern})\s*(?:[,.!?…;]|$)",
+                        after, flags=regex.I)
+        if not (m and len(m.group("span").split()) <= MAX_SPAN_WORDS_AFTER_QUOTE):
+            m = regex.search(rf"(?P<span>[^“”\"]+?)\s+{AUX}(?:{verbs.pattern})(?:\s+rằng)?\s*[:,]?\s*$", text[ss:qs],
+                             flags=regex.I)
+        if m:
+            cues.append(Cue(qs, "direct", m.group("span"), m.group("verb").lower(), quote, text[ss:se], -qs - 1))
+            used.append((ss, se))
+    return cues, used
+
+
+def _sentence_cues(text: str, sent: tuple[int, int], verbs: regex.Pattern, quotes: list[tuple[int, int]]) -> list[Cue]:
+    """The cues of a sentence no quotation attributes: "Theo X, ..." or else each speech verb outside quotes
+    (its candidates share the sentence's group: the first that names a speaker wins)."""
+    ss, se = sent
+    text = text[ss:se]
+    m = ACCORDING_TO.match(text)
+    if m and CITES_SOMEONE.match(m.group("span")):
+        return [Cue(ss + m.start("span"), "according_to", m.group("span"), "theo", m.group("rest").strip(), text, ss)]
+    cues = []
+    for v in verbs.finditer(text):
+        if any(qs <= ss + v.start() < qe for qs, qe in quotes):
+            continue
+        span = text[:v.start()]
+        if not span.strip():
+            continue  # "Phát biểu tại hội nghị, ông X nhấn mạnh": the cue is the next verb
+        rest = regex.sub(r"^rằng\s*,?\s*", "", text[v.end():].strip(" ,:"))
+        cues.append(Cue(ss + v.start(), "indirect", span, v.group("verb").lower(), rest, text, ss))
+    return cues
+
+
+def find_cues(text: str, verbs: regex.Pattern, quote_min_words: int = 6) -> list[Cue]:
+    """Speech cues of one paragraph, in reading order (speakers are resolved afterwards, in this order)."""
+    sents = sentences(text)
+    cues, used = _direct_cues(text, sents, verbs, quote_min_words)
+    quotes = quote_spans(text)
+    for sent in sents:
+        if sent not in used:
+            cues.extend(_sentence_cues(text, sent, verbs, quotes))
+    return sorted(cues, key=lambda c: c.offset)

@@ -1,0 +1,107 @@
+"""Vietnamese person names in running text: surnames, the places that look like names, gender from an honorific
+or a middle name, and underthesea's offline NER tagger for the names the patterns miss."""
+from __future__ import annotations
+
+import regex
+
+# The commonest Vietnamese surnames (together well over 95% of the population); a name is one of these and one
+# to three more capitalised syllables.
+SURNAMES = ("Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Đào Trương Lâm Mai Trịnh "
+            "Đoàn Lương Cao Hà Tô Tạ Chu Thái Lưu Kiều Tăng La Quách Triệu Vương Phùng Doãn Khuất Nghiêm Lại Âu "
+            "Hứa Đàm Từ Tống Giang Châu Mạc Thân Phí Quan Lò Hầu Nông Bạch Đồng Lã Lục Diệp Kim Tôn Văn Khổng "
+            "Ninh Trình Thạch Viên Lữ Mẫn Cù Khúc Đường Lạc Yên Hàn Ngọc Trang").split()
+# Capitalised runs that begin with a surname but name a place (or a person used as a place name).
+PLACES = {"Hà Nội", "Hà Giang", "Hà Tĩnh", "Hà Nam", "Hà Đông", "Cao Bằng", "Thái Bình", "Thái Nguyên", "Lâm Đồng",
+          "Đồng Nai", "Đồng Tháp", "Đồng Hới", "Châu Đốc", "Lý Sơn", "Mai Châu", "Hồ Tây", "Hồ Gươm", "Hoàng Mai",
+          "Lương Sơn", "Kim Bôi", "Đông Anh", "Thạch Thất", "Hoàng Kiếm", "Kim Mã", "Cao Lãnh", "Tây Hồ", "Hà Tây",
+          "Đồng Xoài", "Đồng Văn", "Văn Miếu", "Giang Võ", "Hàn Quốc", "Mỹ Đình", "Hòa Lạc", "Lạc Long Quân",
+          "Trang Hạ", "Ngọc Hồi", "Đào Tấn", "Trần Duy Hưng", "Thái Lan", "Ninh Bình", "Ninh Thuận", "Lào Cai",
+          "Lai Châu", "Trà Vinh", "Sơn La", "Kim Ngưu", "Ông Ích Khiêm"}
+PLACE_CUES = r"(?:TP\.?|Tp\.?|[Tt]hành phố|[Tt]ỉnh|[Qq]uận|[Hh]uyện|[Pp]hường|[Xx]ã|[Đđ]ường|[Pp]hố|[Ss]ông|[Hh]ồ|[Cc]ầu|" \
+             r"[Kk]hu|[Ll]àng|[Tt]hị xã|[Tt]hị trấn|[Vv]ùng|[Cc]hợ|[Bb]ến|[Cc]ảng|[Đđ]ảo|[Nn]úi|[Cc]ông viên|[Tt]ại)"
+AFTER_PLACE_CUE = regex.compile(rf"{PLACE_CUES}\s+$")
+# "UBND thành phố Lê Hồng Sơn" is an office and its holder, not a place named after a person
+ORG_BEFORE_PLACE = regex.compile(rf"(?:UBND|HĐND|[Ủủ]y ban nhân dân|[Hh]ội đồng nhân dân|Thành ủy|Tỉnh ủy|Công an)"
+                                 rf"\s+{PLACE_CUES}\s+$")
+HONORIFIC = r"(?:[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)"
+HONORIFIC_AT_END = regex.compile(rf"({HONORIFIC})\s*$")
+FEMALE, MALE = "f", "m"
+SYLLABLE = r"\p{Lu}\p{Ll}+"
+CAP_RUN = regex.compile(rf"(?<![\p{{L}}\d]){SYLLABLE}(?:\s+{SYLLABLE})*(?![\p{{L}}\d])")
+
+
+def _word_spans(text: str, run: regex.Match) -> list[tuple[int, int]]:
+    spans, pos = [], run.start()
+    for w in run.group().split():
+        start = text.index(w, pos)
+        spans.append((start, start + len(w)))
+        pos = start + len(w)
+    return spans
+
+
+def _is_place(rest: list[str], before: str) -> bool:
+    """A listed place ("Hà Nội", also at the head of a longer run) or a run right after a place word."""
+    if " ".join(rest) in PLACES or any(" ".join(rest[:k]) in PLACES for k in (2, 3)):
+        return True
+    return bool(AFTER_PLACE_CUE.search(before)) and not ORG_BEFORE_PLACE.search(before)
+
+
+def person_names(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of Vietnamese full names in text: within each run of capitalised syllables, the
+    first surname whose remainder is 2-4 syllables and not a place ("Hà Nội Bùi Thị Minh Hoài" -> Bùi Thị
+    Minh Hoài); runs right after a place word (thành phố, tỉnh, đường...) are places."""
+    out = []
+    for m in CAP_RUN.finditer(text):
+        words = m.group().split()
+        spans = _word_spans(text, m)
+        for i, w in enumerate(words):
+            rest = words[i:]
+            if w not in SURNAMES or not 2 <= len(rest) <= 4:
+                continue
+            if _is_place(rest, text[max(0, spans[i][0] - 40):spans[i][0]]):
+                continue
+            out.append((spans[i][0], spans[-1][1], " ".join(rest)))
+            break
+    return out
+
+
+def honorific_before(text: str) -> str | None:
+    """The honorific that ends text ("... bà" before "Bùi Thị An"), if any."""
+    m = HONORIFIC_AT_END.search(text)
+    return m.group(1) if m else None
+
+
+def gender_of(name: str, honorific: str | None = None) -> str | None:
+    """From the honorific (bà, chị / ông, anh), else from a middle name (Thị / Văn); None when neither says."""
+    if honorific:
+        h = honorific.lower()
+        if h in ("bà", "chị"):
+            return FEMALE
+        if h in ("ông", "anh"):
+            return MALE
+    parts = name.split()
+    if "Thị" in parts[1:-1]:
+        return FEMALE
+    if "Văn" in parts[1:-1]:
+        return MALE
+    return None
+
+
+_NER = None
+
+
+def ner_entities(text: str) -> list[tuple[str, str]]:
+    """(type, text) entities from underthesea's offline NER tagger (CRF; no download), loaded once a process."""
+    global _NER
+    if _NER is None:
+        from underthesea import ner
+
+        _NER = ner
+    out: list[tuple[str, str]] = []
+    for item in _NER(text):
+        word, tag = item[0], item[-1]
+        if tag.startswith("B-"):
+            out.append((tag[2:], word))
+        elif tag.startswith("I-") and out and out[-1][0] == tag[2:]:
+            out[-1] = (out[-1][0], f"{out[-1][1]} {word}")
+    return out

@@ -1,0 +1,102 @@
+"""Who is quoted or cited, over a corpus: one row a quote (reports/discourse/quotes.csv), and the named actors
+counted per theme (actors.csv) and per group of each compare.by field (actors_by_group.csv)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.speech.cues import find_cues, verb_pattern
+from pipeline.speech.names import gender_of, honorific_before, person_names
+from pipeline.speech.speakers import ArticleContext, parse_speaker
+from pipeline.text import paragraphs
+
+QUOTE_COLUMNS = ["article_id", "unit_id", "title", "date", "source", "series", "topic", "theme", "speaker",
+                 "speaker_type", "role", "cue", "kind", "resolution", "quote", "sentence"]
+QUOTE_META = ("title", "date", "source", "series", "topic", "theme")
+NAMED = ["person", "org"]  # speaker types that count as actors; "other" is a cited document or unnamed experts
+
+
+def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: int, use_ner: bool) -> list[dict]:
+    """The quotes of one paragraph, in reading order; every full name of the paragraph is remembered in ctx
+    as it is passed, so that a later "ông Sơn" or "Theo ông" resolves to it."""
+    names = person_names(para)  # names said in passing also anchor a later "ông Sơn"
+
+    def remember(name: tuple[int, int, str]) -> None:
+        ctx.mention(name[2], gender_of(name[2], honorific_before(para[:name[0]])))
+
+    rows, done = [], set()
+    for cue in find_cues(para, pattern, quote_min_words):
+        while names and names[0][0] < cue.offset:
+            remember(names.pop(0))
+        if cue.group in done:
+            continue
+        speaker = parse_speaker(cue.span, ctx, use_ner)
+        if speaker is None:
+            continue
+        done.add(cue.group)
+        if speaker.kind == "person":
+            if not speaker.role:  # "bà An" keeps the role given with her full name
+                speaker.role = next((sp.role for sp in reversed(ctx.speakers) if sp.name == speaker.name
+                                     and sp.role), "")
+            ctx.speakers.append(speaker)
+        rows.append({"speaker": speaker.name, "speaker_type": speaker.kind, "role": speaker.role, "cue": cue.cue,
+                     "kind": cue.kind, "resolution": speaker.resolution, "quote": cue.quote,
+                     "sentence": cue.sentence.strip()})
+    for name in names:
+        remember(name)
+    return rows
+
+
+def extract_quotes(units: pd.DataFrame, verbs: list[str], punct_verbs: list[str], quote_min_words: int = 6,
+                   use_ner: bool = True) -> pd.DataFrame:
+    """Pure core: units (unit_id, article_id, position, text + any metadata) -> one row a quote or citation.
+    Units are read in article and position order so that short names and pronouns resolve to earlier mentions."""
+    pattern = verb_pattern(verbs, punct_verbs)
+    rows = []
+    meta_cols = [c for c in QUOTE_META if c in units.columns]
+    order = units.sort_values(["article_id", "position"], kind="stable") if "position" in units.columns else units
+    for article_id, art in order.groupby("article_id", sort=False):
+        ctx = ArticleContext()
+        for unit in art.itertuples(index=False):
+            meta = {"article_id": article_id, "unit_id": unit.unit_id, **{c: getattr(unit, c) for c in meta_cols}}
+            for para in paragraphs(str(unit.text)):
+                rows.extend({**meta, **q} for q in _paragraph_quotes(para, ctx, pattern, quote_min_words, use_ner))
+    return pd.DataFrame(rows).reindex(columns=QUOTE_COLUMNS)
+
+
+def count_actors(quotes: pd.DataFrame, themes: list[str]) -> pd.DataFrame:
+    """Named speakers (persons and organisations): quotes, direct quotes, articles, and quotes per theme."""
+    named = quotes[quotes["speaker_type"].isin(NAMED)]
+    cols = ["actor", "actor_type", "role", "n_quotes", "n_direct", "n_articles", *[f"theme_{t}" for t in themes]]
+    if named.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for (actor, kind), g in named.groupby(["speaker", "speaker_type"], sort=False):
+        roles = g["role"].fillna("").astype(str)
+        roles = roles[roles != ""]
+        theme_counts = g["theme"].value_counts() if "theme" in g else pd.Series(dtype=int)
+        rows.append({"actor": actor, "actor_type": kind, "role": roles.value_counts().index[0] if len(roles) else "",
+                     "n_quotes": len(g), "n_direct": int((g["kind"] == "direct").sum()),
+                     "n_articles": g["article_id"].nunique(),
+                     **{f"theme_{t}": int(theme_counts.get(t, 0)) for t in themes}})
+    return pd.DataFrame(rows, columns=cols).sort_values(["n_quotes", "n_articles", "actor"],
+                                                        ascending=[False, False, True]).reset_index(drop=True)
+
+
+def actors_by_group(quotes: pd.DataFrame, fields: list[str], date_freq: str) -> pd.DataFrame:
+    """Named speakers' quotes and articles per group of each field (pipeline.groups: source, series, date bins)."""
+    from pipeline.groups import group_values
+
+    named = quotes[quotes["speaker_type"].isin(NAMED)]
+    frames = []
+    for f in fields:
+        if named.empty:
+            break
+        g = named.assign(group=group_values(named, f, date_freq).to_numpy())
+        agg = (g.groupby(["group", "speaker"]).agg(n_quotes=("quote", "size"), n_articles=("article_id", "nunique"))
+               .reset_index().rename(columns={"speaker": "actor"}))
+        frames.append(agg.assign(field=f))
+    cols = ["field", "group", "actor", "n_quotes", "n_articles"]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(frames)[cols].sort_values(["field", "group", "n_quotes", "actor"],
+                                               ascending=[True, True, False, True]).reset_index(drop=True)

@@ -1,0 +1,246 @@
+"""The speaker named in the words around a speech cue, resolved against what the article said before.
+
+parse_speaker is a short pipeline: a guard (is this a speech act at all?) and then named steps, each of which
+either names the speaker, says the span names nobody (NOBODY: stop), or passes (None) to the next one. The order
+is the order of confidence: a full name, an honorific and a short name, a pronoun, the NER tagger, a title alone,
+a title and a short name, an organisation, and last a cited source that names no person ("nhiều chuyên gia").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from collections.abc import Callable
+
+import regex
+
+from pipeline.speech.names import HONORIFIC, SYLLABLE, gender_of, honorific_before, ner_entities, person_names
+
+OTHER_REJECT = regex.compile(r"^(?:có thể|cần|cần phải|phải|xin|điều này|đây|đó|có|chúng ta|chúng tôi|tôi|mình|"
+                             r"thực tế|như vậy|qua đó|từ đó|nhìn chung|nói chung|tóm lại)$", regex.I)
+STARTS_CLAUSE = regex.compile(r"^(?:tuy|dù|mặc dù|nếu|khi|để|vì|do|nhưng|và|song|mà|rồi|sau khi|trước khi)(?!\p{L})",
+                              regex.I)
+# "đáng lưu ý", "được yêu cầu", "cần nhấn mạnh", "vì cho rằng", "Theo nhận định của": the cue is no speech act
+NOT_SPEECH_BEFORE = regex.compile(r"(?<!\p{L})(?:đáng|được|bị|cần|phải|có thể|không|chưa|để|mà|vì|nếu|sẽ|theo|"
+                                  r"muốn|hãy|xin)$", regex.I)
+ORG_HEADS = ("Bộ Sở UBND HĐND Ủy ban Uỷ ban Ban Viện Trường Đại học Công ty Tập đoàn Tổng cục Cục Hiệp hội Hội Ngân hàng "
+             "Quỹ Trung tâm Tổ chức Hội đồng Văn phòng Thành ủy Tỉnh ủy Quốc hội Chính phủ Bộ Chính trị Liên minh "
+             "Tổng công ty Chi cục Phòng Sàn Báo Đài Cổng Học viện Bệnh viện Công an Tòa án Viện kiểm sát").split()
+ORG_TAIL = regex.compile(rf"(?<!\p{{L}})(?:{'|'.join(map(regex.escape, sorted(ORG_HEADS, key=len, reverse=True)))})"
+                         rf"(?:\s+(?:\S+))*$")
+CONNECTIVES = regex.compile(
+    r"^(?:(?:Còn|Cũng|Nhưng|Song|Tuy nhiên|Trong khi đó|Ngoài ra|Bên cạnh đó|Đồng thời|Theo đó|Thêm vào đó|Mặt khác|"
+    r"Về (?:vấn đề|việc|phía|nội dung) này|Về phần mình|Chia sẻ thêm|Trao đổi với (?:PV|phóng viên)[^,]*|Tại [^,]{1,60}"
+    r"|Trước đó|Sau đó|Cùng quan điểm|Đánh giá về [^,]{1,60}|Nói về [^,]{1,60})\s*,?\s*)+")
+TRAILING_AUX = regex.compile(r"(?:(?:^|\s+)(?:đã|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ|cũng đã|khi))+\s*$")
+PRONOUN = regex.compile(rf"^(?:{HONORIFIC}|vị|người)(?:\s+(?:ta|này|ấy|cho hay))?$", regex.I)
+SHORT_NAME = regex.compile(rf"(?<!\p{{L}})({HONORIFIC})\s+({SYLLABLE})(?:\s+({SYLLABLE}))?\s*$")
+TITLE_ALONE = regex.compile(r"\p{Lu}\p{Ll}+(?:\s+\p{Ll}+){1,3}")
+TITLE_AND_SHORT = regex.compile(rf"(?P<title>\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Ll}}+)+)\s+(?P<short>{SYLLABLE})")
+CITED_SOURCE = regex.compile(r"\p{Lu}|(?:các|nhiều|một số|hầu hết|đa số|giới|phần lớn)(?!\p{L})")
+ROLE_BREAK = regex.compile(r"(?<!\p{L})(?:song|nhưng|thì|mà|khi|vì|nên|là|đã|cũng|với|cho|rằng|được|sẽ|đang|vừa|"
+                           r"của\s+(?:ông|bà)|theo|tuy|dù|nếu|sau khi|trước khi)(?!\p{L})", regex.I)
+MAX_SPAN_WORDS = 45  # longer "spans" are whole clauses, not the words naming a speaker
+
+
+@dataclass
+class Speaker:
+    name: str
+    kind: str  # person | org | other (a document, a law, unnamed experts)
+    role: str = ""
+    resolution: str = ""  # the step that named the speaker: name, short_name, pronoun, ner, role, org, other, ...
+    gender: str | None = None
+
+
+NOBODY = Speaker("", "nobody")  # a step's verdict that the span names nobody: later steps are not tried
+
+
+@dataclass
+class ArticleContext:
+    """What an article has said so far: full names mentioned (for short names) and speakers (for pronouns)."""
+    mentions: list[tuple[str, str | None]] = field(default_factory=list)  # (name, gender), in reading order
+    speakers: list[Speaker] = field(default_factory=list)
+
+    def mention(self, name: str, gender: str | None) -> None:
+        known = next((g for n, g in self.mentions if n == name and g), None)
+        self.mentions.append((name, gender or known))
+
+    def by_short_name(self, short: str) -> tuple[str, str | None] | None:
+        for name, gender in reversed(self.mentions):
+            if name.split()[-1] == short:
+                return name, gender
+        return None
+
+    def last_speaker(self, gender: str | None) -> Speaker | None:
+        for sp in reversed(self.speakers):
+            if sp.kind == "person" and (gender is None or sp.gender in (None, gender)):
+                return sp
+        for name, g in reversed(self.mentions):
+            if gender is None or g in (None, gender):
+                return Speaker(name, "person", gender=g)
+        return None
+
+
+# ------------------------------------------------------------------------------------------------------ roles
+
+def _last_clause(text: str) -> str:
+    parts = [p for p in text.split(",") if p.strip(" -–—")]
+    return parts[-1] if parts else ""
+
+
+def _clean_role(text: str) -> str:
+    text = CONNECTIVES.sub("", text.strip(" ,;:-–—"))
+    text = TRAILING_AUX.sub("", text)
+    text = regex.sub(rf"^{HONORIFIC}\b", "", text).strip(" ,;:-–—|")
+    text = regex.sub(r"\s*[-–—]\s*$|^\s*[-–—]\s*", "", text).strip(" ,;:")
+    return " ".join(text.split()[:20])
+
+
+def _role_before(text: str) -> str:
+    """The title right before a name ("Phó Chủ tịch UBND thành phố" in "..., Phó Chủ tịch UBND thành phố Lê Văn
+    A"): the last clause, after the last word that cannot belong to a title."""
+    text = _last_clause(text.rsplit("”", 1)[-1])
+    breaks = list(ROLE_BREAK.finditer(text))
+    if breaks:
+        text = text[breaks[-1].end():]
+    role = _clean_role(text)
+    return role if len(role.split()) <= 14 else ""
+
+
+def _role_after(text: str) -> str:
+    """An apposition after a name: ", Giám đốc Sở X," or " - Trường Đại học Y" or " (chủ tịch Hiệp hội Z)"."""
+    m = (regex.match(r"^\s*[-–—]\s+(?P<role>.+?)(?:\s+[-–—]\s|,?\s*$)", text)
+         or regex.match(r"^\s*\((?P<role>[^()]+)\)", text) or regex.match(r"^\s*,\s*(?P<role>[^,]+)", text))
+    if not m:
+        return ""
+    role = _clean_role(m.group("role"))
+    breaks = list(ROLE_BREAK.finditer(role))
+    if breaks:
+        role = role[:breaks[0].start()].strip(" ,")
+    return role if len(role.split()) <= 20 else ""
+
+
+# ------------------------------------------------------------------------------------------------------ steps
+
+@dataclass(frozen=True)
+class SpeakerSpan:
+    """The words of one cue, three ways: as written (full names and their appositions), without the leading
+    connectives and trailing auxiliaries (core: short names, pronouns, NER), and core's last clause (clause:
+    "Tuy nhiên, các chuyên gia" -> "các chuyên gia", for titles, organisations and cited sources)."""
+    full: str
+    core: str
+    clause: str
+    use_ner: bool = True
+
+    @classmethod
+    def of(cls, span: str, use_ner: bool = True) -> SpeakerSpan:
+        full = " ".join(span.replace("|", " ").split()).strip(" ,;:")
+        core = TRAILING_AUX.sub("", CONNECTIVES.sub("", full)).strip(" ,;:-–—")
+        return cls(full, core, _last_clause(core).strip(" -–—"), use_ner)
+
+
+def is_speech_span(span: SpeakerSpan) -> bool:
+    """The guard: some words, not a whole clause, and no modal or passive right before the verb."""
+    return bool(span.full) and len(span.full.split()) <= MAX_SPAN_WORDS and not NOT_SPEECH_BEFORE.search(span.full)
+
+
+def by_full_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
+    """The full name nearest the cue, with the title before it and the apposition after it."""
+    names = person_names(span.full)
+    if not names:
+        return None
+    start, end, name = names[-1]
+    gender = gender_of(name, honorific_before(span.full[:start]))
+    ctx.mention(name, gender)
+    role = "; ".join(r for r in (_role_before(span.full[:start]), _role_after(span.full[end:])) if r)
+    known = ctx.by_short_name(name.split()[-1])
+    return Speaker(name, "person", role, "name", gender or (known[1] if known else None))
+
+
+def by_short_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
+    """"bà An", "ông Sơn" (also "ông Nguyễn Sơn" with an unlisted surname): the full name met before; else a
+    two-word name the surname list does not know ("ông Okuda Hiroshi"); else the short name unresolved."""
+    short = SHORT_NAME.search(span.core)
+    if not short:
+        return None
+    honorific, first, second = short.group(1), short.group(2), short.group(3)
+    found = ctx.by_short_name(second or first)
+    role = _role_before(span.core[:short.start()])
+    if found and (second is None or found[0].endswith(f"{first} {second}")):
+        return Speaker(found[0], "person", role, "short_name", gender_of(found[0], honorific) or found[1])
+    if second:
+        name = f"{first} {second}"
+        ctx.mention(name, gender_of(name, honorific))
+        return Speaker(name, "person", role, "honorific_name", gender_of(name, honorific))
+    return Speaker(first, "person", role, "short_name_unresolved", gender_of(first, honorific))
+
+
+def by_pronoun(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
+    """"ông", "bà ấy", "vị này": the last speaker of that gender; NOBODY if the article has named none."""
+    if not PRONOUN.match(span.core):
+        return None
+    h = regex.match(HONORIFIC, span.core)
+    sp = ctx.last_speaker(gender_of("", h.group()) if h else None)
+    return NOBODY if sp is None else Speaker(sp.name, "person", sp.role, "pronoun", sp.gender)
+
+
+def by_ner(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
+    """A person (two words or more) or a mostly capitalised organisation that underthesea's tagger finds."""
+    if not span.use_ner or not regex.search(r"\p{Lu}", span.core):
+        return None
+    ents = ner_entities(span.core)
+    persons = [t for k, t in ents if k == "PER" and len(t.split()) >= 2]
+    if persons:
+        name = persons[-1]
+        ctx.mention(name, None)
+        return Speaker(name, "person", _clean_role(span.core.replace(name, " ")), "ner")
+    orgs = [t for k, t in ents if k == "ORG" and sum(w[:1].isupper() for w in t.split()) * 2 >= len(t.split())]
+    return Speaker(" ".join(orgs[-1].split()[:12]), "org", "", "ner") if orgs else None
+
+
+def by_title_alone(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
+    """A title alone ("Thứ trưởng"): the last speaker whose role begins with it."""
+    if not TITLE_ALONE.fullmatch(span.clause):
+        return None
+    holder = next((sp for sp in reversed(ctx.speakers) if sp.role.lower().startswith(span.clause.lower())), None)
+    return None if holder is None else Speaker(holder.name, "person", holder.role, "role", holder.gender)
+
+
+def by_title_and_short_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
+    """"Thứ trưởng Võ" after "Thứ trưởng Võ Kim Cự"."""
+    titled = TITLE_AND_SHORT.fullmatch(span.clause)
+    found = ctx.by_short_name(titled.group("short")) if titled else None
+    return None if found is None else Speaker(found[0], "person", titled.group("title"), "short_name", found[1])
+
+
+def by_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
+    """A capitalised organisation at the end of the clause ("Bộ Khoa học và Công nghệ"), with a short title."""
+    org = ORG_TAIL.search(span.clause)
+    if not org or not regex.match(r"\p{Lu}", org.group()) or len(org.group().split()) > 12:
+        return None
+    role = _clean_role(span.clause[:org.start()])
+    return Speaker(" ".join(org.group().split()), "org", role if len(role.split()) <= 4 else "", "org")
+
+
+def as_cited_source(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
+    """A document, a law, "nhiều chuyên gia": cited, not named (a few words, not a clause, not a pronoun)."""
+    c = span.clause
+    if (0 < len(c.split()) <= 6 and not OTHER_REJECT.match(c) and not STARTS_CLAUSE.match(c)
+            and CITED_SOURCE.match(c)):
+        return Speaker(c, "other", "", "other")
+    return None
+
+
+STEPS: tuple[Callable[[SpeakerSpan, ArticleContext], Speaker | None], ...] = (
+    by_full_name, by_short_name, by_pronoun, by_ner, by_title_alone, by_title_and_short_name, by_organisation,
+    as_cited_source)
+
+
+def parse_speaker(span: str, ctx: ArticleContext, use_ner: bool = True) -> Speaker | None:
+    """The speaker named in the words around a speech cue, or None when the span names nobody."""
+    words = SpeakerSpan.of(span, use_ner)
+    if not is_speech_span(words):
+        return None
+    for step in STEPS:
+        found = step(words, ctx)
+        if found is not None:
+            return None if found is NOBODY else found
+    return None
