@@ -125,15 +125,6 @@ def detect_series(title: str | None, body_lines: list[str] | None = None) -> tup
     return None, None
 
 
-def vietnamese_letter_share(text: str) -> float:
-    """Share of letters that carry Vietnamese diacritics or đ: a cheap sanity signal, not a detector."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return 0.0
-    marked = sum(1 for c in letters if c in "đĐ" or (ord(c) > 127 and unicodedata.decomposition(c)))
-    return marked / len(letters)
-
-
 def stopword_list(source: str = "stopwordsiso", extra: list[str] | None = None) -> list[str]:
     """Vietnamese stopwords in segmented form (spaces -> underscores), lowercased, sorted.
 

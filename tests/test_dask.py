@@ -2,18 +2,15 @@
 embedding, with the same result as the local run."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 
 from pipeline import compute
 from pipeline import embed as E
+from pipeline import paths, workspace
 from pipeline import segment as S
 
 pytestmark = pytest.mark.integration
@@ -60,20 +57,15 @@ def test_embedding_on_dask_equals_local(cluster, tmp_path):
 
 def test_segment_stage_through_the_cluster(cluster, tmp_path):
     """`python -m pipeline.segment` with compute.scheduler set to the cluster writes the local stage's units."""
-    params = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))
     outputs = {}
     for name, scheduler in (("local", "local"), ("dask", cluster)):
-        work = tmp_path / name
+        work = workspace.make(tmp_path / name, overrides={"compute.scheduler": scheduler,
+                                                         "segment.cache_dir": str(tmp_path / name / "cache")})
         (work / "data" / "interim").mkdir(parents=True)
-        ARTICLES.to_parquet(work / "data/interim/articles.parquet", index=False)
-        params["compute"]["scheduler"] = scheduler
-        params["segment"]["cache_dir"] = str(work / "cache")
-        (work / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
-        env = {**os.environ, "VN_DISCOURSE_PARAMS": str(work / "params.yaml"), "PYTHONPATH": str(REPO)}
-        proc = subprocess.run([sys.executable, "-m", "pipeline.segment"], cwd=work, env=env, capture_output=True,
-                              text=True, timeout=600)
+        ARTICLES.to_parquet(work / paths.ARTICLES, index=False)
+        proc = workspace.run_stage(work, "segment", timeout=600)
         assert proc.returncode == 0, proc.stderr[-3000:]
-        outputs[name] = (work / "data/interim/units.parquet").read_bytes()
+        outputs[name] = (work / paths.UNITS).read_bytes()
     assert outputs["dask"] == outputs["local"]
 
 

@@ -116,6 +116,7 @@ def test_no_text_is_cut_off_at_the_figure_edge(name):
 def test_saved_files_are_identical_on_a_rerun(tmp_path):
     a = F.save(all_figures()["heatmap"], "a", ["png", "pdf"], 150, tmp_path)
     b = F.save(all_figures()["heatmap"], "b", ["png", "pdf"], 150, tmp_path)
+    assert len(a) == len(b) == 2  # a PNG and a PDF each
     for x, y in zip(a, b):
         assert x.read_bytes() == y.read_bytes()
 
