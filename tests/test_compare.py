@@ -96,7 +96,7 @@ def test_permanova_pseudo_f_matches_a_direct_computation(contrasted):
 
 
 def test_pairwise_tests_find_the_real_difference_and_adjust_p(contrasted):
-    res = C.pairwise_tests(contrasted, contrasted["series"], [*THEMES, "other"], n_boot=400, n_perm=999, seed=2)
+    res = C.pairwise_tests(contrasted, contrasted["series"], [*THEMES, "other"], n_boot=400, seed=2)
     assert len(res) == 4  # one pair, four themes
     assert np.allclose(res["diff"], res["share_a"] - res["share_b"])
     assert ((res["ci_low"] <= res["diff"]) & (res["diff"] <= res["ci_high"])).all()
@@ -109,13 +109,13 @@ def test_pairwise_tests_leave_out_groups_below_the_minimum():
     rng = np.random.default_rng(5)
     frame = articles({"A": random_shares(rng, 5, [2, 2, 2, 2]), "B": random_shares(rng, 5, [2, 2, 2, 2]),
                       "tiny": random_shares(rng, 1, [2, 2, 2, 2])})
-    res = C.pairwise_tests(frame, frame["series"], THEMES, n_boot=50, n_perm=99, min_articles=2)
+    res = C.pairwise_tests(frame, frame["series"], THEMES, n_boot=50, min_articles=2)
     assert set(res["group_a"]) | set(res["group_b"]) == {"A", "B"}
 
 
 def test_contrasts_answer_institutions_versus_space(contrasted):
     res = C.theme_contrasts(contrasted, contrasted["series"], [["institutions", "spatial_planning"]], n_boot=400,
-                            n_perm=999, seed=4).set_index("group")
+                            seed=4).set_index("group")
     assert res.loc["A", "diff"] > 0 and res.loc["A", "ci_low"] > 0 and res.loc["A", "p_adj"] < 0.01
     assert res.loc["B", "diff"] < 0 and res.loc["B", "ci_high"] < 0
     for g in "AB":
@@ -141,7 +141,7 @@ def test_compare_field_counts_every_group_and_tests_only_the_big_ones():
     rng = np.random.default_rng(4)
     frame = articles({"A": random_shares(rng, 6, [3, 1, 1, 1]), "B": random_shares(rng, 6, [1, 3, 1, 1]),
                       "one": random_shares(rng, 1, [1, 1, 3, 1])})
-    units = pd.DataFrame({"unit_id": frame["article_id"], "tokens": "thể_chế quy_hoạch"})
+    units = pd.DataFrame({"unit_id": frame["article_id"], "article_id": frame["article_id"], "tokens": "thể_chế quy_hoạch"})
     assignments = frame[["article_id", "series"]].assign(unit_id=frame["article_id"], theme="institutions")
     res = C.compare_field("series", frame, assignments, units, THEMES, date_freq="year", n_boot=50, confidence=0.95,
                           seed=0, stopwords=[], top_words=5, prior_scale=0.01, n_perm=99, min_articles=2)
@@ -154,7 +154,7 @@ def test_compare_field_over_time_leaves_out_undated_articles():
     rng = np.random.default_rng(9)
     frame = articles({"x": random_shares(rng, 12, [2, 2, 2, 2])}, field="series",
                      dates={"x": ["2024-02-01"] * 4 + ["2026-03-01"] * 4 + [None] * 4})
-    units = pd.DataFrame({"unit_id": frame["article_id"], "tokens": ["thể_chế quy_hoạch đô_thị"] * 6
+    units = pd.DataFrame({"unit_id": frame["article_id"], "article_id": frame["article_id"], "tokens": ["thể_chế quy_hoạch đô_thị"] * 6
                           + ["dữ_liệu số_hóa công_nghệ"] * 6})
     assignments = frame[["article_id", "date", "series"]].assign(unit_id=frame["article_id"],
                                                                  theme=["institutions", "other"] * 6)
