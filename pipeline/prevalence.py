@@ -132,3 +132,26 @@ def summary_line(field: str, res: dict) -> str:
             + (f"; design warning: {warn[0]}" if warn else "")
             + ("; " + "; ".join(res["notes"]) if res["notes"] else ""))
 
+
+
+def report_context(field: str, tables: dict[str, pd.DataFrame], design_info: list[dict], test: dict | None,
+                   level: str = "article", labels: dict[str, str] | None = None) -> dict:
+    """What pipeline/templates/effects.md.j2 shows for one field, from the tables compare wrote (read back by the
+    report): the design with its warnings, adjusted beside raw differences, those that disappear, PERMANOVA R²."""
+    labels = labels or {}
+    d = tables.get("differences", pd.DataFrame())
+    design_rows = tables.get("design", pd.DataFrame())
+    infos = [i for i in design_info if i.get("field") == field]
+    rows = []
+    for r in d.to_dict("records") if len(d) else []:
+        rows.append({**r, "theme_label": labels.get(r["theme"], r["theme"])})
+    r2 = (test or {}).get("permanova_r2")
+    return {"field": field, "level": level,
+            "design_columns": list(design_rows.columns), "design_rows": design_rows.to_dict("records"),
+            "warnings": [i["warning"] for i in infos if i.get("warning")],
+            "notes": [i["note"] for i in infos if i.get("note")],
+            "controls": sorted({i["control"] for i in infos if i.get("control")}),
+            "differences": rows, "adjusted": "disappears" in d,
+            "disappearing": [r for r in rows if r.get("disappears") is True],
+            "permanova_r2": None if r2 is None or pd.isna(r2) else float(r2),
+            "permanova_p": (test or {}).get("permanova_p")}
