@@ -8,14 +8,24 @@ so every interval and permutation test moves whole articles.
 - omnibus tests: chi-square of group x theme on unit counts with Cramér's V (familiar, but it treats units as
   independent), and an article-level permutation test (PERMANOVA pseudo-F on the theme-share vectors,
   Euclidean; Anderson 2001) with R², which does not;
-- pairwise: for each theme and pair of groups, the difference of mean shares with a bootstrap interval and a
-  permutation p-value, Benjamini-Hochberg adjusted over all the field's pairwise tests;
+- pairwise: for each theme and pair of groups, the difference of mean shares with a bootstrap interval and the
+  bootstrap p-value of the same draws (twice the smaller share of draws on either side of 0), so that an interval
+  excludes 0 exactly when p < 1 - confidence (up to one draw); Benjamini-Hochberg adjusted over the field's tests
+  of non-empty themes (a theme no article of the field has is reported with note "empty theme", untested);
 - contrasts (compare.contrasts): within each group, share of theme A minus share of theme B ("institutions
-  more than space?"), paired bootstrap interval and sign-flip permutation p-value, BH adjusted;
+  more than space?"), paired bootstrap interval and its bootstrap p, BH adjusted;
 - time: dates binned by compare.date_freq (month, quarter, year) and treated as groups; undated articles are
   left out of the time comparison and counted;
 - distinctive words: weighted log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn
-  2008), each group against all the others, with z-scores.
+  2008), each group against all the others, with z-scores; a word must occur in compare.min_word_articles of the
+  group's articles (one long story cannot make a keyword); and the same within each theme (how groups talk about
+  the same theme);
+- covariate effects (pipeline/prevalence.py): each field's effect on theme prevalence adjusted for the controls
+  of params `effects`, the raw effect beside it, the design table with its confounding warning, and the series'
+  part-by-part trajectories.
+
+At article level an article's theme share is 1 for its topic's theme, so a group's "share" is the proportion of
+its articles in the theme; at paragraph level it is the mean over articles of the share of their paragraphs.
 """
 from __future__ import annotations
 
@@ -28,15 +38,19 @@ from scipy import stats
 from pipeline import io as pio
 from pipeline import params as P
 from pipeline import paths
+from pipeline import prevalence
+from pipeline.effects import spec_from_params
 from pipeline.groups import group_values, missing_label
 from pipeline.words import topic_stopwords
 
 SHARE_COLUMNS = ["group", "theme", "share", "ci_low", "ci_high", "n_articles"]
 PAIRWISE_COLUMNS = ["theme", "group_a", "group_b", "n_a", "n_b", "share_a", "share_b", "diff", "ci_low", "ci_high",
-                    "p_value", "p_adj"]
+                    "p_value", "p_adj", "note"]
 CONTRAST_COLUMNS = ["group", "theme_a", "theme_b", "n_articles", "share_a", "share_b", "diff", "ci_low", "ci_high",
-                    "p_value", "p_adj"]
-DISTINCTIVE_COLUMNS = ["group", "word", "delta", "z", "count", "count_rest"]
+                    "p_value", "p_adj", "note"]
+DISTINCTIVE_COLUMNS = ["group", "word", "delta", "z", "count", "count_rest", "n_articles"]
+WITHIN_COLUMNS = ["theme", *DISTINCTIVE_COLUMNS]
+EMPTY_THEME = "empty theme: no article of the field has it; not tested"
 
 
 def _interval(boots: np.ndarray, point: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
@@ -114,12 +128,13 @@ def permanova(values: np.ndarray, labels: np.ndarray, n_perm: int = 999, seed: i
     return {"permanova_f": float(f), "permanova_r2": float(observed / sst), "permanova_p": float(p)}
 
 
-def _perm_p(x: np.ndarray, y: np.ndarray, n_perm: int, seed: int) -> np.ndarray:
-    """Two-sided permutation p of the difference in means, per column; exact when few arrangements exist."""
-    res = stats.permutation_test((x, y), lambda a, b, axis: a.mean(axis=axis) - b.mean(axis=axis),
-                                 permutation_type="independent", vectorized=True, n_resamples=n_perm,
-                                 alternative="two-sided", axis=0, rng=np.random.default_rng(seed))
-    return np.atleast_1d(np.asarray(res.pvalue, dtype=float))
+def _boot_p(boots: np.ndarray) -> np.ndarray:
+    """Two-sided bootstrap p of "difference = 0" from the draws that give the percentile interval (interval
+    inversion): twice the smaller share of draws on either side of 0, with the +1 of a permutation p so it is
+    never 0. The interval excludes 0 exactly when p < 1 - confidence, up to one draw."""
+    n = boots.shape[0]
+    below, above = (boots <= 0).sum(axis=0), (boots >= 0).sum(axis=0)
+    return np.minimum(1.0, 2 * (np.minimum(below, above) + 1) / (n + 1))
 
 
 def _bh(p: pd.Series) -> pd.Series:
@@ -132,35 +147,38 @@ def _bh(p: pd.Series) -> pd.Series:
 
 
 def pairwise_tests(shares: pd.DataFrame, groups: pd.Series, themes: list[str], *, n_boot: int = 1000,
-                   n_perm: int = 999, confidence: float = 0.95, seed: int = 0, min_articles: int = 2) -> pd.DataFrame:
+                   confidence: float = 0.95, seed: int = 0, min_articles: int = 2) -> pd.DataFrame:
     """Pure core: each theme, each pair of groups (both with >= min_articles articles): share_a - share_b, its
-    bootstrap interval (each group resampled on its own) and a permutation p; BH over the whole table."""
+    bootstrap interval (each group resampled on its own) and the bootstrap p of the same draws; BH over the
+    table's non-empty themes."""
     rng = np.random.default_rng(seed)
     sizes = groups.value_counts()
     eligible = sorted(g for g, n in sizes.items() if n >= min_articles)
+    empty = ~shares[themes].to_numpy(dtype=float).any(axis=0)
     rows = []
-    for i, (a, b) in enumerate(itertools.combinations(eligible, 2)):
+    for a, b in itertools.combinations(eligible, 2):
         xa = shares.loc[(groups == a).to_numpy(), themes].to_numpy(dtype=float)
         xb = shares.loc[(groups == b).to_numpy(), themes].to_numpy(dtype=float)
         point = xa.mean(axis=0) - xb.mean(axis=0)
         boots = (xa[rng.integers(0, len(xa), size=(n_boot, len(xa)))].mean(axis=1)
                  - xb[rng.integers(0, len(xb), size=(n_boot, len(xb)))].mean(axis=1))
         lo, hi = _interval(boots, point, confidence)
-        p = _perm_p(xa, xb, n_perm, seed + i)
+        p = _boot_p(boots)
         for k, theme in enumerate(themes):
             rows.append({"theme": theme, "group_a": a, "group_b": b, "n_a": len(xa), "n_b": len(xb),
                          "share_a": float(xa[:, k].mean()), "share_b": float(xb[:, k].mean()), "diff": float(point[k]),
                          "ci_low": float(lo[k]), "ci_high": float(hi[k]),
-                         "p_value": float(p[k]) if np.isfinite(p[k]) else np.nan})
+                         "p_value": np.nan if empty[k] else float(p[k]), "note": EMPTY_THEME if empty[k] else ""})
     out = pd.DataFrame(rows, columns=PAIRWISE_COLUMNS)
     out["p_adj"] = _bh(out["p_value"])
     return out
 
 
 def theme_contrasts(shares: pd.DataFrame, groups: pd.Series, contrasts: list[list[str]], *, n_boot: int = 1000,
-                    n_perm: int = 999, confidence: float = 0.95, seed: int = 0, min_articles: int = 2) -> pd.DataFrame:
+                    confidence: float = 0.95, seed: int = 0, min_articles: int = 2) -> pd.DataFrame:
     """Pure core: within each group, mean(share of theme A - share of theme B) over its articles, a paired
-    bootstrap interval and a sign-flip permutation p (the question "institutions more than space?")."""
+    bootstrap interval and the bootstrap p of the same draws (the question "institutions more than space?").
+    A pair of themes that no article of the group has is not tested."""
     rng = np.random.default_rng(seed)
     rows = []
     for (a, b), group in itertools.product(contrasts, sorted(groups.unique())):
@@ -168,26 +186,33 @@ def theme_contrasts(shares: pd.DataFrame, groups: pd.Series, contrasts: list[lis
         d = (sub[a] - sub[b]).to_numpy(dtype=float)
         n = len(d)
         point = float(d.mean())
-        boots = d[rng.integers(0, n, size=(n_boot, n))].mean(axis=1)
-        lo, hi = _interval(boots, np.array(point), confidence) if n >= min_articles else (np.nan, np.nan)
-        p = np.nan
-        if n >= min_articles and np.any(d != 0):
-            p = float(stats.permutation_test((d,), np.mean, permutation_type="samples", n_resamples=n_perm,
-                                             alternative="two-sided", rng=np.random.default_rng(seed)).pvalue)
+        lo = hi = p = np.nan
+        note = "" if n >= min_articles else f"fewer than {min_articles} articles: not tested"
+        if n >= min_articles:
+            boots = d[rng.integers(0, n, size=(n_boot, n))].mean(axis=1)
+            lo, hi = _interval(boots, np.array(point), confidence)
+            if not (sub[a].any() or sub[b].any()):
+                note = EMPTY_THEME
+            else:
+                p = float(_boot_p(boots[:, None])[0])
         rows.append({"group": group, "theme_a": a, "theme_b": b, "n_articles": n, "share_a": float(sub[a].mean()),
                      "share_b": float(sub[b].mean()), "diff": point, "ci_low": float(lo), "ci_high": float(hi),
-                     "p_value": p})
+                     "p_value": p, "note": note})
     out = pd.DataFrame(rows, columns=CONTRAST_COLUMNS)
     out["p_adj"] = _bh(out["p_value"])
     return out
 
 
-def weighted_log_odds(counts: pd.DataFrame, prior_scale: float = 0.01) -> pd.DataFrame:
+def weighted_log_odds(counts: pd.DataFrame, prior_scale: float = 0.01, article_counts: pd.DataFrame | None = None,
+                      min_articles: int = 1) -> pd.DataFrame:
     """Monroe et al. (2008) log-odds with an informative Dirichlet prior, each group (row) against the rest.
 
-    counts: groups x words. The prior is prior_scale x the words' corpus counts. Returns group, word, delta,
-    z, count, count_rest (long format)."""
+    counts: groups x words. The prior is prior_scale x the words' corpus counts. `article_counts` (same shape):
+    in how many of the group's articles each word occurs; a word in fewer than `min_articles` of them is not
+    listed for the group (its estimate still uses every count). Returns group, word, delta, z, count, count_rest,
+    n_articles (long format)."""
     y = counts.to_numpy(dtype=float)
+    docs = article_counts.to_numpy() if article_counts is not None else np.full(y.shape, -1)
     total_w = y.sum(axis=0)
     alpha = prior_scale * total_w
     alpha0 = alpha.sum()
@@ -201,27 +226,51 @@ def weighted_log_odds(counts: pd.DataFrame, prior_scale: float = 0.01) -> pd.Dat
             var = 1.0 / (yi + alpha) + 1.0 / (yj + alpha)
             z = delta / np.sqrt(var)
         for w, word in enumerate(counts.columns):
-            if yi[w] > 0 and np.isfinite(z[w]):
+            if yi[w] > 0 and np.isfinite(z[w]) and (docs[g, w] < 0 or docs[g, w] >= min_articles):
                 rows.append({"group": group, "word": word, "delta": float(delta[w]), "z": float(z[w]),
-                             "count": int(yi[w]), "count_rest": int(yj[w])})
+                             "count": int(yi[w]), "count_rest": int(yj[w]),
+                             "n_articles": int(docs[g, w]) if docs[g, w] >= 0 else np.nan})
     return pd.DataFrame(rows, columns=DISTINCTIVE_COLUMNS)
 
 
-def group_word_counts(tokens: pd.Series, groups: pd.Series, stopwords: list[str], min_count: int = 3) -> pd.DataFrame:
+def group_word_counts(tokens: pd.Series, groups: pd.Series, articles: pd.Series, stopwords: list[str],
+                      min_count: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """groups x words: token counts, and in how many of the group's articles each word occurs."""
     from pipeline.words import make_vectorizer
 
-    docs = tokens.groupby(groups.to_numpy()).agg(" ".join)
+    frame = pd.DataFrame({"t": tokens.to_numpy(), "g": groups.to_numpy(), "a": articles.to_numpy()})
+    docs = frame.groupby(["g", "a"], sort=True)["t"].agg(" ".join)  # one document an article (its units joined)
     cv = make_vectorizer(stopwords, min_df=1)
     X = cv.fit_transform(docs.to_numpy())
-    counts = pd.DataFrame(X.toarray(), index=docs.index, columns=cv.get_feature_names_out())
-    return counts.loc[:, counts.sum(axis=0) >= min_count]
+    codes, names = pd.factorize(docs.index.get_level_values("g"), sort=True)
+    member = np.zeros((len(names), len(docs)))
+    member[codes, np.arange(len(docs))] = 1
+    words = cv.get_feature_names_out()
+    counts = pd.DataFrame(np.asarray(X.T.dot(member.T)).T, index=names, columns=words)
+    present = pd.DataFrame(np.asarray((X > 0).astype(float).T.dot(member.T)).T, index=names, columns=words)
+    keep = counts.sum(axis=0) >= min_count
+    return counts.loc[:, keep].astype(int), present.loc[:, keep].astype(int)
+
+
+def distinctive_words(tokens: pd.Series, groups: pd.Series, articles: pd.Series, stopwords: list[str], *,
+                      top_words: int, prior_scale: float, min_articles: int) -> pd.DataFrame:
+    """The top distinctive words of each group (z of the weighted log-odds), each in >= min_articles articles."""
+    if groups.nunique() < 2:
+        return pd.DataFrame(columns=DISTINCTIVE_COLUMNS)
+    counts, present = group_word_counts(tokens, groups, articles, stopwords)
+    if counts.empty:
+        return pd.DataFrame(columns=DISTINCTIVE_COLUMNS)
+    lo = weighted_log_odds(counts, prior_scale, present, min_articles)
+    return lo.sort_values(["group", "z"], ascending=[True, False]).groupby("group").head(top_words).reset_index(drop=True)
 
 
 def compare_field(field: str, article_themes: pd.DataFrame, assignments: pd.DataFrame, units: pd.DataFrame,
                   themes: list[str], *, date_freq: str, n_boot: int, confidence: float, seed: int,
                   stopwords: list[str], top_words: int, prior_scale: float, n_perm: int = 999,
-                  min_articles: int = 2, contrasts: list[list[str]] | None = None) -> dict[str, pd.DataFrame | dict]:
-    """Pure core for one field: shares with intervals, omnibus, pairwise and contrast tests, distinctive words."""
+                  min_articles: int = 2, contrasts: list[list[str]] | None = None,
+                  min_word_articles: int = 1) -> dict[str, pd.DataFrame | dict]:
+    """Pure core for one field: shares with intervals, omnibus, pairwise and contrast tests, distinctive words
+    (overall and within each theme)."""
     all_themes = [*themes, "other"]
     groups = group_values(article_themes, field, date_freq)
     unit_groups = group_values(assignments, field, date_freq)
@@ -240,19 +289,19 @@ def compare_field(field: str, article_themes: pd.DataFrame, assignments: pd.Data
         test.update(independence_test(unit_groups[unit_sel], assignments.loc[unit_sel, "theme"]))
     perm = permanova(arts.loc[eligible.to_numpy(), all_themes].to_numpy(), groups[eligible].to_numpy(), n_perm, seed)
     test.update(perm)
-    pairwise = pairwise_tests(arts, groups, all_themes, n_boot=n_boot, n_perm=n_perm, confidence=confidence,
-                              seed=seed, min_articles=min_articles)
-    contrast = theme_contrasts(arts, groups, contrasts or [], n_boot=n_boot, n_perm=n_perm, confidence=confidence,
-                               seed=seed, min_articles=min_articles)
-    ua = assignments.loc[unit_keep, ["unit_id"]].assign(_g=unit_groups[unit_keep].to_numpy())
-    merged = units[["unit_id", "tokens"]].merge(ua, on="unit_id")
-    distinctive = pd.DataFrame(columns=DISTINCTIVE_COLUMNS)
-    if merged["_g"].nunique() >= 2:
-        counts = group_word_counts(merged["tokens"], merged["_g"], stopwords)
-        lo = weighted_log_odds(counts, prior_scale)
-        distinctive = (lo.sort_values(["group", "z"], ascending=[True, False]).groupby("group").head(top_words)
-                       .reset_index(drop=True))
-    return {"shares": shares, "test": test, "pairwise": pairwise, "contrasts": contrast, "distinctive": distinctive}
+    pairwise = pairwise_tests(arts, groups, all_themes, n_boot=n_boot, confidence=confidence, seed=seed,
+                              min_articles=min_articles)
+    contrast = theme_contrasts(arts, groups, contrasts or [], n_boot=n_boot, confidence=confidence, seed=seed,
+                               min_articles=min_articles)
+    ua = assignments.loc[unit_keep, ["unit_id", "theme"]].assign(_g=unit_groups[unit_keep].to_numpy())
+    merged = units[["unit_id", "article_id", "tokens"]].merge(ua, on="unit_id")
+    words = {"top_words": top_words, "prior_scale": prior_scale, "min_articles": min_word_articles}
+    distinctive = distinctive_words(merged["tokens"], merged["_g"], merged["article_id"], stopwords, **words)
+    within = [distinctive_words(sub["tokens"], sub["_g"], sub["article_id"], stopwords, **words).assign(theme=theme)
+              for theme, sub in merged.groupby(merged["theme"].fillna("other"), sort=True)]
+    within = pd.concat([w for w in within if len(w)] or [pd.DataFrame(columns=WITHIN_COLUMNS)], ignore_index=True)
+    return {"shares": shares, "test": test, "pairwise": pairwise, "contrasts": contrast, "distinctive": distinctive,
+            "distinctive_within": within[WITHIN_COLUMNS]}
 
 
 TEST_COLUMNS = ["field", "n_groups", "n_groups_tested", "n_articles", "n_excluded", "chi2", "dof", "p_value",
@@ -268,20 +317,31 @@ def main(argv: list[str] | None = None) -> None:
     units = pio.read_parquet(ws / paths.UNITS)
     themes = list(params["themes"])
     stop = topic_stopwords(params)
-    tests = []
+    spec = spec_from_params(params.get("effects", {}).to_dict() if params.get("effects") else {})
+    spec = spec.model_copy(update={"confidence": c["confidence"], "seed": params["topics"]["seed"]})
+    tests, design_info = [], []
     for field in c["by"] or []:
         res = compare_field(field, article_themes, assignments, units, themes, date_freq=c["date_freq"],
                             n_boot=c["bootstrap"], confidence=c["confidence"], seed=params["topics"]["seed"],
                             stopwords=stop, top_words=c["distinctive_words"], prior_scale=c["log_odds_prior"],
                             n_perm=c["permutations"], min_articles=c["min_group_articles"],
-                            contrasts=c.get("contrasts") or [])
+                            contrasts=c.get("contrasts") or [], min_word_articles=c.get("min_word_articles", 3))
+        try:
+            res |= prevalence.field_effects(field, article_themes, [*themes, "other"], spec, date_freq=c["date_freq"])
+        except ValueError as exc:  # a bad effects spec (reference, cluster field): one line, no traceback
+            raise SystemExit(f"compare: {field}: {exc}") from None
         for kind in paths.COMPARE_TABLES:
             pio.write_csv(ws / paths.compare_table(kind, field), res[kind])
         tests.append(res["test"])
+        design_info += [*res["design_info"], *({"field": field, "note": n} for n in res["notes"])]
         t = res["test"]
         print(f"compare: {field}: {t['n_groups']} group(s), {t['n_articles']} articles"
               + (f", PERMANOVA p={t['permanova_p']:.3g}" if "permanova_p" in t else ", too few groups to test"))
+        print(prevalence.summary_line(field, res))
     pio.write_csv(ws / paths.COMPARE_TESTS, pd.DataFrame(tests).reindex(columns=TEST_COLUMNS))
+    pio.write_json(ws / paths.COMPARE_DESIGN, design_info)
+    trajectories = prevalence.trajectories(article_themes, [*themes, "other"], c["confidence"])
+    pio.write_csv(ws / paths.COMPARE_TRAJECTORIES, trajectories)
 
 
 if __name__ == "__main__":

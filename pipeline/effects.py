@@ -276,7 +276,7 @@ def _pool(fit: EffectFit, L: np.ndarray):
             df = 1 / (1 / df_old + 1 / df_obs)
     else:
         df = np.full_like(q, fit.df_com)
-    se = np.sqrt(total)
+    se = np.sqrt(np.clip(total, 0, None))  # a variance of -1e-18 is 0 (rounding), and then no interval
     with np.errstate(divide="ignore", invalid="ignore"):
         crit = stats.t.ppf(0.5 + level / 2, df)
         lo, hi = q - crit * se, q + crit * se

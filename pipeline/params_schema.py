@@ -313,6 +313,28 @@ class Compare(Section):
     contrasts: Annotated[list[Pair] | None, Rule("must be a list of [theme, theme] pairs")] = None
     distinctive_words: Int(1)
     log_odds_prior: Num("must be a positive number", lambda v: v > 0)
+    min_word_articles: Int(1) = 3  # a distinctive word must occur in this many of the group's articles
+
+
+Field = Annotated[Literal[COMPARE_FIELDS], Rule("must be one of: " + ", ".join(COMPARE_FIELDS))]
+
+
+class EffectsTime(Section):
+    field: Literal["date"] = "date"
+    mode: Choice("spline", "period", "linear") = "spline"
+    freq: Choice("month", "quarter", "year") = "quarter"
+    spline: Choice("cr", "bs") = "cr"
+    spline_df: Int(2, 12) = 4
+
+
+class Effects(Section):
+    """Theme prevalence regressed on each compare.by field plus controls (pipeline/effects.py, EffectsSpec)."""
+    controls: _value(list[Field], "must be a list of fields, each one of: " + ", ".join(COMPARE_FIELDS)) = []
+    numeric: _value(list[Field], "must be a list of fields, each one of: " + ", ".join(COMPARE_FIELDS)) = []
+    references: Annotated[dict[StrictStr, StrictStr], Rule("must map a field to its reference group")] = {}
+    time: EffectsTime | None = None
+    cov_type: Choice("HC3", "HC1", "cluster") = "HC3"
+    cluster: _value(Literal[COMPARE_FIELDS], "must be one of: " + ", ".join(COMPARE_FIELDS), null=True) = None
 
 
 class Discourse(Section):
@@ -377,6 +399,7 @@ class Params(Section):
         "must map theme names to {vi: ..., en: ...}")] = None
     theme_rule: ThemeRule
     compare: Compare
+    effects: Effects = Effects()
     discourse: Discourse
     figures: Figures
     report: Report

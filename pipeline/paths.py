@@ -53,7 +53,14 @@ TABLES_DIR = "reports/tables"
 
 # files inside COMPARE_DIR and DISCOURSE_DIR (their columns live with the code that computes them)
 COMPARE_TABLES = {"shares": "theme_shares", "pairwise": "pairwise", "contrasts": "contrasts",
-                  "distinctive": "distinctive_words"}
+                  "distinctive": "distinctive_words",
+                  # covariate effects (pipeline/prevalence.py): tidy effects (raw and adjusted), group - reference
+                  # differences raw beside adjusted, predicted prevalence by group or over time, the design
+                  # (group x control counts), distinctive words of a group within a theme
+                  "effects": "effects", "differences": "differences", "curves": "prevalence_curves",
+                  "design": "design", "distinctive_within": "distinctive_words_within_theme"}
+COMPARE_DESIGN = f"{COMPARE_DIR}/design.json"        # per field and control: association and confounding warning
+COMPARE_TRAJECTORIES = f"{COMPARE_DIR}/series_trajectories.csv"  # per series and part: theme shares
 COMPARE_TESTS = f"{COMPARE_DIR}/tests.csv"
 DISCOURSE_TABLES = ("kwic", "collocations", "quotes", "actors", "actors_by_group", "passages")
 DISCOURSE_SUMMARY = f"{DISCOURSE_DIR}/summary.json"

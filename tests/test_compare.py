@@ -96,7 +96,7 @@ def test_permanova_pseudo_f_matches_a_direct_computation(contrasted):
 
 
 def test_pairwise_tests_find_the_real_difference_and_adjust_p(contrasted):
-    res = C.pairwise_tests(contrasted, contrasted["series"], [*THEMES, "other"], n_boot=400, n_perm=999, seed=2)
+    res = C.pairwise_tests(contrasted, contrasted["series"], [*THEMES, "other"], n_boot=400, seed=2)
     assert len(res) == 4  # one pair, four themes
     assert np.allclose(res["diff"], res["share_a"] - res["share_b"])
     assert ((res["ci_low"] <= res["diff"]) & (res["diff"] <= res["ci_high"])).all()
@@ -109,13 +109,13 @@ def test_pairwise_tests_leave_out_groups_below_the_minimum():
     rng = np.random.default_rng(5)
     frame = articles({"A": random_shares(rng, 5, [2, 2, 2, 2]), "B": random_shares(rng, 5, [2, 2, 2, 2]),
                       "tiny": random_shares(rng, 1, [2, 2, 2, 2])})
-    res = C.pairwise_tests(frame, frame["series"], THEMES, n_boot=50, n_perm=99, min_articles=2)
+    res = C.pairwise_tests(frame, frame["series"], THEMES, n_boot=50, min_articles=2)
     assert set(res["group_a"]) | set(res["group_b"]) == {"A", "B"}
 
 
 def test_contrasts_answer_institutions_versus_space(contrasted):
     res = C.theme_contrasts(contrasted, contrasted["series"], [["institutions", "spatial_planning"]], n_boot=400,
-                            n_perm=999, seed=4).set_index("group")
+                            seed=4).set_index("group")
     assert res.loc["A", "diff"] > 0 and res.loc["A", "ci_low"] > 0 and res.loc["A", "p_adj"] < 0.01
     assert res.loc["B", "diff"] < 0 and res.loc["B", "ci_high"] < 0
     for g in "AB":
@@ -141,7 +141,7 @@ def test_compare_field_counts_every_group_and_tests_only_the_big_ones():
     rng = np.random.default_rng(4)
     frame = articles({"A": random_shares(rng, 6, [3, 1, 1, 1]), "B": random_shares(rng, 6, [1, 3, 1, 1]),
                       "one": random_shares(rng, 1, [1, 1, 3, 1])})
-    units = pd.DataFrame({"unit_id": frame["article_id"], "tokens": "thể_chế quy_hoạch"})
+    units = pd.DataFrame({"unit_id": frame["article_id"], "article_id": frame["article_id"], "tokens": "thể_chế quy_hoạch"})
     assignments = frame[["article_id", "series"]].assign(unit_id=frame["article_id"], theme="institutions")
     res = C.compare_field("series", frame, assignments, units, THEMES, date_freq="year", n_boot=50, confidence=0.95,
                           seed=0, stopwords=[], top_words=5, prior_scale=0.01, n_perm=99, min_articles=2)
@@ -154,7 +154,7 @@ def test_compare_field_over_time_leaves_out_undated_articles():
     rng = np.random.default_rng(9)
     frame = articles({"x": random_shares(rng, 12, [2, 2, 2, 2])}, field="series",
                      dates={"x": ["2024-02-01"] * 4 + ["2026-03-01"] * 4 + [None] * 4})
-    units = pd.DataFrame({"unit_id": frame["article_id"], "tokens": ["thể_chế quy_hoạch đô_thị"] * 6
+    units = pd.DataFrame({"unit_id": frame["article_id"], "article_id": frame["article_id"], "tokens": ["thể_chế quy_hoạch đô_thị"] * 6
                           + ["dữ_liệu số_hóa công_nghệ"] * 6})
     assignments = frame[["article_id", "date", "series"]].assign(unit_id=frame["article_id"],
                                                                  theme=["institutions", "other"] * 6)
@@ -200,6 +200,12 @@ def test_stage_writes_every_table(tmp_path, monkeypatch):
     assert tests.loc["series", "n_groups"] == 2 and 0 <= tests.loc["series", "permanova_p"] <= 1
     shares = pd.read_csv(out / "theme_shares_series.csv")
     assert set(shares["group"]) == {"Để Hà Nội cất cánh", "(no series)"}
+    for field in ("series", "date"):  # the contract: effects and design per field
+        effects = pd.read_csv(out / f"effects_{field}.csv")
+        assert {"theme", "term", "estimate", "ci_low", "ci_high", "p"} <= set(effects.columns) and len(effects)
+        assert (out / f"design_{field}.csv").exists()
+    assert set(pd.read_csv(out / "effects_series.csv")["term"]) == {"series[Để Hà Nội cất cánh]"}
+    assert (out / "design.json").exists() and (out / "series_trajectories.csv").exists()
 
 
 @pytest.mark.parametrize("key,value,message", [
@@ -222,3 +228,102 @@ def test_params_of_the_analysis_stages_are_validated(key, value, message):
     params[section][name] = value
     with pytest.raises(P.ParamsError, match=re.escape(message)):
         P.validate(params)
+
+
+def test_bootstrap_p_agrees_with_the_interval_and_empty_themes_stay_out_of_the_family():
+    """Interval and p come from the same draws: the interval excludes 0 exactly when p < 0.05 (up to one draw);
+    a theme no article has is reported but not tested, so it cannot dilute the BH adjustment."""
+    rng = np.random.default_rng(3)
+    frame = articles({g: random_shares(rng, 25, alpha) for g, alpha in
+                      (("A", [3, 1, 1, 1]), ("B", [2, 2, 1, 1]), ("C", [1, 3, 1, 1]))})
+    frame["science_innovation"] = 0.0  # an empty theme (its mass moved to other)
+    frame["other"] = 1 - frame[["institutions", "spatial_planning"]].sum(axis=1)
+    res = C.pairwise_tests(frame, frame["series"], [*THEMES, "other"], n_boot=2000, seed=1)
+    empty = res["theme"] == "science_innovation"
+    assert res.loc[empty, "p_value"].isna().all() and res.loc[empty, "p_adj"].isna().all()
+    assert res.loc[empty, "note"].str.startswith("empty theme").all()
+    tested = res[~empty]
+    excludes = (tested["ci_low"] > 0) | (tested["ci_high"] < 0)
+    assert excludes.any() and (~excludes).any()
+    assert ((tested["p_value"] < 0.05) == excludes).mean() >= 0.95
+    assert (tested.loc[excludes, "p_value"] < 0.06).all() and (tested.loc[~excludes, "p_value"] > 0.04).all()
+    expected = C._bh(tested["p_value"])  # the family is the tested rows only
+    assert np.allclose(tested["p_adj"], expected)
+
+
+def test_one_story_cannot_make_a_distinctive_word():
+    """'kỷ_luật' fills one article of A (a single football story): listed with no article minimum, not with 3."""
+    tokens = ["kỷ_luật " * 30 + "bóng_đá"] + ["thể_chế quy_hoạch"] * 5 + ["quy_hoạch đô_thị"] * 6
+    groups = pd.Series(["A"] * 6 + ["B"] * 6)
+    ids = pd.Series([f"a{i}" for i in range(12)])
+    kw = dict(top_words=10, prior_scale=0.01)
+    loose = C.distinctive_words(pd.Series(tokens), groups, ids, [], min_articles=1, **kw)
+    strict = C.distinctive_words(pd.Series(tokens), groups, ids, [], min_articles=3, **kw)
+    assert "kỷ_luật" in set(loose.loc[loose["group"] == "A", "word"])
+    assert "kỷ_luật" not in set(strict["word"])
+    assert (strict["n_articles"] >= 3).all() and "thể_chế" in set(strict.loc[strict["group"] == "A", "word"])
+
+
+def confounded(n: int = 60, seed: int = 0):
+    """Outlet A publishes mostly health articles, B mostly sport; health articles are about society. Within a
+    category the outlets do not differ: the raw outlet difference is the category mix."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for outlet, p_health in (("A", 0.8), ("B", 0.2)):
+        for i in range(n):
+            label = "health" if rng.random() < p_health else "sport"
+            society = float(rng.random() < (0.7 if label == "health" else 0.1))
+            rows.append({"article_id": f"{outlet}{i}", "source": outlet, "label": label, "series": None,
+                         "part": None, "date": None, "institutions": 0.0, "spatial_planning": 0.0,
+                         "science_innovation": society, "other": 1 - society})
+    return pd.DataFrame(rows)
+
+
+def test_adjusted_effects_beside_raw_ones_show_which_raw_difference_disappears():
+    from pipeline import effects as E
+    from pipeline import prevalence
+
+    frame = confounded()
+    res = prevalence.field_effects("source", frame, [*THEMES, "other"], E.EffectsSpec(controls=["label"]),
+                                   date_freq="quarter")
+    eff = res["effects"]
+    assert {"theme", "term", "estimate", "ci_low", "ci_high", "p"} <= set(eff.columns)
+    assert set(eff["model"]) == {"adjusted", "raw"}
+    d = res["differences"].set_index("theme").loc["science_innovation"]
+    assert d["raw_p_adj"] < 0.05 and abs(d["raw_diff"]) > 0.25  # raw: a large outlet difference
+    assert d["ci_low"] < 0 < d["ci_high"] and bool(d["disappears"])  # adjusted for the category: gone
+    empty = eff[eff["theme"] == "institutions"]
+    assert (empty["note"] == E.EMPTY).all() and empty["p_adj"].isna().all()
+    design = res["design"].set_index("group")
+    assert list(design.loc[["A", "B"], "total"]) == [60, 60] and set(design["control"]) == {"label"}
+    assert len(res["design_info"]) == 1 and "confounded with label" in res["design_info"][0]["warning"]
+    assert len(prevalence.disappearing(res["differences"])) >= 1
+
+
+def test_without_a_usable_control_the_raw_effect_is_written_and_the_reason_noted():
+    from pipeline import effects as E
+    from pipeline import prevalence
+
+    frame = confounded().assign(label=None)
+    res = prevalence.field_effects("source", frame, [*THEMES, "other"], E.EffectsSpec(controls=["label"]),
+                                   date_freq="quarter")
+    assert set(res["effects"]["model"]) == {"raw"} and "disappears" not in res["differences"]
+    assert any("label" in n for n in res["notes"]) and list(res["design"]["total"]) == [60, 60]
+    dated = prevalence.field_effects("date", frame, [*THEMES, "other"], E.EffectsSpec(), date_freq="quarter")
+    assert dated["effects"].empty and any("dated" in n for n in dated["notes"])
+
+
+def test_series_trajectory_in_part_order_and_a_one_article_part_without_interval():
+    from pipeline import prevalence
+
+    frame = confounded(n=4).assign(series="Để Hà Nội cất cánh", part=[3, 1, 1, 2, 2, 2, 3, 3])
+    frame.loc[frame["article_id"] == "A0", "part"] = 4  # part 4: one article
+    frame.loc[frame["article_id"] == "B3", "series"] = "Thủ đô số"  # a one-article series
+    frame.loc[frame["article_id"] == "B3", "part"] = 1
+    out = prevalence.trajectories(frame, [*THEMES, "other"], 0.95)
+    main = out[(out["series"] == "Để Hà Nội cất cánh") & (out["theme"] == "science_innovation")]
+    assert list(main["part"]) == [1, 2, 3, 4]
+    one = out[(out["n_articles"] == 1)]
+    assert set(one["series"]) == {"Để Hà Nội cất cánh", "Thủ đô số"}
+    assert one["ci_low"].isna().all() and one["share"].notna().all()
+    assert out[out["n_articles"] >= 2]["ci_low"].notna().all()

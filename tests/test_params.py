@@ -19,7 +19,7 @@ BASE = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))
 FILE = "params.yaml"
 
 # mappings whose keys are names the user chooses (any name may be added; a deleted entry is not a missing key)
-FREE_FORM = {"themes", "theme_labels", "segment.abbreviations"}
+FREE_FORM = {"themes", "theme_labels", "segment.abbreviations", "effects.references"}
 # keys that may be left out, with the value the stages fall back on (pipeline/*.py: .get(key, default))
 OPTIONAL = {
     "corpus.format": "auto", "corpus.fields": None, "corpus.sidecar": None, "corpus.language": None,
@@ -33,8 +33,11 @@ OPTIONAL = {
     "theme_labels": None, "compare.contrasts": None, "discourse.speech_verbs_punct": None,
     "figures.full_width_in": None, "figures.max_groups": 6, "figures.map_points": 5000,
     "report.author": None, "report.rows_per_table": 12, "compute.scheduler": "local",
+    "compare.min_word_articles": 3, "effects.controls": [], "effects.numeric": [], "effects.references": {},
+    "effects.time": None, "effects.cov_type": "HC3", "effects.cluster": None,
 }
 OPTIONAL_SECTIONS = {"compute",  # left out: local (see test_a_file_without_compute_runs_locally)
+                     "effects",  # left out: no controls (raw effects only), dates as periods
                      "clean.repeated_boilerplate"}  # left out: the furniture detector's defaults
 # corpus.fields: every field but text may be left out (null = not present); the detector's keys have defaults
 OPTIONAL_UNDER = {"corpus.fields", "clean.repeated_boilerplate"}
