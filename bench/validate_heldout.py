@@ -20,7 +20,6 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,13 +28,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample" / "vntc_sample.jsonl"
 DEFAULT_SOURCES = [os.environ.get("VN_DISCOURSE_HELDOUT", ""), str(ROOT.parent / "shared/corpora/vntc-train.jsonl.gz"),
                    "/work/shared/corpora/vntc-train.jsonl.gz"]
 MIN_CHARS, MAX_CHARS = 500, 5000
+sys.path.insert(0, str(ROOT))
+from pipeline import workspace  # noqa: E402
+
 STAGES = ("ingest", "clean", "segment", "embed", "topics", "evaluate", "themes")
 MAX_OUTLIER_SHARE = 0.10
 
@@ -79,32 +79,23 @@ def draw_heldout(source: Path, sample: Path, n: int, seed: int) -> list[dict]:
     return sorted(chosen, key=lambda d: d["id"])
 
 
-def make_workspace(dest: Path, docs: list[dict], cache_dir: Path) -> tuple[Path, dict]:
-    """A copy of the code and params.yaml whose corpus is `docs`; returns (root, environment for the stages)."""
-    shutil.copytree(ROOT / "pipeline", dest / "pipeline", ignore=shutil.ignore_patterns("__pycache__"))
-    (dest / "data").mkdir(parents=True, exist_ok=True)
-    params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
-    boilerplate = Path(params["clean"]["boilerplate"])
-    if not boilerplate.is_absolute():
-        (dest / boilerplate).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(ROOT / boilerplate, dest / boilerplate)
-    with open(dest / "data" / "heldout.jsonl", "w", encoding="utf-8") as fh:
+def make_workspace(dest: Path, docs: list[dict], cache_dir: Path, overrides: dict | None = None) -> Path:
+    """A copy of the code and params.yaml (pipeline.workspace) whose corpus is `docs`, embedding into `cache_dir`."""
+    corpus = Path(dest).parent / f"{Path(dest).name}-heldout.jsonl"
+    corpus.parent.mkdir(parents=True, exist_ok=True)
+    with open(corpus, "w", encoding="utf-8") as fh:
         for doc in docs:
             fh.write(json.dumps({k: doc.get(k) for k in ("id", "label", "label_vi", "source_code", "source", "text")},
                                 ensure_ascii=False) + "\n")
-    params["corpus"]["path"] = "data/heldout.jsonl"
-    params["embedding"]["cache_dir"] = str(cache_dir)
-    (dest / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(dest), "VN_DISCOURSE_PARAMS": str(dest / "params.yaml")}
-    return dest, env
+    return workspace.make(dest, corpus, {"embedding.cache_dir": str(cache_dir), **(overrides or {})}, code=True)
 
 
-def run_stages(ws: Path, env: dict) -> dict:
+def run_stages(ws: Path, stages: tuple[str, ...] = STAGES) -> dict:
     seconds = {}
-    for stage in STAGES:
+    for stage in stages:
         started = time.time()
         print(f"validate: {stage} ...", flush=True)
-        run = subprocess.run([sys.executable, "-m", f"pipeline.{stage}"], cwd=ws, env=env, capture_output=True, text=True)
+        run = workspace.run_stage(ws, stage, timeout=6 * 3600)
         if run.returncode != 0:
             raise SystemExit(f"validate: stage {stage} failed in {ws}:\n{run.stdout[-2000:]}\n{run.stderr[-4000:]}")
         seconds[stage] = round(time.time() - started, 1)
@@ -168,8 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         ws = Path(args.keep) if args.keep else Path(tmp) / "ws"
         if args.keep:
             shutil.rmtree(ws, ignore_errors=True)
-        ws, env = make_workspace(ws, docs, cache_dir)
-        result = summarise(ws, docs, source, seed, run_stages(ws, env))
+        make_workspace(ws, docs, cache_dir)
+        result = summarise(ws, docs, source, seed, run_stages(ws))
     pio.write_json(args.out, result)
     b, lda = result["bertopic"], result["lda"]
     print(f"validate: {len(docs)} held-out articles; BERTopic NPMI {b['npmi']:.3f} vs LDA {lda['npmi']:.3f}, "

@@ -146,6 +146,21 @@ def detect_language(text: str) -> tuple[str, float]:
     return best.lang, float(best.prob)
 
 
+# letters only Vietnamese writes: đ ơ ư ă and the precomposed tone-marked vowels (Latin Extended Additional)
+_VI_LETTER = re.compile("[đĐơƠưƯăĂ\u1ea0-\u1ef9]")
+VI_LETTER_SHARE = 0.15  # Vietnamese prose runs near 0.3; no other language langdetect knows comes close
+
+
+def clearly_vietnamese(text: str) -> bool:
+    """A cheap check before langdetect (half of the stage's time): at least 100 letters in the part langdetect
+    reads, of which VI_LETTER_SHARE or more are Vietnamese-only letters. Only decides "vi"; anything else is
+    left to langdetect, so no decision changes where langdetect also says "vi" (checked on the sample and on
+    1,000 VNTC articles outside it)."""
+    head = text[:3000]
+    letters = sum(c.isalpha() for c in head)
+    return letters >= 100 and len(_VI_LETTER.findall(head)) >= VI_LETTER_SHARE * letters
+
+
 _ISO_DATE = re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
 _DAY_FIRST = re.compile(r"(?<!\d)(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})(?!\d)")
 _VI_DATE = re.compile(r"(?:ngày\s+)?(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s*,?\s+(?:năm\s+)?(?P<y>\d{4})", re.I)
@@ -332,7 +347,7 @@ def clean_articles(raw: pd.DataFrame, rules: list[Rule], *, tone_marks: str = "n
         if len(body) > max_chars:
             reject(rec, "too_long", f"too long ({len(body)} > clean.max_chars = {max_chars} characters)")
             continue
-        if language:
+        if language and not (language == "vi" and clearly_vietnamese(body)):
             lang, prob = detect_language(body)
             if lang != language:
                 reject(rec, "language", f"language '{lang}' (langdetect p={prob:.2f}), expected '{language}' (corpus.language)")

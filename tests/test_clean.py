@@ -393,3 +393,15 @@ def test_clean_stage_fails_with_a_message_when_nothing_survives(tmp_path, monkey
     rejected = pd.read_csv(tmp_path / "reports/rejected.csv")
     assert list(rejected["code"]) == ["language"] and list(rejected["item"]) == ["english.txt"]
     assert not (tmp_path / "data/interim/articles.parquet").exists()
+
+
+def test_clearly_vietnamese_decides_only_plain_vietnamese_prose():
+    from pipeline.clean import clearly_vietnamese
+
+    vi = ("Chính phủ vừa ban hành nghị định mới về quản lý thị trường chứng khoán, yêu cầu các doanh nghiệp "
+          "niêm yết công bố thông tin đầy đủ và kịp thời hơn trước. ") * 2
+    assert clearly_vietnamese(vi)
+    assert not clearly_vietnamese("The government issued a new decree on the stock market and listed firms. " * 3)
+    assert not clearly_vietnamese("Chính phủ ban hành nghị định.")  # too few letters: langdetect decides
+    # Vietnamese names in English prose are far below the share
+    assert not clearly_vietnamese("Prime Minister Phạm Minh Chính met officials in Hà Nội and Đà Nẵng today. " * 3)
