@@ -134,7 +134,16 @@ def _context(*speakers: tuple[str, str]) -> S.ArticleContext:
     ("Tuy nhiên, Thứ trưởng", [("Võ Kim Cự", "Thứ trưởng Bộ Tài chính")], "Võ Kim Cự", "person", "role",
      "Thứ trưởng Bộ Tài chính"),
     ("Thứ trưởng Cự", [("Võ Kim Cự", "")], "Võ Kim Cự", "person", "short_name", "Thứ trưởng"),
-    ("đại diện Sở Kế hoạch và Đầu tư", [], "Sở Kế hoạch và Đầu tư", "org", "org", "đại diện"),
+    # a representative is a described person, not the body (data/validation/quote_rules.md C1)
+    ("đại diện Sở Kế hoạch và Đầu tư", [], "đại diện Sở Kế hoạch và Đầu tư", "other", "other", ""),
+    ("Tại hội thảo, ông Ichikawa, chuyên gia của JICA", [], "Ichikawa", "person", "honorific_name",
+     "chuyên gia của JICA"),
+    ("Ông Bob Bird, Phó chủ tịch Nokia Networks châu Á - Thái Bình Dương", [], "Bob Bird", "person",
+     "honorific_name", "Phó chủ tịch Nokia Networks châu Á - Thái Bình Dương"),
+    ("Alcatel", [], "Alcatel", "org", "name_org", ""),
+    ("Wiseman", [("Richard Wiseman", "")], "Richard Wiseman", "person", "short_name", ""),
+    ("Bộ", [], "Bộ", "other", "generic", ""),  # a generic head names nobody
+    ("Có ý kiến", [], "Có ý kiến", "other", "other", ""),
     ("nhiều chuyên gia", [], "nhiều chuyên gia", "other", "other", ""),
 ])
 def test_each_speaker_step_names_its_kind_of_speaker(span, known, name, kind, resolution, role):

@@ -13,7 +13,10 @@ AUX = r"(?:(?:đã|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|s
 ACCORDING_TO = regex.compile(
     r"^\s*(?:(?:Cũng|Còn|Nhưng|Song|Và)\s+)?[Tt]heo\s+(?:(?:nhận định|đánh giá|ý kiến|báo cáo|"
     r"thống kê|số liệu|kết quả [^,]{0,40}|thông tin|quan điểm|dự báo|ước tính|tính toán|lời)\s+"
-    r"(?:mới nhất\s+)?của\s+)?(?P<span>[^,;:“”]{2,100}?),\s*(?P<rest>.+)$")
+    r"(?:mới nhất\s+)?của\s+|tin (?:từ|của)\s+)?(?P<span>[^,;:“”]{2,100}?),\s*(?P<rest>.+)$")
+# "Theo ông Yểu điều này là do ...": a name after an honorific needs no comma to end
+ACCORDING_TO_NAME = regex.compile(rf"^\s*(?:(?:Cũng|Còn|Nhưng|Song|Và)\s+)?[Tt]heo\s+(?P<span>{HONORIFIC}\s+\p{{Lu}}\p{{Ll}}*"
+                                  r"(?:\s+\p{Lu}\p{Ll}*){0,3})\s+(?P<rest>\p{Ll}.+)$")
 # "Theo X" cites someone when X is capitalised, a pronoun or a group ("các chuyên gia"), not "theo đó"/"theo quy định"
 CITES_SOMEONE = regex.compile(rf"(?:\p{{Lu}}|{HONORIFIC}(?!\p{{L}})|vị(?!\p{{L}})|các|nhiều|một số)")
 MAX_SPAN_WORDS_AFTER_QUOTE = 15  # “...”, bà An nhấn mạnh: a longer run after a quote is no attribution
@@ -116,7 +119,8 @@ def _sentence_cues(text: str, sent: tuple[int, int], verbs: regex.Pattern, quote
     (its candidates share the sentence's group: the first that names a speaker wins)."""
     ss, se = sent
     text = text[ss:se]
-    m = ACCORDING_TO.match(text)
+    m = ACCORDING_TO_NAME.match(text)
+    m = m if m else ACCORDING_TO.match(text)
     if m and CITES_SOMEONE.match(m.group("span")):
         return [Cue(ss + m.start("span"), "according_to", m.group("span"), "theo", m.group("rest").strip(), text, ss)]
     cues = []

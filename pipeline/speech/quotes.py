@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipeline.speech.cues import find_cues, verb_pattern
-from pipeline.speech.names import gender_of, honorific_before, person_names
+from pipeline.speech.names import gender_of, honorific_before, honorific_names, person_names
 from pipeline.speech.speakers import ArticleContext, parse_speaker
 from pipeline.text import paragraphs
 
@@ -18,7 +18,8 @@ NAMED = ["person", "org"]  # speaker types that count as actors; "other" is a ci
 def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: int, use_ner: bool) -> list[dict]:
     """The quotes of one paragraph, in reading order; every full name of the paragraph is remembered in ctx
     as it is passed, so that a later "ông Sơn" or "Theo ông" resolves to it."""
-    names = person_names(para)  # names said in passing also anchor a later "ông Sơn"
+    # names said in passing also anchor a later "ông Sơn"; foreign ones after ông/bà ("ông Bob Bird") as well
+    names = sorted(person_names(para) + [n for n in honorific_names(para) if len(n[2].split()) > 1])
 
     def remember(name: tuple[int, int, str]) -> None:
         ctx.mention(name[2], gender_of(name[2], honorific_before(para[:name[0]])))

@@ -12,7 +12,8 @@ from collections.abc import Callable
 
 import regex
 
-from pipeline.speech.names import HONORIFIC, SYLLABLE, gender_of, honorific_before, ner_entities, person_names
+from pipeline.speech.names import (HONORIFIC, SYLLABLE, gender_of, honorific_before, honorific_names, ner_entities,
+                                   person_names)
 
 OTHER_REJECT = regex.compile(r"^(?:có thể|cần|cần phải|phải|xin|điều này|đây|đó|có|chúng ta|chúng tôi|tôi|mình|"
                              r"thực tế|như vậy|qua đó|từ đó|nhìn chung|nói chung|tóm lại)$", regex.I)
@@ -38,6 +39,17 @@ TITLE_AND_SHORT = regex.compile(rf"(?P<title>\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Ll}}+)+)
 CITED_SOURCE = regex.compile(r"\p{Lu}|(?:các|nhiều|một số|hầu hết|đa số|giới|phần lớn)(?!\p{L})")
 ROLE_BREAK = regex.compile(r"(?<!\p{L})(?:song|nhưng|thì|mà|khi|vì|nên|là|đã|cũng|với|cho|rằng|được|sẽ|đang|vừa|"
                            r"của\s+(?:ông|bà)|theo|tuy|dù|nếu|sau khi|trước khi)(?!\p{L})", regex.I)
+# a representative or a described person, not the body itself (coding rule C1): "Đại diện SJC", "Một chuyên gia
+# của trường X", "một lãnh đạo của Công ty Y" are unnamed sources
+UNNAMED_HEAD = regex.compile(r"^(?:đại diện|người đại diện|(?:một|các|nhiều|những|một số)\s+(?:\p{Ll}+\s+){0,2}?"
+                             r"(?:chuyên gia|lãnh đạo|quan chức|cán bộ|đại diện|nguồn tin|thành viên|nhà|người|ý kiến)"
+                             r"|nguồn tin|có ý kiến|ý kiến)(?!\p{L})", regex.I)
+# heads that name no one by themselves ("Bộ" cho biết, "Ban tổ chức", "Công nghệ" from a list of laws)
+GENERIC_SPEAKERS = {h.lower() for h in ORG_HEADS} | {"ban tổ chức", "công nghệ", "có ý kiến", "ý kiến", "thành phố",
+                                                     "công ty", "nhà nước", "khoa học", "ngành", "tổ chức"}
+# a name of its own: every word capitalised or an acronym ("Alcatel", "BKA", "GfK", "Nokia Networks")
+PROPER_NAME = regex.compile(r"\p{Lu}[\p{L}\d&.\-]*(?:\s+\p{Lu}[\p{L}\d&.\-]*){0,4}")
+ACRONYM = regex.compile(r"^[\p{Lu}\d&.\-]{2,}(?:\s+[\p{Lu}\d&.\-]{2,})*$")
 MAX_SPAN_WORDS = 45  # longer "spans" are whole clauses, not the words naming a speaker
 
 
@@ -91,7 +103,7 @@ def _clean_role(text: str) -> str:
     text = TRAILING_AUX.sub("", text)
     text = regex.sub(rf"^{HONORIFIC}\b", "", text).strip(" ,;:-–—|")
     text = regex.sub(r"\s*[-–—]\s*$|^\s*[-–—]\s*", "", text).strip(" ,;:")
-    return " ".join(text.split()[:20])
+    return " ".join(text.split())  # whole: the callers drop a role too long to be one, never cut it mid-phrase
 
 
 def _role_before(text: str) -> str:
@@ -173,6 +185,31 @@ def by_short_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     return Speaker(first, "person", role, "short_name_unresolved", gender_of(first, honorific))
 
 
+def by_honorific_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
+    """"ông Ichikawa, chuyên gia của JICA", "Ông Bob Bird, Phó chủ tịch Nokia": a name after ông/bà anywhere in
+    the span (foreign names too), with its apposition; a one-word name resolves to a fuller one met before."""
+    names = honorific_names(span.full)
+    if not names:
+        return None
+    start, end, name = names[-1]
+    honorific = honorific_before(span.full[:start].rstrip())
+    found = ctx.by_short_name(name) if len(name.split()) == 1 else None
+    if found:
+        name, gender = found[0], gender_of(found[0], honorific) or found[1]
+    else:
+        gender = gender_of(name, honorific)
+        if len(name.split()) > 1:
+            ctx.mention(name, gender)
+    role = "; ".join(r for r in (_role_before(span.full[:start]), _role_after(span.full[end:])) if r)
+    return Speaker(name, "person", role, "honorific_name" if found is None else "short_name", gender)
+
+
+def as_unnamed(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
+    """"Đại diện SJC", "Một chuyên gia của trường X", "Có ý kiến": described, not named (before NER and
+    organisations, which would take the body named in the description for the speaker)."""
+    return Speaker(span.clause, "other", "", "other") if UNNAMED_HEAD.match(span.clause) else None
+
+
 def by_pronoun(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     """"ông", "bà ấy", "vị này": the last speaker of that gender; NOBODY if the article has named none."""
     if not PRONOUN.match(span.core):
@@ -187,13 +224,14 @@ def by_ner(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     if not span.use_ner or not regex.search(r"\p{Lu}", span.core):
         return None
     ents = ner_entities(span.core)
-    persons = [t for k, t in ents if k == "PER" and len(t.split()) >= 2]
+    persons = [t for k, t in ents if k == "PER" and len(t.split()) >= 2 and not ACRONYM.match(t)]
     if persons:
         name = persons[-1]
         ctx.mention(name, None)
         return Speaker(name, "person", _clean_role(span.core.replace(name, " ")), "ner")
-    orgs = [t for k, t in ents if k == "ORG" and sum(w[:1].isupper() for w in t.split()) * 2 >= len(t.split())]
-    return Speaker(" ".join(orgs[-1].split()[:12]), "org", "", "ner") if orgs else None
+    orgs = [t for k, t in ents if k == "ORG" and sum(w[:1].isupper() for w in t.split()) * 2 >= len(t.split())
+            and len(t.split()) <= 12]  # longer: a run of names, not one organisation (never cut mid-name)
+    return Speaker(" ".join(orgs[-1].split()), "org", "", "ner") if orgs else None
 
 
 def by_title_alone(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
@@ -223,6 +261,9 @@ def by_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
 def as_cited_source(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     """A document, a law, "nhiều chuyên gia": cited, not named (a few words, not a clause, not a pronoun)."""
     c = span.clause
+    if PROPER_NAME.fullmatch(c) and c.lower() not in GENERIC_SPEAKERS:
+        found = ctx.by_short_name(c) if len(c.split()) == 1 else None  # "Wiseman nhận định" after "Richard Wiseman"
+        return Speaker(found[0], "person", "", "short_name", found[1]) if found else Speaker(c, "org", "", "name_org")
     if (0 < len(c.split()) <= 6 and not OTHER_REJECT.match(c) and not STARTS_CLAUSE.match(c)
             and CITED_SOURCE.match(c)):
         return Speaker(c, "other", "", "other")
@@ -230,7 +271,7 @@ def as_cited_source(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
 
 
 STEPS: tuple[Callable[[SpeakerSpan, ArticleContext], Speaker | None], ...] = (
-    by_full_name, by_short_name, by_pronoun, by_ner, by_title_alone, by_title_and_short_name, by_organisation,
+    by_full_name, by_short_name, by_honorific_name, by_pronoun, as_unnamed, by_ner, by_title_alone, by_title_and_short_name, by_organisation,
     as_cited_source)
 
 
@@ -242,5 +283,9 @@ def parse_speaker(span: str, ctx: ArticleContext, use_ner: bool = True) -> Speak
     for step in STEPS:
         found = step(words, ctx)
         if found is not None:
-            return None if found is NOBODY else found
+            if found is NOBODY:
+                return None
+            if found.kind in ("person", "org") and found.name.lower() in GENERIC_SPEAKERS:
+                return Speaker(found.name, "other", found.role, "generic")  # "Bộ", "Ban tổ chức": nobody named
+            return found
     return None

@@ -11,7 +11,8 @@ Counting (the primary measure is the attribution of NAMED speakers, what actors.
 - extracted: quotes whose speaker_type is person | org;
 - within a passage, an extracted quote and a gold row match (one to one) when their speakers are the same:
   persons by the normalised full name; organisations by the normalised name, abbreviations expanded, an extracted
-  name that only adds a short generic head ("Công ty Google" for gold "Google") also matching;
+  name that only adds a short generic head ("Công ty Google" for gold "Google") also matching, and a gold name
+  with a bracketed part ("Ban an toàn giao thông (Sở GD-ĐT TP.HCM)") matched by either part;
 - true positive = a match; false positive = an extracted named quote with no gold row (a wrong speaker, or a
   speaker where the coder found no quote, or a named speaker where the coder found an unnamed one); false negative =
   a gold row with no match. Extracted quotes that match a borderline gold row count neither way.
@@ -110,21 +111,27 @@ def extract_for_passages(passages: pd.DataFrame, texts: dict[tuple[str, str], st
 
 def normalise_name(name: str, abbreviations: dict[str, str] | None = None) -> str:
     """NFC, abbreviations expanded, honorifics and punctuation dropped, lower case, single spaces."""
-    name = unicodedata.normalize("NFC", str(name or ""))
+    from pipeline.text import normalize
+
+    name = normalize(unicodedata.normalize("NFC", str(name or "")))  # one tone-mark placement: Hoà = Hòa
     for short, full in (abbreviations or {}).items():
         name = regex.sub(rf"(?<!\p{{L}}){regex.escape(short)}(?!\p{{L}})", full, name)
-    name = regex.sub(r"[“”\"'()\[\].,;:]", " ", name).replace("Uỷ", "Ủy").replace("uỷ", "ủy")
+    name = regex.sub(r"[“”\"'()\[\].,;:]", " ", name)
     return HONORIFICS.sub("", " ".join(name.split())).lower()
 
 
 def same_speaker(extracted: str, gold: str, kind: str, abbreviations: dict[str, str] | None = None) -> bool:
-    e, g = normalise_name(extracted, abbreviations), normalise_name(gold, abbreviations)
-    if not e or not g:
-        return False
-    if e == g:
-        return True
-    # "công ty google" for gold "google": the extracted organisation adds a short generic head
-    return kind == "org" and e.endswith(" " + g) and len(e.split()) - len(g.split()) <= 3
+    e = normalise_name(extracted, abbreviations)
+    if kind != "org":
+        return bool(e) and e == normalise_name(gold, abbreviations)
+    # an organisation coded with its parent or acronym in brackets ("Ban an toàn giao thông (Sở GD-ĐT TP.HCM)",
+    # "Cơ quan Tư vấn ... (Mercer)") is named by either part
+    forms = {gold, regex.sub(r"\s*\([^()]*\)", "", gold), *regex.findall(r"\(([^()]*)\)", gold)}
+    for g in filter(None, (normalise_name(f, abbreviations) for f in forms)):
+        # equal, or the extracted name adds a short generic head ("công ty google" for gold "google")
+        if e == g or (e.endswith(" " + g) and len(e.split()) - len(g.split()) <= 3):
+            return True
+    return False
 
 
 def match(coded: pd.DataFrame, extracted: pd.DataFrame, abbreviations: dict[str, str] | None = None) -> pd.DataFrame:
