@@ -323,3 +323,14 @@ def test_stage_on_the_seed_articles(tmp_path, monkeypatch):
     assert sorted(summary["kwic_per_term"]) == sorted(terms) == sorted(summary["tokens_per_term"])
     assert summary["terms_not_found"] == [t for t in terms if summary["kwic_per_term"][t] == 0]
     assert sum(summary["kwic_per_term"].values()) == len(tables["kwic"])
+
+
+def test_kwic_tells_an_institution_name_from_the_concept():
+    text = ("Bộ Khoa học và Công nghệ cho biết khoa học và công nghệ là động lực. Sở Khoa học và Công nghệ Hà Nội "
+            "mở Học viện Công nghệ mới. Công nghệ số lan rộng.")
+    lines = C.kwic(pd.DataFrame([{"unit_id": "a", "article_id": "a", "text": text}]), ["khoa học", "công nghệ"])
+    assert lines.groupby("term")["in_name"].apply(list).to_dict() == {
+        "khoa học": [True, False, True], "công nghệ": [True, False, True, True, False]}
+    assert C.kwic_name_counts(lines, ["khoa học", "công nghệ", "thể chế"]) == {
+        "khoa học": {"concept": 1, "in_name": 2}, "công nghệ": {"concept": 2, "in_name": 3},
+        "thể chế": {"concept": 0, "in_name": 0}}
