@@ -334,3 +334,10 @@ def test_kwic_tells_an_institution_name_from_the_concept():
     assert C.kwic_name_counts(lines, ["khoa học", "công nghệ", "thể chế"]) == {
         "khoa học": {"concept": 1, "in_name": 2}, "công nghệ": {"concept": 2, "in_name": 3},
         "thể chế": {"concept": 0, "in_name": 0}}
+
+
+def test_roles_have_standard_abbreviations_written_out():
+    units = pd.DataFrame([{"unit_id": "a", "article_id": "a", "position": 0,
+                           "text": "Phó Chủ tịch UBND TP Lê Hồng Sơn cho biết thành phố sẽ mở sàn giao dịch công nghệ."}])
+    q = Q.extract_quotes(units, VERBS, PUNCT_VERBS, abbreviations=PARAMS["segment"]["abbreviations"])
+    assert q["role"].tolist() == ["Phó Chủ tịch Ủy ban nhân dân thành phố"]

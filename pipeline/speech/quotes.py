@@ -3,6 +3,7 @@ counted per theme (actors.csv) and per group of each compare.by field (actors_by
 from __future__ import annotations
 
 import pandas as pd
+import regex
 
 from pipeline.speech.cues import find_cues, verb_pattern
 from pipeline.speech.names import gender_of, honorific_before, honorific_names, person_names
@@ -47,8 +48,16 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
     return rows
 
 
+def expand_abbreviations(text: str, abbreviations: dict[str, str] | None) -> str:
+    """Standard abbreviations written out (segment.abbreviations, case-sensitive, whole words, longest first):
+    "Chủ tịch UBND TP" -> "Chủ tịch Ủy ban nhân dân thành phố"."""
+    for short in sorted(abbreviations or {}, key=len, reverse=True):
+        text = regex.sub(rf"(?<![\p{{L}}\d]){regex.escape(short)}(?![\p{{L}}\d])", abbreviations[short], text)
+    return text
+
+
 def extract_quotes(units: pd.DataFrame, verbs: list[str], punct_verbs: list[str], quote_min_words: int = 6,
-                   use_ner: bool = True) -> pd.DataFrame:
+                   use_ner: bool = True, abbreviations: dict[str, str] | None = None) -> pd.DataFrame:
     """Pure core: units (unit_id, article_id, position, text + any metadata) -> one row a quote or citation.
     Units are read in article and position order so that short names and pronouns resolve to earlier mentions."""
     pattern = verb_pattern(verbs, punct_verbs)
@@ -61,7 +70,10 @@ def extract_quotes(units: pd.DataFrame, verbs: list[str], punct_verbs: list[str]
             meta = {"article_id": article_id, "unit_id": unit.unit_id, **{c: getattr(unit, c) for c in meta_cols}}
             for para in paragraphs(str(unit.text)):
                 rows.extend({**meta, **q} for q in _paragraph_quotes(para, ctx, pattern, quote_min_words, use_ner))
-    return pd.DataFrame(rows).reindex(columns=QUOTE_COLUMNS)
+    out = pd.DataFrame(rows).reindex(columns=QUOTE_COLUMNS)
+    if abbreviations and len(out):
+        out["role"] = out["role"].fillna("").map(lambda r: expand_abbreviations(r, abbreviations))
+    return out
 
 
 def count_actors(quotes: pd.DataFrame, themes: list[str]) -> pd.DataFrame:
