@@ -247,6 +247,8 @@ def test_every_term_is_listed_in_the_summary_found_or_not():
     assert summary["terms_not_found"] == ["Hòa Lạc", "trí tuệ nhân tạo"]
     assert summary["tokens_per_term"] == {"thể chế": 2, "Hòa Lạc": 0, "quy hoạch": 1, "trí tuệ nhân tạo": 0}
     assert summary["kwic_lines"] == len(out["kwic"]) == 3
+    concept = {t: c["concept"] + c["in_name"] for t, c in summary["kwic_concept_vs_name"].items()}
+    assert concept == summary["kwic_per_term"]  # each KWIC line counted once, on the concept or in a name
     assert C.kwic_counts(C.kwic(frame, []), ["x"]) == {"x": 0}  # no lines at all still lists the term
 
 

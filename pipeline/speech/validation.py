@@ -36,11 +36,11 @@ import numpy as np
 import pandas as pd
 import regex
 
+from pipeline.paths import VALIDATION_QUOTES
 from pipeline.speech.quotes import NAMED, extract_quotes
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD_DIR = "data/validation"
-OUT = "reports/validation_quotes.json"
 BORDERLINE = regex.compile(r"borderline|interviewer's question|rhetorical question", regex.I)
 HONORIFICS = regex.compile(r"^(?:ông|bà|anh|chị|ngài)\s+", regex.I)
 BOOTSTRAP = 2000
@@ -104,7 +104,8 @@ def extract_for_passages(passages: pd.DataFrame, texts: dict[tuple[str, str], st
                 units.append({"unit_id": f"{art}#{i}", "article_id": art, "position": i, "text": normalize(para, tone)})
     d = params["discourse"]
     quotes = extract_quotes(pd.DataFrame(units), d["speech_verbs"], d.get("speech_verbs_punct") or [],
-                            d["quote_min_words"], use_ner=use_ner)
+                            d["quote_min_words"], use_ner=use_ner,
+                            abbreviations=params["segment"].get("abbreviations"))
     key = passages.assign(unit_id=passages["file"] + ":" + passages["line"] + "#" + passages["paragraph_index"])
     return quotes.merge(key[["unit_id", "passage_id"]], on="unit_id", how="inner")
 
@@ -237,7 +238,7 @@ def main(argv: list[str] | None = None) -> None:
     from pipeline import params as P
 
     parser = argparse.ArgumentParser(description="speaker attribution against data/validation/quotes_coded.csv")
-    parser.add_argument("--out", default=str(ROOT / OUT))
+    parser.add_argument("--out", default=str(ROOT / VALIDATION_QUOTES))
     parser.add_argument("--no-ner", action="store_true", help="without underthesea's NER tagger (the stage uses it)")
     parser.add_argument("--errors", choices=["tune", "holdout"], help="print that split's errors (tune on tune only)")
     args = parser.parse_args(argv)
