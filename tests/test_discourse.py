@@ -75,7 +75,8 @@ def test_seed_titles_in_quotation_marks_and_places_are_not_speakers(seed_quotes)
 def test_actors_count_the_seed_speakers(seed_quotes):
     actors = Q.count_actors(seed_quotes, ["institutions", "other"]).set_index("actor")
     assert actors.loc["Bùi Thị An", "n_quotes"] == 2 and actors.loc["Bùi Thị An", "n_direct"] == 1
-    assert actors.loc["Nguyễn Văn Minh", "n_quotes"] == 2 and actors.loc["Lê Hồng Sơn", "n_quotes"] == 1
+    # Sơn: "nhấn mạnh" and "đã chỉ ra các giải pháp" (a speech act, coded so in the quote set: Q249)
+    assert actors.loc["Nguyễn Văn Minh", "n_quotes"] == 2 and actors.loc["Lê Hồng Sơn", "n_quotes"] == 2
     assert (actors[["theme_institutions", "theme_other"]].sum(axis=1) == actors["n_quotes"]).all()
     by = Q.actors_by_group(seed_quotes, ["source", "series"], "quarter")
     assert set(by["field"]) == {"source", "series"}

@@ -25,14 +25,15 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
     def remember(name: tuple[int, int, str]) -> None:
         ctx.mention(name[2], gender_of(name[2], honorific_before(para[:name[0]])))
 
-    rows, done = [], set()
+    rows, done, read = [], set(), ctx.text
     for cue in find_cues(para, pattern, quote_min_words):
         while names and names[0][0] < cue.offset:
             remember(names.pop(0))
         if cue.group in done:
             continue
+        ctx.text = read + para[:cue.offset]
         speaker = parse_speaker(cue.span, ctx, use_ner)
-        if speaker is None:
+        if speaker is None or (cue.named_only and speaker.kind not in NAMED):
             continue
         done.add(cue.group)
         if speaker.kind == "person":
@@ -40,11 +41,14 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
                 speaker.role = next((sp.role for sp in reversed(ctx.speakers) if sp.name == speaker.name
                                      and sp.role), "")
             ctx.speakers.append(speaker)
+        elif speaker.kind == "org":
+            ctx.orgs.append(speaker.name)
         rows.append({"speaker": speaker.name, "speaker_type": speaker.kind, "role": speaker.role, "cue": cue.cue,
                      "kind": cue.kind, "resolution": speaker.resolution, "quote": cue.quote,
                      "sentence": cue.sentence.strip()})
     for name in names:
         remember(name)
+    ctx.text = f"{read}{para}\n"
     return rows
 
 
