@@ -106,11 +106,37 @@ def test_pronouns_resolve_to_the_last_speaker_of_that_gender():
     assert q.set_index("speaker").loc["Trần Văn Hùng"].iloc[0]["role"] == "Giám đốc Sở Khoa học và Công nghệ"
 
 
+@pytest.mark.parametrize("text, speakers", [
+    # a directive with no punctuation after it, by a named body and a body named generically (coding rules C1, C8)
+    ("UBND huyện An Minh yêu cầu chính quyền xã tiến hành kiểm điểm các cá nhân liên quan.", [("UBND huyện An Minh", "org")]),
+    ("Đối với cán bộ có liên quan, cơ quan điều tra đề nghị lãnh đạo Bộ Công an báo cáo Ban Bí thư.",
+     [("cơ quan điều tra", "org")]),
+    # an acronym and a foreign surname said alone stand for the full form said before
+    ("Văn phòng tội phạm BKA của Đức cho hay họ vừa cắt đứt một đường dây lừa đảo. BKA cho biết, mạng lưới này rất lớn.",
+     [("Văn phòng tội phạm BKA của Đức", "org")] * 2),
+    ("Giáo sư Richard Wiseman tại Anh đã nghiên cứu. “Mọi người có thể dùng bảng câu hỏi này để xác định”, Wiseman "
+     "nhận định.", [("Richard Wiseman", "person")]),
+    # a time between speaker and verb is not part of the name; an initial does not end the sentence
+    ("Ủy ban bầu cử Iraq hôm qua cũng bác bỏ khả năng thêm ghế cho người Sunni trong Quốc hội.",
+     [("Ủy ban bầu cử Iraq", "org")]),
+    ("Theo Chủ tịch tập đoàn Acer, ông J.T.Wang, cho biết thì: “Mục tiêu của Acer là trở thành nhà cung cấp lớn thứ 3”.",
+     [("J.T.Wang", "person")]),
+])
+def test_speakers_of_reported_speech(text, speakers):
+    units = pd.DataFrame([{"unit_id": "u", "article_id": "a", "position": 0, "text": text}])
+    q = Q.extract_quotes(units, VERBS, PUNCT_VERBS)
+    named = q[q["speaker_type"].isin(Q.NAMED)]
+    assert list(zip(named["speaker"], named["speaker_type"])) == speakers
+
+
 @pytest.mark.parametrize("sentence", [
     "Một chi tiết rất đáng lưu ý là thủ tục đã được rút gọn.",
     "Thành phố tích hợp và chia sẻ dữ liệu giữa các sở, ngành.",
     "Có thể khẳng định, Hà Nội đang chuyển hóa tinh thần của Nghị quyết 57.",
     "Đề án “Phát triển hệ sinh thái khởi nghiệp sáng tạo Thủ đô đến năm 2025” đặt mục tiêu lớn.",
+    "Hội nghị Bộ trưởng công nghệ thông tin Á châu đã bế mạc tại Hyderabad.",  # a noun, not "thông tin"
+    "Thành ủy đã thành lập Ban Chỉ đạo thực hiện Nghị quyết để theo dõi tiến độ.",  # a name, not "chỉ đạo"
+    "Các địa phương cần đáp ứng yêu cầu của người dân về dịch vụ công trực tuyến.",  # no one asks
 ])
 def test_no_speaker_where_nobody_speaks(sentence):
     units = pd.DataFrame([{"unit_id": "a", "article_id": "a", "position": 0, "text": sentence}])
