@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup repro test test-fast lint bench validate report-check chromium
+.PHONY: setup repro test test-fast lint bench validate validate-quotes report-check chromium
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ bench: setup
 # reports/validation_heldout.json: the model against LDA on VNTC articles outside the sample
 validate: setup
 	. $(BIN)/activate && python -m bench.validate_heldout $(VALIDATE_ARGS)
+
+# reports/validation_quotes.json: speaker attribution against the hand-coded quotes (data/validation/)
+validate-quotes: setup
+	. $(BIN)/activate && python -m pipeline.speech.validation
 
 # Debian's chromium and chromium-driver for the browser check, installed only when missing
 chromium:

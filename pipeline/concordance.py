@@ -14,7 +14,15 @@ import pandas as pd
 
 from pipeline.words import TOKEN_PATTERN
 
-KWIC_COLUMNS = ["term", "unit_id", "article_id", "title", "date", "source", "topic", "theme", "left", "keyword", "right"]
+KWIC_COLUMNS = ["term", "unit_id", "article_id", "title", "date", "source", "topic", "theme", "left", "keyword", "right",
+                "in_name"]
+# the head of an institution's name: a hit inside "Bộ Khoa học và Công nghệ", "Sở Khoa học và Công nghệ", "Viện
+# Khoa học ...", "Học viện Công nghệ ..." names the body, not the concept
+NAME_HEADS = ("Bộ Sở Viện Học viện Trường Đại học Ủy ban Uỷ ban Ban Cục Tổng cục Vụ Trung tâm Công ty Tập đoàn Hội "
+              "Hiệp hội Quỹ Khu Liên hiệp Ngân hàng Phòng Đại học Khoa Báo Tạp chí").split()
+_HEAD = "|".join(map(re.escape, sorted(NAME_HEADS, key=len, reverse=True)))
+# "Bộ Khoa học và Công nghệ": the head, then capitalised words (and "và", "&", ",") up to the hit
+NAME_BEFORE = re.compile(rf"(?<!\w)(?:{_HEAD})(?:\s+(?:[A-ZÀ-ỸĐ]\w*|và|&|-))*\s*$")
 KWIC_META = ("title", "date", "source", "topic", "theme")
 COLLOCATION_COLUMNS = ["term", "collocate", "count", "term_count", "collocate_count", "expected", "pmi",
                        "log_likelihood", "rank"]
@@ -35,12 +43,23 @@ def kwic(units: pd.DataFrame, terms: list[str], window: int = 8) -> pd.DataFrame
         for unit in units.itertuples(index=False):
             text = " ".join(str(unit.text).split())
             for m in pat.finditer(text):
+                in_name = m.group()[:1].isupper() and bool(NAME_BEFORE.search(text[max(0, m.start() - 80):m.start()]))
                 left = text[:m.start()].split()[-window:]
                 right = text[m.end():].split()[:window]
                 rows.append({"term": term, "unit_id": unit.unit_id, "article_id": unit.article_id,
                              **{c: getattr(unit, c) for c in meta}, "left": " ".join(left),
-                             "keyword": m.group(), "right": " ".join(right)})
+                             "keyword": m.group(), "right": " ".join(right), "in_name": in_name})
     return pd.DataFrame(rows).reindex(columns=KWIC_COLUMNS)
+
+
+def kwic_name_counts(lines: pd.DataFrame, terms: list[str]) -> dict[str, dict[str, int]]:
+    """Per term, KWIC lines on the concept and inside an institution's capitalised name (in_name)."""
+    out = {}
+    for t in terms:
+        hits = lines[lines["term"] == t] if len(lines) else lines
+        named = int(hits["in_name"].astype(bool).sum()) if len(hits) else 0
+        out[t] = {"concept": len(hits) - named, "in_name": named}
+    return out
 
 
 def kwic_counts(lines: pd.DataFrame, terms: list[str]) -> dict[str, int]:

@@ -21,7 +21,7 @@ from pipeline import codebook
 from pipeline import io as pio
 from pipeline import params as P
 from pipeline import paths
-from pipeline.concordance import collocations, kwic, kwic_counts, term_counts
+from pipeline.concordance import collocations, kwic, kwic_counts, kwic_name_counts, term_counts
 from pipeline.passages import passages
 from pipeline.speech.quotes import NAMED, actors_by_group, count_actors, extract_quotes
 
@@ -73,7 +73,8 @@ def run(frame: pd.DataFrame, params: dict, topic_terms: pd.DataFrame, topics: pd
     out["collocations"] = collocations(frame["tokens"].tolist(), segmented_terms(params),
                                        set(topic_stopwords(params)), d["collocation_window"],
                                        d["collocation_min_count"], d["collocations_top"])
-    quotes = extract_quotes(frame, d["speech_verbs"], d.get("speech_verbs_punct") or [], d["quote_min_words"])
+    quotes = extract_quotes(frame, d["speech_verbs"], d.get("speech_verbs_punct") or [], d["quote_min_words"],
+                            abbreviations=params["segment"].get("abbreviations"))
     out["quotes"] = quotes
     out["actors"] = count_actors(quotes, [*params["themes"], "other"])
     out["actors_by_group"] = actors_by_group(quotes, params["compare"]["by"] or [], params["compare"]["date_freq"])
@@ -92,7 +93,8 @@ def summarize(frame: pd.DataFrame, out: dict[str, pd.DataFrame], params: dict) -
     return {"n_units": len(frame), "kwic_lines": len(out["kwic"]), "collocations": len(out["collocations"]),
             "quotes": len(q), "quotes_named": int(q["speaker_type"].isin(NAMED).sum()),
             "actors": len(out["actors"]), "passages": len(out["passages"]),
-            "kwic_per_term": per_term, "tokens_per_term": {t: tokens.get(t, 0) for t in terms},
+            "kwic_per_term": per_term, "kwic_concept_vs_name": kwic_name_counts(out["kwic"], terms),
+            "tokens_per_term": {t: tokens.get(t, 0) for t in terms},
             "terms_not_found": [t for t, n in per_term.items() if n == 0]}
 
 

@@ -50,6 +50,7 @@ FIGURE_MANIFEST = f"{FIGURES_DIR}/figures.json"   # figure name -> caption, widt
 REPORT_MD = "reports/report.md"
 REPORT_HTML = "reports/report.html"
 TABLES_DIR = "reports/tables"
+VALIDATION_QUOTES = "reports/validation_quotes.json"  # speaker attribution on the coded quote set (not a stage)
 
 # files inside COMPARE_DIR and DISCOURSE_DIR (their columns live with the code that computes them)
 COMPARE_TABLES = {"shares": "theme_shares", "pairwise": "pairwise", "contrasts": "contrasts",

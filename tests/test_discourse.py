@@ -75,7 +75,8 @@ def test_seed_titles_in_quotation_marks_and_places_are_not_speakers(seed_quotes)
 def test_actors_count_the_seed_speakers(seed_quotes):
     actors = Q.count_actors(seed_quotes, ["institutions", "other"]).set_index("actor")
     assert actors.loc["Bùi Thị An", "n_quotes"] == 2 and actors.loc["Bùi Thị An", "n_direct"] == 1
-    assert actors.loc["Nguyễn Văn Minh", "n_quotes"] == 2 and actors.loc["Lê Hồng Sơn", "n_quotes"] == 1
+    # Sơn: "nhấn mạnh" and "đã chỉ ra các giải pháp" (a speech act, coded so in the quote set: Q249)
+    assert actors.loc["Nguyễn Văn Minh", "n_quotes"] == 2 and actors.loc["Lê Hồng Sơn", "n_quotes"] == 2
     assert (actors[["theme_institutions", "theme_other"]].sum(axis=1) == actors["n_quotes"]).all()
     by = Q.actors_by_group(seed_quotes, ["source", "series"], "quarter")
     assert set(by["field"]) == {"source", "series"}
@@ -105,11 +106,37 @@ def test_pronouns_resolve_to_the_last_speaker_of_that_gender():
     assert q.set_index("speaker").loc["Trần Văn Hùng"].iloc[0]["role"] == "Giám đốc Sở Khoa học và Công nghệ"
 
 
+@pytest.mark.parametrize("text, speakers", [
+    # a directive with no punctuation after it, by a named body and a body named generically (coding rules C1, C8)
+    ("UBND huyện An Minh yêu cầu chính quyền xã tiến hành kiểm điểm các cá nhân liên quan.", [("UBND huyện An Minh", "org")]),
+    ("Đối với cán bộ có liên quan, cơ quan điều tra đề nghị lãnh đạo Bộ Công an báo cáo Ban Bí thư.",
+     [("cơ quan điều tra", "org")]),
+    # an acronym and a foreign surname said alone stand for the full form said before
+    ("Văn phòng tội phạm BKA của Đức cho hay họ vừa cắt đứt một đường dây lừa đảo. BKA cho biết, mạng lưới này rất lớn.",
+     [("Văn phòng tội phạm BKA của Đức", "org")] * 2),
+    ("Giáo sư Richard Wiseman tại Anh đã nghiên cứu. “Mọi người có thể dùng bảng câu hỏi này để xác định”, Wiseman "
+     "nhận định.", [("Richard Wiseman", "person")]),
+    # a time between speaker and verb is not part of the name; an initial does not end the sentence
+    ("Ủy ban bầu cử Iraq hôm qua cũng bác bỏ khả năng thêm ghế cho người Sunni trong Quốc hội.",
+     [("Ủy ban bầu cử Iraq", "org")]),
+    ("Theo Chủ tịch tập đoàn Acer, ông J.T.Wang, cho biết thì: “Mục tiêu của Acer là trở thành nhà cung cấp lớn thứ 3”.",
+     [("J.T.Wang", "person")]),
+])
+def test_speakers_of_reported_speech(text, speakers):
+    units = pd.DataFrame([{"unit_id": "u", "article_id": "a", "position": 0, "text": text}])
+    q = Q.extract_quotes(units, VERBS, PUNCT_VERBS)
+    named = q[q["speaker_type"].isin(Q.NAMED)]
+    assert list(zip(named["speaker"], named["speaker_type"])) == speakers
+
+
 @pytest.mark.parametrize("sentence", [
     "Một chi tiết rất đáng lưu ý là thủ tục đã được rút gọn.",
     "Thành phố tích hợp và chia sẻ dữ liệu giữa các sở, ngành.",
     "Có thể khẳng định, Hà Nội đang chuyển hóa tinh thần của Nghị quyết 57.",
     "Đề án “Phát triển hệ sinh thái khởi nghiệp sáng tạo Thủ đô đến năm 2025” đặt mục tiêu lớn.",
+    "Hội nghị Bộ trưởng công nghệ thông tin Á châu đã bế mạc tại Hyderabad.",  # a noun, not "thông tin"
+    "Thành ủy đã thành lập Ban Chỉ đạo thực hiện Nghị quyết để theo dõi tiến độ.",  # a name, not "chỉ đạo"
+    "Các địa phương cần đáp ứng yêu cầu của người dân về dịch vụ công trực tuyến.",  # no one asks
 ])
 def test_no_speaker_where_nobody_speaks(sentence):
     units = pd.DataFrame([{"unit_id": "a", "article_id": "a", "position": 0, "text": sentence}])
@@ -134,7 +161,16 @@ def _context(*speakers: tuple[str, str]) -> S.ArticleContext:
     ("Tuy nhiên, Thứ trưởng", [("Võ Kim Cự", "Thứ trưởng Bộ Tài chính")], "Võ Kim Cự", "person", "role",
      "Thứ trưởng Bộ Tài chính"),
     ("Thứ trưởng Cự", [("Võ Kim Cự", "")], "Võ Kim Cự", "person", "short_name", "Thứ trưởng"),
-    ("đại diện Sở Kế hoạch và Đầu tư", [], "Sở Kế hoạch và Đầu tư", "org", "org", "đại diện"),
+    # a representative is a described person, not the body (data/validation/quote_rules.md C1)
+    ("đại diện Sở Kế hoạch và Đầu tư", [], "đại diện Sở Kế hoạch và Đầu tư", "other", "other", ""),
+    ("Tại hội thảo, ông Ichikawa, chuyên gia của JICA", [], "Ichikawa", "person", "honorific_name",
+     "chuyên gia của JICA"),
+    ("Ông Bob Bird, Phó chủ tịch Nokia Networks châu Á - Thái Bình Dương", [], "Bob Bird", "person",
+     "honorific_name", "Phó chủ tịch Nokia Networks châu Á - Thái Bình Dương"),
+    ("Alcatel", [], "Alcatel", "org", "name_org", ""),
+    ("Wiseman", [("Richard Wiseman", "")], "Richard Wiseman", "person", "short_name", ""),
+    ("Bộ", [], "Bộ", "other", "generic", ""),  # a generic head names nobody
+    ("Có ý kiến", [], "Có ý kiến", "other", "other", ""),
     ("nhiều chuyên gia", [], "nhiều chuyên gia", "other", "other", ""),
 ])
 def test_each_speaker_step_names_its_kind_of_speaker(span, known, name, kind, resolution, role):
@@ -238,6 +274,8 @@ def test_every_term_is_listed_in_the_summary_found_or_not():
     assert summary["terms_not_found"] == ["Hòa Lạc", "trí tuệ nhân tạo"]
     assert summary["tokens_per_term"] == {"thể chế": 2, "Hòa Lạc": 0, "quy hoạch": 1, "trí tuệ nhân tạo": 0}
     assert summary["kwic_lines"] == len(out["kwic"]) == 3
+    concept = {t: c["concept"] + c["in_name"] for t, c in summary["kwic_concept_vs_name"].items()}
+    assert concept == summary["kwic_per_term"]  # each KWIC line counted once, on the concept or in a name
     assert C.kwic_counts(C.kwic(frame, []), ["x"]) == {"x": 0}  # no lines at all still lists the term
 
 
@@ -314,3 +352,21 @@ def test_stage_on_the_seed_articles(tmp_path, monkeypatch):
     assert sorted(summary["kwic_per_term"]) == sorted(terms) == sorted(summary["tokens_per_term"])
     assert summary["terms_not_found"] == [t for t in terms if summary["kwic_per_term"][t] == 0]
     assert sum(summary["kwic_per_term"].values()) == len(tables["kwic"])
+
+
+def test_kwic_tells_an_institution_name_from_the_concept():
+    text = ("Bộ Khoa học và Công nghệ cho biết khoa học và công nghệ là động lực. Sở Khoa học và Công nghệ Hà Nội "
+            "mở Học viện Công nghệ mới. Công nghệ số lan rộng.")
+    lines = C.kwic(pd.DataFrame([{"unit_id": "a", "article_id": "a", "text": text}]), ["khoa học", "công nghệ"])
+    assert lines.groupby("term")["in_name"].apply(list).to_dict() == {
+        "khoa học": [True, False, True], "công nghệ": [True, False, True, True, False]}
+    assert C.kwic_name_counts(lines, ["khoa học", "công nghệ", "thể chế"]) == {
+        "khoa học": {"concept": 1, "in_name": 2}, "công nghệ": {"concept": 2, "in_name": 3},
+        "thể chế": {"concept": 0, "in_name": 0}}
+
+
+def test_roles_have_standard_abbreviations_written_out():
+    units = pd.DataFrame([{"unit_id": "a", "article_id": "a", "position": 0,
+                           "text": "Phó Chủ tịch UBND TP Lê Hồng Sơn cho biết thành phố sẽ mở sàn giao dịch công nghệ."}])
+    q = Q.extract_quotes(units, VERBS, PUNCT_VERBS, abbreviations=PARAMS["segment"]["abbreviations"])
+    assert q["role"].tolist() == ["Phó Chủ tịch Ủy ban nhân dân thành phố"]

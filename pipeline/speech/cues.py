@@ -13,9 +13,22 @@ AUX = r"(?:(?:đã|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|s
 ACCORDING_TO = regex.compile(
     r"^\s*(?:(?:Cũng|Còn|Nhưng|Song|Và)\s+)?[Tt]heo\s+(?:(?:nhận định|đánh giá|ý kiến|báo cáo|"
     r"thống kê|số liệu|kết quả [^,]{0,40}|thông tin|quan điểm|dự báo|ước tính|tính toán|lời)\s+"
-    r"(?:mới nhất\s+)?của\s+)?(?P<span>[^,;:“”]{2,100}?),\s*(?P<rest>.+)$")
+    r"(?:mới nhất\s+)?của\s+|tin (?:từ|của)\s+)?(?P<span>[^,;:“”]{2,100}?),\s*(?P<rest>.+)$")
+# "Theo ông Yểu điều này là do ...": a name after an honorific needs no comma to end
+ACCORDING_TO_NAME = regex.compile(rf"^\s*(?:(?:Cũng|Còn|Nhưng|Song|Và)\s+)?[Tt]heo\s+(?P<span>{HONORIFIC}\s+\p{{Lu}}\p{{Ll}}*"
+                                  r"(?:\s+\p{Lu}\p{Ll}*){0,3})\s+(?P<rest>\p{Ll}.+)$")
 # "Theo X" cites someone when X is capitalised, a pronoun or a group ("các chuyên gia"), not "theo đó"/"theo quy định"
 CITES_SOMEONE = regex.compile(rf"(?:\p{{Lu}}|{HONORIFIC}(?!\p{{L}})|vị(?!\p{{L}})|các|nhiều|một số)")
+# "..., nhưng theo báo cáo của tổ kiểm tra thì ...": a source's report cited inside the sentence
+MID_ACCORDING_TO = regex.compile(r"(?:,|(?<!\p{L})nhưng|(?<!\p{L})song)\s+theo\s+(?:nhận định|đánh giá|ý kiến|báo cáo|"
+                                 r"thống kê|số liệu|thông tin|dự báo|ước tính|kết luận)\s+(?:mới nhất\s+)?của\s+"
+                                 r"(?P<span>[^,;:“”]{2,80}?)\s+thì\s+(?P<rest>.+)$")
+# directives and announcements (coding rules R7, C8): among the weak verbs, these also count with no punctuation
+# after them ("UBND huyện An Minh yêu cầu xã ..."), for a named speaker; the others are nouns too often
+# ("công nghệ thông tin", "đánh giá cao")
+DIRECTIVE = {"yêu cầu", "đề nghị", "kiến nghị", "đề xuất", "chỉ đạo", "thông báo", "cam kết"}
+# a split after an initial or a title's abbreviation ("ông J.T.Wang", "TS. Nguyễn Văn A", "P.V.") is no sentence end
+ENDS_IN_INITIAL = regex.compile(r"(?<![\p{L}\d])(?:(?:\p{Lu}\.)+|(?:TS|ThS|PGS|GS|BS|KS|NCS|Th\.S|Mr|Mrs|Ms|Dr|St)\.)$")
 MAX_SPAN_WORDS_AFTER_QUOTE = 15  # “...”, bà An nhấn mạnh: a longer run after a quote is no attribution
 
 
@@ -58,7 +71,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
     quotes = quote_spans(text)
     merged: list[tuple[int, int]] = []
     for s, e in spans:
-        if merged and any(qs < s < qe for qs, qe in quotes):
+        if merged and (any(qs < s < qe for qs, qe in quotes)
+                       or ENDS_IN_INITIAL.search(text[merged[-1][0]:s].rstrip())):
             merged[-1] = (merged[-1][0], e)
         else:
             merged.append((s, e))
@@ -69,8 +83,10 @@ def verb_pattern(verbs: list[str], punct_verbs: list[str]) -> regex.Pattern:
     """Speech verbs, longest first; punct_verbs (also nouns: "thông tin", "đánh giá") only before , : . or rằng."""
     strong = "|".join(regex.escape(v) for v in sorted(verbs, key=len, reverse=True))
     weak = "|".join(regex.escape(v) for v in sorted(punct_verbs, key=len, reverse=True)) or "(?!)"
-    return regex.compile(rf"(?<!\p{{L}})(?:(?P<verb>{strong})(?!\p{{L}})|(?P<verb>{weak})(?=\s*[,:.!?…]|\s+rằng(?!\p{{L}})|\s*$))",
-                         regex.I)
+    bare = "|".join(regex.escape(v) for v in sorted(punct_verbs, key=len, reverse=True) if v.lower() in DIRECTIVE)
+    # a directive with no punctuation after it ("UBND huyện yêu cầu xã ...") counts only for a named speaker
+    return regex.compile(rf"(?<!\p{{L}})(?:(?P<verb>{strong})(?!\p{{L}})|(?P<verb>{weak})(?=\s*[,:.!?…]|\s+rằng(?!\p{{L}})|\s*$)"
+                         rf"|(?P<bare>{bare or '(?!)'})(?!\p{{L}}))", regex.I)
 
 
 @dataclass
@@ -82,6 +98,7 @@ class Cue:
     quote: str
     sentence: str
     group: int = 0  # candidates of one sentence share a group: the first that names a speaker wins
+    named_only: bool = False  # a weak verb without punctuation after it: a cue only for a person or organisation
 
 
 def _direct_cues(text: str, sents: list[tuple[int, int]], verbs: regex.Pattern,
@@ -103,10 +120,12 @@ def _direct_cues(text: str, sents: list[tuple[int, int]], verbs: regex.Pattern,
         m = regex.match(rf"^\s*[,;–—-]?\s*(?P<span>[^“”\"]{{1,120}}?)\s+{AUX}(?:{verbs.pattern})\s*(?:[,.!?…;]|$)",
                         after, flags=regex.I)
         if not (m and len(m.group("span").split()) <= MAX_SPAN_WORDS_AFTER_QUOTE):
-            m = regex.search(rf"(?P<span>[^“”\"]+?)\s+{AUX}(?:{verbs.pattern})(?:\s+rằng)?\s*[:,]?\s*$", text[ss:qs],
+            m = regex.search(rf"(?P<span>[^“”\"]+?)\s+{AUX}(?:{verbs.pattern})(?:\s+(?:rằng|thì))?\s*[:,]?\s*$", text[ss:qs],
                              flags=regex.I)
         if m:
-            cues.append(Cue(qs, "direct", m.group("span"), m.group("verb").lower(), quote, text[ss:se], -qs - 1))
+            verb = m.group("verb") or m.group("bare")
+            cues.append(Cue(qs, "direct", m.group("span"), verb.lower(), quote, text[ss:se], -qs - 1,
+                            named_only=not m.group("verb")))
             used.append((ss, se))
     return cues, used
 
@@ -116,18 +135,27 @@ def _sentence_cues(text: str, sent: tuple[int, int], verbs: regex.Pattern, quote
     (its candidates share the sentence's group: the first that names a speaker wins)."""
     ss, se = sent
     text = text[ss:se]
-    m = ACCORDING_TO.match(text)
-    if m and CITES_SOMEONE.match(m.group("span")):
+    # "Theo X, ..." opens the sentence, or follows the dash after a dateline or a headline run into the lead
+    for k in (0, *(d.end() for d in regex.finditer(r"[-–—]\s*(?=[Tt]heo\s)", text))):
+        m = ACCORDING_TO_NAME.match(text[k:]) or ACCORDING_TO.match(text[k:])
+        if m and CITES_SOMEONE.match(m.group("span")):
+            return [Cue(ss + k + m.start("span"), "according_to", m.group("span"), "theo", m.group("rest").strip(),
+                        text, ss)]
+    m = MID_ACCORDING_TO.search(text)
+    if m:
         return [Cue(ss + m.start("span"), "according_to", m.group("span"), "theo", m.group("rest").strip(), text, ss)]
     cues = []
     for v in verbs.finditer(text):
         if any(qs <= ss + v.start() < qe for qs, qe in quotes):
             continue
+        if v.start() > 0 and v.group()[0].isupper():
+            continue  # "Ban Chỉ đạo", "Hội đồng Tư vấn": inside a name, not a speech verb
         span = text[:v.start()]
         if not span.strip():
             continue  # "Phát biểu tại hội nghị, ông X nhấn mạnh": the cue is the next verb
         rest = regex.sub(r"^rằng\s*,?\s*", "", text[v.end():].strip(" ,:"))
-        cues.append(Cue(ss + v.start(), "indirect", span, v.group("verb").lower(), rest, text, ss))
+        verb = v.group("verb") or v.group("bare")
+        cues.append(Cue(ss + v.start(), "indirect", span, verb.lower(), rest, text, ss, named_only=not v.group("verb")))
     return cues
 
 

@@ -30,6 +30,21 @@ SYLLABLE = r"\p{Lu}\p{Ll}+"
 CAP_RUN = regex.compile(rf"(?<![\p{{L}}\d]){SYLLABLE}(?:\s+{SYLLABLE})*(?![\p{{L}}\d])")
 
 
+# a name as written after "ông"/"bà", foreign ones included: "ông Ichikawa", "Ông Bob Bird", "ông J.T.Wang"
+CAP_WORD = r"\p{Lu}\p{L}*(?:[.\-]\p{Lu}\p{L}*)*\.?"
+HONORIFIC_NAME = regex.compile(rf"(?<!\p{{L}})(?:[Ôô]ng|[Bb]à)\s+(?P<name>{CAP_WORD}(?:\s+{CAP_WORD}){{0,3}})(?![\p{{L}}.\-])")
+
+
+def honorific_names(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of the names written after ông/bà, whatever their origin (not places: "ông Hà Nội")."""
+    out = []
+    for m in HONORIFIC_NAME.finditer(text):
+        name = m.group("name").rstrip(".")
+        if name not in PLACES and not any(" ".join(name.split()[:k]) in PLACES for k in (2, 3)):
+            out.append((m.start("name"), m.start("name") + len(name), name))
+    return out
+
+
 def _word_spans(text: str, run: regex.Match) -> list[tuple[int, int]]:
     spans, pos = [], run.start()
     for w in run.group().split():

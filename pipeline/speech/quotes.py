@@ -3,9 +3,10 @@ counted per theme (actors.csv) and per group of each compare.by field (actors_by
 from __future__ import annotations
 
 import pandas as pd
+import regex
 
 from pipeline.speech.cues import find_cues, verb_pattern
-from pipeline.speech.names import gender_of, honorific_before, person_names
+from pipeline.speech.names import gender_of, honorific_before, honorific_names, person_names
 from pipeline.speech.speakers import ArticleContext, parse_speaker
 from pipeline.text import paragraphs
 
@@ -18,19 +19,21 @@ NAMED = ["person", "org"]  # speaker types that count as actors; "other" is a ci
 def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: int, use_ner: bool) -> list[dict]:
     """The quotes of one paragraph, in reading order; every full name of the paragraph is remembered in ctx
     as it is passed, so that a later "ông Sơn" or "Theo ông" resolves to it."""
-    names = person_names(para)  # names said in passing also anchor a later "ông Sơn"
+    # names said in passing also anchor a later "ông Sơn"; foreign ones after ông/bà ("ông Bob Bird") as well
+    names = sorted(person_names(para) + [n for n in honorific_names(para) if len(n[2].split()) > 1])
 
     def remember(name: tuple[int, int, str]) -> None:
         ctx.mention(name[2], gender_of(name[2], honorific_before(para[:name[0]])))
 
-    rows, done = [], set()
+    rows, done, read = [], set(), ctx.text
     for cue in find_cues(para, pattern, quote_min_words):
         while names and names[0][0] < cue.offset:
             remember(names.pop(0))
         if cue.group in done:
             continue
+        ctx.text = read + para[:cue.offset]
         speaker = parse_speaker(cue.span, ctx, use_ner)
-        if speaker is None:
+        if speaker is None or (cue.named_only and speaker.kind not in NAMED):
             continue
         done.add(cue.group)
         if speaker.kind == "person":
@@ -38,16 +41,27 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
                 speaker.role = next((sp.role for sp in reversed(ctx.speakers) if sp.name == speaker.name
                                      and sp.role), "")
             ctx.speakers.append(speaker)
+        elif speaker.kind == "org":
+            ctx.orgs.append(speaker.name)
         rows.append({"speaker": speaker.name, "speaker_type": speaker.kind, "role": speaker.role, "cue": cue.cue,
                      "kind": cue.kind, "resolution": speaker.resolution, "quote": cue.quote,
                      "sentence": cue.sentence.strip()})
     for name in names:
         remember(name)
+    ctx.text = f"{read}{para}\n"
     return rows
 
 
+def expand_abbreviations(text: str, abbreviations: dict[str, str] | None) -> str:
+    """Standard abbreviations written out (segment.abbreviations, case-sensitive, whole words, longest first):
+    "Chủ tịch UBND TP" -> "Chủ tịch Ủy ban nhân dân thành phố"."""
+    for short in sorted(abbreviations or {}, key=len, reverse=True):
+        text = regex.sub(rf"(?<![\p{{L}}\d]){regex.escape(short)}(?![\p{{L}}\d])", abbreviations[short], text)
+    return text
+
+
 def extract_quotes(units: pd.DataFrame, verbs: list[str], punct_verbs: list[str], quote_min_words: int = 6,
-                   use_ner: bool = True) -> pd.DataFrame:
+                   use_ner: bool = True, abbreviations: dict[str, str] | None = None) -> pd.DataFrame:
     """Pure core: units (unit_id, article_id, position, text + any metadata) -> one row a quote or citation.
     Units are read in article and position order so that short names and pronouns resolve to earlier mentions."""
     pattern = verb_pattern(verbs, punct_verbs)
@@ -60,7 +74,10 @@ def extract_quotes(units: pd.DataFrame, verbs: list[str], punct_verbs: list[str]
             meta = {"article_id": article_id, "unit_id": unit.unit_id, **{c: getattr(unit, c) for c in meta_cols}}
             for para in paragraphs(str(unit.text)):
                 rows.extend({**meta, **q} for q in _paragraph_quotes(para, ctx, pattern, quote_min_words, use_ner))
-    return pd.DataFrame(rows).reindex(columns=QUOTE_COLUMNS)
+    out = pd.DataFrame(rows).reindex(columns=QUOTE_COLUMNS)
+    if abbreviations and len(out):
+        out["role"] = out["role"].fillna("").map(lambda r: expand_abbreviations(r, abbreviations))
+    return out
 
 
 def count_actors(quotes: pd.DataFrame, themes: list[str]) -> pd.DataFrame:

@@ -12,7 +12,8 @@ from collections.abc import Callable
 
 import regex
 
-from pipeline.speech.names import HONORIFIC, SYLLABLE, gender_of, honorific_before, ner_entities, person_names
+from pipeline.speech.names import (HONORIFIC, SYLLABLE, gender_of, honorific_before, honorific_names, ner_entities,
+                                   person_names)
 
 OTHER_REJECT = regex.compile(r"^(?:có thể|cần|cần phải|phải|xin|điều này|đây|đó|có|chúng ta|chúng tôi|tôi|mình|"
                              r"thực tế|như vậy|qua đó|từ đó|nhìn chung|nói chung|tóm lại)$", regex.I)
@@ -21,16 +22,34 @@ STARTS_CLAUSE = regex.compile(r"^(?:tuy|dù|mặc dù|nếu|khi|để|vì|do|nh�
 # "đáng lưu ý", "được yêu cầu", "cần nhấn mạnh", "vì cho rằng", "Theo nhận định của": the cue is no speech act
 NOT_SPEECH_BEFORE = regex.compile(r"(?<!\p{L})(?:đáng|được|bị|cần|phải|có thể|không|chưa|để|mà|vì|nếu|sẽ|theo|"
                                   r"muốn|hãy|xin)$", regex.I)
-ORG_HEADS = ("Bộ Sở UBND HĐND Ủy ban Uỷ ban Ban Viện Trường Đại học Công ty Tập đoàn Tổng cục Cục Hiệp hội Hội Ngân hàng "
-             "Quỹ Trung tâm Tổ chức Hội đồng Văn phòng Thành ủy Tỉnh ủy Quốc hội Chính phủ Bộ Chính trị Liên minh "
-             "Tổng công ty Chi cục Phòng Sàn Báo Đài Cổng Học viện Bệnh viện Công an Tòa án Viện kiểm sát").split()
+# heads separated by commas: most are two words ("Ủy ban", "Thành ủy"), and a single word of one ("Thành",
+# "Công") is no organisation
+ORG_HEADS = [h.strip() for h in (
+    "Bộ, Sở, UBND, HĐND, Ủy ban, Uỷ ban, Ban, Viện, Trường, Đại học, Công ty, Tập đoàn, Tổng cục, Cục, Hiệp hội, Hội, "
+    "Ngân hàng, Quỹ, Trung tâm, Tổ chức, Hội đồng, Văn phòng, Thành ủy, Tỉnh ủy, Quốc hội, Chính phủ, Bộ Chính trị, "
+    "Liên minh, Tổng công ty, Chi cục, Phòng, Sàn, Báo, Đài, Cổng, Học viện, Bệnh viện, Công an, Tòa án, "
+    "Viện kiểm sát, Hãng tin, Hãng thông tấn, Thông tấn xã, Tạp chí, Hãng").split(",")]
+# bodies named only generically but identifiable in context are organisations (coding rule C1), written lower-case
+GENERIC_BODY = regex.compile(r"(?<!\p{L})(?:cơ quan (?:chức năng|điều tra|công an|thuế|hải quan|quản lý)|"
+                             r"tổ (?:kiểm tra|công tác|điều tra)|đoàn (?:kiểm tra|thanh tra|công tác)|"
+                             r"bộ phận kỹ thuật|ban quản lý(?: dự án)?)$")
+MEMBER_OF = regex.compile(r"(?<!\p{L})(?:thành viên|đại diện|lãnh đạo|cán bộ|người|chuyên gia)(?:\s+(?:của|trong|thuộc))?\s*$",
+                          regex.I)
+# "Bộ trưởng", "Cục trưởng", "Viện phó" are titles, not the body
 ORG_TAIL = regex.compile(rf"(?<!\p{{L}})(?:{'|'.join(map(regex.escape, sorted(ORG_HEADS, key=len, reverse=True)))})"
+                         r"(?!\s+(?:trưởng|phó)(?!\p{L}))"
                          rf"(?:\s+(?:\S+))*$")
 CONNECTIVES = regex.compile(
     r"^(?:(?:Còn|Cũng|Nhưng|Song|Tuy nhiên|Trong khi đó|Ngoài ra|Bên cạnh đó|Đồng thời|Theo đó|Thêm vào đó|Mặt khác|"
     r"Về (?:vấn đề|việc|phía|nội dung) này|Về phần mình|Chia sẻ thêm|Trao đổi với (?:PV|phóng viên)[^,]*|Tại [^,]{1,60}"
     r"|Trước đó|Sau đó|Cùng quan điểm|Đánh giá về [^,]{1,60}|Nói về [^,]{1,60})\s*,?\s*)+")
-TRAILING_AUX = regex.compile(r"(?:(?:^|\s+)(?:đã|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ|cũng đã|khi))+\s*$")
+# auxiliaries and a time said between speaker and verb ("Ủy ban bầu cử Iraq hôm qua cũng bác bỏ")
+TRAILING_AUX = regex.compile(r"(?:(?:^|\s+)(?:đã|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ|cũng đã|khi|mới đây|"
+                             r"vừa qua|hôm\s+(?:qua|nay|kia|thứ\s+\p{L}+|[\d./-]+)|ngày\s+[\d./-]+|"
+                             r"(?:sáng|trưa|chiều|tối)\s+(?:nay|qua|[\d./-]+)))+\s*$")
+# words that may stand capitalised before a foreign surname and are not a given name ("Theo Schaeuble")
+NOT_GIVEN_NAME = {"Theo", "Ông", "Bà", "Anh", "Chị", "Ngài", "Còn", "Và", "Nhưng", "Song", "Giáo", "Tiến", "Nhà",
+                  "Tổng", "Thủ", "Bộ", "Chủ", "Phó", "Tuy", "Khi", "Sau", "Trước", "Với", "Cũng", "Đại", "Tại"}
 PRONOUN = regex.compile(rf"^(?:{HONORIFIC}|vị|người)(?:\s+(?:ta|này|ấy|cho hay))?$", regex.I)
 SHORT_NAME = regex.compile(rf"(?<!\p{{L}})({HONORIFIC})\s+({SYLLABLE})(?:\s+({SYLLABLE}))?\s*$")
 TITLE_ALONE = regex.compile(r"\p{Lu}\p{Ll}+(?:\s+\p{Ll}+){1,3}")
@@ -38,6 +57,17 @@ TITLE_AND_SHORT = regex.compile(rf"(?P<title>\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Ll}}+)+)
 CITED_SOURCE = regex.compile(r"\p{Lu}|(?:các|nhiều|một số|hầu hết|đa số|giới|phần lớn)(?!\p{L})")
 ROLE_BREAK = regex.compile(r"(?<!\p{L})(?:song|nhưng|thì|mà|khi|vì|nên|là|đã|cũng|với|cho|rằng|được|sẽ|đang|vừa|"
                            r"của\s+(?:ông|bà)|theo|tuy|dù|nếu|sau khi|trước khi)(?!\p{L})", regex.I)
+# a representative or a described person, not the body itself (coding rule C1): "Đại diện SJC", "Một chuyên gia
+# của trường X", "một lãnh đạo của Công ty Y" are unnamed sources
+UNNAMED_HEAD = regex.compile(r"^(?:đại diện|người đại diện|(?:một|các|nhiều|những|một số)\s+(?:\p{Ll}+\s+){0,2}?"
+                             r"(?:chuyên gia|lãnh đạo|quan chức|cán bộ|đại diện|nguồn tin|thành viên|nhà|người|ý kiến)"
+                             r"|nguồn tin|có ý kiến|ý kiến)(?!\p{L})", regex.I)
+# heads that name no one by themselves ("Bộ" cho biết, "Ban tổ chức", "Công nghệ" from a list of laws)
+GENERIC_SPEAKERS = {h.lower() for h in ORG_HEADS} | {"ban tổ chức", "công nghệ", "có ý kiến", "ý kiến", "thành phố",
+                                                     "công ty", "nhà nước", "khoa học", "ngành", "tổ chức"}
+# a name of its own: every word capitalised or an acronym ("Alcatel", "BKA", "GfK", "Nokia Networks")
+PROPER_NAME = regex.compile(r"\p{Lu}[\p{L}\d&.\-]*(?:\s+\p{Lu}[\p{L}\d&.\-]*){0,4}")
+ACRONYM = regex.compile(r"^[\p{Lu}\d&.\-]{2,}(?:\s+[\p{Lu}\d&.\-]{2,})*$")
 MAX_SPAN_WORDS = 45  # longer "spans" are whole clauses, not the words naming a speaker
 
 
@@ -58,6 +88,21 @@ class ArticleContext:
     """What an article has said so far: full names mentioned (for short names) and speakers (for pronouns)."""
     mentions: list[tuple[str, str | None]] = field(default_factory=list)  # (name, gender), in reading order
     speakers: list[Speaker] = field(default_factory=list)
+    orgs: list[str] = field(default_factory=list)  # organisations that spoke, for a later acronym ("BKA")
+    text: str = ""  # the article as read up to the cue, for a surname said alone after the full name
+
+    def full_form(self, word: str) -> tuple[str, str] | None:
+        """(name, kind) that a lone capitalised word stands for: an acronym inside an organisation that spoke
+        before ("BKA" after "Văn phòng tội phạm BKA của Đức"), or a surname after the given name it had before
+        ("Wiseman" after "Richard Wiseman", names no surname list knows)."""
+        if ACRONYM.match(word):
+            org = next((o for o in reversed(self.orgs) if o != word and word in o.split()), None)
+            return (org, "org") if org else None
+        for m in reversed(list(regex.finditer(rf"(?<!\p{{L}})(\p{{Lu}}\p{{Ll}}+)\s+{regex.escape(word)}(?!\p{{L}})",
+                                              self.text))):
+            if m.group(1) not in NOT_GIVEN_NAME:
+                return m.group(), "person"
+        return None
 
     def mention(self, name: str, gender: str | None) -> None:
         known = next((g for n, g in self.mentions if n == name and g), None)
@@ -91,7 +136,7 @@ def _clean_role(text: str) -> str:
     text = TRAILING_AUX.sub("", text)
     text = regex.sub(rf"^{HONORIFIC}\b", "", text).strip(" ,;:-–—|")
     text = regex.sub(r"\s*[-–—]\s*$|^\s*[-–—]\s*", "", text).strip(" ,;:")
-    return " ".join(text.split()[:20])
+    return " ".join(text.split())  # whole: the callers drop a role too long to be one, never cut it mid-phrase
 
 
 def _role_before(text: str) -> str:
@@ -173,6 +218,31 @@ def by_short_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     return Speaker(first, "person", role, "short_name_unresolved", gender_of(first, honorific))
 
 
+def by_honorific_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
+    """"ông Ichikawa, chuyên gia của JICA", "Ông Bob Bird, Phó chủ tịch Nokia": a name after ông/bà anywhere in
+    the span (foreign names too), with its apposition; a one-word name resolves to a fuller one met before."""
+    names = honorific_names(span.full)
+    if not names:
+        return None
+    start, end, name = names[-1]
+    honorific = honorific_before(span.full[:start].rstrip())
+    found = ctx.by_short_name(name) if len(name.split()) == 1 else None
+    if found:
+        name, gender = found[0], gender_of(found[0], honorific) or found[1]
+    else:
+        gender = gender_of(name, honorific)
+        if len(name.split()) > 1:
+            ctx.mention(name, gender)
+    role = "; ".join(r for r in (_role_before(span.full[:start]), _role_after(span.full[end:])) if r)
+    return Speaker(name, "person", role, "honorific_name" if found is None else "short_name", gender)
+
+
+def as_unnamed(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
+    """"Đại diện SJC", "Một chuyên gia của trường X", "Có ý kiến": described, not named (before NER and
+    organisations, which would take the body named in the description for the speaker)."""
+    return Speaker(span.clause, "other", "", "other") if UNNAMED_HEAD.match(span.clause) else None
+
+
 def by_pronoun(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     """"ông", "bà ấy", "vị này": the last speaker of that gender; NOBODY if the article has named none."""
     if not PRONOUN.match(span.core):
@@ -187,13 +257,14 @@ def by_ner(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     if not span.use_ner or not regex.search(r"\p{Lu}", span.core):
         return None
     ents = ner_entities(span.core)
-    persons = [t for k, t in ents if k == "PER" and len(t.split()) >= 2]
+    persons = [t for k, t in ents if k == "PER" and len(t.split()) >= 2 and not ACRONYM.match(t)]
     if persons:
         name = persons[-1]
         ctx.mention(name, None)
         return Speaker(name, "person", _clean_role(span.core.replace(name, " ")), "ner")
-    orgs = [t for k, t in ents if k == "ORG" and sum(w[:1].isupper() for w in t.split()) * 2 >= len(t.split())]
-    return Speaker(" ".join(orgs[-1].split()[:12]), "org", "", "ner") if orgs else None
+    orgs = [t for k, t in ents if k == "ORG" and sum(w[:1].isupper() for w in t.split()) * 2 >= len(t.split())
+            and len(t.split()) <= 12]  # longer: a run of names, not one organisation (never cut mid-name)
+    return Speaker(" ".join(orgs[-1].split()), "org", "", "ner") if orgs else None
 
 
 def by_title_alone(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
@@ -220,9 +291,25 @@ def by_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     return Speaker(" ".join(org.group().split()), "org", role if len(role.split()) <= 4 else "", "org")
 
 
+def by_generic_body(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
+    """"cơ quan điều tra đề nghị", "bộ phận kỹ thuật thông báo": a body named generically (rule C1)."""
+    body = GENERIC_BODY.search(span.clause)
+    if body and MEMBER_OF.search(span.clause[:body.start()]):
+        return Speaker(span.clause, "other", "", "other")  # "thành viên trong đoàn công tác": a person, unnamed
+    return Speaker(body.group(), "org", "", "generic_body") if body else None
+
+
 def as_cited_source(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     """A document, a law, "nhiều chuyên gia": cited, not named (a few words, not a clause, not a pronoun)."""
     c = span.clause
+    if PROPER_NAME.fullmatch(c) and c.lower() not in GENERIC_SPEAKERS:
+        found = ctx.by_short_name(c) if len(c.split()) == 1 else None  # "Wiseman nhận định" after "Richard Wiseman"
+        if found:
+            return Speaker(found[0], "person", "", "short_name", found[1])
+        full = ctx.full_form(c) if len(c.split()) == 1 else None
+        if full:
+            return Speaker(full[0], full[1], "", "full_form")
+        return Speaker(c, "org", "", "name_org")
     if (0 < len(c.split()) <= 6 and not OTHER_REJECT.match(c) and not STARTS_CLAUSE.match(c)
             and CITED_SOURCE.match(c)):
         return Speaker(c, "other", "", "other")
@@ -230,8 +317,8 @@ def as_cited_source(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
 
 
 STEPS: tuple[Callable[[SpeakerSpan, ArticleContext], Speaker | None], ...] = (
-    by_full_name, by_short_name, by_pronoun, by_ner, by_title_alone, by_title_and_short_name, by_organisation,
-    as_cited_source)
+    by_full_name, by_short_name, by_honorific_name, by_pronoun, as_unnamed, by_generic_body, by_ner, by_title_alone,
+    by_title_and_short_name, by_organisation, as_cited_source)
 
 
 def parse_speaker(span: str, ctx: ArticleContext, use_ner: bool = True) -> Speaker | None:
@@ -242,5 +329,9 @@ def parse_speaker(span: str, ctx: ArticleContext, use_ner: bool = True) -> Speak
     for step in STEPS:
         found = step(words, ctx)
         if found is not None:
-            return None if found is NOBODY else found
+            if found is NOBODY:
+                return None
+            if found.kind in ("person", "org") and found.name.lower() in GENERIC_SPEAKERS:
+                return Speaker(found.name, "other", found.role, "generic")  # "Bộ", "Ban tổ chức": nobody named
+            return found
     return None

@@ -1,0 +1,61 @@
+"""Speaker attribution measured on the hand-coded quote set (data/validation/quote_*.csv, pipeline.speech.validation):
+a regression in the speech rules lowers the holdout numbers below the floors and fails here."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pipeline import params as P
+from pipeline.speech import validation as V
+
+NEEDS_SHARED = pytest.mark.skipif(not (V.shared_dir() / "corpora" / "vntc-train.jsonl.gz").exists(),
+                                  reason="../shared corpora absent: the held-out VNTC passages need their articles")
+# Measured 2026-12-02 (named speakers, borderline rows left out, NER on as the stage runs it), holdout half:
+# precision 0.846 [Wilson 0.703, 0.928], recall 0.611 [0.478, 0.730] (tp 33, fp 6, fn 21); before this branch's
+# speaker changes 0.829 / 0.537, before its second round of rules 0.811 / 0.556. The floors are those minus 0.05.
+# Issue 15's target (0.90 / 0.75) is not met.
+FLOOR_PRECISION, FLOOR_RECALL = 0.79, 0.56
+
+
+@NEEDS_SHARED
+def test_holdout_speaker_attribution_is_not_worse_than_measured():
+    result, outcomes = V.evaluate(P.load(V.ROOT / "params.yaml"))
+    holdout = result["named_strict"]["holdout"]["all"]
+    assert holdout["tp"] + holdout["fn"] >= 40  # the gold set is read whole, not an empty or partial frame
+    assert holdout["precision"] >= FLOOR_PRECISION, holdout
+    assert holdout["recall"] >= FLOOR_RECALL, holdout
+    assert set(outcomes["outcome"]) <= {"tp", "fp", "fn", "skip"}
+
+
+def _gold(rows):
+    return pd.DataFrame(rows, columns=["passage_id", "speaker", "speaker_type", "borderline"])
+
+
+def _ext(rows):
+    return pd.DataFrame(rows, columns=["passage_id", "speaker", "speaker_type"])
+
+
+def test_matching_counts_each_extracted_quote_once_and_skips_borderline_rows():
+    gold = _gold([("Q1", "Lê Hồng Sơn", "person", False), ("Q1", "Bùi Thị Hoà", "person", False),
+                  ("Q2", "Google", "org", False), ("Q3", "Nguyễn Văn A", "person", True),
+                  ("Q4", "", "unnamed", False)])
+    ext = _ext([("Q1", "Lê Hồng Sơn", "person"), ("Q1", "Lê Hồng Sơn", "person"), ("Q1", "bà Bùi Thị Hòa", "person"),
+                ("Q2", "Công ty Google", "org"), ("Q3", "Nguyễn Văn A", "person"), ("Q4", "Bộ", "org"),
+                ("Q5", "các chuyên gia", "other")])
+    got = V.match(gold, ext).groupby("outcome").size().to_dict()
+    assert got == {"tp": 3, "fp": 2, "skip": 1}  # the 2nd Sơn and "Bộ" are wrong; "other" is not a named speaker
+
+
+def test_organisation_names_match_either_bracketed_part_and_expanded_abbreviations():
+    assert V.same_speaker("Ban an toàn giao thông", "Ban an toàn giao thông (Sở GD-ĐT TP.HCM)", "org")
+    assert V.same_speaker("Mercer", "Cơ quan Tư vấn (Mercer)", "org")
+    assert V.same_speaker("Ủy ban nhân dân thành phố", "UBND TP", "org", {"UBND": "Ủy ban nhân dân", "TP": "thành phố"})
+    assert not V.same_speaker("Bộ", "Bộ Y tế", "org")
+    assert not V.same_speaker("Nguyễn Văn", "Nguyễn Văn An", "person")
+
+
+def test_scores_have_wilson_intervals_around_the_ratio():
+    s = V.score(pd.DataFrame({"tp": [8, 1], "fp": [1, 0], "fn": [2, 3]}))
+    assert (s["precision"], s["recall"]) == (0.9, round(9 / 14, 3))
+    assert s["precision_ci"][0] < s["precision"] < s["precision_ci"][1]
+    assert s["f1_ci"][0] <= s["f1"] <= s["f1_ci"][1]
