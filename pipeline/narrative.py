@@ -72,7 +72,9 @@ def sample_note(corpus: Path) -> str | None:
     drawn = " ".join(m.group(1).split())
     drawn = re.sub(r"`[^`]*`\s*—?\s*", "", drawn).strip(" —-")
     head = " ".join(text.split("\n\n")[1].split()) if "\n\n" in text else ""
-    return " ".join(x for x in (head, f"How it was drawn: {drawn}") if x).rstrip(".") + "."
+    note = " ".join(x for x in (f"The corpus: {head}" if head else "", f"How it was drawn: {drawn}") if x).rstrip(".") + "."
+    note = re.sub(r"\s*\(sha256 `[^`]*`\)", "", note)  # a hash belongs in the data section, not in prose
+    return re.sub(r"[`*]", "", note)  # prose a paper can lift: no Markdown marks
 
 
 def compared(fields: list[dict]) -> tuple[list[str], list[str]]:
@@ -157,7 +159,9 @@ def limitations(metrics: dict, fit: dict, params, theme_sizes: pd.DataFrame, fie
     if "stability_ari_mean" in m:
         seeds = ", ".join(str(s) for s in m.get("stability_seeds", []))
         n = ", ".join(str(x) for x in m.get("stability_n_topics", []))
-        out.append(f"Topics are only moderately stable: re-fits with seeds {seeds} agree with this fit at mean ARI "
+        ari = m["stability_ari_mean"]
+        verdict = "stable" if ari >= 0.8 else "only moderately stable" if ari >= 0.6 else "unstable"
+        out.append(f"Topics are {verdict}: re-fits with seeds {seeds} agree with this fit at mean ARI "
                    f"{m['stability_ari_mean']:.2f} (lowest {m.get('stability_ari_min', float('nan')):.2f}) and find "
                    f"{n} topics; report a topic's size and words with that caution. The bootstrap intervals resample "
                    "articles under one fitted model and do not include this uncertainty.")

