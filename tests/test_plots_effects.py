@@ -10,7 +10,7 @@ import pytest
 matplotlib.use("Agg")
 
 from pipeline import effects as E  # noqa: E402
-from pipeline import plots_effects as PE  # noqa: E402
+from pipeline.plots import effects as PE  # noqa: E402
 from pipeline import prevalence  # noqa: E402
 from test_compare import THEMES, confounded  # noqa: E402
 

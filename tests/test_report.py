@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -270,3 +271,76 @@ def test_latex_tables_have_readable_headers_integers_and_a_note(built):
 def test_the_parameters_table_flattens_the_typed_params_like_the_yaml():
     raw = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
     assert R._flatten(P.load(ROOT / "params.yaml")) == R._flatten(raw)
+
+
+XELATEX_MISSING = ("xelatex is not installed: `make test` installs it (Debian's texlive-xetex, "
+                   "texlive-latex-recommended, fonts-dejavu-core) where apt-get can run")
+PREAMBLE = r"""\documentclass{article}
+\usepackage{fontspec}
+\setmainfont{DejaVu Sans}
+\usepackage{booktabs,tabularx,rotating,graphicx}
+\begin{document}
+"""
+
+
+def wide_shares_table() -> str:
+    """A theme-share table as wide as a real run's: four outlets by seven themes, each cell with its interval."""
+    themes = ["institutions", "spatial_planning", "digital_governance", "science_innovation", "economy_business",
+              "society_welfare", "other"]
+    shares = pd.DataFrame([{"group": g, "theme": t, "share": 0.123, "ci_low": 0.05, "ci_high": 0.25, "n_articles": 120}
+                           for g in ["nld.com.vn", "thanhnien.vn", "tuoitre.vn", "vnexpress.net"] for t in themes])
+    labels = {t: t.replace("_", " ").capitalize() + " và đổi mới" for t in themes}
+    return T.to_latex(R.shares_wide(shares, labels), "Theme shares by source", "tab:wide", labels, "Bootstrap.")
+
+
+@pytest.mark.skipif(shutil.which("xelatex") is None, reason=XELATEX_MISSING)
+def test_latex_tables_compile_with_xelatex_with_every_diacritic_and_nothing_overflowing(built, tmp_path):
+    import subprocess
+
+    _, _, _, latex = built
+    tables = {**latex, "wide_shares.tex": wide_shares_table()}
+    out = tmp_path / "tex"
+    out.mkdir()
+    for name, text in tables.items():
+        (out / name).write_text(text, encoding="utf-8")
+    body = "".join(rf"\input{{{name}}}" + "\n\\clearpage\n" for name in sorted(tables))
+    (out / "main.tex").write_text(PREAMBLE + body + "\\end{document}\n", encoding="utf-8")
+    proc = subprocess.run(["xelatex", "-interaction=nonstopmode", "-halt-on-error", "main.tex"], cwd=out,
+                          capture_output=True, text=True, timeout=300)
+    log = (out / "main.log").read_text(encoding="utf-8", errors="replace")
+    assert proc.returncode == 0, log[-3000:]
+    assert "Missing character" not in log  # every Vietnamese diacritic has a glyph
+    overfull = [float(x) for x in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)]
+    assert all(x < 2 for x in overfull), overfull  # no table runs off the page
+    assert (out / "main.pdf").stat().st_size > 0
+
+
+def test_summary_limitations_and_validity_are_written_from_the_run(tmp_path):
+    out = run_outputs(tmp_path)
+    metrics = {**METRICS, "n_articles": 478, "lda_npmi": 0.13, "stability_ari_mean": 0.69, "stability_ari_min": 0.6,
+               "stability_seeds": [1, 2, 3], "stability_n_topics": [10, 9, 8, 10], "outlier_share_strict": 0.16}
+    fit = {"codebook_keywords_unseen": {"institutions": ["thể_chế"],
+                                        "digital_governance": list(out["params"]["themes"]["digital_governance"])}}
+    cleaning = {"n_in": 2, "n_out": 2, "rules": {"byline": {"articles_affected": 2, "chars_removed": 35,
+                                                            "kind": "drop_line", "lines_removed": 2, "lines_edited": 0},
+                                                 "photo_credit": {"articles_affected": 0, "chars_removed": 0}}}
+    md, _, latex = R.build(**{**out, "metrics": metrics, "cleaning": cleaning}, fit=fit)
+    summary = md.split("## Summary of findings")[1].split("## Corpus")[0]
+    assert "478 articles" in summary and "0.130" in summary and "ARI 0.69" in summary
+    limits = md.split("## Limitations")[1].split("## Validity")[0]
+    assert "Digital governance cannot be measured" in limits and "thể chế" in limits
+    assert "seeds 1, 2, 3" in limits and "observational" in limits and "Not compared: date" in limits
+    validity = md.split("## Validity")[1].split("##")[0]
+    assert "| articles" in validity and "478 " in validity and "478.000" not in validity
+    corpus = md.split("## Corpus")[1].split("## Method")[0]
+    assert "byline" in corpus and "Rules that removed nothing in this corpus: photo_credit." in corpus
+    method = md.split("## Method")[1].split("## Topics")[0]
+    assert "multilingual-e5-small" in method and "series" in method and "dates binned" not in method
+    assert "Validity of the topic model" in latex["validity.tex"]
+
+
+def test_passage_headings_read_as_text():
+    assert R.passage_heading("topic", "0", "0: đô_thị, giao_thông, việt_nam", {}, {"việt nam": "Việt Nam"}) == \
+        "Topic 0 — đô thị, giao thông, Việt Nam"
+    assert R.passage_heading("theme", "institutions", "Institutions", {"institutions": "Institutions"}) == \
+        "Theme — Institutions"

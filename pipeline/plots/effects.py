@@ -1,8 +1,7 @@
 """Figures of the covariate effects (reports/compare/differences_<field>.csv, prevalence_curves_<field>.csv,
 series_trajectories.csv): group - reference differences with 95 % intervals, raw beside adjusted; predicted
 prevalence over time with bands; series trajectories part by part. Drawn by the figures stage with its style;
-each function carries its `caption` and `about` like those in pipeline/figures.py (set here directly: this
-module does not import a stage module). Each returns a figure, or None when there is nothing to draw.
+each function carries its `caption` and `about` (plots.style.captioned). Each returns a figure, or None when there is nothing to draw.
 """
 from __future__ import annotations
 
@@ -10,21 +9,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from pipeline.plots.style import captioned
+
 GREY = "#999999"
-
-
-def _caption(caption: str, about: str):
-    def attach(fn):
-        fn.caption, fn.about = caption, about
-        return fn
-    return attach
 
 
 def _label(labels, theme):
     return (labels or {}).get(theme, theme)
 
 
-@_caption("Difference in theme prevalence, each {field} group minus the reference group (named in the panel "
+@captioned("Difference in theme prevalence, each {field} group minus the reference group (named in the panel "
           "title), in percentage points of the share of articles, with 95 % intervals: filled, adjusted for the "
           "controls (effects.controls); hollow, raw. A raw difference whose interval leaves 0 while the adjusted "
           "one does not is explained by the controls (e.g. the category mix of the outlets).", "compare")
@@ -65,7 +59,7 @@ def _err(row, point: str, lo: str, hi: str):
     return [[100 * (row[point] - row[lo])], [100 * (row[hi] - row[point])]]
 
 
-@_caption("Predicted share of articles in each theme over time (the fitted time curve, adjusted for the "
+@captioned("Predicted share of articles in each theme over time (the fitted time curve, adjusted for the "
           "controls, averaged over the articles), with 95 % bands.", "compare")
 def time_curve_figure(curves: pd.DataFrame, width: float, colours: dict[str, str], labels=None):
     c = curves[curves["field"] == "date"] if len(curves) else curves
@@ -84,7 +78,7 @@ def time_curve_figure(curves: pd.DataFrame, width: float, colours: dict[str, str
     return fig
 
 
-@_caption("Theme shares part by part in each article series (parts in order), with 95 % intervals; a part with "
+@captioned("Theme shares part by part in each article series (parts in order), with 95 % intervals; a part with "
           "one article is a hollow point without an interval (one article is no sample).", "compare")
 def series_trajectory_figure(trajectories: pd.DataFrame, width: float, colours: dict[str, str], labels=None,
                              max_series: int = 4):
