@@ -50,6 +50,10 @@ FIGURE_MANIFEST = f"{FIGURES_DIR}/figures.json"   # figure name -> caption, widt
 REPORT_MD = "reports/report.md"
 REPORT_HTML = "reports/report.html"
 TABLES_DIR = "reports/tables"
+CODEBOOK_FIT = "reports/codebook_fit.csv"          # each theme keyword's frequency in the corpus (themes)
+THEMES_SUMMARY = "reports/themes_summary.json"     # codebook fit per theme, measured and topic shares (themes)
+VALIDATION_THEMES = "reports/validation_themes.json"  # the measurement against human coding (validation)
+THEME_ROBUSTNESS = "reports/theme_robustness.csv"  # theme shares per topic seed and a perturbation check
 
 # files inside COMPARE_DIR and DISCOURSE_DIR (their columns live with the code that computes them)
 COMPARE_TABLES = {"shares": "theme_shares", "pairwise": "pairwise", "contrasts": "contrasts",
@@ -80,8 +84,9 @@ STAGE_IO: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "embed": ((UNITS,), (EMBEDDINGS, EMBEDDINGS_INFO)),
     "topics": ((UNITS, EMBEDDINGS), (TOPIC_ASSIGNMENTS, TOPIC_INFO, TOPIC_TERMS, TOPIC_HIERARCHY, TOPIC_FIT, TOPIC_MODEL)),
     "evaluate": ((ARTICLES, UNITS, EMBEDDINGS, TOPIC_ASSIGNMENTS, TOPIC_INFO, TOPIC_FIT), (METRICS,)),
-    "themes": ((ARTICLES, TOPIC_ASSIGNMENTS, TOPIC_INFO, TOPIC_TERMS),
-               (TOPICS_TABLE, ASSIGNMENTS_TABLE, TOPIC_THEMES, UNIT_THEMES, ARTICLE_THEMES)),
+    "themes": ((ARTICLES, UNITS, EMBEDDINGS, TOPIC_ASSIGNMENTS, TOPIC_INFO, TOPIC_TERMS),
+               (TOPICS_TABLE, ASSIGNMENTS_TABLE, TOPIC_THEMES, UNIT_THEMES, ARTICLE_THEMES, CODEBOOK_FIT,
+                THEMES_SUMMARY)),
     "compare": ((ARTICLE_THEMES, UNITS, UNIT_THEMES), (COMPARE_DIR,)),
     "discourse": ((ARTICLES, UNITS, TOPIC_TERMS, UNIT_THEMES, TOPIC_THEMES), (DISCOURSE_DIR,)),
     "figures": ((TOPIC_THEMES, UNIT_THEMES, COMPARE_DIR, DISCOURSE_DIR, TOPIC_TERMS, EMBEDDINGS), (FIGURES_DIR,)),
@@ -95,6 +100,7 @@ PARAM_PATHS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "segment": ((), ("segment.cache_dir",)),
     "embed": ((), ("embedding.cache_dir",)),
     "report": (("corpus.path",), ()),
+    "themes": (("theme_measure.coding_rules",), ("theme_measure.cache_dir",)),
 }
 
 

@@ -34,10 +34,10 @@ OPTIONAL = {
     "figures.full_width_in": None, "figures.max_groups": 6, "figures.map_points": 5000,
     "report.author": None, "report.rows_per_table": 12, "compute.scheduler": "local",
 }
-OPTIONAL_SECTIONS = {"compute",  # left out: local (see test_a_file_without_compute_runs_locally)
+OPTIONAL_SECTIONS = {"compute", "theme_measure",  # left out: the measurement's defaults  # left out: local (see test_a_file_without_compute_runs_locally)
                      "clean.repeated_boilerplate"}  # left out: the furniture detector's defaults
 # corpus.fields: every field but text may be left out (null = not present); the detector's keys have defaults
-OPTIONAL_UNDER = {"corpus.fields", "clean.repeated_boilerplate"}
+OPTIONAL_UNDER = {"corpus.fields", "clean.repeated_boilerplate", "theme_measure", "theme_measure.fit"}
 
 
 def walk(node: dict, path: tuple = ()):
