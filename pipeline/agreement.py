@@ -47,7 +47,7 @@ def bootstrap_scores(gold: list[str], pred: list[str], classes: list[str], draws
     gold, pred = np.asarray(gold, dtype=object), np.asarray(pred, dtype=object)
     point = scores(list(gold), list(pred), classes)
     rng = np.random.default_rng(seed)
-    groups = pd.Series(range(len(gold))).groupby(list(clusters) if clusters is not None else range(len(gold)))
+    groups = pd.Series(range(len(gold))).groupby(list(clusters) if clusters is not None else list(range(len(gold))))
     members = [np.asarray(ix) for ix in groups.indices.values()]
     keys = ["accuracy", "macro_f1"] + [f"{c}.{m}" for c in classes for m in ("precision", "recall", "f1")]
     samples = {k: [] for k in keys}

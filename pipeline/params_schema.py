@@ -312,8 +312,8 @@ class ThemeMeasure(Section):
     validation_set: Text("must be the path of the coded validation sheet (CSV)") = "data/validation/themes_coded.csv"
     paragraphs: Bool = True
     temperature: Num("must be a positive number", lambda v: v > 0) = 0.05
-    keyword_weight: Num("must be a number of at least 0", lambda v: v >= 0) = 0.0
-    min_share: Num("must be a share between 0 and 1", lambda v: 0 <= v <= 1) = 0.0
+    keyword_weight: Num("must be a number of at least 0", lambda v: v >= 0) = 3
+    min_share: Num("must be a share between 0 and 1", lambda v: 0 <= v <= 1) = 0.4
     fit: CodebookFit = CodebookFit()
     cache_dir: PathOrNull = "data/cache/themes"
     bootstrap: Int(10) = 1000

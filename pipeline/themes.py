@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> None:
     topic_shares = article_shares(assignments, topic_themes, list(themes))
     kept = assignments[~assignments["reassigned"]] if "reassigned" in assignments.columns else assignments
     summary_out = {
-        "fit": fit, "not_measurable": [n for n in themes if n not in measurable],
+        "fit": fit, "unseen_keywords": [r["keyword"] for r in fit_rows if not r["seen"]], "not_measurable": [n for n in themes if n not in measurable],
         "fit_rule": codebook.not_measurable_text(fit, tm["fit"]["min_keywords"], tm["fit"]["min_share"]),
         "measured_shares": {k: round(float(shares[k].mean()), 4) for k in [*themes, OTHER]},
         "topic_shares": {k: round(float(topic_shares[k].mean()), 4) for k in [*themes, OTHER]},
