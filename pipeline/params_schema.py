@@ -299,6 +299,27 @@ class ThemeRule(Section):
     min_score: Num("must be a number between 0 and 1", lambda v: 0 <= v <= 1)
 
 
+class CodebookFit(Section):
+    """A theme is measurable in a corpus when at least min_keywords of its keywords occur and at least min_share
+    of the articles contain one of them (pipeline/codebook.py fit)."""
+    min_keywords: Int(1) = 2
+    min_share: Num("must be a share between 0 and 1", lambda v: 0 <= v <= 1) = 0.02
+
+
+class ThemeMeasure(Section):
+    """Theme proportions of each unit (pipeline/measure.py) and their validation (pipeline/validation.py)."""
+    coding_rules: Text("must be the path of the coding rules (YAML)") = "data/validation/coding_rules.yaml"
+    validation_set: Text("must be the path of the coded validation sheet (CSV)") = "data/validation/themes_coded.csv"
+    paragraphs: Bool = True
+    temperature: Num("must be a positive number", lambda v: v > 0) = 0.05
+    keyword_weight: Num("must be a number of at least 0", lambda v: v >= 0) = 3
+    min_share: Num("must be a share between 0 and 1", lambda v: 0 <= v <= 1) = 0.4
+    fit: CodebookFit = CodebookFit()
+    cache_dir: PathOrNull = "data/cache/themes"
+    bootstrap: Int(10) = 1000
+    seed: Int(0, SEED_MAX) = 20261202
+
+
 Pair = _value(list[StrictStr], "must be two themes", lambda v: len(v) == 2)
 
 
@@ -398,6 +419,7 @@ class Params(Section):
     theme_labels: Annotated[dict[StrictStr, Annotated[ThemeLabel, Rule("must give a Vietnamese and an English label: {vi: ..., en: ...}")]] | None, Rule(
         "must map theme names to {vi: ..., en: ...}")] = None
     theme_rule: ThemeRule
+    theme_measure: ThemeMeasure = ThemeMeasure()
     compare: Compare
     effects: Effects = Effects()
     discourse: Discourse

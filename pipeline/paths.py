@@ -51,6 +51,9 @@ REPORT_MD = "reports/report.md"
 REPORT_HTML = "reports/report.html"
 TABLES_DIR = "reports/tables"
 VALIDATION_QUOTES = "reports/validation_quotes.json"  # speaker attribution on the coded quote set (not a stage)
+CODEBOOK_FIT = "reports/codebook_fit.csv"          # each theme keyword's frequency in the corpus (themes)
+THEMES_SUMMARY = "reports/themes_summary.json"     # codebook fit per theme, measured and topic shares (themes)
+VALIDATION_THEMES = "reports/validation_themes.json"  # the measurement against human coding (validation)
 
 # files inside COMPARE_DIR and DISCOURSE_DIR (their columns live with the code that computes them)
 COMPARE_TABLES = {"shares": "theme_shares", "pairwise": "pairwise", "contrasts": "contrasts",
@@ -88,12 +91,14 @@ STAGE_IO: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "embed": ((UNITS,), (EMBEDDINGS, EMBEDDINGS_INFO)),
     "topics": ((UNITS, EMBEDDINGS), (TOPIC_ASSIGNMENTS, TOPIC_INFO, TOPIC_TERMS, TOPIC_HIERARCHY, TOPIC_FIT, TOPIC_MODEL)),
     "evaluate": ((ARTICLES, UNITS, EMBEDDINGS, TOPIC_ASSIGNMENTS, TOPIC_INFO, TOPIC_FIT), (METRICS,)),
-    "themes": ((ARTICLES, TOPIC_ASSIGNMENTS, TOPIC_INFO, TOPIC_TERMS),
-               (TOPICS_TABLE, ASSIGNMENTS_TABLE, TOPIC_THEMES, UNIT_THEMES, ARTICLE_THEMES)),
+    "themes": ((ARTICLES, UNITS, EMBEDDINGS, TOPIC_ASSIGNMENTS, TOPIC_INFO, TOPIC_TERMS),
+               (TOPICS_TABLE, ASSIGNMENTS_TABLE, TOPIC_THEMES, UNIT_THEMES, ARTICLE_THEMES, CODEBOOK_FIT,
+                THEMES_SUMMARY)),
     "compare": ((ARTICLE_THEMES, UNITS, UNIT_THEMES), (COMPARE_DIR,)),
     "discourse": ((ARTICLES, UNITS, TOPIC_TERMS, UNIT_THEMES, TOPIC_THEMES), (DISCOURSE_DIR,)),
     "figures": ((TOPIC_THEMES, UNITS, TOPIC_HIERARCHY, COMPARE_DIR, DISCOURSE_DIR), (FIGURES_DIR,)),
-    "report": ((CITATION, METRICS, CLEANING, TOPIC_FIT, UNITS, TOPICS_TABLE, COMPARE_DIR, DISCOURSE_DIR, FIGURES_DIR),
+    "report": ((CITATION, METRICS, CLEANING, TOPIC_FIT, UNITS, TOPICS_TABLE, THEMES_SUMMARY, COMPARE_DIR,
+                DISCOURSE_DIR, FIGURES_DIR),
                (REPORT_MD, REPORT_HTML, TABLES_DIR)),
 }
 # dvc.yaml deps and outs given by a params.yaml key (templated as ${key}), per stage
@@ -103,6 +108,7 @@ PARAM_PATHS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "segment": ((), ("segment.cache_dir",)),
     "embed": ((), ("embedding.cache_dir",)),
     "report": (("corpus.path",), ()),
+    "themes": (("theme_measure.coding_rules",), ("theme_measure.cache_dir",)),
 }
 
 

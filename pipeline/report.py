@@ -25,7 +25,7 @@ import yaml
 from pipeline import __version__
 from pipeline import io as pio
 from pipeline import params as P
-from pipeline import narrative, paths, prevalence
+from pipeline import codebook, narrative, paths, prevalence
 from pipeline.codebook import theme_rule_text
 from pipeline.page import TEMPLATES, to_html
 from pipeline.surface import surface_forms, words
@@ -293,16 +293,16 @@ def latex_tables(ctx: dict, labels: dict[str, str], conf: float) -> dict[str, st
 def build(params: dict, metrics: dict, cleaning: dict, topics: pd.DataFrame, compare: dict,
           discourse: dict[str, pd.DataFrame], figures: dict[str, dict], digest: dict, vers: dict, revision: str,
           citation: dict | None = None, fit: dict | None = None, case: dict[str, str] | None = None,
-          sample: str | None = None) -> tuple[str, str, dict[str, str]]:
+          sample: str | None = None, themes: dict | None = None) -> tuple[str, str, dict[str, str]]:
     """Pure core: run outputs -> (markdown, html, {latex file name: content}).
 
     compare = {"tests": DataFrame, "fields": {field: {"shares", "pairwise", "contrasts", "distinctive"}}};
     discourse = {"kwic", "collocations", "quotes", "actors", "passages": DataFrame} (any may be missing);
     figures = the figures manifest (name -> caption, about, field, order, width, width_in), each with "png";
     fit = data/processed/topic_fit.json (codebook words never seen); case = words in their usual spelling
-    (pipeline.surface); sample = how the corpus was drawn, when its README says."""
-    labels = {k: v.get("en", k) for k, v in (params.get("theme_labels") or {}).items()}
-    labels.setdefault("other", "Other")
+    (pipeline.surface); sample = how the corpus was drawn, when its README says; themes = {"summary":
+    reports/themes_summary.json, "validation": reports/validation_themes.json or None} (the measured layer)."""
+    labels = codebook.labels(params, "en")
     rows = params["report"].get("rows_per_table", 12)
     topic_table, theme_sizes = topic_tables(topics, params["report"]["max_topics_table"], case)
     if "theme" in topic_table:
@@ -323,7 +323,9 @@ def build(params: dict, metrics: dict, cleaning: dict, topics: pd.DataFrame, com
            "discourse": discourse_section(discourse, labels, rows, case), "side": side,
            "validity": narrative.validity_table(metrics), "sample": sample,
            "embedder": narrative.EMBEDDERS.get(params["embedding"]["backend"], params["embedding"]["backend"]),
-           "params_table": params_table(params), "citation": citation_text(citation) if citation else None}
+           "params_table": params_table(params), "citation": citation_text(citation) if citation else None,
+           "theme_summary": (themes or {}).get("summary"), "validation": (themes or {}).get("validation"),
+           "labels": labels}
     ctx["compared"], ctx["not_compared"] = narrative.compared(ctx["fields"])
     ctx["summary"] = narrative.summary(metrics, theme_sizes, ctx["fields"], ctx["tests"], compare, labels)
     ctx["limitations"] = narrative.limitations(metrics, fit or {}, params, theme_sizes, ctx["fields"], labels,
@@ -415,14 +417,17 @@ def main(argv: list[str] | None = None) -> None:
     citation = yaml.safe_load(cff.read_text(encoding="utf-8")) if cff.exists() else None
     figures = load_figures(ws / paths.FIGURE_MANIFEST)
     compare, discourse = load_compare(ws, params["compare"]["by"] or []), load_discourse(ws)
-    fit, units = ws.read(paths.TOPIC_FIT, paths.UNITS)
+    fit, units, theme_summary = ws.read(paths.TOPIC_FIT, paths.UNITS, paths.THEMES_SUMMARY)
+    validation = ws / paths.VALIDATION_THEMES  # written by `make validate`, not a stage: shown when present
+    themes = {"summary": theme_summary, "validation": pio.read_json(validation) if validation.exists() else None}
     shown = [w for v in topics["top_words"] for w in str(v).split()]
     shown += [w for f in compare["fields"].values() for w in f["distinctive"].get("word", [])]
     shown += [w for v in discourse["passages"].get("label", []) for w in re.split(r"[\s,:]+", str(v)) if w]
     corpus = ws.resolve(params["corpus"]["path"])
     md, page, latex = build(params, metrics, cleaning, topics, compare, discourse, figures, pio.corpus_digest(corpus),
                             versions(), git_revision(ws.root), citation, fit=fit,
-                            case=surface_forms(units["text"], shown), sample=narrative.sample_note(corpus))
+                            case=surface_forms(units["text"], shown), sample=narrative.sample_note(corpus),
+                            themes=themes)
     pio.write_text(ws / paths.REPORT_MD, md)
     pio.write_text(ws / paths.REPORT_HTML, page)
     out = ws / paths.TABLES_DIR

@@ -19,8 +19,8 @@ from pipeline import paths
 
 REPO = Path(__file__).resolve().parent.parent
 # what a `dvc repro` needs from the repository (tests, data samples and reports stay behind)
-PROJECT_FILES = ("pipeline", paths.PARAMS, "dvc.yaml", "data/boilerplate.yaml", ".dvc/config", ".dvcignore",
-                 paths.CITATION)
+DATA_FILES = ("data/boilerplate.yaml", "data/validation/coding_rules.yaml")  # rules the stages read
+PROJECT_FILES = ("pipeline", paths.PARAMS, "dvc.yaml", *DATA_FILES, ".dvc/config", ".dvcignore", paths.CITATION)
 
 
 def set_key(params: dict, dotted: str, value) -> None:
@@ -53,7 +53,7 @@ def make(dest: str | os.PathLike, corpus: str | os.PathLike | None = None, overr
     stand-alone project), `git` makes it a git repository with one commit (what `dvc repro` needs)."""
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
-    for rel in PROJECT_FILES if code else ("data/boilerplate.yaml",):
+    for rel in PROJECT_FILES if code else DATA_FILES:
         src, target = REPO / rel, dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if src.is_dir():

@@ -38,9 +38,10 @@ OPTIONAL = {
 }
 OPTIONAL_SECTIONS = {"compute",  # left out: local (see test_a_file_without_compute_runs_locally)
                      "effects",  # left out: no controls (raw effects only), dates as periods
+                     "theme_measure",  # left out: the measurement's defaults
                      "clean.repeated_boilerplate"}  # left out: the furniture detector's defaults
 # corpus.fields: every field but text may be left out (null = not present); the detector's keys have defaults
-OPTIONAL_UNDER = {"corpus.fields", "clean.repeated_boilerplate"}
+OPTIONAL_UNDER = {"corpus.fields", "clean.repeated_boilerplate", "theme_measure", "theme_measure.fit"}
 
 
 def walk(node: dict, path: tuple = ()):

@@ -1,12 +1,13 @@
 """Theme rule: every topic gets a theme and a score for every theme; every article gets theme shares (article and
 paragraph level); labels in Vietnamese and English; the stage end to end on small files."""
-import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline import codebook, workspace
+from pipeline import codebook, paths, workspace
+from pipeline.io import save_embeddings
 from pipeline.themes import OTHER, article_shares, score_topics
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,16 +80,25 @@ def test_article_shares_keep_every_theme_column_even_when_unused():
 @pytest.mark.integration
 def test_themes_stage_writes_labels_scores_and_shares(tmp_path):
     """The themes stage on hand-made upstream files (paragraph units): contract columns, both labels, shares."""
-    ws = workspace.make(tmp_path / "ws")
+    # tfidf: the theme descriptions are embedded with the units in one space, so no model is loaded here
+    ws = workspace.make(tmp_path / "ws", overrides={"embedding.backend": "tfidf"})
     params = workspace.repo_params()
     (ws / "data/interim").mkdir(parents=True)
     (ws / "data/processed").mkdir(parents=True)
+    units = pd.DataFrame({"unit_id": ["a:p01", "a:p02", "b:p01"], "article_id": ["a", "a", "b"], "position": [1, 2, 1],
+                          "text": ["Hà Nội đẩy mạnh chuyển đổi số và dữ liệu số.", "Bệnh viện quá tải.",
+                                   "Bệnh viện tuyến huyện thiếu bác sĩ, ngành y tế quá tải."],
+                          "tokens": ["hà_nội đẩy_mạnh chuyển_đổi_số dữ_liệu", "bệnh_viện quá_tải",
+                                     "bệnh_viện tuyến huyện thiếu bác_sĩ ngành y_tế quá_tải"]})
+    units.to_parquet(ws / paths.UNITS)
+    save_embeddings(ws / paths.EMBEDDINGS, units["unit_id"].tolist(), np.eye(3, 8, dtype=np.float32))
     articles = pd.DataFrame({"article_id": ["a", "b"], "title": [None, None], "text": ["x", "y"], "date": [None, None],
                              "source": ["s1", "s2"], "series": [None, None], "part": [None, None],
                              "label": ["L1", "L2"], "url": [None, None]})
     articles.to_parquet(ws / "data/interim/articles.parquet")
     pd.DataFrame({"unit_id": ["a:p01", "a:p02", "b:p01"], "article_id": ["a", "a", "b"], "topic": [0, 1, 1],
-                  "topic_before_outlier_reduction": [0, -1, 1]}).to_parquet(ws / "data/processed/topic_assignments.parquet")
+                  "topic_before_outlier_reduction": [0, -1, 1], "reassigned": [False, True, False],
+                  "topic_similarity": [0.9, 0.2, 0.8]}).to_parquet(ws / "data/processed/topic_assignments.parquet")
     pd.DataFrame({"topic": [0, 1], "size": [1, 2], "top_words": ["chuyển_đổi_số dữ_liệu", "bệnh viện"],
                   "weights": ["0.5 0.4", "0.5 0.4"], "representation": ["", ""],
                   "label": ["0: chuyển_đổi_số", "1: bệnh"]}).to_parquet(ws / "data/processed/topic_info.parquet")
@@ -110,6 +120,14 @@ def test_themes_stage_writes_labels_scores_and_shares(tmp_path):
     assert len(assignments) == 3
     shares = pd.read_parquet(ws / "data/processed/article_themes.parquet").set_index("article_id")
     assert set(shares.index) == {"a", "b"}
-    assert shares.loc["a", "digital_governance"] == pytest.approx(0.5)
-    assert shares.loc["a", "society_welfare"] == pytest.approx(0.5)
-    assert json.dumps(shares.loc["b", "society_welfare"].item()) == "1.0"
+    # (welfare is measurable: two of its keywords occur, bệnh viện and y tế; a theme with fewer gets share 0)
+    # measured proportions (not the topics'): each article's rows sum to 1; the digital paragraph makes article a
+    # mostly digital governance, with welfare beside it; article b is about hospitals
+    theme_cols = [*params["themes"], OTHER]
+    assert shares[theme_cols].sum(axis=1).to_numpy() == pytest.approx([1.0, 1.0], abs=1e-5)
+    assert shares.loc["a", "primary_theme"] == "digital_governance"
+    assert shares.loc["a", "society_welfare"] > shares.loc["b", "digital_governance"]
+    assert shares.loc["b", "primary_theme"] == "society_welfare"
+    assert {"reassigned", "topic_similarity", "measured_theme"} <= set(assignments.columns)
+    assert assignments.set_index("unit_id").loc["a:p02", "reassigned"]  # the outlier forced into topic 1 is flagged
+    assert (ws / "reports/codebook_fit.csv").exists() and (ws / "reports/themes_summary.json").exists()

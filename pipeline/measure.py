@@ -1,0 +1,229 @@
+"""Theme measurement: per-unit theme proportions from two kinds of evidence, aggregated to articles.
+
+Themes are the measured layer (topics stay the exploratory one). Each text (a paragraph, or a whole unit) gets a
+probability for every theme of the codebook and `other`:
+
+    logit_t = cos(text, theme_t) / temperature + keyword_weight * log(1 + keyword hits of theme t)
+    p = softmax(logit)
+
+`theme_t` is the mean of the normalised embeddings of the theme's descriptions (its Vietnamese label with its
+keywords, and the coding rules' definition and inclusion rules: BERTopic's zero-shot idea, similarity of a
+document to a theme's description); `other` has a description too (coding_rules.yaml). Keyword hits count the
+codebook keywords among the text's segmented tokens. An article's proportions are the length-weighted mean of its
+paragraphs' (or units') probabilities, so a mixed article is mixed; its primary theme is the argmax, or `other`
+when no theme reaches `min_share`.
+
+Why soft proportions: a probability is a smooth function of the embedding, so a perturbation of 1e-5 moves a
+share by about 1e-5 / temperature, never by a whole unit as an argmax at a tie would; shares are rounded to
+SHARE_DECIMALS so that such differences between machines do not reach the tables.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pipeline.codebook import OTHER
+from pipeline.text import merge_short, paragraphs
+
+SHARE_DECIMALS = 6
+
+
+def description_texts(rules: Mapping, keywords: Mapping[str, list[str]], labels_vi: Mapping[str, str]
+                      ) -> dict[str, list[str]]:
+    """Theme (codebook order, then `other`) -> the texts whose embeddings describe it: the Vietnamese label with
+    the raw keywords, the definition and each inclusion rule of coding_rules.yaml (when it has the theme)."""
+    out = {}
+    for name in [*keywords, OTHER]:
+        rule = rules.get(name) or {}
+        texts = []
+        if keywords.get(name):
+            texts.append(f"{labels_vi.get(name, name)}: {', '.join(keywords[name])}")
+        if rule.get("definition"):
+            texts.append(" ".join(str(rule["definition"]).split()))
+        texts += [" ".join(str(r).split()) for r in rule.get("include") or []]
+        if not texts:
+            texts = [labels_vi.get(name, name)]
+        out[name] = texts
+    return out
+
+
+def _unit(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float64)
+    norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
+    return matrix / np.where(norms > 0, norms, 1.0)
+
+
+def theme_matrix(description_vectors: Mapping[str, np.ndarray]) -> tuple[list[str], np.ndarray]:
+    """(names, K x dim): each theme's mean normalised description vector, normalised again."""
+    names = list(description_vectors)
+    return names, _unit(np.stack([_unit(np.atleast_2d(v)).mean(axis=0) for v in description_vectors.values()]))
+
+
+def split_paragraphs(text: str, min_chars: int = 80) -> list[str]:
+    """The pipeline's paragraphs (one a line, short ones merged forward), or the text itself."""
+    return merge_short(paragraphs(text), min_chars) or [text]
+
+
+def keyword_hits(tokens: list[str], keywords: Mapping[str, list[str]]) -> np.ndarray:
+    """(n texts x themes) counts of codebook keywords (segmented form) among each text's tokens."""
+    sets = [set(words) for words in keywords.values()]
+    out = np.zeros((len(tokens), len(sets)))
+    for i, text in enumerate(tokens):
+        words = text.lower().split()
+        for j, kw in enumerate(sets):
+            out[i, j] = sum(w in kw for w in words)
+    return out
+
+
+def probabilities(vectors: np.ndarray, themes: np.ndarray, hits: np.ndarray, temperature: float,
+                  keyword_weight: float) -> np.ndarray:
+    """(n x K) theme probabilities, `other` last (its keyword evidence is 0). Pure and deterministic."""
+    logits = _unit(vectors) @ themes.T / temperature
+    if keyword_weight:
+        logits[:, :hits.shape[1]] += keyword_weight * np.log1p(hits)
+    logits -= logits.max(axis=1, keepdims=True)
+    expo = np.exp(logits)
+    return expo / expo.sum(axis=1, keepdims=True)
+
+
+def aggregate(probs: np.ndarray, groups: list[str], weights: np.ndarray, names: list[str]) -> pd.DataFrame:
+    """Per group (article), the weight-averaged probabilities: its theme proportions (rows sum to 1)."""
+    frame = pd.DataFrame(probs * np.asarray(weights, dtype=float)[:, None], columns=names)
+    frame["_group"], frame["_w"] = groups, weights
+    summed = frame.groupby("_group", sort=False).sum()
+    return summed[names].div(summed["_w"], axis=0).rename_axis("article_id")
+
+
+def primary(proportions: pd.DataFrame, min_share: float) -> pd.Series:
+    """argmax theme per row, `other` when the largest theme (not `other`) is below min_share."""
+    themes = [c for c in proportions.columns if c != OTHER]
+    best = proportions.idxmax(axis=1)
+    weak = proportions[themes].max(axis=1) < min_share
+    return best.where(~weak, OTHER)
+
+
+def measure(vectors: np.ndarray, tokens: list[str], groups: list[str], lengths: np.ndarray,
+            keywords: Mapping[str, list[str]], theme_names: list[str], themes: np.ndarray, *,
+            temperature: float, keyword_weight: float, min_share: float) -> pd.DataFrame:
+    """Pure core: texts (paragraphs or units, with their article in `groups`) -> per article the theme
+    proportions (one column a theme, `other` last, rounded to SHARE_DECIMALS) and `primary`."""
+    ordered = {name: keywords[name] for name in theme_names if name in keywords}
+    probs = probabilities(vectors, themes, keyword_hits(tokens, ordered), temperature, keyword_weight)
+    props = aggregate(probs, list(groups), np.maximum(np.asarray(lengths, dtype=float), 1.0), theme_names)
+    props = props.round(SHARE_DECIMALS)
+    props["primary"] = primary(props[theme_names], min_share)
+    return props
+
+
+def theme_setup(params: Mapping, rules: Mapping, cache_root, unit_tokens: list[str] | None = None
+                ) -> tuple[list[str], np.ndarray, dict[str, list[str]], np.ndarray | None]:
+    """(names with `other` last, theme matrix, segmented keywords, unit vectors or None): what the measurement
+    compares texts with. TF-IDF+SVD is fitted per corpus, so with the tfidf backend the units (`unit_tokens`) and
+    the theme descriptions are embedded together, in one space, and those unit vectors are returned; other
+    backends embed the descriptions alone (None: the embed stage's vectors of the units are used)."""
+    from pipeline import codebook
+    from pipeline.embedders import tfidf_embeddings
+    from pipeline.words import keyword_tokenizer
+
+    raw = {name: list(words) for name, words in params["themes"].items()}
+    desc = description_texts(rules, raw, codebook.labels(params, "vi"))
+    flat = [(name, t) for name, texts in desc.items() for t in texts]
+    units = None
+    if params["embedding"]["backend"] == "tfidf" and unit_tokens is not None:
+        joint = tfidf_embeddings(list(unit_tokens) + text_tokens([t for _, t in flat], params, cache_root),
+                                 params["topics"]["seed"])
+        units, vectors = joint[:len(unit_tokens)], joint[len(unit_tokens):]
+    else:
+        vectors = text_vectors([t for _, t in flat], params, cache_root)
+    grouped = {name: vectors[[i for i, (n, _) in enumerate(flat) if n == name]] for name in desc}
+    names, matrix = theme_matrix(grouped)
+    return names, matrix, codebook.keywords(params["themes"], keyword_tokenizer(params)), units
+
+
+def evidence(texts: list[str], ids: list[str], params: Mapping, ws: Any, paragraphs: bool,
+             precomputed: np.ndarray | None = None) -> tuple[np.ndarray, list[str], list[str], np.ndarray]:
+    """Each unit cut into the pipeline's paragraphs (or kept whole): for every piece the vector of its unit (the
+    embed stage's: one a unit), its own tokens, its unit id and its length. The unit's vector places it among
+    the themes; each paragraph's keywords move its paragraph's share (one vector a unit keeps the cost of
+    embedding that of the embed stage)."""
+    tm = params["theme_measure"]
+    pieces = [(i, p) for i, text in enumerate(texts)
+              for p in (split_paragraphs(text, params["units"]["min_paragraph_chars"]) if paragraphs else [text])]
+    parts = [p for _, p in pieces]
+    cache = tm["cache_dir"]
+    tokens = text_tokens(parts, params, ws.resolve(cache) if cache else None)
+    if precomputed is not None:  # the embed stage's vectors of these very units
+        return (precomputed[[i for i, _ in pieces]], tokens, [ids[i] for i, _ in pieces],
+                np.array([len(p) for p in parts], dtype=float))
+    unit_tokens = [" ".join(tokens[j] for j, (i, _) in enumerate(pieces) if i == k) for k in range(len(texts))]
+    vectors = text_vectors(list(texts), params, ws.resolve(cache) if cache else None, unit_tokens)
+    return (vectors[[i for i, _ in pieces]], tokens, [ids[i] for i, _ in pieces],
+            np.array([len(p) for p in parts], dtype=float))
+
+
+# ------------------------------------------------------------------ evidence for texts outside the corpus (cached)
+
+def text_tokens(texts: list[str], params: Mapping, cache_root=None) -> list[str]:
+    """Texts segmented as the corpus is (dictionary, POS filter, abbreviations: pipeline.words), cached by
+    content under <theme_measure.cache_dir>/tokens-<settings digest> so a validation run pays underthesea once."""
+    import json
+
+    from pipeline import io as pio
+    from pipeline.cache import ContentCache
+    from pipeline.words import token_options, tokenize_texts
+
+    seg = params["segment"]
+    options = token_options(params)
+    digest = pio.sha256_text(json.dumps([seg["dictionary"], options], sort_keys=True, ensure_ascii=False))[:16]
+    cache = ContentCache(cache_root, f"tokens-{digest}", "text", 2000) if cache_root else None
+    keys = [pio.sha256_text(t) for t in texts]
+    known = cache.get(keys) if cache else {}
+    todo = sorted({k: t for k, t in zip(keys, texts) if k not in known}.items())
+    if todo:
+        new = dict(zip((k for k, _ in todo), tokenize_texts([t for _, t in todo], seg["dictionary"], **options)))
+        if cache:
+            cache.put(new)
+        known = {**known, **new}
+    return [known[k] for k in keys]
+
+
+def text_vectors(texts: list[str], params: Mapping, cache_root=None, tokens: list[str] | None = None) -> np.ndarray:
+    """Embeddings of texts with the run's backend, cut at embedding.max_chars as the embed stage cuts them, cached
+    under <theme_measure.cache_dir>/<model key>/ (the embed stage's own cache is its output, not written here).
+    tfidf is corpus-relative: its vectors are fitted on `tokens` of exactly these texts."""
+    from pipeline import io as pio
+    from pipeline.cache import ContentCache
+    from pipeline.embedders import make_embedder, tfidf_embeddings, truncate
+
+    e = params["embedding"]
+    if e["backend"] == "tfidf":
+        return tfidf_embeddings(tokens if tokens is not None else texts, params["topics"]["seed"])
+    embedder = make_embedder(e["backend"], e.get("model"))
+    cut = [truncate(t, e["max_chars"]) for t in texts]
+    cache = ContentCache(cache_root, embedder.key, "vector", 256) if cache_root else None
+    keys = [pio.sha256_text(t) for t in cut]
+    known = cache.get(keys) if cache else {}
+    todo = sorted({k: t for k, t in zip(keys, cut) if k not in known}.items())
+    batch = e["batch_size"]
+    with cache.writer() if cache else _NoWriter() as writer:
+        for start in range(0, len(todo), batch):
+            part = todo[start:start + batch]
+            new = dict(zip((k for k, _ in part), np.asarray(embedder.encode([t for _, t in part]), np.float32)))
+            known.update(new)
+            writer.add(new)
+            print(f"themes: embedded {min(start + batch, len(todo))}/{len(todo)} new texts", flush=True)
+    return np.stack([known[k] for k in keys]).astype(np.float32)
+
+
+class _NoWriter:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
+
+    def add(self, items):
+        return None

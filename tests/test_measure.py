@@ -1,0 +1,115 @@
+"""Theme measurement (pipeline/measure.py), codebook fit, agreement statistics and the coding sheet: pure cores."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline import agreement, codebook, measure
+from pipeline.codebook import OTHER
+from pipeline.validation import draw_sheet
+
+NAMES = ["digital", "science", OTHER]
+KEYWORDS = {"digital": ["chuyển_đổi_số", "dữ_liệu"], "science": ["khoa_học", "nghiên_cứu"]}
+
+
+def setup(n=40, dim=16, seed=0):
+    rng = np.random.default_rng(seed)
+    themes = measure._unit(rng.normal(size=(3, dim)))
+    vectors = rng.normal(size=(n, dim)).astype(np.float32)
+    tokens = [" ".join(rng.choice(["khoa_học", "dữ_liệu", "giá", "ăn"], size=5)) for _ in range(n)]
+    groups = [f"a{i // 4}" for i in range(n)]
+    lengths = rng.integers(80, 400, size=n).astype(float)
+    return themes, vectors, tokens, groups, lengths
+
+
+def test_probabilities_sum_to_one_and_keywords_move_their_theme():
+    themes, vectors, *_ = setup(2)
+    hits = np.array([[0, 0], [3, 0]], dtype=float)
+    p0 = measure.probabilities(vectors[[0, 0]], themes, np.zeros((2, 2)), 0.05, 1.0)
+    p1 = measure.probabilities(vectors[[0, 0]], themes, hits, 0.05, 1.0)
+    assert np.allclose(p1.sum(axis=1), 1)
+    assert p1[1, 0] > p0[1, 0] and p1[0, 0] == pytest.approx(p0[0, 0])
+
+
+def test_a_mixed_article_gets_mixed_proportions_weighted_by_length():
+    probs = np.array([[1.0, 0, 0], [0, 1.0, 0], [0, 0, 1.0]])
+    out = measure.aggregate(probs, ["a", "a", "b"], np.array([300.0, 100.0, 50.0]), NAMES)
+    assert out.loc["a", "digital"] == pytest.approx(0.75) and out.loc["a", "science"] == pytest.approx(0.25)
+    assert out.loc["b", OTHER] == 1
+
+
+def test_primary_is_the_largest_share_or_other_below_min_share():
+    props = pd.DataFrame({"digital": [0.5, 0.3], "science": [0.2, 0.25], OTHER: [0.3, 0.45]})
+    assert measure.primary(props, 0.0).tolist() == ["digital", OTHER]
+    assert measure.primary(props, 0.6).tolist() == [OTHER, OTHER]
+
+
+def test_shares_do_not_move_when_embeddings_are_perturbed_by_1e_5():
+    themes, vectors, tokens, groups, lengths = setup(200, seed=3)
+    kw = dict(temperature=0.05, keyword_weight=1.0, min_share=0.0)
+    base = measure.measure(vectors, tokens, groups, lengths, KEYWORDS, NAMES, themes, **kw)
+    noise = np.random.default_rng(9).normal(scale=1e-5, size=vectors.shape)
+    moved = measure.measure(vectors + noise, tokens, groups, lengths, KEYWORDS, NAMES, themes, **kw)
+    assert (base[NAMES] - moved[NAMES]).abs().to_numpy().max() <= 0.01
+    assert (base[NAMES].mean() - moved[NAMES].mean()).abs().max() <= 0.001  # corpus shares move far less
+    far = measure.measure(vectors + noise * 1e4, tokens, groups, lengths, KEYWORDS, NAMES, themes, **kw)
+    assert (base[NAMES] - far[NAMES]).abs().to_numpy().max() > 0.01  # the check can fail: a real change shows
+
+
+def test_description_texts_take_labels_keywords_definition_and_rules():
+    rules = {"digital": {"definition": "Use of IT  by government.", "include": ["e-government"]},
+             OTHER: {"definition": "Anything else."}}
+    out = measure.description_texts(rules, {"digital": ["dữ liệu"], "science": ["khoa học"]}, {"digital": "Số"})
+    assert out["digital"] == ["Số: dữ liệu", "Use of IT by government.", "e-government"]
+    assert out["science"] == ["science: khoa học"] and out[OTHER] == ["Anything else."]
+
+
+def test_codebook_fit_counts_articles_and_flags_unmeasurable_themes():
+    themes = {"digital": ["chuyển đổi số", "dữ liệu"], "science": ["khoa học", "phát minh"]}
+    seg = {"digital": ["chuyển_đổi_số", "dữ_liệu"], "science": ["khoa_học", "phát_minh"]}
+    tokens = ["khoa_học dữ_liệu", "khoa_học giá", "dữ_liệu", "ăn"]
+    texts = ["Khoa học và dữ liệu", "khoa học, giá", "Dữ liệu", "ăn"]
+    rows, summary = codebook.fit(themes, seg, tokens, texts, min_keywords=2, min_share=0.25)
+    by = {r["keyword"]: r for r in rows}
+    assert by["khoa học"]["articles_tokens"] == 2 and by["khoa học"]["articles_raw"] == 2
+    assert by["chuyển đổi số"]["seen"] is False and by["chuyển đổi số"]["articles_tokens"] == 0  # listed, not dropped
+    assert summary["digital"]["keywords_seen"] == 1 and not summary["digital"]["measurable"]
+    assert summary["science"]["keywords_seen"] == 1 and summary["science"]["share_any"] == 0.5
+    rows, summary = codebook.fit(themes, seg, tokens, texts, min_keywords=1, min_share=0.25)
+    assert summary["digital"]["measurable"] and summary["science"]["measurable"]
+    assert "Every theme is measurable" in codebook.not_measurable_text(summary, 1, 0.25)
+
+
+def test_agreement_statistics_against_their_definitions():
+    a = list("aabbccaabbcc") * 3
+    b = list("aabbcaabbbcc") * 3
+    assert agreement.cohen_kappa(a, a) == 1 and agreement.krippendorff_alpha(a, a) == 1
+    # nominal alpha for two coders: 1 - (1 - p_o) / (1 - p_e), p_e from the pooled values without replacement
+    n = 2 * len(a)
+    pooled = pd.Series(a + b).value_counts()
+    p_e = float((pooled * (pooled - 1)).sum()) / (n * (n - 1))
+    p_o = float(np.mean(np.array(a) == np.array(b)))
+    assert agreement.krippendorff_alpha(a, b) == pytest.approx(1 - (1 - p_o) / (1 - p_e))
+    assert 0 < agreement.cohen_kappa(a, b) < 1
+
+
+def test_scores_and_bootstrap_intervals():
+    gold = ["x", "x", "y", "y", "z", "z"] * 5
+    pred = ["x", "y", "y", "y", "z", "x"] * 5
+    s = agreement.bootstrap_scores(gold, pred, ["x", "y", "z"], draws=200, seed=1)
+    assert s["accuracy"] == pytest.approx(4 / 6)
+    assert s["per_theme"]["y"]["recall"] == 1 and s["per_theme"]["y"]["precision"] == pytest.approx(2 / 3)
+    assert s["accuracy_ci"][0] <= s["accuracy"] <= s["accuracy_ci"][1]
+    assert s["macro_f1_ci"][0] < s["macro_f1_ci"][1]
+    perfect = agreement.bootstrap_scores(gold, gold, ["x", "y", "z"], draws=50, seed=1, clusters=list(range(30)))
+    assert perfect["macro_f1"] == 1 and perfect["macro_f1_ci"] == [1.0, 1.0]
+
+
+def test_coding_sheet_is_stratified_with_definitions_and_empty_coder_columns():
+    units = pd.DataFrame({"item_id": [f"u{i}" for i in range(30)], "corpus": ["a"] * 20 + ["b"] * 10,
+                          "level": "article", "text": "t", "split": "tune"})
+    sheet = draw_sheet(units, 10, seed=1, definitions={"digital": "IT in government", OTHER: "else"})
+    assert sheet["item_id"].head(2).tolist() == ["codebook:digital", "codebook:other"]
+    body = sheet[~sheet["item_id"].str.startswith("codebook:")]
+    assert len(body) == 10 and body["corpus"].value_counts().to_dict() == {"a": 5, "b": 5}
+    assert (body[["coder1_theme", "coder2_theme"]] == "").all().all()
+    assert draw_sheet(units, 10, seed=1, definitions={}).equals(draw_sheet(units, 10, seed=1, definitions={}))
