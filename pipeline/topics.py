@@ -42,6 +42,12 @@ def main(argv: list[str] | None = None) -> None:
         fit = model.fit(units["tokens"].tolist(), embeddings)
     except CorpusTooSmall as exc:
         raise SystemExit(f"topics: {exc}") from None
+    except ValueError as exc:  # scikit-learn's vectoriser: nothing left to count
+        if "empty vocabulary" not in str(exc):
+            raise
+        raise SystemExit(f"topics: no word is left for topic words in {len(units)} units: every word is a stopword "
+                         "or filtered out (segment.stopwords, segment.pos_filter); check them and data/interim/units.parquet's "
+                         "tokens") from None
     before = np.asarray(fit.topics_before)
     assignments = pd.DataFrame({"unit_id": units["unit_id"], "article_id": units["article_id"],
                                 "topic": fit.topics, "topic_before_outlier_reduction": fit.topics_before,
