@@ -21,7 +21,7 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from pipeline import io as pio
 from pipeline import params as P
 from pipeline import paths
-from pipeline.topicmodel import LDAModel, encoder_for, from_params, top_words
+from pipeline.topicmodel import MIN_CLUSTER_UNITS, LDAModel, encoder_for, from_params, top_words
 from pipeline.words import TOKEN_PATTERN, topic_stopwords
 
 
@@ -102,8 +102,17 @@ def evaluate(tokens: list[str], topics: list[int], topic_words: dict[int, list[s
         metrics.update(label_agreement(topics, labels))
     if refits:
         metrics.update(stability([topics, *refits]))
+    if lda and len(tokens) < MIN_CLUSTER_UNITS:
+        metrics["lda_skipped"] = f"{len(tokens)} units are fewer than the {MIN_CLUSTER_UNITS} a baseline is fitted on"
+        lda = False
     if lda:
-        baseline = LDAModel(len(words), seed=seed, stopwords=stopwords, vectorizer=vectorizer, top_n=top_n).fit(tokens)
+        try:
+            baseline = LDAModel(len(words), seed=seed, stopwords=stopwords, vectorizer=vectorizer, top_n=top_n).fit(tokens)
+        except ValueError as exc:  # scikit-learn's "empty vocabulary": every word is a stopword or too rare
+            if "empty vocabulary" not in str(exc):
+                raise
+            metrics["lda_skipped"] = "no word is left for LDA after stopwords and topics.vectorizer.min_df"
+            return metrics
         # from the terms table (one word a row), so that an n-gram (ngram_max > 1) stays one word
         lda_words = [ws[:top_n] for _, ws in sorted(baseline.terms.groupby("topic")["word"].agg(list).items())]
         metrics["lda_npmi"], _ = npmi_coherence(lda_words, tokens)
@@ -129,7 +138,9 @@ def main(argv: list[str] | None = None) -> None:
     stop = topic_stopwords(params)
     encode = encoder_for(params)
     started = time.time()
-    refits = [from_params(params, units, embeddings, seed=s, encode=encode).topics for s in ev["stability_seeds"]]
+    small = fit.get("small_corpus") or {}
+    refits = ([from_params(params, units, embeddings, seed=s, encode=encode).topics for s in ev["stability_seeds"]]
+              if not small.get("fallback") else [])
     labels = None
     if articles["label"].notna().any():
         by_article = dict(zip(articles["article_id"], articles["label"]))
@@ -145,6 +156,11 @@ def main(argv: list[str] | None = None) -> None:
                                 "member_similarity_median", "outlier_strategy", "outlier_threshold") if k in fit},
         "stability_seeds": list(ev["stability_seeds"]),
     })
+    if small.get("fallback") and ev["stability_seeds"]:  # a single topic is the same under every seed
+        metrics["stability_skipped"] = f"not measured: {small['reason']}"
+    for key in ("stability_skipped", "lda_skipped"):
+        if key in metrics:
+            print(f"evaluate: {key.split('_')[0]} {metrics[key]}")
     pio.write_json(ws / paths.METRICS, {k: _json_number(v) for k, v in metrics.items()})
     print(f"evaluate: npmi {metrics['npmi']:.3f} (LDA {metrics.get('lda_npmi', float('nan')):.3f}); "
           f"nmi {metrics.get('nmi_label', float('nan')):.3f} (LDA {metrics.get('lda_nmi_label', float('nan')):.3f}); "

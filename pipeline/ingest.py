@@ -174,6 +174,23 @@ def parse_html(html: str) -> dict | None:
             "source": d.get("sitename") or outlet or d.get("hostname"), "url": d.get("url")}
 
 
+def listing_page(text: str, html: str) -> str | None:
+    """Why a page's body looks like a listing of other articles (a category or search page saved by mistake), or
+    None: most of its lines are teasers cut with an ellipsis, or are the text of a link (a headline). Three such
+    lines at least, so that an article quoting one cut sentence or naming one link is kept."""
+    import re
+
+    lines = [line.strip() for line in text.split("\n")[1:] if line.strip()] or [text.strip()]
+    teasers = sum(line.endswith(("…", "...")) for line in lines)
+    anchors = {" ".join(re.sub(r"<[^>]+>", " ", a).split()) for a in re.findall(r"<a\b[^>]*>(.*?)</a>", html, re.S | re.I)}
+    links = sum(line in anchors for line in lines)
+    for count, what in ((teasers, "teasers ending in an ellipsis"), (links, "link texts (headlines)")):
+        if count >= 3 and count >= len(lines) / 2:
+            return (f"a listing of other articles, not one article: {count} of its {len(lines)} body lines are {what}; "
+                    "save each article's own page instead")
+    return None
+
+
 def _add(result: IngestResult, rec: dict, where: str, file_name: str, seen: dict) -> None:
     text = (rec.get("text") or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     article_id = rec.get("id") or where
@@ -291,6 +308,9 @@ def ingest_files(files: list[tuple[str, bytes]], fmt: str = "auto", fields: dict
             if parsed is None:
                 result.reject(name, "no_html_body", f"{name}: HTML page with no article body (trafilatura found no main text)")
                 continue
+            if kind == "html" and (why := listing_page(parsed["text"], text)):
+                result.reject(name, "listing_page", f"{name}: {why}")
+                continue
             rec = {"id": article_id_for(name), **parsed}
             meta = meta_of.get(name, {})
             for key in SIDECAR_COLUMNS:  # the sidecar overrides what was read or detected
@@ -348,6 +368,9 @@ def main(argv: list[str] | None = None) -> None:
     corpus = params["corpus"]
     root = ws.resolve(corpus["path"])
     sidecar_path = ws.resolve(corpus["sidecar"]) if corpus.get("sidecar") else None
+    if sidecar_path is not None and not sidecar_path.is_file():
+        raise SystemExit(f"ingest: corpus.sidecar = {corpus['sidecar']!r}: no such file ({sidecar_path}); "
+                         "give the path of the metadata CSV, or null")
     try:
         sidecar = read_sidecar(sidecar_path.read_bytes(), str(sidecar_path)) if sidecar_path else {}
         files = collect_files(root, skip={sidecar_path.resolve()} if sidecar_path else set())

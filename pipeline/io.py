@@ -49,6 +49,21 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def _not_writable(target: Path, exc: OSError) -> SystemExit:
+    """A read-only output directory as one line naming it and what to do (SystemExit: no traceback)."""
+    where = Path(exc.filename).parent if exc.filename else target.parent  # the directory the entry was refused in
+    return SystemExit(f"{target}: cannot be written, {where} is not writable ({exc.strerror}); make it writable "
+                      f"(chmod -R u+w {where}) and run again")
+
+
+@contextlib.contextmanager
+def _writable(target: Path) -> Iterator[None]:
+    try:
+        yield
+    except PermissionError as exc:
+        raise _not_writable(target, exc) from None
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside `path`; rename it into place only if the block succeeds.
@@ -58,9 +73,10 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     what a killed writer left.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    sweep_stale_temps(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
+    with _writable(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        sweep_stale_temps(target)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs should read like any other file
     try:
@@ -78,9 +94,10 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     """Like atomic_path for a directory output: fill the yielded directory; it replaces `path` only if the
     block succeeds (the old one is removed just before, so a crash at that instant leaves none, never a mix)."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    sweep_stale_temps(target)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent))
+    with _writable(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        sweep_stale_temps(target)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent))
     os.chmod(tmp, 0o777 & ~_UMASK)
     try:
         yield tmp

@@ -188,4 +188,6 @@ def load(path: str | os.PathLike | None = None) -> Params:
         raise ParamsError(f"{p}: parameters file not found") from exc
     except yaml.YAMLError as exc:
         raise ParamsError(f"{p}: not valid YAML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ParamsError(f"{p}: not UTF-8 (byte {exc.start}); save it as UTF-8") from exc
     return validate(params, p.name)

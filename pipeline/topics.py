@@ -14,13 +14,20 @@ import pandas as pd
 from pipeline import io as pio
 from pipeline import codebook, paths
 from pipeline import params as P
-from pipeline.topicmodel import HIERARCHY_COLUMNS, encoder_for, make_model
+from pipeline.topicmodel import HIERARCHY_COLUMNS, CorpusTooSmall, encoder_for, make_model
 from pipeline.words import keyword_tokenizer, topic_stopwords
 
 
 def _finite(record: dict) -> dict:
     """NaN (nothing to describe, e.g. no outliers) as null: JSON has no NaN."""
     return {k: (None if isinstance(v, float) and v != v else v) for k, v in record.items()}
+
+
+def small_corpus_notes(small: dict) -> list[str]:
+    """One line a setting the corpus's size changed, and one for a fallback to a single topic."""
+    lines = [f"{small['n_units']} units are few for {key} {v['configured']}: used {v['used']} (set it in "
+             "params.yaml to choose another)" for key, v in (small.get("adapted") or {}).items()]
+    return lines + ([small["reason"]] if small.get("fallback") else [])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -31,7 +38,16 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"topics: {paths.EMBEDDINGS} does not match {paths.UNITS}; run `dvc repro`")
     t = dict(params["topics"])  # a plain mapping or a pydantic section alike
     model = make_model("bertopic", params, encode=encoder_for(params), hierarchy=bool(t.get("hierarchy")))
-    fit = model.fit(units["tokens"].tolist(), embeddings)
+    try:
+        fit = model.fit(units["tokens"].tolist(), embeddings)
+    except CorpusTooSmall as exc:
+        raise SystemExit(f"topics: {exc}") from None
+    except ValueError as exc:  # scikit-learn's vectoriser: nothing left to count
+        if "empty vocabulary" not in str(exc):
+            raise
+        raise SystemExit(f"topics: no word is left for topic words in {len(units)} units: every word is a stopword "
+                         "or filtered out (segment.stopwords, segment.pos_filter); check them and data/interim/units.parquet's "
+                         "tokens") from None
     before = np.asarray(fit.topics_before)
     assignments = pd.DataFrame({"unit_id": units["unit_id"], "article_id": units["article_id"],
                                 "topic": fit.topics, "topic_before_outlier_reduction": fit.topics_before,
@@ -53,6 +69,8 @@ def main(argv: list[str] | None = None) -> None:
         **fit.diagnostics, "codebook_keywords_unseen": coverage,
     }))
     model.save(ws / paths.TOPIC_MODEL)
+    for line in small_corpus_notes(fit.diagnostics.get("small_corpus") or {}):
+        print(f"topics: {line}")
     if coverage:
         print(f"topics: codebook keywords the model cannot see (stopword or not in the vocabulary): {coverage}")
     print(f"topics: {fit.n_topics} topics; outliers {fit.outlier_share_before:.1%} -> {fit.outlier_share:.1%} "

@@ -53,3 +53,26 @@ def tiny_run(tmp_path_factory) -> Path:
     repo = make_repo_copy(tmp_path_factory.mktemp("tiny_run"), FIXTURES / "tiny_vntc.jsonl")
     dvc(["repro"], repo)
     return repo
+
+
+def build_tiny_sentence_transformer(dest: Path, vocabulary: list[str]) -> Path:
+    """A sentence-transformers model directory built offline: a 2-layer BERT with random weights (seeded), a
+    WordPiece vocabulary written here, mean pooling; safetensors only. Nothing is downloaded."""
+    import torch
+    from sentence_transformers import SentenceTransformer, models
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    bert = dest / "bert"
+    bert.mkdir(parents=True, exist_ok=True)
+    special = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    words = special + sorted(set(vocabulary) - set(special))
+    (bert / "vocab.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=len(words), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=64, max_position_embeddings=128)
+    BertModel(config).save_pretrained(bert, safe_serialization=True)
+    BertTokenizerFast(vocab_file=str(bert / "vocab.txt"), do_lower_case=True).save_pretrained(bert)
+    word = models.Transformer(str(bert), max_seq_length=64)
+    model = SentenceTransformer(modules=[word, models.Pooling(word.get_word_embedding_dimension(), "mean")], device="cpu")
+    model.save(str(dest / "model"), safe_serialization=True)
+    return dest / "model"

@@ -293,3 +293,150 @@ def test_ingest_and_clean_stages_on_an_unterminated_quote(tmp_path):
     assert f"lines {q2_line}-{q3_line - 1} are skipped" in rej["reason"][0]  # its own lines, none of q3's
     audit = json.loads((tmp_path / "p" / "reports" / "cleaning.json").read_text(encoding="utf-8"))
     assert audit["warnings"] == [] and audit["repeated_boilerplate"]["units_removed"] == 0
+
+
+# --- listing pages, read-only outputs, Markdown tables -------------------------------------------------------------
+
+def _listing_html(n=6, headlines_kept=False) -> str:
+    story = ('<article><h3><a href="/bai-{i}.html">Tin số {i}: Hà Nội khởi công dự án giao thông mới</a></h3>'
+             '<p>{lead} Bài {i} còn tiếp…</p></article>')
+    lead = BODY[:90]
+    if headlines_kept:  # a template whose headlines trafilatura keeps as lines
+        story = '<p><a href="/bai-{i}.html">Tin số {i}: Hà Nội khởi công dự án giao thông mới</a></p><p>{lead} Bài {i}.</p>'
+    items = "".join(story.format(i=i, lead=lead) for i in range(n))
+    return f"<html><head><title>Giao thông</title></head><body><main><h1>Giao thông</h1>{items}</main></body></html>"
+
+
+def test_a_listing_page_of_teasers_is_rejected_with_its_reason_and_the_article_beside_it_kept():
+    from pipeline.ingest import listing_page
+
+    article = (f"<html><head><title>Chuyển đổi số</title></head><body><article><h1>Chuyển đổi số</h1>"
+               f"<p>{BODY}</p><p>{BODY} Thêm một câu.</p><p>Ông A cho biết: \"{BODY[:60]}...\"</p></article></body></html>")
+    r = ingest_files([("muc.html", _listing_html().encode()), ("bai.html", article.encode())])
+    assert ids(r) == ["bai"]
+    (rej,) = r.rejected
+    assert rej["item"] == "muc.html" and rej["code"] == "listing_page"
+    assert "a listing of other articles" in rej["reason"] and "teasers ending in an ellipsis" in rej["reason"]
+    lines = "Giao thông\n" + "\n".join(f"Tin số {i}: Hà Nội khởi công dự án giao thông mới\n{BODY}" for i in range(4))
+    assert "link texts (headlines)" in listing_page(lines, _listing_html(4, headlines_kept=True))
+    assert listing_page("Tiêu đề\n" + "\n".join([BODY] * 5), _listing_html(4, headlines_kept=True)) is None
+
+
+def test_a_read_only_output_directory_is_one_line_naming_it_and_the_old_output_stays(tmp_path, monkeypatch):
+    import os
+    import tempfile
+
+    from pipeline import io as pio
+
+    reports = tmp_path / "reports"
+    pio.write_json(reports / "metrics.json", {"npmi": 0.1})
+
+    def refused(*args, dir=None, **kw):
+        raise PermissionError(13, "Permission denied", os.path.join(dir, ".metrics.json.1.tmp"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    with pytest.raises(SystemExit) as exc:
+        pio.write_json(reports / "metrics.json", {"npmi": 0.2})
+    message = str(exc.value)
+    assert "\n" not in message and f"{reports} is not writable" in message and f"chmod -R u+w {reports}" in message
+    assert json.loads((reports / "metrics.json").read_text()) == {"npmi": 0.1}
+    assert [p.name for p in reports.iterdir()] == ["metrics.json"]
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "geteuid") or __import__("os").geteuid() == 0,
+                    reason="root writes into read-only directories")
+def test_a_really_read_only_reports_directory(tmp_path):
+    from pipeline import io as pio
+
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports").chmod(0o555)
+    try:
+        with pytest.raises(SystemExit, match="reports is not writable"):
+            pio.write_csv(tmp_path / "reports" / "topics.csv", pd.DataFrame({"a": [1]}))
+    finally:
+        (tmp_path / "reports").chmod(0o755)
+
+
+def test_a_bar_in_a_title_stays_inside_its_markdown_table_cell():
+    from pipeline.typeset import md_table
+
+    table = md_table(pd.DataFrame({"title": ["Hà Nội | Chuyển đổi số", "Bình thường"], "n": [1, 2]}))
+    rows = table.splitlines()
+    assert r"Hà Nội \| Chuyển đổi số" in table
+    unescaped = [len(row.replace(r"\|", "")) - len(row.replace(r"\|", "").replace("|", "")) for row in rows]
+    assert len(set(unescaped)) == 1  # every row has as many cell borders as the header
+
+
+# --- small corpora in the topic model and evaluate ---------------------------------------------------------------
+
+def _topics_workspace(tmp_path, tokens: list[str]):
+    import numpy as np
+
+    from pipeline import io as pio
+    from pipeline import workspace
+
+    root = workspace.make(tmp_path / "p", overrides={"embedding.backend": "tfidf", "topics.representation": "none"})
+    unit_ids = [f"a{i}" for i in range(len(tokens))]
+    pio.write_parquet(root / "data/interim/units.parquet",
+                      pd.DataFrame({"unit_id": unit_ids, "article_id": unit_ids, "text": tokens, "tokens": tokens}))
+    vectors = np.random.default_rng(0).normal(size=(len(tokens), 8)).astype("float32")
+    pio.save_embeddings(root / "data/processed/embeddings.npz", unit_ids, vectors)
+    return root
+
+
+def test_one_unit_left_is_one_line_with_the_minimum_and_what_to_do(tmp_path):
+    """All articles identical: clean keeps one, and topics says so instead of hdbscan's 'k must be <= ...'."""
+    from pipeline import workspace
+
+    root = _topics_workspace(tmp_path, ["khoa_học công_nghệ đổi_mới_sáng_tạo"])
+    proc = workspace.run_stage(root, "topics", timeout=300)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == ("topics: 1 unit(s) to model; a topic model needs at least 2: add articles, or set "
+                                   "units.level: paragraph, or see reports/rejected.csv for the ones left out")
+    assert not (root / "data/processed/topic_assignments.parquet").exists()
+
+
+def test_units_of_stopwords_only_are_one_line_naming_the_stopword_settings(tmp_path):
+    from pipeline import workspace
+
+    root = _topics_workspace(tmp_path, ["của và các", "được của", "các và"])
+    proc = workspace.run_stage(root, "topics", timeout=300)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().startswith("topics: no word is left for topic words in 3 units")
+    assert "segment.stopwords" in proc.stderr
+
+
+def test_evaluate_on_a_tiny_corpus_states_what_it_skipped():
+    from pipeline.evaluate import evaluate
+
+    tokens = ["khoa_học vốn", "vốn thị_trường", "khoa_học"]
+    m = evaluate(tokens, [0, 0, 0], {0: ["khoa_học", "vốn"]}, ["a", "b", "a"], stopwords=[], vectorizer={"min_df": 2},
+                 seed=1)
+    assert m["lda_skipped"] == "3 units are fewer than the 10 a baseline is fitted on" and "lda_npmi" not in m
+    assert -1 <= m["npmi"] <= 1 and m["topic_diversity"] == 1.0
+    m = evaluate(["của và"] * 12, [0] * 12, {0: ["của"]}, None, stopwords=["của", "và"], vectorizer={"min_df": 2}, seed=1)
+    assert m["lda_skipped"].startswith("no word is left for LDA") and "lda_npmi" not in m
+
+
+# --- corpus paths ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("case, expected", [
+    ("empty_folder", "ingest: no usable article in {root}/data/raw (no files found)"),
+    ("no_path", "ingest: corpus.path: {root}/data/raw/nothing_here does not exist"),
+    ("no_sidecar", "ingest: corpus.sidecar = 'data/raw/meta.csv': no such file ({root}/data/raw/meta.csv)"),
+])
+def test_corpus_paths_that_hold_nothing_are_one_line(tmp_path, case, expected):
+    from pipeline import workspace
+
+    overrides = {"corpus.path": "data/raw/nothing_here" if case == "no_path" else "data/raw"}
+    if case == "no_sidecar":
+        overrides["corpus.sidecar"] = "data/raw/meta.csv"
+    root = workspace.make(tmp_path / "p", overrides=overrides)
+    if case != "no_path":
+        (root / "data/raw").mkdir(parents=True)
+    if case == "no_sidecar":
+        (root / "data/raw/a.txt").write_text("Tiêu đề\n" + BODY * 3, encoding="utf-8")
+    proc = workspace.run_stage(root, "ingest", timeout=300)
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and len(lines) == 1
+    assert expected.format(root=root) in lines[0]

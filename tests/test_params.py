@@ -281,3 +281,11 @@ def test_stage_stops_with_one_error_line_and_no_traceback(tmp_path):
     errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
     assert errors == ["error: params.yaml: topics.umap.n_neighbours is not a known key; allowed: n_neighbors, "
                       "n_components, min_dist, metric"], proc.stderr
+
+
+def test_a_params_file_that_is_not_utf8_names_the_byte(tmp_path):
+    path = tmp_path / "params.yaml"
+    # a byte that is not UTF-8 (as a Windows-1252 editor saves é) in the theme labels
+    path.write_bytes((REPO / "params.yaml").read_bytes().replace(b"Institutions", b"Institutions \xe9"))
+    with pytest.raises(P.ParamsError, match=r"params.yaml: not UTF-8 \(byte \d+\); save it as UTF-8"):
+        P.load(path)

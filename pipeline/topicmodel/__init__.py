@@ -11,14 +11,15 @@ import pandas as pd
 
 from pipeline.topicmodel.base import (HIERARCHY_COLUMNS, INFO_COLUMNS, TERM_COLUMNS, TopicFit, TopicModel,
                                       top_words)
-from pipeline.topicmodel.bertopic_model import BERTopicConfig, BERTopicModel, cache_umap_compilation
+from pipeline.topicmodel.bertopic_model import (MIN_CLUSTER_UNITS, MIN_UNITS, BERTopicConfig, BERTopicModel, CorpusTooSmall,
+                                                cache_umap_compilation, fit_settings)
 from pipeline.topicmodel.lda_model import LDAModel
 
 MODELS: dict[str, type[TopicModel]] = {m.kind: m for m in (BERTopicModel, LDAModel)}
 
-__all__ = ["BERTopicConfig", "BERTopicModel", "HIERARCHY_COLUMNS", "INFO_COLUMNS", "LDAModel", "MODELS",
+__all__ = ["BERTopicConfig", "BERTopicModel", "CorpusTooSmall", "HIERARCHY_COLUMNS", "INFO_COLUMNS", "LDAModel", "MIN_CLUSTER_UNITS", "MIN_UNITS", "MODELS",
            "TERM_COLUMNS", "TopicFit", "TopicModel", "cache_umap_compilation", "encoder_for",
-           "from_params", "make_model", "top_words"]
+           "fit_settings", "from_params", "make_model", "top_words"]
 
 
 def make_model(kind: str, params, **options) -> TopicModel:

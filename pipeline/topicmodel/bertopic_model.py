@@ -75,22 +75,74 @@ def cache_umap_compilation() -> int:
     return enabled
 
 
+# Corpus-size guards (issue 17). Below MIN_UNITS there is nothing to model. Below MIN_CLUSTER_UNITS no clustering
+# is tried: UMAP's spectral layout needs more units than n_components + 1 and HDBSCAN's clusters of two or three
+# units are noise, so every unit forms one topic. Between, the settings shrink with the corpus (fit_settings).
+MIN_UNITS = 2
+MIN_CLUSTER_UNITS = 10
+CLUSTER_SHARE = 10  # a cluster needs at least n / CLUSTER_SHARE units (min_cluster_size), never fewer than 2
+
+
+class CorpusTooSmall(ValueError):
+    """Fewer units than any topic model can fit: the message is one line for the person running the stage."""
+
+
+def fit_settings(n_docs: int, umap: dict, hdbscan: dict) -> tuple[dict, dict, dict]:
+    """UMAP and HDBSCAN settings for n_docs units: as configured, shrunk where the corpus is smaller than the
+    settings assume. Returns (umap, hdbscan, adapted), adapted = {"topics.umap.n_neighbors": {"configured": 30,
+    "used": 13}, ...} for each value that changed.
+
+    n_neighbors <= n - 1 and n_components <= n - 2 (UMAP's spectral layout); min_cluster_size <= n / 10, so that
+    40 articles can hold a few topics (10, tuned on ~500 articles, leaves every one of 40 an outlier);
+    min_samples <= min_cluster_size. On the bundled sample (478 units) nothing changes.
+    """
+    u = {"n_neighbors": 15, "n_components": 5, "min_dist": 0.0, "metric": "cosine", **umap}
+    h = {"min_cluster_size": 10, "min_samples": 5, "cluster_selection_method": "eom", **hdbscan}
+    used_u = dict(u, n_neighbors=max(2, min(u["n_neighbors"], n_docs - 1)),
+                  n_components=max(2, min(u["n_components"], n_docs - 2)))
+    mcs = max(2, min(h["min_cluster_size"], n_docs // CLUSTER_SHARE))
+    used_h = dict(h, min_cluster_size=mcs, min_samples=max(1, min(h["min_samples"] or mcs, mcs)))
+    adapted = {f"topics.{section}.{k}": {"configured": conf[k], "used": used[k]}
+               for section, conf, used in (("umap", u, used_u), ("hdbscan", h, used_h))
+               for k in conf if used[k] != conf[k] and conf[k] is not None}
+    return used_u, used_h, adapted
+
+
 def default_models(n_docs: int, seed: int, umap: dict, hdbscan: dict):
-    """UMAP and HDBSCAN as configured, shrunk where the corpus is smaller than the settings assume."""
+    """UMAP and HDBSCAN as configured, shrunk where the corpus is smaller than the settings assume (fit_settings)."""
     from hdbscan import HDBSCAN
     from umap import UMAP
 
     cache_umap_compilation()
-
-    n_neighbors = max(2, min(umap.get("n_neighbors", 15), n_docs - 1))
-    n_components = max(2, min(umap.get("n_components", 5), n_docs - 2))
-    umap_model = UMAP(n_neighbors=n_neighbors, n_components=n_components, min_dist=umap.get("min_dist", 0.0),
-                      metric=umap.get("metric", "cosine"), random_state=seed, low_memory=True)
-    min_cluster = max(2, min(hdbscan.get("min_cluster_size", 10), n_docs // 3))
-    min_samples = max(1, min(hdbscan.get("min_samples", 5) or min_cluster, min_cluster))
-    hdbscan_model = HDBSCAN(min_cluster_size=min_cluster, min_samples=min_samples, metric="euclidean",
-                            cluster_selection_method=hdbscan.get("cluster_selection_method", "eom"), prediction_data=True)
+    u, h, _ = fit_settings(n_docs, umap, hdbscan)
+    umap_model = UMAP(n_neighbors=u["n_neighbors"], n_components=u["n_components"], min_dist=u["min_dist"],
+                      metric=u["metric"], random_state=seed, low_memory=True)
+    hdbscan_model = HDBSCAN(min_cluster_size=h["min_cluster_size"], min_samples=h["min_samples"], metric="euclidean",
+                            cluster_selection_method=h["cluster_selection_method"], prediction_data=True)
     return umap_model, hdbscan_model
+
+
+def topic_vectorizer(stopwords: list[str], min_df: int = 2, max_df: float = 1.0, ngram_max: int = 1):
+    """The CountVectorizer BERTopic fits on one concatenated document a topic (min_df counts topics here), with
+    min_df capped at half those documents, as LDAModel caps it over units: with two or three topics a word found
+    in one topic only is the distinctive one, and one topic alone would otherwise fail ("max_df corresponds to
+    < documents than min_df"). With ten topics or more (the bundled sample) the cap never binds.
+    min_df_used_ holds what the last fit used; min_df itself stays as configured (the saved config)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    class TopicCountVectorizer(CountVectorizer):
+        def fit_transform(self, raw_documents, y=None):
+            documents = list(raw_documents)
+            configured = self.min_df
+            if isinstance(configured, int):
+                self.min_df = min(configured, max(1, len(documents) // 2))
+            self.min_df_used_ = self.min_df
+            try:
+                return super().fit_transform(documents, y)
+            finally:
+                self.min_df = configured
+
+    return TopicCountVectorizer(**make_vectorizer(stopwords, min_df, max_df, ngram_max).get_params())
 
 
 def _representation(kind: str, seed: int):
@@ -151,34 +203,64 @@ class BERTopicModel(TopicModel):
             seed_topic_list=seeds, hierarchy=hierarchy, fit_sample=t.get("fit_sample"))
         return cls(config, encode=encode)
 
+    def _bertopic(self, tokens: list[str], embeddings: np.ndarray, umap_model, hdbscan_model, *, guided: bool = True):
+        """A BERTopic as configured, with these UMAP/HDBSCAN models (unfitted)."""
+        from bertopic import BERTopic
+        from bertopic.vectorizers import ClassTfidfTransformer
+
+        c, encode, vec = self.config, self.encode, self.config.vectorizer or {}
+        backend = WordEmbedder(encode, dict(zip(tokens, embeddings))).backend if encode else None
+        return BERTopic(
+            language="multilingual", embedding_model=backend, umap_model=umap_model, hdbscan_model=hdbscan_model,
+            vectorizer_model=topic_vectorizer(c.stopwords or [], vec.get("min_df", 2), vec.get("max_df", 1.0), vec.get("ngram_max", 1)),
+            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=c.reduce_frequent_words),
+            representation_model=_representation(c.representation, c.seed) if encode else None,
+            top_n_words=c.top_n_words, nr_topics=c.nr_topics if guided else None, calculate_probabilities=False,
+            seed_topic_list=c.seed_topic_list if (guided and c.seed_topic_list and encode) else None, verbose=False)
+
+    def _one_topic(self, tokens: list[str], embeddings: np.ndarray):
+        """Every unit in topic 0, no UMAP or HDBSCAN (BERTopic's documented way to pass topics as y): topic words
+        and representation come out as for any topic."""
+        from bertopic.cluster import BaseCluster
+        from bertopic.dimensionality import BaseDimensionalityReduction
+
+        model = self._bertopic(tokens, embeddings, BaseDimensionalityReduction(), BaseCluster(), guided=False)
+        model.fit_transform(tokens, embeddings=embeddings.copy(), y=np.zeros(len(tokens), dtype=int))
+        return model
+
     def fit(self, tokens: list[str], embeddings: np.ndarray) -> TopicFit:
         """Segmented texts + their embeddings -> topic per unit, topic and term tables, outlier diagnostics.
 
         fit_sample = N fits UMAP/HDBSCAN on a seeded sample of N units and assigns the rest with model.transform
         (for corpora too large for one fit); topic words are then computed over every unit.
+        Small corpora (fit_settings): settings shrink; below MIN_CLUSTER_UNITS, or when HDBSCAN finds no cluster,
+        every unit forms one topic; diagnostics["small_corpus"] says what was adapted and why.
         """
-        from bertopic import BERTopic
-        from bertopic.vectorizers import ClassTfidfTransformer
-
-        c, encode = self.config, self.encode
-        vec = c.vectorizer or {}
+        c = self.config
         outliers = c.outliers or {"strategy": "none"}
         n = len(tokens)
+        if n < MIN_UNITS:
+            raise CorpusTooSmall(f"{n} unit(s) to model; a topic model needs at least {MIN_UNITS}: add articles, "
+                                 "or set units.level: paragraph, or see reports/rejected.csv for the ones left out")
         embeddings = np.asarray(embeddings, dtype=np.float32)
         sample = (np.sort(np.random.default_rng(c.seed).choice(n, c.fit_sample, replace=False))
                   if c.fit_sample and n > c.fit_sample else None)
+        n_fit = n if sample is None else len(sample)
         umap_model, hdbscan_model = self.umap_model, self.hdbscan_model
-        if umap_model is None or hdbscan_model is None:
-            u, h = default_models(n if sample is None else len(sample), c.seed, c.umap or {}, c.hdbscan or {})
+        own_models = umap_model is not None and hdbscan_model is not None
+        _, used, adapted = fit_settings(n_fit, c.umap or {}, c.hdbscan or {})
+        small = {"n_units": n, "min_units": MIN_UNITS, "min_cluster_units": MIN_CLUSTER_UNITS,
+                 "adapted": {} if own_models else adapted, "fallback": None, "reason": None}
+        if not own_models and n_fit < MIN_CLUSTER_UNITS:
+            small.update(fallback="one_topic", adapted={},
+                         reason=f"{n_fit} units are fewer than the {MIN_CLUSTER_UNITS} clustering needs: every unit "
+                                "forms one topic (units.level: paragraph gives more units)")
+            model = self._one_topic(tokens, embeddings)
+            return self._finish(model, tokens, embeddings, [0] * n, [0] * n, embeddings.mean(axis=0, keepdims=True), small)
+        if not own_models:
+            u, h = default_models(n_fit, c.seed, c.umap or {}, c.hdbscan or {})
             umap_model, hdbscan_model = umap_model or u, hdbscan_model or h
-        backend = WordEmbedder(encode, dict(zip(tokens, embeddings))).backend if encode else None
-        model = BERTopic(
-            language="multilingual", embedding_model=backend, umap_model=umap_model, hdbscan_model=hdbscan_model,
-            vectorizer_model=make_vectorizer(c.stopwords or [], vec.get("min_df", 2), vec.get("max_df", 1.0), vec.get("ngram_max", 1)),
-            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=c.reduce_frequent_words),
-            representation_model=_representation(c.representation, c.seed) if encode else None,
-            top_n_words=c.top_n_words, nr_topics=c.nr_topics, calculate_probabilities=False,
-            seed_topic_list=c.seed_topic_list if (c.seed_topic_list and encode) else None, verbose=False)
+        model = self._bertopic(tokens, embeddings, umap_model, hdbscan_model)
         # BERTopic's guided mode edits the embeddings in place
         if sample is None:
             topics_before, _ = model.fit_transform(tokens, embeddings=embeddings.copy())
@@ -189,6 +271,14 @@ class BERTopicModel(TopicModel):
             assigned[sample] = model.topics_
             assigned[rest], _ = model.transform([tokens[i] for i in rest], embeddings=embeddings[rest].copy())
         topics_before = [int(t) for t in (topics_before if sample is None else assigned)]
+        if set(topics_before) == {-1}:
+            # HDBSCAN's own verdict stays in topics_before (all outliers); the units are kept together as one topic
+            small.update(fallback="one_topic",
+                         reason=f"HDBSCAN found no cluster among {n_fit} units (min_cluster_size "
+                                f"{used['min_cluster_size']}, min_samples {used['min_samples']}): every unit forms one "
+                                "topic; lower topics.hdbscan.min_cluster_size or min_samples for more")
+            model = self._one_topic(tokens, embeddings)
+            return self._finish(model, tokens, embeddings, topics_before, [0] * n, embeddings.mean(axis=0, keepdims=True), small)
         # the centroids HDBSCAN's topics have before any reassignment: the reference for the outlier diagnostics
         centroids = np.asarray(model.topic_embeddings_)[model._outliers:]
         topics = list(topics_before)
@@ -201,15 +291,22 @@ class BERTopicModel(TopicModel):
         elif sample is not None:  # topic words over every unit, not only the sample
             model.update_topics(tokens, topics=topics, top_n_words=c.top_n_words, vectorizer_model=model.vectorizer_model,
                                 ctfidf_model=model.ctfidf_model, representation_model=model.representation_model)
-        topics = [int(t) for t in topics]
+        return self._finish(model, tokens, embeddings, topics_before, [int(t) for t in topics], centroids, small)
+
+    def _finish(self, model, tokens, embeddings, topics_before, topics, centroids, small) -> TopicFit:
+        """The TopicFit of a fitted model; centroids: its topics' before any reassignment (one topic: the mean)."""
+        c = self.config
         diagnostics, similarity = outlier_diagnostics(embeddings, topics_before, topics, centroids,
-                                                      outliers.get("strict_quantile", 0.05))
+                                                      (c.outliers or {}).get("strict_quantile", 0.05))
         hierarchy = topic_hierarchy(model, tokens, topics) if c.hierarchy else None
+        vec = model.vectorizer_model
+        if getattr(vec, "min_df_used_", vec.min_df) != vec.min_df:
+            small["adapted"]["topics.vectorizer.min_df"] = {"configured": vec.min_df, "used": vec.min_df_used_}
         self.model = model
         return TopicFit(topics=topics, topics_before=topics_before, similarity=similarity,
                         info=topic_table(model, topics), terms=topic_terms(model, tokens, topics, c.terms_per_topic),
                         vocabulary=[str(w) for w in model.vectorizer_model.get_feature_names_out()],
-                        hierarchy=hierarchy, diagnostics=diagnostics)
+                        hierarchy=hierarchy, diagnostics={**diagnostics, "small_corpus": small})
 
     def save(self, path: str | Path) -> None:
         """safetensors directory, filled beside the target and swapped in, so a killed run leaves none half-written."""
