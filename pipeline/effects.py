@@ -176,7 +176,7 @@ def _proportions(draws: list[pd.DataFrame], themes: list[str], ids: pd.Index) ->
             raise ValueError(f"effects: proportion table {k} lacks article {absent[0]!r}")
         y = table.loc[ids, themes].to_numpy(dtype=float)
         bad = ~np.isfinite(y).all(axis=1) | (y < -1e-9).any(axis=1) | (y > 1 + 1e-9).any(axis=1)
-        bad |= np.abs(y.sum(axis=1) - 1) > 1e-6
+        bad |= np.abs(y.sum(axis=1) - 1) > 1e-4  # shares are stored rounded (6 decimals a theme)
         if bad.any():
             raise ValueError(f"effects: proportion table {k}, article {ids[np.argmax(bad)]!r}: proportions must lie "
                              f"in [0, 1] and sum to 1 over the themes ({', '.join(themes)})")

@@ -410,8 +410,7 @@ def load_figures(manifest: Path) -> dict[str, dict]:
 def main(argv: list[str] | None = None) -> None:
     ws = paths.stage_args("report", argv)
     params = P.load(ws.params_file)
-    metrics = pio.read_json(ws / paths.METRICS)
-    cleaning = pio.read_json(ws / paths.CLEANING)
+    metrics, cleaning = ws.read(paths.METRICS, paths.CLEANING)
     topics = pd.read_csv(ws / paths.TOPICS_TABLE)
     cff = ws / paths.CITATION
     citation = yaml.safe_load(cff.read_text(encoding="utf-8")) if cff.exists() else None

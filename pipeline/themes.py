@@ -92,12 +92,8 @@ def measured(units: pd.DataFrame, vectors: np.ndarray, params, ws: paths.Workspa
 def main(argv: list[str] | None = None) -> None:
     ws = paths.stage_args("themes", argv)
     params = P.load(ws.params_file)
-    articles = pio.read_parquet(ws / paths.ARTICLES)
-    assignments = pio.read_parquet(ws / paths.TOPIC_ASSIGNMENTS)
-    info = pio.read_parquet(ws / paths.TOPIC_INFO)
-    terms = pio.read_parquet(ws / paths.TOPIC_TERMS)
-    units = pio.read_parquet(ws / paths.UNITS)
-    unit_ids, vectors = ws.read(paths.EMBEDDINGS)
+    articles, assignments, info, terms, units, (unit_ids, vectors) = ws.read(
+        paths.ARTICLES, paths.TOPIC_ASSIGNMENTS, paths.TOPIC_INFO, paths.TOPIC_TERMS, paths.UNITS, paths.EMBEDDINGS)
     vectors = vectors[pd.Index(unit_ids).get_indexer(units["unit_id"])]
     tm = params["theme_measure"]
     rules_path = ws.resolve(tm["coding_rules"])
