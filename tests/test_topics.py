@@ -426,3 +426,15 @@ def test_consensus_clustering_plugs_into_bertopic_through_the_params():
     fit = m.fit(docs, vecs)
     assert isinstance(m.model.hdbscan_model, ConsensusClusters)
     assert fit.n_topics == 3 and fit.outlier_share_before == 0.0
+
+
+def test_unaccented_vietnamese_is_told_from_accented_news():
+    from pipeline.topicmodel.diacritics import diacritic_share, unaccented
+
+    accented = ("Bộ Khoa học và Công nghệ cho biết đang hoàn thiện dự thảo nghị định về đổi mới sáng tạo, "
+                "nhằm tháo gỡ vướng mắc cho doanh nghiệp khởi nghiệp và các viện nghiên cứu trong cả nước. ") * 2
+    forum = ("minh dang dinh mua may tinh moi nhung chua biet nen chon loai nao, ban nao biet thi chi giup "
+             "minh voi nhe, cam on cac ban rat nhieu vi da doc bai nay ") * 2
+    assert diacritic_share(accented)[0] > 0.4 and not unaccented(accented)
+    assert diacritic_share(forum)[0] < 0.05 and unaccented(forum)
+    assert not unaccented("dang dinh biet")  # too short to judge
