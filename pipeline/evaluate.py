@@ -2,7 +2,8 @@
 
 - NPMI coherence of each topic's top words, from document co-occurrence over the corpus's units;
 - topic diversity: share of unique words among all topics' top words (Dieng et al. 2020);
-- stability: adjusted Rand index between the assignments of refits with other seeds;
+- stability: adjusted Rand index between the assignments of refits with other seeds, and the largest spread of
+  a topic's share across them (topics matched by their overlap);
 - with a label field: NMI and ARI of topics against the labels;
 - LDA (pipeline.topicmodel's LDAModel) with the same vectoriser settings and number of topics, scored the same
   way;
@@ -79,14 +80,32 @@ def word_checks(topic_words: list[list[str]], stopwords: list[str], top_n: int =
             "top_words_multisyllable_share": (sum("_" in w for w in words) / len(words)) if words else float("nan")}
 
 
+def matched_shares(reference: list[int], other: list[int]) -> dict[int, float]:
+    """Share of the units in each reference topic's counterpart in `other`: topics matched one to one by the
+    overlap of their units (Hungarian assignment); a reference topic left without a counterpart gets 0."""
+    from scipy.optimize import linear_sum_assignment
+
+    ref, oth = np.asarray(reference), np.asarray(other)
+    r_ids, o_ids = sorted(set(ref.tolist()) - {-1}), sorted(set(oth.tolist()) - {-1})
+    overlap = np.array([[np.sum((ref == r) & (oth == o)) for o in o_ids] for r in r_ids]).reshape(len(r_ids), len(o_ids))
+    shares = {r: 0.0 for r in r_ids}
+    for i, j in zip(*linear_sum_assignment(-overlap)) if overlap.size else ():
+        shares[r_ids[i]] = float(np.mean(oth == o_ids[j]))
+    return shares
+
+
 def stability(assignments: list[list[int]]) -> dict:
-    """ARI between every pair of runs (the reported run first, then the refits with other seeds), and each run's
-    number of topics, which shows a run that collapsed into a few topics."""
+    """ARI between every pair of runs (the reported run first, then the refits with other seeds), each run's
+    number of topics, which shows a run that collapsed into a few topics, and how far the topic shares move:
+    for each topic of the reported run, the largest minus the smallest share of its matched topic across runs."""
     pairs = [adjusted_rand_score(a, b) for a, b in itertools.combinations(assignments, 2)]
     if not pairs:
         return {}
+    runs = [matched_shares(assignments[0], a) for a in assignments]
+    spread = [max(r[t] for r in runs) - min(r[t] for r in runs) for t in runs[0]]
     return {"stability_ari_mean": float(np.mean(pairs)), "stability_ari_min": float(np.min(pairs)),
-            "stability_n_topics": [len(set(a) - {-1}) for a in assignments]}
+            "stability_n_topics": [len(set(a) - {-1}) for a in assignments],
+            "stability_share_spread_max": float(max(spread)) if spread else 0.0}
 
 
 def evaluate(tokens: list[str], topics: list[int], topic_words: dict[int, list[str]], labels: list | None, *,

@@ -254,10 +254,28 @@ def _at_least_two(v):
     return v
 
 
+def _two_to_hundred(v):
+    if isinstance(v, int) and not 2 <= v <= 100:
+        raise ValueError("out of range")
+    return v
+
+
+class Clustering(Section):
+    # hdbscan: BERTopic's default; consensus: k-means over `runs` seeded UMAP layouts, cut from the co-assignment
+    # matrix (pipeline/topicmodel/clustering.py), k an integer or auto (the k in k_range the runs agree on most)
+    method: Choice("hdbscan", "consensus") = "hdbscan"
+    k: Annotated[Literal["auto"] | StrictInt, AfterValidator(_two_to_hundred),
+                 Rule("must be auto or an integer from 2 to 100")] = "auto"
+    k_range: _value(list[StrictInt], "must be two integers [low, high] with 2 <= low <= high",
+                    lambda v: len(v) == 2 and 2 <= v[0] <= v[1]) = [6, 14]
+    runs: Int(1) = 10
+
+
 class Topics(Section):
     seed: Int(0, SEED_MAX)
     umap: Umap
     hdbscan: Hdbscan
+    clustering: Clustering = Clustering()
     vectorizer: Vectorizer
     top_n_words: Int(1)
     reduce_frequent_words: Bool

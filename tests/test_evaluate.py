@@ -139,3 +139,14 @@ def test_heldout_draw_excludes_the_sample_and_balances_labels(tmp_path):
     assert counts == {"A": 3, "B": 2, "C": 2}
     assert [d["id"] for d in draw_heldout(source, sample, n=7, seed=42)] == ids
     assert [d["id"] for d in draw_heldout(source, sample, n=7, seed=7)] != ids
+
+
+def test_share_spread_matches_topics_by_overlap_whatever_their_numbers():
+    from pipeline.evaluate import matched_shares
+
+    ref = [0, 0, 0, 1, 1, 2, 2, 2, 2, 2]
+    renamed = [5, 5, 5, 3, 3, 4, 4, 4, 4, 4]            # the same partition, other numbers
+    assert stability([ref, renamed])["stability_share_spread_max"] == pytest.approx(0.0)
+    moved = [5, 5, 3, 3, 3, 4, 4, 4, 4, 4]              # one unit moves from topic 0's match to topic 1's
+    assert stability([ref, moved])["stability_share_spread_max"] == pytest.approx(0.1)
+    assert matched_shares(ref, [0] * 10) == {0: 0.0, 1: 0.0, 2: 1.0}  # the unmatched topics count as gone

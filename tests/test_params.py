@@ -27,6 +27,8 @@ OPTIONAL = {
     "embedding.model": None, "embedding.cache_dir": None,
     "topics.umap.n_neighbors": 15, "topics.umap.n_components": 5, "topics.umap.min_dist": 0.0, "topics.umap.metric": "cosine",
     "topics.hdbscan.min_cluster_size": 10, "topics.hdbscan.min_samples": 5, "topics.hdbscan.cluster_selection_method": "eom",
+    "topics.clustering.method": "hdbscan", "topics.clustering.k": "auto", "topics.clustering.k_range": [6, 14],
+    "topics.clustering.runs": 10,
     "topics.vectorizer.min_df": 2, "topics.vectorizer.max_df": 1.0, "topics.vectorizer.ngram_max": 1,
     "topics.outliers.strategy": "none", "topics.outliers.threshold": 0.0, "topics.outliers.strict_quantile": 0.05,
     "topics.nr_topics": None, "topics.fit_sample": None, "topics.hierarchy": False, "topics.guided": False,
@@ -39,6 +41,7 @@ OPTIONAL = {
 OPTIONAL_SECTIONS = {"compute",  # left out: local (see test_a_file_without_compute_runs_locally)
                      "effects",  # left out: no controls (raw effects only), dates as periods
                      "theme_measure",  # left out: the measurement's defaults
+                     "topics.clustering",  # left out: hdbscan, as before the consensus existed
                      "clean.repeated_boilerplate"}  # left out: the furniture detector's defaults
 # corpus.fields: every field but text may be left out (null = not present); the detector's keys have defaults
 OPTIONAL_UNDER = {"corpus.fields", "clean.repeated_boilerplate", "theme_measure", "theme_measure.fit"}

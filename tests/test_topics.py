@@ -450,3 +450,52 @@ def test_make_model_reads_the_topics_section_and_seeds_only_with_an_encoder():
     assert (lda.n_topics, lda.seed, lda.top_n, lda.vectorizer) == (4, t["seed"], 5, t["vectorizer"])
     with pytest.raises(ValueError, match="topic model 'nmf' is not known; known: bertopic, lda"):
         make_model("nmf", params)
+
+
+def test_consensus_finds_the_groups_the_same_way_for_every_seed_and_after_a_tiny_perturbation():
+    from sklearn.metrics import adjusted_rand_score
+
+    from pipeline.topicmodel.clustering import ConsensusClusters
+
+    _, vecs, labels = corpus(n_per_group=15, seed=3)
+    # reduce=False: k-means on the vectors themselves, so the test needs no UMAP fit
+    runs = [ConsensusClusters(k="auto", k_range=(2, 5), runs=5, seed=s, reduce=False).fit(vecs) for s in (1, 2)]
+    assert [r.k_ for r in runs] == [3, 3]  # the k the runs agree on, not the largest in the range
+    assert adjusted_rand_score(labels, runs[0].labels_) == pytest.approx(1.0)
+    nudged = vecs + np.random.default_rng(0).normal(scale=1e-5, size=vecs.shape)
+    again = ConsensusClusters(k="auto", k_range=(2, 5), runs=5, seed=1, reduce=False).fit(nudged)
+    assert np.array_equal(again.labels_, runs[0].labels_) and np.array_equal(runs[1].labels_, runs[0].labels_)
+    assert np.array_equal(runs[0].predict(vecs[::7]), runs[0].labels_[::7])
+
+
+def test_coassignment_ambiguity_and_cut_on_hand_made_labelings():
+    from pipeline.topicmodel.clustering import ambiguous_share, coassignment, cut, run_seeds
+
+    c = coassignment([np.array([0, 0, 1, 1]), np.array([1, 1, 0, 0]), np.array([0, 0, 0, 1])])
+    assert c[0, 1] == 1.0 and c[2, 3] == pytest.approx(2 / 3) and c[1, 2] == pytest.approx(1 / 3)
+    assert ambiguous_share(c) == pytest.approx(3 / 6)  # (0,2), (1,2) and (2,3) are neither always nor never together
+    assert cut(c, 2).tolist() == [0, 0, 1, 1]
+    assert run_seeds(7, 3) == run_seeds(7, 3) != run_seeds(8, 3)
+
+
+def test_consensus_clustering_plugs_into_bertopic_through_the_params():
+    from pipeline.topicmodel.clustering import ConsensusClusters
+
+    docs, vecs, labels = corpus(n_per_group=12, seed=4)
+    m = BERTopicModel(BERTopicConfig(stopwords=STOP, vectorizer={"min_df": 1}, umap={"n_neighbors": 10, "n_components": 3},
+                                     clustering={"method": "consensus", "k": 3, "runs": 2}))
+    fit = m.fit(docs, vecs)
+    assert isinstance(m.model.hdbscan_model, ConsensusClusters)
+    assert fit.n_topics == 3 and fit.outlier_share_before == 0.0
+
+
+def test_unaccented_vietnamese_is_told_from_accented_news():
+    from pipeline.topicmodel.diacritics import diacritic_share, unaccented
+
+    accented = ("Bộ Khoa học và Công nghệ cho biết đang hoàn thiện dự thảo nghị định về đổi mới sáng tạo, "
+                "nhằm tháo gỡ vướng mắc cho doanh nghiệp khởi nghiệp và các viện nghiên cứu trong cả nước. ") * 2
+    forum = ("minh dang dinh mua may tinh moi nhung chua biet nen chon loai nao, ban nao biet thi chi giup "
+             "minh voi nhe, cam on cac ban rat nhieu vi da doc bai nay ") * 2
+    assert diacritic_share(accented)[0] > 0.4 and not unaccented(accented)
+    assert diacritic_share(forum)[0] < 0.05 and unaccented(forum)
+    assert not unaccented("dang dinh biet")  # too short to judge

@@ -3,7 +3,8 @@
 - language="multilingual" (the English default strips Vietnamese letters) and embeddings are always passed;
 - the CountVectorizer sees the segmented text (đổi_mới_sáng_tạo) with Vietnamese stopwords; BERTopic fits
   it on one concatenated document per topic, so its min_df counts topics, not documents;
-- UMAP and HDBSCAN are seeded from topics.seed; outliers (-1) are reassigned by topics.outliers, and the share a
+- UMAP and HDBSCAN are seeded from topics.seed (or, with topics.clustering.method consensus, the consensus of
+  seeded UMAP + k-means runs in clustering.py); outliers (-1) are reassigned by topics.outliers, and the share a
   stricter rule would leave is reported beside it (outlier_diagnostics);
 - with topics.guided the theme codebook seeds the topics (BERTopic's guided mode); guided mode also multiplies
   the codebook words' c-TF-IDF by 1.2, so the terms that the themes stage scores (topic_terms) are recomputed
@@ -23,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import io as pio
+from pipeline.topicmodel.clustering import consensus_models
 from pipeline.topicmodel.base import HIERARCHY_COLUMNS, INFO_COLUMNS, TERM_COLUMNS, TopicFit, TopicModel
 from pipeline import codebook
 from pipeline.words import keyword_tokenizer, make_vectorizer, topic_stopwords
@@ -165,6 +167,7 @@ class BERTopicConfig:
     vectorizer: dict = field(default_factory=dict)       # min_df, max_df, ngram_max
     umap: dict = field(default_factory=dict)
     hdbscan: dict = field(default_factory=dict)
+    clustering: dict = field(default_factory=dict)       # method (hdbscan | consensus), k, k_range, runs
     top_n_words: int = 10
     reduce_frequent_words: bool = True
     representation: str = "none"                         # mmr | keybert | none
@@ -198,6 +201,7 @@ class BERTopicModel(TopicModel):
         config = BERTopicConfig(
             seed=t["seed"] if seed is None else seed, stopwords=topic_stopwords(params),
             vectorizer=dict(t["vectorizer"]), umap=dict(t["umap"]), hdbscan=dict(t["hdbscan"]),
+            clustering=dict(t.get("clustering") or {}),
             top_n_words=t["top_n_words"], reduce_frequent_words=t["reduce_frequent_words"],
             representation=t["representation"], outliers=dict(t["outliers"]), nr_topics=t.get("nr_topics"),
             seed_topic_list=seeds, hierarchy=hierarchy, fit_sample=t.get("fit_sample"))
@@ -258,7 +262,10 @@ class BERTopicModel(TopicModel):
             model = self._one_topic(tokens, embeddings)
             return self._finish(model, tokens, embeddings, [0] * n, [0] * n, embeddings.mean(axis=0, keepdims=True), small)
         if not own_models:
-            u, h = default_models(n_fit, c.seed, c.umap or {}, c.hdbscan or {})
+            if (c.clustering or {}).get("method", "hdbscan") == "consensus":
+                u, h = consensus_models(n_fit, c.seed, c.umap or {}, c.clustering)
+            else:
+                u, h = default_models(n_fit, c.seed, c.umap or {}, c.hdbscan or {})
             umap_model, hdbscan_model = umap_model or u, hdbscan_model or h
         model = self._bertopic(tokens, embeddings, umap_model, hdbscan_model)
         # BERTopic's guided mode edits the embeddings in place

@@ -1,0 +1,130 @@
+"""How the topic model groups documents: HDBSCAN (BERTopic's default) or a consensus over seeded k-means runs.
+
+HDBSCAN on one UMAP layout is fragile: a different seed, or the 1e-6 differences between two machines' floating
+point, can move its excess-of-mass selection from ten topics to two. The consensus clusterer (Monti et al. 2003,
+"consensus clustering") instead fits `runs` UMAP layouts with seeds derived from topics.seed, k-means on each,
+and counts how often two documents land together (the co-assignment matrix); the topics are then cut from that
+matrix with average linkage. A document pair that splits in one run in ten moves the matrix by 0.1, not the
+result, so refits with other seeds, or on other machines, give nearly the same partition.
+
+The number of topics is topics.clustering.k, or chosen per corpus ("auto") as the k in k_range whose consensus is
+cleanest: the smallest proportion of ambiguous pairs (PAC, Senbabaoglu et al. 2014: pairs together in between
+10 % and 90 % of the runs), so a k that the data do not support, and that the runs therefore disagree on, loses;
+ties go to the larger k.
+
+To BERTopic the consensus is a clusterer (fit -> labels_, predict) behind an identity reduction: it reduces the
+embeddings itself, once per run.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+CLUSTERINGS = ("hdbscan", "consensus")
+
+
+def run_seeds(seed: int, runs: int) -> list[int]:
+    """The seeds of a consensus's runs: a function of topics.seed alone (refits with another seed, other runs)."""
+    return [int(s) for s in np.random.default_rng(seed).integers(0, 2**31 - 1, size=runs)]
+
+
+def coassignment(labelings: list[np.ndarray]) -> np.ndarray:
+    """Share of the labelings in which each pair of documents has the same label (n x n, 1 on the diagonal)."""
+    n = len(labelings[0])
+    c = np.zeros((n, n))
+    for labels in labelings:
+        onehot = np.zeros((n, int(labels.max()) + 1))
+        onehot[np.arange(n), labels] = 1.0
+        c += onehot @ onehot.T
+    return c / len(labelings)
+
+
+def ambiguous_share(c: np.ndarray, low: float = 0.1, high: float = 0.9) -> float:
+    """PAC: the share of document pairs that the runs neither keep together nor apart."""
+    upper = c[np.triu_indices_from(c, k=1)]
+    return float(np.mean((upper > low) & (upper < high))) if upper.size else 0.0
+
+
+def cut(c: np.ndarray, k: int) -> np.ndarray:
+    """k clusters from a co-assignment matrix: average linkage on 1 - c, labels numbered by size (largest 0),
+    ties by first document, so the numbering depends on the partition only."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    d = 1.0 - c
+    np.fill_diagonal(d, 0.0)
+    raw = fcluster(linkage(squareform(d, checks=False), method="average"), t=k, criterion="maxclust")
+    return _renumber(raw)
+
+
+def _renumber(raw: np.ndarray) -> np.ndarray:
+    ids, first, sizes = np.unique(raw, return_index=True, return_counts=True)
+    order = sorted(range(len(ids)), key=lambda i: (-sizes[i], first[i]))
+    new = {ids[i]: rank for rank, i in enumerate(order)}
+    return np.array([new[r] for r in raw], dtype=int)
+
+
+class ConsensusClusters:
+    """fit(X) -> labels_ (0..k-1, no outliers); predict(X) -> nearest cluster centroid by cosine.
+
+    umap: UMAP settings (n_neighbors, n_components, min_dist, metric); k: an integer or "auto" (k_range, PAC)."""
+
+    def __init__(self, k: int | str = "auto", k_range: tuple[int, int] = (6, 14), runs: int = 10, seed: int = 42,
+                 umap: dict | None = None, reduce: bool = True):
+        self.k, self.k_range, self.runs, self.seed = k, tuple(k_range), runs, seed
+        self.umap, self.reduce = dict(umap or {}), reduce
+        self.labels_: np.ndarray | None = None
+        self.scores_: dict[int, float] = {}
+
+    def _layouts(self, X: np.ndarray) -> list[np.ndarray]:
+        if not self.reduce:
+            return [X] * self.runs
+        from umap import UMAP
+
+        from pipeline.topicmodel.bertopic_model import cache_umap_compilation
+
+        cache_umap_compilation()
+        n = X.shape[0]
+        u = self.umap
+        return [UMAP(n_neighbors=max(2, min(u.get("n_neighbors", 15), n - 1)),
+                     n_components=max(2, min(u.get("n_components", 5), n - 2)), min_dist=u.get("min_dist", 0.0),
+                     metric=u.get("metric", "cosine"), random_state=s, low_memory=True).fit_transform(X)
+                for s in run_seeds(self.seed, self.runs)]
+
+    def fit(self, X, y=None):
+        from sklearn.cluster import KMeans
+
+        X = np.asarray(X, dtype=np.float64)
+        n = X.shape[0]
+        layouts = self._layouts(X)
+        seeds = run_seeds(self.seed + 1, self.runs)
+        lo, hi = self.k_range
+        ks = [self.k] if self.k != "auto" else list(range(lo, hi + 1))
+        ks = sorted({max(2, min(int(k), n - 1)) for k in ks})
+        best = None
+        for k in ks:
+            c = coassignment([KMeans(k, n_init=1, random_state=s).fit_predict(layout)
+                              for layout, s in zip(layouts, seeds)])
+            self.scores_[k] = ambiguous_share(c)
+            # rounded so that a 1e-12 difference between machines cannot flip the choice; ties go to the larger k:
+            # too few clusters can merge groups the same way in every run (no ambiguity), too many cannot
+            if best is None or round(self.scores_[k], 6) <= round(self.scores_[best[0]], 6):
+                best = (k, c)
+        self.k_ = best[0]
+        self.labels_ = cut(best[1], best[0])
+        unit = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
+        self.centroids_ = np.stack([unit[self.labels_ == t].mean(axis=0) for t in range(self.labels_.max() + 1)])
+        return self
+
+    def predict(self, X):
+        X = np.asarray(X, dtype=np.float64)
+        unit = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
+        return (unit @ self.centroids_.T).argmax(axis=1)
+
+
+def consensus_models(n_docs: int, seed: int, umap: dict, clustering: dict):
+    """(reduction, clusterer) for BERTopic: an identity reduction and the consensus, which reduces per run."""
+    from bertopic.dimensionality import BaseDimensionalityReduction
+
+    k = clustering.get("k", "auto")
+    return BaseDimensionalityReduction(), ConsensusClusters(
+        k=k, k_range=tuple(clustering.get("k_range", (6, 14))), runs=clustering.get("runs", 10), seed=seed, umap=umap)
