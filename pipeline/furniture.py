@@ -52,6 +52,13 @@ class Furniture:
     articles_affected: int = 0
     chars_removed: int = 0
 
+    def merge(self, other: Furniture) -> None:
+        """Add the removals counted by another Furniture (a worker's share of the articles)."""
+        self.kept_by_rule.update(other.kept_by_rule)
+        self.removed.update(other.removed)
+        self.articles_affected += other.articles_affected
+        self.chars_removed += other.chars_removed
+
     def audit(self) -> dict:
         n_examples = int(self.config["examples"])
         by_source: dict[str, dict] = {}

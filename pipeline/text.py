@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import html
+import importlib.util
 import re
 import unicodedata
+from pathlib import Path
 
-from underthesea.pipeline.text_normalize import token_normalize
-
-_WORD = re.compile(r"\w+")
+# a whole word of at most 6 characters: underthesea's token_normalize returns longer tokens unchanged
+_SHORT_WORD = re.compile(r"(?<!\w)\w{1,6}(?!\w)")
 # a zero-width space between two words is the only thing that separates them ("Hà\u200bNội" -> "Hà Nội")
 _ZWSP_BETWEEN_WORDS = re.compile(r"(?<=\w)\u200b+(?=\w)")
 # joiners, soft hyphens, BOMs and bidi controls (marks, embeddings, overrides, isolates) carry no text in
@@ -31,9 +32,64 @@ def normalize(text: str, tone_marks: str = "new") -> str:
     text = _SPACES.sub(" ", text)
     text = _SPACE_AFTER_OPEN.sub(r"\1", _SPACE_BEFORE_PUNCT.sub(r"\1", text))
     if tone_marks == "new":
-        text = _WORD.sub(lambda m: token_normalize(m.group()), text)
+        text = _SHORT_WORD.sub(_normalised_word, text)
     lines = [line.strip() for line in text.split("\n")]
     return "\n".join(lines).strip()
+
+
+def _underthesea_rules() -> tuple[dict, dict] | None:
+    """(character_map, token_map) of underthesea's text normaliser, read from its rule file without importing
+    the underthesea package: its __init__ loads torch and transformers (15 s), for a 5-line function. None when
+    the installed version does not name its rule file as expected (then the package itself is imported)."""
+    spec = importlib.util.find_spec("underthesea")
+    if spec is None or not spec.origin:
+        return None
+    folder = Path(spec.origin).parent / "pipeline" / "text_normalize"
+    try:
+        source = (folder / "text_normalizer.py").read_text(encoding="utf-8")
+        names = re.findall(r'^rule_file = "([^"]+)"$', source, re.M)
+        import joblib
+
+        data = joblib.load(folder / names[-1])
+        return data["character"], data["token"]
+    except (OSError, IndexError, KeyError):
+        return None
+
+
+class _WordCache(dict):
+    """Memo of underthesea's token_normalize, a pure function of the word: a corpus has far fewer distinct words
+    than words. Filled on first use, so a process that never normalises never loads the rules."""
+
+    def __missing__(self, word: str) -> str:
+        if not hasattr(self, "normalise"):
+            rules = _underthesea_rules()
+            if rules is None:
+                from underthesea.pipeline.text_normalize import token_normalize
+
+                self.normalise = token_normalize
+            else:
+                self.normalise = _rule_normaliser(*rules)
+        value = self[word] = self.normalise(word)
+        return value
+
+
+def _rule_normaliser(character_map: dict, token_map: dict):
+    """underthesea.pipeline.text_normalize.token_normalize on the same rules (tests/test_text.py compares)."""
+    def normalise(token: str) -> str:
+        if len(token) > 6:
+            return token
+        token = unicodedata.normalize("NFC", token)
+        for old, new in character_map.items():
+            token = token.replace(old, new)
+        return token_map.get(token, token)
+    return normalise
+
+
+_WORDS = _WordCache()
+
+
+def _normalised_word(m: re.Match) -> str:
+    return _WORDS[m.group()]
 
 
 # HTML left in JSON/CSV exports: tags of HTML's own vocabulary only, so that "<5%" or "<Nghị định>" stay text
