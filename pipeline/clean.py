@@ -287,10 +287,10 @@ def find_duplicates(articles: pd.DataFrame, threshold: float, seed: int = 1,
 
 
 def _signed(text: str, seed: int = 1) -> tuple[str, object]:
-    return dedup.fingerprint(text), dedup.signature(dedup.shingles(text), seed)
+    return dedup.fingerprint(text), dedup.text_signature(text, seed)
 
 
-def _prepare(rec: dict, rules: list[Rule], tone_marks: str) -> dict:
+def _prepare(rec: dict, rules: list[Rule], tone_marks: str, detector: Detector | None = None) -> dict:
     """One article normalised (markup and entities of JSON/CSV exports gone) and stripped by the rules."""
     original = rec["text"] or ""
     text = normalize(strip_markup(original), tone_marks)
@@ -299,25 +299,27 @@ def _prepare(rec: dict, rules: list[Rule], tone_marks: str) -> dict:
     title = normalize(strip_markup(rec["title"]), tone_marks) if rec.get("title") else None
     # a given title heads the text (ingest puts it there): it is the article's own, never furniture
     first = 1 if title and lines and lines[0] == title else 0
-    return {"rec": rec, "original": original, "changed": text != original, "all_lines": all_lines, "lines": lines,
-            "counts": counts, "title": title, "first": first}
+    return {"changed": text != original, "all_lines": all_lines, "lines": lines, "counts": counts, "title": title,
+            "first": first,
+            "furniture_keys": detector.article_keys(lines, first) if detector and detector.cfg["enabled"] else None}
 
 
-def _prepare_chunk(recs: list[dict], rules: list[Rule], tone_marks: str) -> list[dict]:
-    return [_prepare(rec, rules, tone_marks) for rec in recs]
+def _prepare_chunk(recs: list[dict], rules: list[Rule], tone_marks: str, detector: Detector) -> list[dict]:
+    # only what the record does not hold already travels back from a worker
+    return [_prepare(rec, rules, tone_marks, detector) for rec in recs]
 
 
-def _judge_chunk(prepared: list[dict], detector: Detector, found: dict, language: str | None, min_chars: int,
+def _judge_chunk(prepared: list[tuple], detector: Detector, found: dict, language: str | None, min_chars: int,
                  max_chars: int, seed: int = 1) -> tuple[list[dict], Furniture]:
     """Per article, once the corpus's furniture is known: its lines without furniture, the body, the rejection
     (code, reason) if any, and for a kept body its fingerprint and MinHash values; and what the furniture
     removal counted (merged by the caller)."""
     furniture = Furniture(detector.cfg, found=found)
     out = []
-    for p in prepared:
-        lines = detector.remove(p["lines"], p["rec"].get("source"), p["first"], furniture)
+    for source, all_lines, first in prepared:
+        lines = detector.remove(all_lines, source, first, furniture)
         body = "\n".join(lines)
-        verdict = {"lines": lines, "body": body, "reject": None}
+        verdict = {"body": body, "reject": None}
         if len(body) < min_chars:
             verdict["reject"] = ("too_short", f"too short after cleaning ({len(body)} < clean.min_chars = {min_chars} "
                                               "characters)")
@@ -371,18 +373,19 @@ def clean_articles(raw: pd.DataFrame, rules: list[Rule], *, tone_marks: str = "n
             continue
         recs.append(rec)
     normalize("hoà", tone_marks)  # loads the normaliser's rules once, before the workers fork
-    prepared = [p for part in _map(_prepare_chunk, recs, workers, chunk, rules=rules, tone_marks=tone_marks)
-                for p in part]
     detector = Detector(repeated_boilerplate, speech_verbs)
-    furniture = detector.find([(p["rec"].get("source"), p["lines"], p["first"]) for p in prepared])
+    prepared = [p for part in _map(_prepare_chunk, recs, workers, chunk, rules=rules, tone_marks=tone_marks,
+                                   detector=detector) for p in part]
+    docs = [(rec.get("source"), p["lines"], p["first"]) for rec, p in zip(recs, prepared)]
+    furniture = detector.find(docs, [p.pop("furniture_keys") for p in prepared])
     verdicts: list[dict] = []
-    for part, counted in _map(_judge_chunk, prepared, workers, chunk, detector=detector, found=furniture.found,
+    for part, counted in _map(_judge_chunk, docs, workers, chunk, detector=detector, found=furniture.found,
                               language=language, min_chars=min_chars, max_chars=max_chars):
         verdicts.extend(part)
         furniture.merge(counted)
     signatures = []
-    for p, verdict in zip(prepared, verdicts):
-        rec, original, all_lines = p["rec"], p["original"], p["all_lines"]
+    for rec, p, verdict in zip(recs, prepared, verdicts):
+        original, all_lines = rec["text"] or "", p["all_lines"]
         changed_by_normalisation += p["changed"]
         for name, c in p["counts"].items():
             rule_stats[name]["lines_removed"] += c["removed"]
@@ -392,7 +395,8 @@ def clean_articles(raw: pd.DataFrame, rules: list[Rule], *, tone_marks: str = "n
         if verdict["reject"]:
             reject(rec, *verdict["reject"])
             continue
-        lines, body = verdict["lines"], verdict["body"]
+        body = verdict["body"]
+        lines = body.split("\n") if body else []  # the lines are non-empty and hold no line break
         signatures.append(verdict["signed"])
         title = p["title"] or (guess_title(lines[0]) if lines else None)
         # before boilerplate removal: the "(Kỳ 3: ...)" announcement that tells the part is itself removed

@@ -9,6 +9,7 @@ scipy.integrate (seconds). tests/test_clean.py checks signatures and bands again
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 from functools import lru_cache
 
@@ -23,8 +24,15 @@ def fingerprint(text: str) -> str:
 
 
 def shingles(text: str, k: int = 5) -> set[str]:
+    """Word k-grams; a text of fewer than k words is one shingle (all of it)."""
+    return set(_shingle_list(text, k))
+
+
+def _shingle_list(text: str, k: int = 5) -> list[str]:
     words = re.findall(r"\w+", text.lower())
-    return {" ".join(words[i:i + k]) for i in range(max(len(words) - k + 1, 1))}
+    if len(words) < k:
+        return [" ".join(words)]
+    return list(map(" ".join, zip(*(words[i:] for i in range(k)))))
 
 
 @lru_cache(maxsize=8)
@@ -36,6 +44,9 @@ def permutations(seed: int = 1, num_perm: int = NUM_PERM) -> tuple[np.ndarray, n
     return a, b
 
 
+_digest = operator.methodcaller("digest")
+
+
 def _fmix32(h: np.ndarray) -> np.ndarray:
     h = h ^ (h >> _U32(16))
     h = h * _U32(0x85EBCA6B)
@@ -44,11 +55,18 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> _U32(16))
 
 
+def text_signature(text: str, seed: int = 1, num_perm: int = NUM_PERM) -> np.ndarray:
+    """signature(shingles(text)), without building the set (a repeated shingle changes no minimum)."""
+    return signature(_shingle_list(text), seed, num_perm)
+
+
 def signature(items: set[str] | list[str], seed: int = 1, num_perm: int = NUM_PERM) -> np.ndarray:
     """MinHash hash values (uint32, num_perm) of a set of strings, equal to datasketch's after update()s."""
     a, b = permutations(seed, num_perm)
-    digests = b"".join(hashlib.sha1(s.encode("utf-8")).digest()[:4] for s in items)
-    h = _fmix32(np.frombuffer(digests, dtype="<u4").astype(_U32))
+    # one C-level pass each (no Python frame a shingle): shingles hold no line break
+    encoded = "\n".join(items).encode("utf-8").split(b"\n") if items else []
+    digests = b"".join(map(_digest, map(hashlib.sha1, encoded)))
+    h = _fmix32(np.frombuffer(digests, dtype="<u4").reshape(-1, 5)[:, 0].astype(_U32))
     out = np.full(num_perm, np.iinfo(_U32).max, dtype=_U32)
     for start in range(0, len(h), 4096):  # bounded memory for very long articles
         out = np.minimum(out, (h[start:start + 4096, None] * a + b).min(axis=0))

@@ -9,12 +9,15 @@ from pathlib import Path
 
 # a whole word of at most 6 characters: underthesea's token_normalize returns longer tokens unchanged
 _SHORT_WORD = re.compile(r"(?<!\w)\w{1,6}(?!\w)")
+_SPLIT_SHORT_WORD = re.compile(r"((?<!\w)\w{1,6}(?!\w))")
 # a zero-width space between two words is the only thing that separates them ("Hà\u200bNội" -> "Hà Nội")
 _ZWSP_BETWEEN_WORDS = re.compile(r"(?<=\w)\u200b+(?=\w)")
 # joiners, soft hyphens, BOMs and bidi controls (marks, embeddings, overrides, isolates) carry no text in
 # Vietnamese: removed (ZWJ/ZWNJ inside emoji sequences lose nothing a word count or topic model sees)
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# a run of spaces that is not already one plain space (matching every single space costs a call each)
+_SPACE_CLASS = "[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+_SPACES = re.compile(f" {_SPACE_CLASS}+|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]{_SPACE_CLASS}*")
 # copy-paste and OCR leave "Hà Nội , ngày" and "( NIC )"; dashes and quotes are left as written
 _SPACE_BEFORE_PUNCT = re.compile(r" +([,.;:!?…)\]”])")
 _SPACE_AFTER_OPEN = re.compile(r"([(\[“]) +")
@@ -32,7 +35,7 @@ def normalize(text: str, tone_marks: str = "new") -> str:
     text = _SPACES.sub(" ", text)
     text = _SPACE_AFTER_OPEN.sub(r"\1", _SPACE_BEFORE_PUNCT.sub(r"\1", text))
     if tone_marks == "new":
-        text = _SHORT_WORD.sub(_normalised_word, text)
+        text = _normalise_words(text)
     lines = [line.strip() for line in text.split("\n")]
     return "\n".join(lines).strip()
 
@@ -56,21 +59,43 @@ def _underthesea_rules() -> tuple[dict, dict] | None:
         return None
 
 
-class _WordCache(dict):
-    """Memo of underthesea's token_normalize, a pure function of the word: a corpus has far fewer distinct words
-    than words. Filled on first use, so a process that never normalises never loads the rules."""
+class _Normaliser:
+    """underthesea's token_normalize on every short word of a text, memoised: it is a pure function of the word,
+    a corpus has far fewer distinct words than words, and nearly all are left as they are. The rules are read on
+    first use, so a process that never normalises never loads them."""
 
-    def __missing__(self, word: str) -> str:
-        if not hasattr(self, "normalise"):
+    def __init__(self):
+        self.func = None
+        self.changed: dict[str, str] = {}  # word -> its normalised form, for words the normaliser changes
+        self.unchanged: set[str] = set()
+
+    def load(self) -> None:
+        if self.func is None:
             rules = _underthesea_rules()
             if rules is None:
                 from underthesea.pipeline.text_normalize import token_normalize
 
-                self.normalise = token_normalize
+                self.func = token_normalize
             else:
-                self.normalise = _rule_normaliser(*rules)
-        value = self[word] = self.normalise(word)
-        return value
+                self.func = _rule_normaliser(*rules)
+
+    def __call__(self, text: str) -> str:
+        words = set(_SHORT_WORD.findall(text))
+        new = words - self.unchanged
+        if not new:
+            return text
+        self.load()
+        for word in new - self.changed.keys():
+            value = self.func(word)
+            if value == word:
+                self.unchanged.add(word)
+            else:
+                self.changed[word] = value
+        if not (new & self.changed.keys()):
+            return text
+        parts = _SPLIT_SHORT_WORD.split(text)  # text, word, text, word, ..., text
+        parts[1::2] = map(self.changed.get, parts[1::2], parts[1::2])
+        return "".join(parts)
 
 
 def _rule_normaliser(character_map: dict, token_map: dict):
@@ -85,11 +110,7 @@ def _rule_normaliser(character_map: dict, token_map: dict):
     return normalise
 
 
-_WORDS = _WordCache()
-
-
-def _normalised_word(m: re.Match) -> str:
-    return _WORDS[m.group()]
+_normalise_words = _Normaliser()
 
 
 # HTML left in JSON/CSV exports: tags of HTML's own vocabulary only, so that "<5%" or "<Nghị định>" stay text
