@@ -372,7 +372,10 @@ def clean_articles(raw: pd.DataFrame, rules: list[Rule], *, tone_marks: str = "n
                                     f"> {_RAW_LENGTH_FACTOR} x clean.max_chars = {max_chars})")
             continue
         recs.append(rec)
-    normalize("hoà", tone_marks)  # loads the normaliser's rules once, before the workers fork
+    # loaded once here, before the workers fork, rather than once in each worker
+    normalize("hoà", tone_marks)
+    if language and len(recs) > 0:
+        detect_language("Hà Nội là thủ đô của Việt Nam, nơi có nhiều di tích lịch sử và văn hóa.")
     detector = Detector(repeated_boilerplate, speech_verbs)
     prepared = [p for part in _map(_prepare_chunk, recs, workers, chunk, rules=rules, tone_marks=tone_marks,
                                    detector=detector) for p in part]

@@ -7,9 +7,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-# a whole word of at most 6 characters: underthesea's token_normalize returns longer tokens unchanged
-_SHORT_WORD = re.compile(r"(?<!\w)\w{1,6}(?!\w)")
-_SPLIT_SHORT_WORD = re.compile(r"((?<!\w)\w{1,6}(?!\w))")
+_WORD = re.compile(r"\w+")
+_SPLIT_WORD = re.compile(r"(\w+)")
 # a zero-width space between two words is the only thing that separates them ("Hà\u200bNội" -> "Hà Nội")
 _ZWSP_BETWEEN_WORDS = re.compile(r"(?<=\w)\u200b+(?=\w)")
 # joiners, soft hyphens, BOMs and bidi controls (marks, embeddings, overrides, isolates) carry no text in
@@ -31,7 +30,9 @@ def normalize(text: str, tone_marks: str = "new") -> str:
     """
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE.sub("", _ZWSP_BETWEEN_WORDS.sub(" ", text))
+    if "\u200b" in text:  # the look-behind scan costs more than the rest of normalize
+        text = _ZWSP_BETWEEN_WORDS.sub(" ", text)
+    text = _INVISIBLE.sub("", text)
     text = _SPACES.sub(" ", text)
     text = _SPACE_AFTER_OPEN.sub(r"\1", _SPACE_BEFORE_PUNCT.sub(r"\1", text))
     if tone_marks == "new":
@@ -60,7 +61,7 @@ def _underthesea_rules() -> tuple[dict, dict] | None:
 
 
 class _Normaliser:
-    """underthesea's token_normalize on every short word of a text, memoised: it is a pure function of the word,
+    """underthesea's token_normalize on every word of a text, memoised: it is a pure function of the word,
     a corpus has far fewer distinct words than words, and nearly all are left as they are. The rules are read on
     first use, so a process that never normalises never loads them."""
 
@@ -80,7 +81,7 @@ class _Normaliser:
                 self.func = _rule_normaliser(*rules)
 
     def __call__(self, text: str) -> str:
-        words = set(_SHORT_WORD.findall(text))
+        words = set(_WORD.findall(text))
         new = words - self.unchanged
         if not new:
             return text
@@ -93,7 +94,7 @@ class _Normaliser:
                 self.changed[word] = value
         if not (new & self.changed.keys()):
             return text
-        parts = _SPLIT_SHORT_WORD.split(text)  # text, word, text, word, ..., text
+        parts = _SPLIT_WORD.split(text)  # text, word, text, word, ..., text
         parts[1::2] = map(self.changed.get, parts[1::2], parts[1::2])
         return "".join(parts)
 
