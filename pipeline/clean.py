@@ -6,7 +6,6 @@ reason (reports/rejected.csv, which also carries the ingest stage's rejections).
 from __future__ import annotations
 
 import datetime
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,11 +13,12 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from pipeline import compute, dedup
 from pipeline import io as pio
 from pipeline import params as P
 from pipeline import paths
 from pipeline.io import REJECT_COLUMNS
-from pipeline.furniture import Detector
+from pipeline.furniture import Detector, Furniture
 from pipeline.text import detect_series, normalize, paragraphs, strip_markup
 
 RULE_KINDS = ("drop_line", "drop_with_next", "cut_rest", "cut_rest_from_previous", "strip")
@@ -28,6 +28,8 @@ ARTICLE_COLUMNS = ["article_id", "title", "text", "date", "source", "series", "p
 _OUTLET_MARK = re.compile(r"^(?P<title>.{10,200}?)\s*\((?P<outlet>[A-ZĐ][\wĐđ.]{1,12})\)\s*[-–—]\s*")
 # a document this many times clean.max_chars is rejected before the (linear but not free) normalisation
 _RAW_LENGTH_FACTOR = 20
+# articles a task of the process pool at least: fewer would cost more in transfers than they save
+_MIN_CHUNK = 64
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,7 @@ def clearly_vietnamese(text: str) -> bool:
     left to langdetect, so no decision changes where langdetect also says "vi" (checked on the sample and on
     1,000 VNTC articles outside it)."""
     head = text[:3000]
-    letters = sum(c.isalpha() for c in head)
+    letters = sum(map(str.isalpha, head))
     return letters >= 100 and len(_VI_LETTER.findall(head)) >= VI_LETTER_SHARE * letters
 
 
@@ -216,15 +218,6 @@ def _iso(year: int, month: int, day: int) -> str | None:
         return None
 
 
-def _fingerprint(text: str) -> str:
-    return hashlib.sha1(re.sub(r"\W+", " ", text.lower()).strip().encode("utf-8")).hexdigest()
-
-
-def _shingles(text: str, k: int = 5) -> set[str]:
-    words = re.findall(r"\w+", text.lower())
-    return {" ".join(words[i:i + k]) for i in range(max(len(words) - k + 1, 1))}
-
-
 def _given(value):
     """value, or None for the missing markers a parquet round trip produces (None, NaN, pd.NA, '')."""
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
@@ -246,21 +239,29 @@ def _why_kept(kept: dict, dropped: dict) -> str:
     return f"kept {kept['article_id']}: read first ({kept['item']} before {dropped['item']})"
 
 
-def find_duplicates(articles: pd.DataFrame, threshold: float, seed: int = 1) -> list[dict]:
+def find_duplicates(articles: pd.DataFrame, threshold: float, seed: int = 1,
+                    signatures: list | None = None) -> list[dict]:
     """Exact (same normalised text) and near (Jaccard of word 5-grams >= threshold, candidates by MinHash LSH)
-    duplicates; each dropped copy names the kept one (kept_id) and why that one was kept."""
-    from datasketch import MinHash, MinHashLSH
-
+    duplicates; each dropped copy names the kept one (kept_id) and why that one was kept. `signatures`: each
+    article's (fingerprint, MinHash values) in row order, as _signed computes them (computed here when None)."""
     rows = [dict({k: _given(v) for k, v in r.items()}, _order=i) for i, r in enumerate(articles.to_dict("records"))]
+    if signatures is None:
+        signatures = [_signed(r["text"], seed) for r in rows]
     by_id = {r["article_id"]: r for r in rows}
     dropped: list[dict] = []
     first_by_hash: dict[str, str] = {}
     # LSH only proposes candidates, so a lower bar costs a few exact comparisons; at 1.0 datasketch has no bands
-    lsh = MinHashLSH(threshold=min(threshold, 0.9), num_perm=128)
-    shingles_of: dict[str, set[str]] = {}
+    lsh = dedup.LSH(min(threshold, 0.9))
+    shingles_of: dict[str, set[str]] = {}  # only for articles an LSH query proposed (few)
+
+    def shingles(row: dict) -> set[str]:
+        if row["article_id"] not in shingles_of:
+            shingles_of[row["article_id"]] = dedup.shingles(row["text"])
+        return shingles_of[row["article_id"]]
+
     for row in sorted(rows, key=_keep_order):
         aid = row["article_id"]
-        fp = _fingerprint(row["text"])
+        fp, sig = signatures[row["_order"]]
         if fp in first_by_hash:
             kept = by_id[first_by_hash[fp]]
             dropped.append({"item": row["item"], "article_id": aid, "stage": "clean", "code": "exact_duplicate",
@@ -268,13 +269,10 @@ def find_duplicates(articles: pd.DataFrame, threshold: float, seed: int = 1) -> 
                                       + _why_kept(kept, row), "kept_id": kept["article_id"]})
             continue
         first_by_hash[fp] = aid
-        shingles = _shingles(row["text"])
-        mh = MinHash(num_perm=128, seed=seed)
-        for sh in sorted(shingles):
-            mh.update(sh.encode("utf-8"))
         best = None
-        for other in sorted(lsh.query(mh)):  # LSH only proposes; the exact Jaccard decides
-            jac = len(shingles & shingles_of[other]) / max(len(shingles | shingles_of[other]), 1)
+        for other in sorted(lsh.query(sig)):  # LSH only proposes; the exact Jaccard decides
+            mine, theirs = shingles(row), shingles(by_id[other])
+            jac = len(mine & theirs) / max(len(mine | theirs), 1)
             if jac >= threshold and (best is None or jac > best[1]):
                 best = (other, jac)
         if best:
@@ -284,12 +282,15 @@ def find_duplicates(articles: pd.DataFrame, threshold: float, seed: int = 1) -> 
                                       f">= clean.near_duplicate_threshold {threshold}); " + _why_kept(kept, row),
                             "kept_id": kept["article_id"]})
             continue
-        lsh.insert(aid, mh)
-        shingles_of[aid] = shingles
+        lsh.insert(aid, sig)
     return dropped
 
 
-def _prepare(rec: dict, rules: list[Rule], tone_marks: str) -> dict:
+def _signed(text: str, seed: int = 1) -> tuple[str, object]:
+    return dedup.fingerprint(text), dedup.text_signature(text, seed)
+
+
+def _prepare(rec: dict, rules: list[Rule], tone_marks: str, detector: Detector | None = None) -> dict:
     """One article normalised (markup and entities of JSON/CSV exports gone) and stripped by the rules."""
     original = rec["text"] or ""
     text = normalize(strip_markup(original), tone_marks)
@@ -298,18 +299,60 @@ def _prepare(rec: dict, rules: list[Rule], tone_marks: str) -> dict:
     title = normalize(strip_markup(rec["title"]), tone_marks) if rec.get("title") else None
     # a given title heads the text (ingest puts it there): it is the article's own, never furniture
     first = 1 if title and lines and lines[0] == title else 0
-    return {"rec": rec, "original": original, "changed": text != original, "all_lines": all_lines, "lines": lines,
-            "counts": counts, "title": title, "first": first}
+    return {"changed": text != original, "all_lines": all_lines, "lines": lines, "counts": counts, "title": title,
+            "first": first,
+            "furniture_keys": detector.article_keys(lines, first) if detector and detector.cfg["enabled"] else None}
+
+
+def _prepare_chunk(recs: list[dict], rules: list[Rule], tone_marks: str, detector: Detector) -> list[dict]:
+    # only what the record does not hold already travels back from a worker
+    return [_prepare(rec, rules, tone_marks, detector) for rec in recs]
+
+
+def _judge_chunk(prepared: list[tuple], detector: Detector, found: dict, language: str | None, min_chars: int,
+                 max_chars: int, seed: int = 1) -> tuple[list[dict], Furniture]:
+    """Per article, once the corpus's furniture is known: its lines without furniture, the body, the rejection
+    (code, reason) if any, and for a kept body its fingerprint and MinHash values; and what the furniture
+    removal counted (merged by the caller)."""
+    furniture = Furniture(detector.cfg, found=found)
+    out = []
+    for source, all_lines, first in prepared:
+        lines = detector.remove(all_lines, source, first, furniture)
+        body = "\n".join(lines)
+        verdict = {"body": body, "reject": None}
+        if len(body) < min_chars:
+            verdict["reject"] = ("too_short", f"too short after cleaning ({len(body)} < clean.min_chars = {min_chars} "
+                                              "characters)")
+        elif len(body) > max_chars:
+            verdict["reject"] = ("too_long", f"too long ({len(body)} > clean.max_chars = {max_chars} characters)")
+        elif language and not (language == "vi" and clearly_vietnamese(body)):
+            lang, prob = detect_language(body)
+            if lang != language:
+                verdict["reject"] = ("language", f"language '{lang}' (langdetect p={prob:.2f}), expected "
+                                                 f"'{language}' (corpus.language)")
+        if verdict["reject"] is None:
+            verdict["signed"] = _signed(body, seed)
+        out.append(verdict)
+    return out, furniture
+
+
+def _map(func, items: list, workers: int, chunk: int | None, **kwargs) -> list:
+    """func over chunks of items on every core (compute.run_chunks, fork), results flattened in input order."""
+    n_workers = compute.resolve_workers(workers)
+    size = chunk or max(_MIN_CHUNK, compute.chunk_size(len(items), n_workers))
+    return [res for _, res in compute.run_chunks(func, compute.chunked(items, size), workers=n_workers, kwargs=kwargs)]
 
 
 def clean_articles(raw: pd.DataFrame, rules: list[Rule], *, tone_marks: str = "new", min_chars: int = 200,
                    max_chars: int = 100_000, near_duplicate_threshold: float = 0.8, language: str | None = "vi",
-                   repeated_boilerplate: dict | None = None, speech_verbs: list[str] | tuple = ()
-                   ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+                   repeated_boilerplate: dict | None = None, speech_verbs: list[str] | tuple = (),
+                   workers: int = 0, chunk: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Pure core: raw articles -> cleaned articles, rejections, and the audit of what each rule removed.
 
     `repeated_boilerplate` configures the detector of page furniture (pipeline/furniture.py; its defaults when
-    None); `speech_verbs` (discourse.speech_verbs) mark the quotations it must never remove."""
+    None); `speech_verbs` (discourse.speech_verbs) mark the quotations it must never remove. The work on each
+    article runs on `workers` cores (0 = all) in chunks of `chunk` articles; the result does not depend on
+    either: what looks across articles (furniture, duplicates) runs here, in the input's order."""
     rule_stats = {r.name: {"kind": r.kind, "lines_removed": 0, "lines_edited": 0, "chars_removed": 0,
                            "articles_affected": 0} for r in rules}
     kept: list[dict] = []
@@ -321,37 +364,43 @@ def clean_articles(raw: pd.DataFrame, rules: list[Rule], *, tone_marks: str = "n
         rejected.append({"item": rec.get("item") or rec.get("file") or rec["article_id"], "article_id": rec["article_id"],
                          "stage": "clean", "code": code, "reason": reason, "kept_id": None})
 
-    prepared = []
+    recs = []
     for rec in raw.to_dict("records"):
         rec = {k: _given(v) for k, v in rec.items()}
         if len(rec["text"] or "") > _RAW_LENGTH_FACTOR * max_chars:
             reject(rec, "too_long", f"too long ({len(rec['text'])} characters before cleaning, "
                                     f"> {_RAW_LENGTH_FACTOR} x clean.max_chars = {max_chars})")
             continue
-        prepared.append(_prepare(rec, rules, tone_marks))
+        recs.append(rec)
+    # loaded once here, before the workers fork, rather than once in each worker
+    normalize("hoà", tone_marks)
+    if language and len(recs) > 0:
+        detect_language("Hà Nội là thủ đô của Việt Nam, nơi có nhiều di tích lịch sử và văn hóa.")
     detector = Detector(repeated_boilerplate, speech_verbs)
-    furniture = detector.find([(p["rec"].get("source"), p["lines"], p["first"]) for p in prepared])
-    for p in prepared:
-        rec, original, all_lines = p["rec"], p["original"], p["all_lines"]
+    prepared = [p for part in _map(_prepare_chunk, recs, workers, chunk, rules=rules, tone_marks=tone_marks,
+                                   detector=detector) for p in part]
+    docs = [(rec.get("source"), p["lines"], p["first"]) for rec, p in zip(recs, prepared)]
+    furniture = detector.find(docs, [p.pop("furniture_keys") for p in prepared])
+    verdicts: list[dict] = []
+    for part, counted in _map(_judge_chunk, docs, workers, chunk, detector=detector, found=furniture.found,
+                              language=language, min_chars=min_chars, max_chars=max_chars):
+        verdicts.extend(part)
+        furniture.merge(counted)
+    signatures = []
+    for rec, p, verdict in zip(recs, prepared, verdicts):
+        original, all_lines = rec["text"] or "", p["all_lines"]
         changed_by_normalisation += p["changed"]
         for name, c in p["counts"].items():
             rule_stats[name]["lines_removed"] += c["removed"]
             rule_stats[name]["lines_edited"] += c["edited"]
             rule_stats[name]["chars_removed"] += c["chars"]
             rule_stats[name]["articles_affected"] += 1
-        lines = detector.remove(p["lines"], rec.get("source"), p["first"], furniture)
-        body = "\n".join(lines)
-        if len(body) < min_chars:
-            reject(rec, "too_short", f"too short after cleaning ({len(body)} < clean.min_chars = {min_chars} characters)")
+        if verdict["reject"]:
+            reject(rec, *verdict["reject"])
             continue
-        if len(body) > max_chars:
-            reject(rec, "too_long", f"too long ({len(body)} > clean.max_chars = {max_chars} characters)")
-            continue
-        if language and not (language == "vi" and clearly_vietnamese(body)):
-            lang, prob = detect_language(body)
-            if lang != language:
-                reject(rec, "language", f"language '{lang}' (langdetect p={prob:.2f}), expected '{language}' (corpus.language)")
-                continue
+        body = verdict["body"]
+        lines = body.split("\n") if body else []  # the lines are non-empty and hold no line break
+        signatures.append(verdict["signed"])
         title = p["title"] or (guess_title(lines[0]) if lines else None)
         # before boilerplate removal: the "(Kỳ 3: ...)" announcement that tells the part is itself removed
         series, part = detect_series(title, all_lines)
@@ -368,7 +417,7 @@ def clean_articles(raw: pd.DataFrame, rules: list[Rule], *, tone_marks: str = "n
             "item": rec.get("item") or rec.get("file"), "n_chars": len(body), "original_text": original,
         })
     articles = pd.DataFrame(kept, columns=ARTICLE_COLUMNS)
-    dups = find_duplicates(articles, near_duplicate_threshold) if len(articles) else []
+    dups = find_duplicates(articles, near_duplicate_threshold, signatures=signatures) if len(articles) else []
     if dups:
         articles = articles[~articles["article_id"].isin({d["article_id"] for d in dups})].reset_index(drop=True)
     rejected.extend(dups)

@@ -52,6 +52,13 @@ class Furniture:
     articles_affected: int = 0
     chars_removed: int = 0
 
+    def merge(self, other: Furniture) -> None:
+        """Add the removals counted by another Furniture (a worker's share of the articles)."""
+        self.kept_by_rule.update(other.kept_by_rule)
+        self.removed.update(other.removed)
+        self.articles_affected += other.articles_affected
+        self.chars_removed += other.chars_removed
+
     def audit(self) -> dict:
         n_examples = int(self.config["examples"])
         by_source: dict[str, dict] = {}
@@ -112,34 +119,51 @@ class Detector:
         return out
 
     # --- the two passes ---------------------------------------------------------------------------------------
-    def find(self, docs: list[tuple[str | None, list[str], int]]) -> Furniture:
+    def article_keys(self, lines: list[str], first: int) -> tuple:
+        """What find() counts of one article, computed apart from the others (so in a worker process): its
+        identity, its units, the keys of its lines, and the lead fragments of its first line and tail fragments
+        of its last one (those pass 2 counts unless that line turns out to be furniture itself)."""
+        body = lines[first:]
+        line_keys = [_key(line) for line in body]
+        return (hashlib.sha1("\n".join(lines).encode("utf-8")).digest(), self._units(lines, first), line_keys,
+                self._fragment_keys(body[0], "lead") if body else set(),
+                self._fragment_keys(body[-1], "tail") if body else set())
+
+    def _fragment_keys(self, line: str, kind: str) -> set[tuple[str, str]]:
+        return {(k, key) for k, key, _ in self._fragments(line, kind)}
+
+    def find(self, docs: list[tuple[str | None, list[str], int]], keys: list[tuple] | None = None) -> Furniture:
         """docs: (source, lines, first) with `first` the index of the first line that may be furniture (1 when
-        line 0 is the article's given title). Exact copies of an article count once."""
+        line 0 is the article's given title); keys: each doc's article_keys, when already computed. Exact
+        copies of an article count once."""
         cfg = self.cfg
         result = Furniture(cfg)
         if not cfg["enabled"]:
             return result
-        groups: dict[str | None, list[tuple[list[str], int]]] = {}
+        groups: dict[str | None, list[tuple[list[str], int, tuple]]] = {}
         fingerprints: set[tuple] = set()
-        for source, lines, first in docs:
-            fp = (source, hashlib.sha1("\n".join(lines).encode("utf-8")).digest())
+        for i, (source, lines, first) in enumerate(docs):
+            k = keys[i] if keys is not None else self.article_keys(lines, first)
+            fp = (source, k[0])
             if fp not in fingerprints:
                 fingerprints.add(fp)
-                groups.setdefault(source, []).append((lines, first))
+                groups.setdefault(source, []).append((lines, first, k))
         for source, group in groups.items():
             need = max(int(cfg["min_articles"]), math.ceil(cfg["min_share"] * len(group)))
             if len(group) < need:
                 continue
             counts = Counter()
-            for lines, first in group:
-                counts.update(self._units(lines, first))
+            for _, _, k in group:
+                counts.update(k[1])
             found = {u: n for u, n in counts.items() if n >= need}
             frag_counts = Counter()
-            for lines, first in group:  # pass 2: fragments of what is left once whole furniture lines are gone
-                rest = [line for line in lines[first:] if ("line", _key(line)) not in found]
+            for lines, first, (_, _, line_keys, lead, tail) in group:
+                # pass 2: fragments of what is left once whole furniture lines are gone
+                rest = [i for i, key in enumerate(line_keys) if ("line", key) not in found]
                 if rest:
-                    frag_counts.update({(k, key) for k, key, _ in self._fragments(rest[0], "lead")})
-                    frag_counts.update({(k, key) for k, key, _ in self._fragments(rest[-1], "tail")})
+                    frag_counts.update(lead if rest[0] == 0 else self._fragment_keys(lines[first + rest[0]], "lead"))
+                    frag_counts.update(tail if rest[-1] == len(line_keys) - 1
+                                       else self._fragment_keys(lines[first + rest[-1]], "tail"))
             found.update({u: n for u, n in frag_counts.items() if n >= need})
             result.found[source] = found
         return result

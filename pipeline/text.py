@@ -2,18 +2,21 @@
 from __future__ import annotations
 
 import html
+import importlib.util
 import re
 import unicodedata
-
-from underthesea.pipeline.text_normalize import token_normalize
+from pathlib import Path
 
 _WORD = re.compile(r"\w+")
+_SPLIT_WORD = re.compile(r"(\w+)")
 # a zero-width space between two words is the only thing that separates them ("Hà\u200bNội" -> "Hà Nội")
 _ZWSP_BETWEEN_WORDS = re.compile(r"(?<=\w)\u200b+(?=\w)")
 # joiners, soft hyphens, BOMs and bidi controls (marks, embeddings, overrides, isolates) carry no text in
 # Vietnamese: removed (ZWJ/ZWNJ inside emoji sequences lose nothing a word count or topic model sees)
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# a run of spaces that is not already one plain space (matching every single space costs a call each)
+_SPACE_CLASS = "[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+_SPACES = re.compile(f" {_SPACE_CLASS}+|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]{_SPACE_CLASS}*")
 # copy-paste and OCR leave "Hà Nội , ngày" and "( NIC )"; dashes and quotes are left as written
 _SPACE_BEFORE_PUNCT = re.compile(r" +([,.;:!?…)\]”])")
 _SPACE_AFTER_OPEN = re.compile(r"([(\[“]) +")
@@ -27,13 +30,88 @@ def normalize(text: str, tone_marks: str = "new") -> str:
     """
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE.sub("", _ZWSP_BETWEEN_WORDS.sub(" ", text))
+    if "\u200b" in text:  # the look-behind scan costs more than the rest of normalize
+        text = _ZWSP_BETWEEN_WORDS.sub(" ", text)
+    text = _INVISIBLE.sub("", text)
     text = _SPACES.sub(" ", text)
     text = _SPACE_AFTER_OPEN.sub(r"\1", _SPACE_BEFORE_PUNCT.sub(r"\1", text))
     if tone_marks == "new":
-        text = _WORD.sub(lambda m: token_normalize(m.group()), text)
+        text = _normalise_words(text)
     lines = [line.strip() for line in text.split("\n")]
     return "\n".join(lines).strip()
+
+
+def _underthesea_rules() -> tuple[dict, dict] | None:
+    """(character_map, token_map) of underthesea's text normaliser, read from its rule file without importing
+    the underthesea package: its __init__ loads torch and transformers (15 s), for a 5-line function. None when
+    the installed version does not name its rule file as expected (then the package itself is imported)."""
+    spec = importlib.util.find_spec("underthesea")
+    if spec is None or not spec.origin:
+        return None
+    folder = Path(spec.origin).parent / "pipeline" / "text_normalize"
+    try:
+        source = (folder / "text_normalizer.py").read_text(encoding="utf-8")
+        names = re.findall(r'^rule_file = "([^"]+)"$', source, re.M)
+        import joblib
+
+        data = joblib.load(folder / names[-1])
+        return data["character"], data["token"]
+    except (OSError, IndexError, KeyError):
+        return None
+
+
+class _Normaliser:
+    """underthesea's token_normalize on every word of a text, memoised: it is a pure function of the word,
+    a corpus has far fewer distinct words than words, and nearly all are left as they are. The rules are read on
+    first use, so a process that never normalises never loads them."""
+
+    def __init__(self):
+        self.func = None
+        self.changed: dict[str, str] = {}  # word -> its normalised form, for words the normaliser changes
+        self.unchanged: set[str] = set()
+
+    def load(self) -> None:
+        if self.func is None:
+            rules = _underthesea_rules()
+            if rules is None:
+                from underthesea.pipeline.text_normalize import token_normalize
+
+                self.func = token_normalize
+            else:
+                self.func = _rule_normaliser(*rules)
+
+    def __call__(self, text: str) -> str:
+        words = set(_WORD.findall(text))
+        new = words - self.unchanged
+        if not new:
+            return text
+        self.load()
+        for word in new - self.changed.keys():
+            value = self.func(word)
+            if value == word:
+                self.unchanged.add(word)
+            else:
+                self.changed[word] = value
+        if not (new & self.changed.keys()):
+            return text
+        parts = _SPLIT_WORD.split(text)  # text, word, text, word, ..., text
+        parts[1::2] = map(self.changed.get, parts[1::2], parts[1::2])
+        return "".join(parts)
+
+
+def _rule_normaliser(character_map: dict, token_map: dict):
+    """underthesea.pipeline.text_normalize.token_normalize on the same rules (tests/test_text.py compares)."""
+    def normalise(token: str) -> str:
+        if len(token) > 6:
+            return token
+        token = unicodedata.normalize("NFC", token)
+        for old, new in character_map.items():
+            token = token.replace(old, new)
+        return token_map.get(token, token)
+    return normalise
+
+
+_normalise_words = _Normaliser()
 
 
 # HTML left in JSON/CSV exports: tags of HTML's own vocabulary only, so that "<5%" or "<Nghị định>" stay text

@@ -405,3 +405,120 @@ def test_clearly_vietnamese_decides_only_plain_vietnamese_prose():
     assert not clearly_vietnamese("Chính phủ ban hành nghị định.")  # too few letters: langdetect decides
     # Vietnamese names in English prose are far below the share
     assert not clearly_vietnamese("Prime Minister Phạm Minh Chính met officials in Hà Nội and Đà Nẵng today. " * 3)
+
+
+# --- the fast path changes no result -------------------------------------------------------------------------------
+
+def _sample_texts(n):
+    lines = (REPO / "data" / "sample" / "vntc_sample.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["text"] for line in lines[:n]]
+
+
+def test_minhash_signatures_and_lsh_bands_are_datasketchs():
+    from datasketch import MinHash
+    from datasketch.lsh import _optimal_param
+
+    from pipeline import dedup
+
+    for seed in (1, 7):
+        for text in [*_sample_texts(5), "", "một hai ba"]:
+            mh = MinHash(num_perm=128, seed=seed)
+            for sh in sorted(dedup.shingles(text)):
+                mh.update(sh.encode("utf-8"))
+            assert (dedup.text_signature(text, seed) == mh.hashvalues).all()
+    for threshold in [t / 100 for t in range(10, 95, 5)] + [0.83]:
+        assert dedup.lsh_bands(threshold) == _optimal_param(threshold, 128, 0.5, 0.5), threshold
+
+
+def _datasketch_duplicates(articles, threshold):
+    """The duplicate search as it was before pipeline.dedup: datasketch's MinHash and MinHashLSH."""
+    from datasketch import MinHash, MinHashLSH
+
+    from pipeline import dedup
+
+    lsh, shingles_of, seen, out = MinHashLSH(threshold=min(threshold, 0.9), num_perm=128), {}, {}, []
+    for aid, text in zip(articles["article_id"], articles["text"]):  # no dates, one length: read order decides
+        fp = dedup.fingerprint(text)
+        if fp in seen:
+            out.append((aid, seen[fp]))
+            continue
+        seen[fp] = aid
+        sh = dedup.shingles(text)
+        mh = MinHash(num_perm=128, seed=1)
+        mh.update_batch([s.encode("utf-8") for s in sh])
+        jac = {o: len(sh & shingles_of[o]) / len(sh | shingles_of[o]) for o in sorted(lsh.query(mh))}
+        best = max((o for o in jac if jac[o] >= threshold), key=lambda o: jac[o], default=None)
+        if best:
+            out.append((aid, best))
+            continue
+        lsh.insert(aid, mh)
+        shingles_of[aid] = sh
+    return out
+
+
+def test_duplicates_are_those_datasketch_finds():
+    import random
+
+    from pipeline.clean import find_duplicates
+
+    rng = random.Random(0)
+    texts = []
+    for base in _sample_texts(40):
+        words = base.split()[:150]
+        texts.append(" ".join(words))
+        for rate in (0.005, 0.01, 0.02, 0.03, 0.05):  # Jaccard of word 5-grams from about 0.95 down to 0.6
+            texts.append(" ".join(w if rng.random() > rate else "thay" for w in words))
+    texts.append(texts[0])  # an exact copy
+    arts = pd.DataFrame({"article_id": [f"d{i:03d}" for i in range(len(texts))], "text": texts, "date": None,
+                         "n_chars": 1, "item": [f"d{i:03d}" for i in range(len(texts))]})
+    for threshold in (0.8, 0.7):
+        ours = [(d["article_id"], d["kept_id"]) for d in find_duplicates(arts, threshold)]
+        theirs = _datasketch_duplicates(arts, threshold)
+        assert ours == theirs
+        assert 20 < len(ours) < len(texts) - 40  # some near copies found, some too far apart
+
+
+def test_parallel_and_serial_cleaning_are_identical():
+    site = [json.loads(line) for line in (FIXTURES / "furniture_site" / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    records = [json.dumps(r, ensure_ascii=False) for r in site]
+    records += [json.dumps({"id": f"s{i}", "title": None, "text": t, "source": "vntc"}, ensure_ascii=False)
+                for i, t in enumerate(_sample_texts(30))]
+    records += [json.dumps({"id": "en", "text": "Hanoi goes digital\n" + EN_BODY, "source": "vntc"}),
+                json.dumps({"id": "copy", "text": _sample_texts(1)[0], "source": "vntc"}, ensure_ascii=False),
+                json.dumps({"id": "short", "text": "Một câu.", "source": "vntc"}, ensure_ascii=False)]
+    fields = {"id": "id", "title": "title", "text": "text", "date": "date", "source": "source"}
+    raw, _ = to_frames(ingest_files([("mixed.jsonl", ("\n".join(records) + "\n").encode())], fields=fields))
+    speech = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))["discourse"]["speech_verbs"]
+    runs = [clean(raw, speech_verbs=speech, workers=w, chunk=c) for w, c in ((1, None), (2, 7), (2, 1))]
+    serial = runs[0]
+    assert serial[2]["repeated_boilerplate"]["units_removed"] > 0  # furniture found: the merge is exercised
+    assert set(serial[1]["code"]) >= {"language", "exact_duplicate", "too_short"}
+    for articles, rejected, audit in runs[1:]:
+        pd.testing.assert_frame_equal(articles, serial[0])
+        pd.testing.assert_frame_equal(rejected, serial[1])
+        assert json.dumps(audit, sort_keys=False) == json.dumps(serial[2], sort_keys=False)
+
+
+def test_furniture_keys_from_workers_find_the_same_furniture():
+    """find() on keys computed apart (in workers) against its two passes written out plainly."""
+    import math
+    from collections import Counter
+
+    from pipeline.furniture import Detector, _key
+
+    site = [json.loads(line) for line in (FIXTURES / "furniture_site" / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    detector = Detector({"min_articles": 3})
+    docs = [(r["source"], [line for line in r["text"].split("\n") if line], 0) for r in site]
+    docs += [(s, lines[1:] + lines[:1], first) for s, lines, first in docs[:10]]  # furniture last, first line too
+    need = max(3, math.ceil(0.05 * len(docs)))
+    counts = Counter(u for _, lines, first in docs for u in detector._units(lines, first))
+    expected = {u: n for u, n in counts.items() if n >= need}
+    frags = Counter()
+    for _, lines, first in docs:
+        rest = [line for line in lines[first:] if ("line", _key(line)) not in expected]
+        frags.update({(k, key) for k, key, _ in detector._fragments(rest[0], "lead")})
+        frags.update({(k, key) for k, key, _ in detector._fragments(rest[-1], "tail")})
+    expected.update({u: n for u, n in frags.items() if n >= need})
+    keys = [detector.article_keys(lines, first) for _, lines, first in docs]
+    assert detector.find(docs, keys).found == {site[0]["source"]: expected}
+    assert any(kind == "tail" for kind, _ in expected) and any(kind == "line" for kind, _ in expected)

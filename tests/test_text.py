@@ -7,6 +7,7 @@ import pytest
 from pipeline.text import detect_series, merge_short, normalize, paragraphs, part_number
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+REPO = Path(__file__).parent.parent
 
 
 # --- normalize -------------------------------------------------------------------------------------------------
@@ -107,3 +108,40 @@ def test_part_one_announced_is_not_part_zero():
 @pytest.mark.parametrize("token, value", [("3", 3), ("II", 2), ("IV", 4), ("IX", 9), ("XII", 12)])
 def test_part_number(token, value):
     assert part_number(token) == value
+
+
+def _normalize_word_by_word(text: str) -> str:
+    """normalize as it was written before the memo: underthesea's token_normalize called on every word."""
+    import re
+    import unicodedata
+
+    from underthesea.pipeline.text_normalize import token_normalize
+
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069]", "",
+                  re.sub(r"(?<=\w)\u200b+(?=\w)", " ", text))
+    text = re.sub(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+", " ", text)
+    text = re.sub(r"([(\[“]) +", r"\1", re.sub(r" +([,.;:!?…)\]”])", r"\1", text))
+    text = re.sub(r"\w+", lambda m: token_normalize(m.group()), text)
+    return "\n".join(line.strip() for line in text.split("\n")).strip()
+
+
+def test_memoised_normaliser_equals_underthesea_word_by_word():
+    import json
+
+    from underthesea.pipeline.text_normalize import token_normalize
+    from underthesea.pipeline.text_normalize.text_normalizer import character_map, token_map
+
+    from pipeline import text as T
+
+    T._normalise_words.load()
+    words = set(token_map) | set(character_map) | {w.upper() for w in token_map} | {w + "a" for w in token_map}
+    assert [T._normalise_words.func(w) for w in sorted(words)] == [token_normalize(w) for w in sorted(words)]
+    sample = (REPO / "data" / "sample" / "vntc_sample.jsonl").read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line)["text"] for line in sample[:150]]
+    texts += ["Hoà  bình\t\u00a0thuỷ  \u3000 điện , ( NIC ) quý  \nKhoẻ \u200bmạnh\u200b", "  \t ", "ab\u00a0 \tcd", ""]
+    changed = 0
+    for t in texts:
+        assert normalize(t) == _normalize_word_by_word(t)
+        changed += normalize(t) != unicodedata.normalize("NFC", t)
+    assert changed > 10  # the normaliser had work to do
