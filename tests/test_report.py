@@ -270,7 +270,9 @@ def test_latex_tables_have_readable_headers_integers_and_a_note(built):
 
 def test_the_parameters_table_flattens_the_typed_params_like_the_yaml():
     raw = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
-    assert R._flatten(P.load(ROOT / "params.yaml")) == R._flatten(raw)
+    from pipeline.provenance import _flatten
+
+    assert _flatten(P.load(ROOT / "params.yaml")) == _flatten(raw)
 
 
 XELATEX_MISSING = ("xelatex is not installed: `make test` installs it (Debian's texlive-xetex, "

@@ -13,8 +13,9 @@ from sklearn.decomposition import PCA
 
 from pipeline import codebook
 from pipeline.topicmodel import BERTopicConfig, BERTopicModel, make_model
-from pipeline.topicmodel.bertopic_model import (WordEmbedder, default_models, fit_settings, outlier_diagnostics,
+from pipeline.topicmodel.bertopic_model import (WordEmbedder, default_models, fit_settings,
                                                 topic_vectorizer)
+from pipeline.topicmodel.tables import outlier_diagnostics
 
 ROOT = Path(__file__).resolve().parent.parent
 STOP = ["của", "và", "các", "được", "cho_biết"]
@@ -490,7 +491,7 @@ def test_consensus_clustering_plugs_into_bertopic_through_the_params():
 
 
 def test_unaccented_vietnamese_is_told_from_accented_news():
-    from pipeline.topicmodel.diacritics import diacritic_share, unaccented
+    from pipeline.diacritics import diacritic_share, unaccented
 
     accented = ("Bộ Khoa học và Công nghệ cho biết đang hoàn thiện dự thảo nghị định về đổi mới sáng tạo, "
                 "nhằm tháo gỡ vướng mắc cho doanh nghiệp khởi nghiệp và các viện nghiên cứu trong cả nước. ") * 2

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from pipeline.plots.style import captioned
+from pipeline.plots.style import captioned, wrap
 
 GREY = "#999999"
 
@@ -18,8 +18,8 @@ def _label(labels, theme):
     return (labels or {}).get(theme, theme)
 
 
-@captioned("Difference in theme prevalence, each {field} group minus the reference group (named in the panel "
-          "title), in percentage points of the share of articles, with 95 % intervals: filled, adjusted for the "
+@captioned("Difference in theme prevalence, each {field} group (panel) minus the reference group (named on the "
+          "axis), in percentage points of the share of articles, with 95 % intervals: filled, adjusted for the "
           "controls (effects.controls); hollow, raw. A raw difference whose interval leaves 0 while the adjusted "
           "one does not is explained by the controls (e.g. the category mix of the outlets).", "compare")
 def difference_figure(differences: pd.DataFrame, field: str, width: float, colours: dict[str, str], labels=None,
@@ -29,9 +29,13 @@ def difference_figure(differences: pd.DataFrame, field: str, width: float, colou
     if d.empty:
         return None
     groups = (d.drop_duplicates("group").sort_values("n_level", ascending=False)["group"].head(max_groups).tolist())
-    themes = [t for t in colours if t in set(d["theme"])]
+    # a theme no article has (0 everywhere, no interval) carries no information
+    empty = d.groupby("theme").apply(lambda g: g["diff"].abs().max() < 1e-9 and g["ci_low"].isna().all(),
+                                     include_groups=False)
+    themes = [t for t in colours if t in set(d["theme"]) and not empty.get(t, False)]
     has_raw = "raw_diff" in d
-    fig, axes = plt.subplots(1, len(groups), figsize=(width, 0.28 * len(themes) + 0.9), sharey=True,
+    reference = d["reference"].dropna().iloc[0] if d["reference"].notna().any() else ""
+    fig, axes = plt.subplots(1, len(groups), figsize=(width, 0.28 * len(themes) + 1.3), sharey=True, sharex=True,
                              layout="constrained", squeeze=False)
     y = np.arange(len(themes))
     for ax, group in zip(axes[0], groups):
@@ -44,11 +48,14 @@ def difference_figure(differences: pd.DataFrame, field: str, width: float, colou
             ax.errorbar(100 * row["diff"], k - 0.18 if has_raw else k, xerr=_err(row, "diff", "ci_low", "ci_high"),
                         fmt="o", color=c, ms=3, lw=0.9)
         ax.axvline(0, color=GREY, lw=0.6)
-        ax.set_title(f"{group} − {sub['reference'].dropna().iloc[0] if sub['reference'].notna().any() else ''}",
-                     fontsize=6.5)
-        ax.set_xlabel("percentage points")
+        ax.set_title(wrap(str(group), 16), fontsize=6.5)
     axes[0][0].set_yticks(y, [_label(labels, t) for t in themes])
     axes[0][0].invert_yaxis()
+    fig.supxlabel(f"difference from {reference}, percentage points", fontsize=7)
+    if has_raw:
+        handles = [plt.Line2D([], [], marker="o", ls="", color="0.3", ms=3, label="adjusted"),
+                   plt.Line2D([], [], marker="o", ls="", mfc="white", mec="0.3", ms=3, label="raw")]
+        fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False, fontsize=6.5)
     return fig
 
 

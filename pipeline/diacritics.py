@@ -5,8 +5,8 @@ accented forms, so a topic of it is a topic of the keyboard, not of the content 
 VNTC articles' topics). Accented Vietnamese puts a diacritic (a tone mark, or â ê ô ơ ư ă đ) on roughly half of
 its syllables; unaccented text on almost none. The share of syllables with one separates the two.
 
-For the clean stage (its owner adds the call): reject, or flag, an article with
-`unaccented(text)`; pure: text in, a number or a bool out.
+The clean stage flags such articles in reports/cleaning.json (`unaccented_articles`) rather than rejecting them:
+a researcher decides. Pure: text in, a number or a bool out.
 """
 from __future__ import annotations
 
