@@ -201,6 +201,18 @@ def test_stage_writes_report_and_tables(tmp_path, monkeypatch):
         pio.write_csv(f"reports/discourse/{name}.csv", df)
     shutil.copytree(tmp_path / "figures", tmp_path / "reports/figures")
     pio.write_text("reports/tables/old_field.tex", "stale")
+    # what topics, segment and themes also leave for the report: the fit, the units' text, the measured themes
+    pio.write_json(paths.TOPIC_FIT, {"codebook_keywords_unseen": {"digital_governance": ["chuyển_đổi_số"]}})
+    pio.write_parquet(paths.UNITS, pd.DataFrame({"unit_id": ["000"], "article_id": ["000"], "position": [0],
+                                                 "text": ["Hà Nội cất cánh từ công nghệ"], "tokens": ["hà_nội"]}))
+    themes = list(params["themes"])
+    shares = {t: round(1 / (len(themes) + 1), 4) for t in [*themes, "other"]}
+    pio.write_json(paths.THEMES_SUMMARY, {
+        "fit": {t: {"keywords": 10, "keywords_seen": 0 if t == "digital_governance" else 3, "share_any": 0.2,
+                    "measurable": t != "digital_governance", "articles_any": 3} for t in themes},
+        "fit_rule": "Not measurable in this corpus: digital_governance.", "unseen_keywords": ["chuyển đổi số"],
+        "not_measurable": ["digital_governance"], "measured_shares": shares, "topic_shares": shares,
+        "topic_shares_without_reassigned": shares, "reassigned_units": 1})
     R.main(["--root", str(tmp_path)])
     page = (tmp_path / "reports/report.html").read_text(encoding="utf-8")
     assert page.count("data:image/png;base64,") == len(out["figures"])
@@ -208,7 +220,9 @@ def test_stage_writes_report_and_tables(tmp_path, monkeypatch):
     tables = {p.name for p in (tmp_path / "reports/tables").iterdir()}
     assert "old_field.tex" not in tables and "theme_shares_series.tex" in tables
     digest = pio.corpus_digest(ROOT / "tests/fixtures/seeds")
-    assert digest["sha256"] in (tmp_path / "reports/report.md").read_text(encoding="utf-8")
+    report_md = (tmp_path / "reports/report.md").read_text(encoding="utf-8")
+    assert digest["sha256"] in report_md
+    assert "not measurable in this corpus" in report_md  # the measured layer's codebook fit is shown
 
 
 def test_methods_state_the_guided_choice_the_strict_outlier_share_and_unboosted_scores(tmp_path):
