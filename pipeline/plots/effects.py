@@ -55,7 +55,7 @@ def difference_figure(differences: pd.DataFrame, field: str, width: float, colou
     if has_raw:
         handles = [plt.Line2D([], [], marker="o", ls="", color="0.3", ms=3, label="adjusted"),
                    plt.Line2D([], [], marker="o", ls="", mfc="white", mec="0.3", ms=3, label="raw")]
-        fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False, fontsize=6.5)
+        fig.legend(handles=handles, loc="outside upper center", ncol=2, frameon=False, fontsize=6.5)
     return fig
 
 
