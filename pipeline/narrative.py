@@ -84,8 +84,9 @@ def compared(fields: list[dict]) -> tuple[list[str], list[str]]:
 
 
 def summary(metrics: dict, theme_sizes: pd.DataFrame, fields: list[dict], tests: pd.DataFrame | None,
-            compare: dict, labels: dict[str, str]) -> list[str]:
-    """The findings a reader needs first, each one sentence with its number, from the run's outputs."""
+            compare: dict, labels: dict[str, str], measured: dict[str, float] | None = None) -> list[str]:
+    """The findings a reader needs first, each one sentence with its number, from the run's outputs (`measured`:
+    the measured theme shares, when the themes stage wrote them; else the topics' theme sizes)."""
     out = []
     m = metrics
     model = (f"{m.get('n_articles', '?')} articles ({m.get('n_units', '?')} units) fall into {m.get('n_topics', '?')} "
@@ -97,7 +98,11 @@ def summary(metrics: dict, theme_sizes: pd.DataFrame, fields: list[dict], tests:
             model += f"; agreement with the corpus's own categories: NMI {m['nmi_label']:.3f}"
             model += f" (LDA {m['lda_nmi_label']:.3f})" if "lda_nmi_label" in m else ""
         out.append(model + ".")
-    if not theme_sizes.empty:
+    if measured:  # the measured layer: mean article proportions, what the comparisons use
+        top = sorted(((v, k) for k, v in measured.items() if k != "other"), reverse=True)[:3]
+        out.append("The largest themes (mean share of an article, measured): "
+                   + ", ".join(f"{labels.get(k, k)} {v:.0%}" for v, k in top) + ".")
+    elif not theme_sizes.empty:
         total = theme_sizes["size"].sum()
         top = [f"{labels.get(r.theme, r.theme)} {r.size / total:.0%}" for r in theme_sizes.head(3).itertuples()]
         out.append(f"The largest themes by units: {', '.join(top)}.")
@@ -122,7 +127,16 @@ def summary(metrics: dict, theme_sizes: pd.DataFrame, fields: list[dict], tests:
         if bits:
             out.append(f"By {field}: " + "; ".join(bits) + ".")
         if f["sentences"] and not f["sentences"][0].startswith("No difference"):
-            out.append(f"The clearest: {f['sentences'][0]}")
+            out.append(f"The clearest raw difference: {f['sentences'][0]}")
+        effects = f.get("effects") or {}
+        for warning in effects.get("warnings", []):  # confounding first: a raw difference may be the design's
+            out.append(f"Caution: {warning}")
+        if effects.get("adjusted"):
+            gone = effects.get("disappearing", [])
+            out.append(f"Adjusted for {', '.join(effects.get('controls') or []) or 'the controls'}, "
+                       f"{len(gone)} raw {field} difference(s) that were significant are no longer "
+                       + ("(" + "; ".join(f"{labels.get(g['theme'], g['theme'])}, {g['group']}" for g in gone[:3]) + ")"
+                          if gone else "") + "; the adjusted effects are in the Comparisons section.")
     if "stability_ari_mean" in m:
         out.append(f"Re-fitting with other seeds reproduces the assignment at mean ARI {m['stability_ari_mean']:.2f} "
                    f"(lowest {m.get('stability_ari_min', float('nan')):.2f}).")

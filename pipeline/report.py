@@ -56,7 +56,7 @@ def significant_sentences(field: str, pairwise: pd.DataFrame, contrasts: pd.Data
         for r in sig.head(8).itertuples():
             out.append(f"{labels.get(r.theme, r.theme)}: {r.group_a} {r.share_a:.3f} vs {r.group_b} {r.share_b:.3f} "
                        f"(difference {r.diff:+.3f}, {confidence:.0%} CI [{r.ci_low:+.3f}, {r.ci_high:+.3f}], "
-                       f"permutation p = {r.p_value:.3g}, BH-adjusted {r.p_adj:.3g}).")
+                       f"bootstrap p = {r.p_value:.3g}, BH-adjusted {r.p_adj:.3g}).")
         if sig.empty:
             out.append(f"No difference between two {field} groups in any theme survives the Benjamini–Hochberg "
                        f"adjustment at {alpha}.")
@@ -235,7 +235,7 @@ def latex_tables(ctx: dict, labels: dict[str, str], conf: float) -> dict[str, st
                                                     f"{ci}; a group of one article has no interval.")
         for key, name, caption, note in (
                 ("contrasts", "contrasts", f"Within-{field} theme contrasts with paired bootstrap intervals and "
-                                           "BH-adjusted permutation p", f"Paired {ci}."),
+                                           "BH-adjusted bootstrap p", f"Paired {ci}."),
                 ("pairwise", "pairwise", f"Pairwise differences in theme share by {field}",
                  f"{ci}; p adjusted by Benjamini–Hochberg over all pairs and themes; every pair is in "
                  f"{paths.compare_table('pairwise', field)}."),
@@ -292,7 +292,8 @@ def build(params: dict, metrics: dict, cleaning: dict, topics: pd.DataFrame, com
            "theme_summary": (themes or {}).get("summary"), "validation": (themes or {}).get("validation"),
            "labels": labels}
     ctx["compared"], ctx["not_compared"] = narrative.compared(ctx["fields"])
-    ctx["summary"] = narrative.summary(metrics, theme_sizes, ctx["fields"], ctx["tests"], compare, labels)
+    ctx["summary"] = narrative.summary(metrics, theme_sizes, ctx["fields"], ctx["tests"], compare, labels,
+                                       (ctx["theme_summary"] or {}).get("measured_shares"))
     ctx["limitations"] = narrative.limitations(metrics, fit or {}, params, theme_sizes, ctx["fields"], labels,
                                                "nmi_label" in metrics)
     ctx["figures"] = place_figures(figures, list(fields))
