@@ -39,8 +39,8 @@ bench: setup
 
 # reports/validation_heldout.json: the model against LDA on VNTC articles outside the sample
 validate: setup
-	. $(BIN)/activate && python -m bench.validate_heldout $(VALIDATE_ARGS)
 	. $(BIN)/activate && python -m pipeline.validation score
+	. $(BIN)/activate && python -m bench.validate_heldout $(VALIDATE_ARGS)
 
 # reports/validation_quotes.json: speaker attribution against the hand-coded quotes (data/validation/)
 validate-quotes: setup
