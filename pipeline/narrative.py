@@ -133,10 +133,10 @@ def summary(metrics: dict, theme_sizes: pd.DataFrame, fields: list[dict], tests:
             out.append(f"Caution: {warning}")
         if effects.get("adjusted"):
             gone = effects.get("disappearing", [])
+            listed = "; ".join(f"{labels.get(g['theme'], g['theme'])}, {g['group']}" for g in gone[:3])
             out.append(f"Adjusted for {', '.join(effects.get('controls') or []) or 'the controls'}, "
-                       f"{len(gone)} raw {field} difference(s) that were significant are no longer "
-                       + ("(" + "; ".join(f"{labels.get(g['theme'], g['theme'])}, {g['group']}" for g in gone[:3]) + ")"
-                          if gone else "") + "; the adjusted effects are in the Comparisons section.")
+                       f"{len(gone)} significant raw {field} difference(s) disappear" + (f" ({listed})" if gone else "")
+                       + "; the adjusted effects are in the Comparisons section.")
     if "stability_ari_mean" in m:
         out.append(f"Re-fitting with other seeds reproduces the assignment at mean ARI {m['stability_ari_mean']:.2f} "
                    f"(lowest {m.get('stability_ari_min', float('nan')):.2f}).")
