@@ -16,13 +16,16 @@ PLACES = {"Hà Nội", "Hà Giang", "Hà Tĩnh", "Hà Nam", "Hà Đông", "Cao B
           "Lương Sơn", "Kim Bôi", "Đông Anh", "Thạch Thất", "Hoàng Kiếm", "Kim Mã", "Cao Lãnh", "Tây Hồ", "Hà Tây",
           "Đồng Xoài", "Đồng Văn", "Văn Miếu", "Giang Võ", "Hàn Quốc", "Mỹ Đình", "Hòa Lạc", "Lạc Long Quân",
           "Trang Hạ", "Ngọc Hồi", "Đào Tấn", "Trần Duy Hưng", "Thái Lan", "Ninh Bình", "Ninh Thuận", "Lào Cai",
-          "Lai Châu", "Trà Vinh", "Sơn La", "Kim Ngưu", "Ông Ích Khiêm"}
+          "Lai Châu", "Trà Vinh", "Sơn La", "Kim Ngưu", "Ông Ích Khiêm", "Hồ Chí Minh", "Yên Bái"}
 PLACE_CUES = r"(?:TP\.?|Tp\.?|[Tt]hành phố|[Tt]ỉnh|[Qq]uận|[Hh]uyện|[Pp]hường|[Xx]ã|[Đđ]ường|[Pp]hố|[Ss]ông|[Hh]ồ|[Cc]ầu|" \
              r"[Kk]hu|[Ll]àng|[Tt]hị xã|[Tt]hị trấn|[Vv]ùng|[Cc]hợ|[Bb]ến|[Cc]ảng|[Đđ]ảo|[Nn]úi|[Cc]ông viên|[Tt]ại)"
-AFTER_PLACE_CUE = regex.compile(rf"{PLACE_CUES}\s+$")
-# "UBND thành phố Lê Hồng Sơn" is an office and its holder, not a place named after a person
-ORG_BEFORE_PLACE = regex.compile(rf"(?:UBND|HĐND|[Ủủ]y ban nhân dân|[Hh]ội đồng nhân dân|Thành ủy|Tỉnh ủy|Công an)"
-                                 rf"\s+{PLACE_CUES}\s+$")
+# "H.Dương Minh Châu", "Q.Hoàn Kiếm": huyện and quận abbreviated, often with no space after the dot
+AFTER_PLACE_CUE = regex.compile(rf"(?:{PLACE_CUES}\s+|(?<![\p{{L}}.])(?:H|Q|TX|TT)\.\s*)$")
+# "UBND thành phố Lê Hồng Sơn", "Chánh Thanh tra TP Hoàng Đức Long": an office (a capitalised word before the
+# administrative unit) and its holder, not a place named after a person
+ORG_BEFORE_PLACE = regex.compile(r"(?:UBND|HĐND|[Ủủ]y ban nhân dân|[Hh]ội đồng nhân dân|\p{Lu}[\p{L}\-]*"
+                                 r"(?:\s+(?!(?:tại|ở|về|từ|đến|tới|ra|vào|qua|khắp|cả|sống)\s)\p{Ll}+){0,2})\s+"
+                                 r"(?:TP\.?|Tp\.?|[Tt]hành phố|[Tt]ỉnh|[Qq]uận|[Hh]uyện|[Pp]hường|[Xx]ã|[Tt]hị xã)\s+$")
 HONORIFIC = r"(?:[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)"
 HONORIFIC_AT_END = regex.compile(rf"({HONORIFIC})\s*$")
 FEMALE, MALE = "f", "m"
