@@ -135,6 +135,8 @@ def _sentence_cues(text: str, sent: tuple[int, int], verbs: regex.Pattern, quote
     (its candidates share the sentence's group: the first that names a speaker wins)."""
     ss, se = sent
     text = text[ss:se]
+    if text.rstrip(" )”\"").endswith("?"):
+        return []  # a question (an interviewer's, a rhetorical one): its speech verbs are asked about, not said
     # "Theo X, ..." opens the sentence, or follows the dash after a dateline or a headline run into the lead
     for k in (0, *(d.end() for d in regex.finditer(r"[-–—]\s*(?=[Tt]heo\s)", text))):
         m = ACCORDING_TO_NAME.match(text[k:]) or ACCORDING_TO.match(text[k:])

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import regex
 
-from pipeline.speech.names import (HONORIFIC, SYLLABLE, gender_of, honorific_before, honorific_names, ner_entities,
+from pipeline.speech.names import (COUNTRIES, HONORIFIC, PLACES, SYLLABLE, gender_of, honorific_before, honorific_names, ner_entities,
                                    person_names)
 
 OTHER_REJECT = regex.compile(r"^(?:có thể|cần|cần phải|phải|xin|điều này|đây|đó|có|chúng ta|chúng tôi|tôi|mình|họ|"
@@ -52,7 +52,9 @@ TRAILING_AUX = regex.compile(r"(?:(?:^|\s+)(?:đã|cũng|vừa|lại|từng|còn
 NOT_GIVEN_NAME = {"Theo", "Ông", "Bà", "Anh", "Chị", "Ngài", "Còn", "Và", "Nhưng", "Song", "Giáo", "Tiến", "Nhà",
                   "Tổng", "Thủ", "Bộ", "Chủ", "Phó", "Tuy", "Khi", "Sau", "Trước", "Với", "Cũng", "Đại", "Tại"}
 PRONOUN = regex.compile(rf"^(?:{HONORIFIC}|vị|người)(?:\s+(?:ta|này|ấy|cho hay))?$", regex.I)
-SHORT_NAME = regex.compile(rf"(?<!\p{{L}})({HONORIFIC})\s+({SYLLABLE})(?:\s+({SYLLABLE}))?\s*$")
+# a short name after an honorific or an abbreviated professional title ("KS Khánh", "LS. Nguyên", "TS Hùng")
+TITLE_ABBR = r"(?:GS|PGS|TS|ThS|KS|BS|LS|NCS)(?:\.?\s*TS)?\.?"
+SHORT_NAME = regex.compile(rf"(?<!\p{{L}})({HONORIFIC}|{TITLE_ABBR})\s+({SYLLABLE})(?:\s+({SYLLABLE}))?\s*$")
 TITLE_ALONE = regex.compile(r"\p{Lu}\p{Ll}+(?:\s+\p{Ll}+){1,3}")
 TITLE_AND_SHORT = regex.compile(rf"(?P<title>\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Ll}}+)+)\s+(?P<short>{SYLLABLE})")
 CITED_SOURCE = regex.compile(r"\p{Lu}|(?:các|nhiều|một số|hầu hết|đa số|giới|phần lớn)(?!\p{L})")
@@ -181,6 +183,7 @@ ORG_APPOSITION = regex.compile(r"^(?:công ty|hãng|tập đoàn|tổ chức|cơ
 # words before a name that make it an object, not the subject: "Liên quan đến ông A", "Sau khi gặp bà B"
 NOT_SUBJECT = regex.compile(r"(?<!\p{L})(?:của|với|đến|về|cho|tại|ở|từ|khi|sau|trước|gặp|theo|là|và|đối với|"
                             r"liên quan|trong|qua|bởi|do|như)(?!\p{L})", regex.I)
+MAX_APPOSITIONS = 3  # role segments after a name; more are clauses of their own
 NAME_RUN = regex.compile(r"\p{Lu}[\p{L}.\-']*(?:\s+\p{Lu}[\p{L}.\-']*){0,4}")
 
 
@@ -198,7 +201,7 @@ def _segments(text: str) -> list[str]:
     return [*out, text[start:]]
 
 
-def _subject_name(seg: str) -> str | None:
+def _subject_name(seg: str, strict: bool = False) -> str | None:
     """The name a segment consists of, as the subject: "ông Nguyễn Văn A", "Phó Giám đốc Sở X Lê Văn B",
     "Nikki Hemming"; None when the name follows a preposition or a verb ("Liên quan đến ông A")."""
     seg = CONNECTIVES.sub("", seg.strip(" -–—")).strip()
@@ -208,13 +211,17 @@ def _subject_name(seg: str) -> str | None:
         start, _, name = max(ends, key=lambda n: n[1] - n[0])
         return None if NOT_SUBJECT.search(seg[:start]) else name
     bare = regex.sub(rf"^{HONORIFIC}\s+", "", seg)
-    return bare if NAME_RUN.fullmatch(bare) and not TITLE_HEAD.match(bare) else None
+    return bare if not strict and NAME_RUN.fullmatch(bare) and not TITLE_HEAD.match(bare) else None
+
+
+def _has_name(seg: str) -> bool:
+    return bool(person_names(seg) or honorific_names(seg))
 
 
 def _is_apposition(seg: str) -> bool:
     """A role or description after a name ("Giám đốc Sở X", "một quan chức của Y", "người đã ...", "29 tuổi")."""
     seg = seg.strip(" -–—")
-    if not seg or person_names(seg) or honorific_names(seg):
+    if not seg or _has_name(seg):
         return False
     return seg[0].islower() or bool(TITLE_HEAD.match(seg)) or bool(regex.match(r"\d+\s+tuổi(?!\p{L})", seg))
 
@@ -228,7 +235,15 @@ def speaker_slot(full: str) -> tuple[str, str, str]:
     j = len(segs) - 1
     while j > 0 and _is_apposition(segs[j]):
         j -= 1
-    if j < len(segs) - 1 and (name := _subject_name(segs[j])):
+    name = _subject_name(segs[j]) if j < len(segs) - 1 else None
+    if not name:
+        # a person's name that the patterns know, then a role in several parts or written oddly ("Ông A,
+        # Trưởng phòng Quản lý khách sạn, Sở Du lịch, cho biết"): every nameless segment after it is its role
+        j = len(segs) - 1
+        while j > 0 and len(segs) - 1 - j < MAX_APPOSITIONS and not _has_name(segs[j]):
+            j -= 1
+        name = _subject_name(segs[j], strict=True) if j < len(segs) - 1 else None
+    if name:
         return ",".join(segs[j:]).strip(" ,;:"), name, ", ".join(s.strip() for s in segs[j + 1:])
     return segs[-1].strip(" ,;:"), "", ""
 
@@ -258,6 +273,16 @@ def is_speech_span(span: SpeakerSpan) -> bool:
     return bool(span.full) and len(span.full.split()) <= MAX_SPAN_WORDS and not NOT_SPEECH_BEFORE.search(span.full)
 
 
+def _apposition_role(span: SpeakerSpan, name: str, end: int) -> str:
+    """The role after the name: the whole apposition when the slot is the name and its role segments
+    ("Trưởng phòng Quản lý khách sạn, Sở Du lịch"), else the words after it up to the next comma."""
+    if span.named and span.named.endswith(name):
+        role = _clean_role(span.apposition)
+        if len(role.split()) <= 20:
+            return role
+    return _role_after(span.full[end:])
+
+
 def by_full_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     """The full name nearest the cue, with the title before it and the apposition after it."""
     names = person_names(span.full)
@@ -266,7 +291,7 @@ def by_full_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     start, end, name = names[-1]
     gender = gender_of(name, honorific_before(span.full[:start]))
     ctx.mention(name, gender)
-    role = "; ".join(r for r in (_role_before(span.full[:start]), _role_after(span.full[end:])) if r)
+    role = "; ".join(r for r in (_role_before(span.full[:start]), _apposition_role(span, name, end)) if r)
     known = ctx.by_short_name(name.split()[-1])
     return Speaker(name, "person", role, "name", gender or (known[1] if known else None))
 
@@ -304,7 +329,7 @@ def by_honorific_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
         gender = gender_of(name, honorific)
         if len(name.split()) > 1:
             ctx.mention(name, gender)
-    role = "; ".join(r for r in (_role_before(span.full[:start]), _role_after(span.full[end:])) if r)
+    role = "; ".join(r for r in (_role_before(span.full[:start]), _apposition_role(span, name, end)) if r)
     return Speaker(name, "person", role, "honorific_name" if found is None else "short_name", gender)
 
 
@@ -348,7 +373,10 @@ def by_ner(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     if not span.use_ner or not regex.search(r"\p{Lu}", span.core):
         return None
     ents = ner_entities(span.core)
-    persons = [t for k, t in ents if k == "PER" and len(t.split()) >= 2 and not ACRONYM.match(t)]
+    # a country is no person ("Ai Cập"), nor part of one ("Tổng thống Mỹ Bush": Bush)
+    persons = [regex.sub(rf"^(?:{'|'.join(COUNTRIES)})\s+", "", t) for k, t in ents if k == "PER"]
+    persons = [t for t in persons if len(t.split()) >= 2 and not ACRONYM.match(t) and t not in COUNTRIES
+               and t not in PLACES]
     if persons:
         name = persons[-1]
         ctx.mention(name, None)
