@@ -100,3 +100,17 @@ def test_a_country_the_tagger_calls_a_person_is_none(monkeypatch):
     monkeypatch.setattr(S, "ner_entities", lambda text: [("PER", "Ai Cập")])
     assert S.parse_speaker("Cảnh sát Ai Cập", S.ArticleContext()) is None or \
         S.parse_speaker("Cảnh sát Ai Cập", S.ArticleContext()).name != "Ai Cập"
+
+
+def test_according_to_runs_on_to_the_name_a_title_leads_to():
+    q = quotes_of("Theo Chủ nhiệm Ủy ban Kinh tế, Ngân sách của QH Phan Văn Tường, cần bổ sung quy định về thuế.")
+    assert named(q) == [("Phan Văn Tường", "person")]
+    assert q.iloc[0]["quote"] == "cần bổ sung quy định về thuế."
+
+
+def test_according_to_takes_the_role_after_the_name_not_the_content():
+    q = quotes_of("Theo ông Lý Minh Đức, Phó Viện trưởng Viện Kinh tế, tăng trưởng sẽ chậm lại.")
+    assert (q.iloc[0]["speaker"], q.iloc[0]["role"], q.iloc[0]["quote"]) == (
+        "Lý Minh Đức", "Phó Viện trưởng Viện Kinh tế", "tăng trưởng sẽ chậm lại.")
+    q = quotes_of("Theo ông Lý Minh Đức, tăng trưởng sẽ chậm lại, nhất là ở miền Bắc.")
+    assert (q.iloc[0]["role"], q.iloc[0]["quote"]) == ("", "tăng trưởng sẽ chậm lại, nhất là ở miền Bắc.")
