@@ -103,7 +103,7 @@ def test_a_country_the_tagger_calls_a_person_is_none(monkeypatch):
 
 
 def test_according_to_runs_on_to_the_name_a_title_leads_to():
-    q = quotes_of("Theo Chủ nhiệm Ủy ban Kinh tế, Ngân sách của QH Phan Văn Tường, cần bổ sung quy định về thuế.")
+    q = quotes_of("Theo Chủ nhiệm Ủy ban Kinh tế, Tài chính, Ngân sách của QH Phan Văn Tường, cần bổ sung quy định về thuế.")
     assert named(q) == [("Phan Văn Tường", "person")]
     assert q.iloc[0]["quote"] == "cần bổ sung quy định về thuế."
 

@@ -136,14 +136,18 @@ def _according_to_boundary(span: str, rest: str) -> tuple[str, str]:
     """Where "Theo X, ..." ends: after the first comma, unless the next comma part is the name the title
     was leading to ("Theo Chủ nhiệm Ủy ban Văn hóa, Giáo dục ... Trần Thị B, ...") or the role after the name
     ("Theo ông A, Phó Chủ nhiệm Ủy ban X, ...")."""
-    part, comma, after = rest.partition(",")
-    if not comma or len(part.split()) > MAX_ACCORDING_TO_PART:
-        return span, rest
-    names = person_names(part) + honorific_names(part)
     named_span = person_names(span) or honorific_names(span)
-    if (not named_span and any(e == len(part.rstrip()) for _, e, _ in names)) or \
-            (named_span and not names and TITLE_HEAD.match(part.strip())):
-        return f"{span}, {part.strip()}", after
+    parts = rest.split(",")
+    for n in range(1, len(parts)):  # the title's own commas ("Ủy ban Văn hóa, Giáo dục, Thanh thiếu niên ...")
+        part = ",".join(parts[:n])
+        if len(part.split()) > MAX_ACCORDING_TO_PART:
+            break
+        names = person_names(part) + honorific_names(part)
+        if (not named_span and any(e == len(part.rstrip()) for _, e, _ in names)) or \
+                (named_span and n == 1 and not names and TITLE_HEAD.match(part.strip())):
+            return f"{span}, {part.strip()}", ",".join(parts[n:])
+        if names:
+            break
     return span, rest
 
 
