@@ -59,8 +59,10 @@ def run_outputs(tmp_path: Path) -> dict:
     contrasts = pd.DataFrame({"group": ["Để Hà Nội cất cánh"], "theme_a": ["institutions"], "theme_b": ["spatial_planning"],
                               "n_articles": [5], "share_a": [0.6], "share_b": [0.2], "diff": [0.4], "ci_low": [0.2],
                               "ci_high": [0.6], "p_value": [0.03], "p_adj": [0.03]})
-    distinctive = pd.DataFrame({"group": ["Để Hà Nội cất cánh"], "word": ["đổi_mới_sáng_tạo"], "delta": [1.2], "z": [3.1],
-                                "count": [12], "count_rest": [2]})
+    # rows 2-4 are what the distinctive figure leaves out (a URL bit, one letter, a rare word)
+    distinctive = pd.DataFrame({"group": ["Để Hà Nội cất cánh"] * 4, "word": ["đổi_mới_sáng_tạo", "com", "x", "hiếm_có"],
+                                "delta": [1.2, 1.1, 1.0, 0.9], "z": [3.1, 3.0, 2.9, 2.8], "count": [12, 11, 10, 2],
+                                "count_rest": [2, 2, 2, 0]})
     tests = pd.DataFrame({"field": ["series", "date"], "n_groups": [2, 0], "permanova_p": [0.01, None]})
     compare = {"tests": tests, "fields": {"series": {"shares": shares, "pairwise": pairwise, "contrasts": contrasts,
                                                      "distinctive": distinctive},
@@ -71,9 +73,12 @@ def run_outputs(tmp_path: Path) -> dict:
                            "quote": ["Muốn cất cánh từ trí tuệ và công nghệ", "Hà Nội đã có các thể chế"],
                            "title": "Để Hà Nội cất cánh: Kỳ 2", "source": "kinhtedothi.vn", "date": "2025-07-04",
                            "article_id": "000"})
-    actors = pd.DataFrame({"actor": ["Bùi Thị An", "Lê Hồng Sơn"], "actor_type": "person", "role": ["Ủy viên", "Phó Chủ tịch"],
-                           "n_quotes": [2, 1], "n_direct": [1, 0], "n_articles": [1, 1], "theme_institutions": [2, 1],
-                           "theme_spatial_planning": [0, 0]})
+    # "Bộ" (a bare generic head) and the one-article speaker are what the actors figure leaves out
+    actors = pd.DataFrame({"actor": ["Bộ", "Bùi Thị An", "Lê Hồng Sơn", "Trần Một Bài"],
+                           "actor_type": ["org", "person", "person", "person"],
+                           "role": ["", "Ủy viên", "Phó Chủ tịch", "Giám đốc"], "n_quotes": [5, 2, 2, 2],
+                           "n_direct": [1, 1, 0, 0], "n_articles": [4, 2, 2, 1], "theme_institutions": [5, 2, 1, 2],
+                           "theme_spatial_planning": [0, 0, 1, 0]})
     discourse = {
         "kwic": pd.DataFrame({"term": ["thể chế"], "left": ["Hà Nội đã có các"], "keyword": ["thể chế"],
                               "right": ["để mở đường"], "source": ["kinhtedothi.vn"], "article_id": ["000"]}),
@@ -134,6 +139,38 @@ def test_report_shows_comparisons_discourse_and_citation(built):
 def flat(text: str) -> str:
     """Markdown joins a paragraph's lines: compare text as read, whatever the template's line breaks."""
     return " ".join(text.split())
+
+
+def _table_rows(md: str, after: str) -> list[list[str]]:
+    """The cells of the first Markdown table after the line that starts with `after`."""
+    lines = md.split(after, 1)[1].splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("|"))
+    rows = []
+    for line in lines[start + 2:]:
+        if not line.startswith("|"):
+            break
+        rows.append([c.strip() for c in line.strip("|").split("|")])
+    return rows
+
+
+def test_actor_and_word_tables_show_only_what_their_figures_show(built):
+    """The report's actors and distinctive-words tables apply the figures' own filters (pipeline.readable, which
+    the figure functions call): no row the figure leaves out, every row it keeps (up to the table's length)."""
+    from pipeline.readable import named_actors, readable_words
+
+    out, md, _, latex = built
+    actors = out["discourse"]["actors"]
+    shown = [r[0] for r in _table_rows(md, "The most quoted speakers")]
+    assert shown == list(named_actors(actors)["actor"]) and set(shown) < set(actors["actor"])
+    body = latex["actors.tex"].split(r"\midrule")[1]
+    assert [line.split(" & ")[0] for line in body.splitlines() if " & " in line] == shown
+
+    words = out["compare"]["fields"]["series"]["distinctive"]
+    kept = [w.replace("_", " ") for w in readable_words(words)["word"]]
+    table = [r[1] for r in _table_rows(md, "Most distinctive words of each series")]
+    assert table == kept and len(kept) < len(words)
+    for left_out in set(words["word"].str.replace("_", " ")) - set(kept):
+        assert f"| {left_out} " not in md and f"& {left_out} &" not in latex["distinctive_series.tex"], left_out
 
 
 def test_methods_are_filled_from_the_run(built):
