@@ -247,7 +247,7 @@ def latex_tables(ctx: dict, labels: dict[str, str], conf: float) -> dict[str, st
                  f"{ci}; p adjusted by Benjamini–Hochberg over all pairs and themes; every pair is in "
                  f"{paths.compare_table('pairwise', field)}."),
                 ("distinctive", "distinctive", f"Distinctive words by {field} (weighted log-odds, informative "
-                                               "Dirichlet prior)", "Top 5 words per group by z.")):
+                                               "Dirichlet prior)", f"Top 5 words per group by z; {WORDS_RULE}.")):
             if f[key] is not None:
                 out[f"{name}_{field}.tex"] = to_latex(f[key], caption, f"tab:{name}-{field}", labels, note)
     d = ctx["discourse"]
@@ -256,7 +256,8 @@ def latex_tables(ctx: dict, labels: dict[str, str], conf: float) -> dict[str, st
                                            "tab:collocations", labels, "Top 5 collocates per term.")
     if d["actors"] is not None:
         out["actors.tex"] = to_latex(d["actors"], "Most quoted speakers, quotes per theme", "tab:actors", labels,
-                                     "Rule-based attribution: check quotes in reports/discourse/quotes.csv.")
+                                     f"The {ACTORS_RULE}; rule-based attribution: check quotes in "
+                                     "reports/discourse/quotes.csv.")
     return out
 
 
