@@ -21,6 +21,7 @@ import yaml
 from pipeline import io as pio
 from pipeline import params as P
 from pipeline import codebook, narrative, paths, prevalence
+from pipeline.readable import ACTORS_RULE, WORDS_RULE, named_actors, readable_words  # the figures' filters: table and figure show the same rows
 from pipeline.provenance import citation_text, git_revision, params_table, versions
 from pipeline.codebook import theme_rule_text
 from pipeline.page import TEMPLATES, to_html
@@ -138,8 +139,12 @@ def field_section(field: str, res: dict, params: dict, labels: dict[str, str], c
         out["n_pairwise"], out["pairwise_file"] = len(pairwise), Path(paths.compare_table("pairwise", field)).name
     distinctive = res.get("distinctive", pd.DataFrame())
     if not distinctive.empty:
-        out["distinctive"] = (distinctive.assign(word=_words(distinctive["word"], case))
-                              .groupby("group").head(5)[["group", "word", "z", "delta", "count", "count_rest"]])
+        shown = readable_words(distinctive).sort_values("z", ascending=False, kind="stable")
+        cols = [c for c in ("group", "word", "z", "delta", "count", "count_rest", "n_articles") if c in shown]
+        order = list(dict.fromkeys(distinctive["group"]))  # groups in the table's (and the figure's) order
+        top = shown.groupby("group").head(5).sort_values("group", key=lambda g: g.map(order.index), kind="stable")
+        out["distinctive"] = _or_none(top.assign(word=_words(top["word"], case))[cols])
+        out["distinctive_rule"] = WORDS_RULE
     return out
 
 
@@ -161,6 +166,7 @@ def discourse_section(discourse: dict[str, pd.DataFrame], labels: dict[str, str]
         out["collocations"] = view.assign(collocate=_words(view["collocate"]))[
             ["term", "rank", "collocate", "count", "expected", "pmi", "log_likelihood"]]
     quotes, actors = get("quotes"), get("actors")
+    actors = named_actors(actors) if not actors.empty else actors
     if not quotes.empty:
         kinds = quotes["speaker_type"].value_counts()
         out["quote_kinds"] = {"total": len(quotes), **{k: int(kinds.get(k, 0)) for k in ("person", "org", "other")}}
@@ -171,7 +177,8 @@ def discourse_section(discourse: dict[str, pd.DataFrame], labels: dict[str, str]
                           "cue": r.cue, "kind": r.kind, "source": _source(r)} for r in picked.head(rows).itertuples()]
     if not actors.empty:
         view = actors.head(rows).rename(columns=lambda c: labels.get(c[6:], c[6:]) if c.startswith("theme_") else c)
-        out["actors"] = view.loc[:, (view != 0).any(axis=0)]
+        out["actors"] = _or_none(view.loc[:, (view != 0).any(axis=0)])
+        out["actors_rule"] = ACTORS_RULE
     passages = get("passages")
     if not passages.empty:
         out["passages"] = [{"heading": passage_heading(k, key, g["label"].iloc[0], labels, case),
@@ -240,7 +247,7 @@ def latex_tables(ctx: dict, labels: dict[str, str], conf: float) -> dict[str, st
                  f"{ci}; p adjusted by Benjamini–Hochberg over all pairs and themes; every pair is in "
                  f"{paths.compare_table('pairwise', field)}."),
                 ("distinctive", "distinctive", f"Distinctive words by {field} (weighted log-odds, informative "
-                                               "Dirichlet prior)", "Top 5 words per group by z.")):
+                                               "Dirichlet prior)", f"Top 5 words per group by z; {WORDS_RULE}.")):
             if f[key] is not None:
                 out[f"{name}_{field}.tex"] = to_latex(f[key], caption, f"tab:{name}-{field}", labels, note)
     d = ctx["discourse"]
@@ -249,7 +256,8 @@ def latex_tables(ctx: dict, labels: dict[str, str], conf: float) -> dict[str, st
                                            "tab:collocations", labels, "Top 5 collocates per term.")
     if d["actors"] is not None:
         out["actors.tex"] = to_latex(d["actors"], "Most quoted speakers, quotes per theme", "tab:actors", labels,
-                                     "Rule-based attribution: check quotes in reports/discourse/quotes.csv.")
+                                     f"The {ACTORS_RULE}; rule-based attribution: check quotes in "
+                                     "reports/discourse/quotes.csv.")
     return out
 
 

@@ -71,6 +71,14 @@ def header(column: str, labels: dict[str, str]) -> str:
 LATEX_PACKAGES = ("booktabs", "tabularx", "rotating", "graphicx")  # what \\input-ing the tables needs (README of reports/tables)
 WIDE_COLUMNS = 8      # more columns than this: the table is set sideways (landscape) in small type
 LONG_TEXT = 24        # a text column with longer cells wraps (tabularx X column) instead of running off the page
+MEDIUM_TEXT = 20      # in a table of many columns, a text column with longer cells wraps too (a name stays whole)
+MIN_WRAP = 10         # characters an X column needs at least, to read as text and not a word a line
+# type sizes to try, largest first (upright; sideways), with their points; the line of LaTeX's article class
+# (\textwidth upright, \textheight sideways) in points; a character's mean width in DejaVu Sans, in em
+TYPE_SIZES = {False: ((r"\small", 9), (r"\footnotesize", 8), (r"\scriptsize", 7)),
+              True: ((r"\footnotesize", 8), (r"\scriptsize", 7), (r"\tiny", 5))}
+LINE_POINTS = {False: 345, True: 550}
+CHAR_EM = 0.57  # measured on the bundled run's cells: 0.47 (Institutions) to 0.70 (PERMANOVA) em a character
 TABLES_README = """# LaTeX tables (booktabs)
 
 Each `.tex` file here is one table of the report, to `\\input` in a paper. They need
@@ -83,47 +91,101 @@ and, because the cells are UTF-8 Vietnamese, **XeLaTeX or LuaLaTeX** with a font
     \\setmainfont{DejaVu Sans}   % or TeX Gyre Termes / Heros, Noto Serif
 
 (pdfLaTeX needs `\\usepackage[utf8]{vietnam}` instead.) Tables of more than 8 columns are set sideways
-(`sidewaystable`); long text columns wrap in `tabularx` X columns. `make test` compiles every table with XeLaTeX.
+(`sidewaystable`); long text columns wrap in `tabularx` X columns (widths in proportion to their text; a web
+address or file name may break after a dot or underscore), long headers over short numbers stack, and a table
+whose columns cannot fit the line of the article class is set a size smaller. `make test` compiles every table
+with XeLaTeX and fails on any "Overfull \\hbox".
 """
 _INTERVAL = re.compile(r"^(-?[\d.]+(?:e-?\d+)?) \[(.+), (.+)\]$")
+# after a dot, underscore or slash before a letter inside a token (web addresses, file names; not 0.5)
+_JOINT = re.compile(r"(?<=[._/])(?=[^\W\d_])")
+# an X column's cell: ragged right, and \hspace{0pt} lets TeX hyphenate even its first word, so one word longer
+# than the column breaks instead of running into the next column (LaTeX never hyphenates a paragraph's first word)
+WRAP_COLUMN = r">{\hsize=%.3f\hsize\raggedright\arraybackslash\hspace{0pt}}X"
 
 
-def _latex_cell(value: str) -> str:
-    """One cell: escaped; "0.2 [0.1, 0.3]" as the estimate over its interval, which keeps share tables narrow."""
+def _latex_cell(value: str, wraps: bool) -> str:
+    """One cell: escaped; "0.2 [0.1, 0.3]" as the estimate over its interval, which keeps share tables narrow; in
+    a wrapping column a long token may also break after a dot, underscore or slash (vnexpress.\allowbreak net)."""
     m = _INTERVAL.match(value)
     if m:
         return rf"{latex_escape(m.group(1))}\newline[{latex_escape(m.group(2))},~{latex_escape(m.group(3))}]"
+    if wraps:
+        return r"\allowbreak{}".join(latex_escape(part) for part in _JOINT.split(value))
     return latex_escape(value)
 
 
-def _latex_header(text: str, narrow: bool) -> str:
-    """A column's header; over a number column of a wide table, a long one wraps in a narrow box, so the
-    header does not make the column wider than its numbers."""
-    if narrow and len(text) > 8:
-        return rf"\parbox[b]{{6em}}{{\raggedleft {latex_escape(text)}}}"
-    return latex_escape(text)
+def _header_lines(text: str, width: int) -> list[str]:
+    """A header's words on lines no longer than width (or its longest word)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [text]
+
+
+def _latex_header(lines: list[str], align: str) -> str:
+    """A header stacked on its lines, so that a long one ("PERMANOVA R²") does not make a column of short
+    numbers wider; the stack is a tabular of its natural width, so it never overflows its column."""
+    if len(lines) < 2:
+        return latex_escape(" ".join(lines))
+    return rf"\begin{{tabular}}[b]{{@{{}}{align}@{{}}}}" + r"\\".join(map(latex_escape, lines)) + r"\end{tabular}"
+
+
+def _type_size(least: list[int], wide: bool) -> str:
+    """The largest of the table's type sizes at which its columns, each at its least width (in characters),
+    fit the line of a standard article; tabularx cannot make an X column narrower than its longest word, and a
+    table that does not fit that way runs into the margin. An estimate (CHAR_EM): a paper with other margins
+    or fonts may want another size."""
+    sep = 6 if wide else 12  # points between two columns: twice \tabcolsep
+    for command, points in TYPE_SIZES[wide]:
+        if points * CHAR_EM * sum(least) + sep * len(least) <= LINE_POINTS[wide]:
+            return command
+    return command
+
+
+def _wrap_weights(longest: list[int], wrapping: list[bool]) -> list[float]:
+    r"""tabularx's \hsize factor of each wrapping column (they sum to the number of such columns): in proportion
+    to its longest cell (within 12-40 characters), so that a column of short names is not cut as narrow as one
+    of long roles."""
+    room = [min(max(n, 12), 40) for n, w in zip(longest, wrapping) if w]
+    return [len(room) * r / sum(room) for r in room]
 
 
 def to_latex(df: pd.DataFrame, caption: str, label: str, labels: dict[str, str] | None = None,
              note: str | None = None) -> str:
     """booktabs table, UTF-8: Vietnamese diacritics need XeLaTeX or LuaLaTeX with fontspec and a font that has
     them (DejaVu Sans, TeX Gyre), or pdfLaTeX with \\usepackage[utf8]{vietnam}. Numbers right-aligned; text
-    columns with long cells wrap in a tabularx X column of the line's width; a table of more than WIDE_COLUMNS
-    columns is set sideways (rotating's sidewaystable) in footnote size; a note under each table.
+    columns with long cells wrap in tabularx X columns (widths in proportion to their content) that together
+    take the line's width; a column of single tokens (names, web addresses) never wraps; long headers stack on
+    lines; a table of more than WIDE_COLUMNS columns is set sideways (rotating's sidewaystable) in footnote
+    size; a note under each table.
     Hand-written: pandas' Styler.to_latex gives no control over escaping Vietnamese text, column widths or
     the note under the table."""
     labels = labels or {}
     view = formatted(df.assign(**{c: df[c].map(lambda t: labels.get(t, t)) for c in THEME_COLUMNS if c in df}))
     numeric = [pd.api.types.is_numeric_dtype(df[c]) for c in df.columns]
     longest = [int(view[c].map(len).max()) if len(view) else 0 for c in view.columns]
-    many = len(df.columns) > 6  # with many columns, medium text wraps too
-    wrapping = [not num and (n > LONG_TEXT or many and n > 12
-                             or _INTERVAL.match(str(view[c].iloc[0]) if len(view) else "") is not None)
-                for c, num, n in zip(view.columns, numeric, longest)]
-    spec = "".join("r" if num else r">{\raggedright\arraybackslash}X" if wrap else "l"
+    spaced = [bool(view[c].str.contains(" ").any()) if len(view) else False for c in view.columns]
+    many = len(df.columns) > 6  # with many columns, medium text wraps too (short names stay on one line)
+    # a column of single tokens cannot wrap between words: an X column would only cut it
+    wrapping = [not num and sp and (n > LONG_TEXT or many and n > MEDIUM_TEXT
+                                    or _INTERVAL.match(str(view[c].iloc[0]) if len(view) else "") is not None)
+                for c, num, sp, n in zip(view.columns, numeric, spaced, longest)]
+    weights = iter(_wrap_weights(longest, wrapping))
+    spec = "".join("r" if num else WRAP_COLUMN % next(weights) if wrap else "l"
                    for num, wrap in zip(numeric, wrapping))
+    # an X column's header wraps in its cell; with many columns, any other header longer than its cells by more
+    # than a little stacks on lines about as wide as they ("CI low" over "-0.173" stays on one line)
+    heads = [_header_lines(header(c, labels), n + 2 if many and not wrap else 10 ** 6)
+             for c, wrap, n in zip(df.columns, wrapping, longest)]
+    least = [max([MIN_WRAP, *(len(w) for v in [*view[c], *h] for w in str(v).split())]) if wrap
+             else max(n, *map(len, h)) for c, wrap, n, h in zip(view.columns, wrapping, longest, heads)]
     wide = len(df.columns) > WIDE_COLUMNS
-    env, size = ("sidewaystable", r"\footnotesize\setlength{\tabcolsep}{3pt}") if wide else ("table", r"\small")
+    env, size = ("sidewaystable", _type_size(least, True) + r"\setlength{\tabcolsep}{3pt}") if wide else \
+        ("table", _type_size(least, False))
     # a table of numbers only cannot wrap: graphicx shrinks it to the line's width, only when it is wider
     tab = (rf"\begin{{tabularx}}{{\linewidth}}{{{spec}}}", r"\end{tabularx}") if any(wrapping) else \
         (rf"\resizebox{{\ifdim\width>\linewidth\linewidth\else\width\fi}}{{!}}{{\begin{{tabular}}{{{spec}}}",
@@ -131,9 +193,10 @@ def to_latex(df: pd.DataFrame, caption: str, label: str, labels: dict[str, str] 
     lines = [f"% generated by vn-discourse (pipeline/typeset.py); needs {', '.join(LATEX_PACKAGES)} and, for the "
              "diacritics, XeLaTeX or LuaLaTeX with fontspec", rf"\begin{{{env}}}[tp]", r"\centering", size,
              rf"\caption{{{latex_escape(caption)}}}", rf"\label{{{label}}}", tab[0], r"\toprule",
-             " & ".join(_latex_header(header(c, labels), num and wide) for c, num in zip(df.columns, numeric))
-             + r" \\", r"\midrule"]
-    lines += [" & ".join(_latex_cell(v) for v in row) + r" \\" for row in view.itertuples(index=False)]
+             " & ".join(_latex_header(h, "r" if num else "l") for h, num in zip(heads, numeric)) + r" \\",
+             r"\midrule"]
+    lines += [" & ".join(_latex_cell(v, w) for v, w in zip(row, wrapping)) + r" \\"
+              for row in view.itertuples(index=False)]
     lines += [r"\bottomrule", tab[1]]
     if note:
         lines += [rf"\par\smallskip{{\footnotesize Note: {latex_escape(note)}\par}}"]

@@ -2,15 +2,11 @@
 distinctive words, themes over time. Groups keep one order and one colour (pipeline.plots.style) in all."""
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
 from pipeline.plots.style import MARKERS, captioned, group_order, group_style, legend_below, subplots, words, wrap
-
-# bits of addresses that word counts pick up from bylines and links, never words of the text
-URL_BITS = {"com", "vn", "www", "http", "https", "html", "htm", "net", "org", "php", "asp", "aspx"}
+from pipeline.readable import WORD_MIN_COUNT, readable_words  # the report's table filters with it too
 
 
 def nonempty_themes(shares: pd.DataFrame) -> list[str]:
@@ -89,26 +85,13 @@ def contrast_figure(contrasts: pd.DataFrame, field: str, width: float, labels=No
     return fig
 
 
-def readable_words(distinctive: pd.DataFrame, min_count: int = 5, min_articles: int = 3) -> pd.DataFrame:
-    """The distinctive words a reader can use: z > 0, at least two letters, not a bit of a web address, and
-    seen often enough (`n_articles` ≥ min_articles where the table has an article count, else `count` ≥
-    min_count) that one or two stories cannot make them."""
-    word = distinctive["word"].astype(str)
-    letters = word.map(lambda w: len(re.sub(r"[\W\d_]", "", w)))
-    keep = (distinctive["z"] > 0) & (letters >= 2) & ~word.str.lower().isin(URL_BITS)
-    if "n_articles" in distinctive:
-        keep &= distinctive["n_articles"] >= min_articles
-    elif "count" in distinctive:
-        keep &= distinctive["count"] >= min_count
-    return distinctive[keep]
-
-
 @captioned("Words most distinctive of each {field} against the others: weighted log-odds z-scores with an "
            "informative Dirichlet prior (Monroe, Colaresi & Quinn 2008); one x-scale for all panels; words of "
            "one letter, parts of web addresses and rare words left out.",
            "compare")
 def distinctive_figure(distinctive: pd.DataFrame, field: str, width: float, max_groups: int = 6, n_words: int = 8,
-                       order: list[str] | None = None, case: dict[str, str] | None = None, min_count: int = 5):
+                       order: list[str] | None = None, case: dict[str, str] | None = None,
+                       min_count: int = WORD_MIN_COUNT):
     """Small multiples on one x-scale: each group's most distinctive words (weighted log-odds z against the
     other groups), in the figures' group order and colours. The z = 1.96 line only where a bar falls short
     of it."""

@@ -5,21 +5,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.plots.style import GREY, captioned, legend_below, subplots, wrap
-
-# heads of an institution's name that name no one on their own ("Bộ" without which ministry): a speaker
-# extractor that stops early leaves them; the figure does not count them as actors
-GENERIC_HEADS = {"bộ", "sở", "ban", "ban tổ chức", "ủy ban", "uỷ ban", "ubnd", "công ty", "cơ quan", "viện", "cục",
-                 "tổng cục", "phòng", "trường", "tòa án", "có ý kiến", "nhà nước", "ngành", "hội", "tổ chức"}
-
-
-def named_actors(actors: pd.DataFrame, min_articles: int = 2) -> pd.DataFrame:
-    """Speakers that name someone (not a bare generic head) and are quoted in at least min_articles articles
-    (where the table counts articles), so that no bar rests on one story."""
-    name = actors["actor"].astype(str).str.strip()
-    keep = ~name.str.lower().isin(GENERIC_HEADS) & (name.str.len() > 1)
-    if "n_articles" in actors:
-        keep &= actors["n_articles"].fillna(0).astype(int) >= min_articles
-    return actors[keep]
+from pipeline.readable import ACTOR_MIN_ARTICLES, named_actors  # the report's actors table filters with it too
 
 
 def actor_label(actor: str, role, width: int = 46) -> str:
@@ -32,7 +18,7 @@ def actor_label(actor: str, role, width: int = 46) -> str:
            "they are quoted in; the number beside a bar is the articles quoting them.",
            "discourse")
 def actors_figure(actors: pd.DataFrame, width: float, colours: dict[str, str], labels=None, top: int = 15,
-                  min_articles: int = 2):
+                  min_articles: int = ACTOR_MIN_ARTICLES):
     """The most quoted named speakers, bars stacked by the theme of the passage they are quoted in, each with
     the number of articles that quote them."""
     labels = labels or {}

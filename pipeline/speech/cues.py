@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import regex
 
-from pipeline.speech.names import HONORIFIC
+from pipeline.speech.names import HONORIFIC, honorific_names, person_names
+from pipeline.speech.speakers import TITLE_HEAD
 
 AUX = r"(?:(?:đã|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ)\s+)*"
 ACCORDING_TO = regex.compile(
@@ -29,6 +30,7 @@ MID_ACCORDING_TO = regex.compile(r"(?:,|(?<!\p{L})nhưng|(?<!\p{L})song)\s+theo\
 DIRECTIVE = {"yêu cầu", "đề nghị", "kiến nghị", "đề xuất", "chỉ đạo", "thông báo", "cam kết"}
 # a split after an initial or a title's abbreviation ("ông J.T.Wang", "TS. Nguyễn Văn A", "P.V.") is no sentence end
 ENDS_IN_INITIAL = regex.compile(r"(?<![\p{L}\d])(?:(?:\p{Lu}\.)+|(?:TS|ThS|PGS|GS|BS|KS|NCS|Th\.S|Mr|Mrs|Ms|Dr|St)\.)$")
+MAX_ACCORDING_TO_PART = 15  # a longer comma part after "Theo X" is the content
 MAX_SPAN_WORDS_AFTER_QUOTE = 15  # “...”, bà An nhấn mạnh: a longer run after a quote is no attribution
 
 
@@ -130,17 +132,38 @@ def _direct_cues(text: str, sents: list[tuple[int, int]], verbs: regex.Pattern,
     return cues, used
 
 
+def _according_to_boundary(span: str, rest: str) -> tuple[str, str]:
+    """Where "Theo X, ..." ends: after the first comma, unless the next comma part is the name the title
+    was leading to ("Theo Chủ nhiệm Ủy ban Văn hóa, Giáo dục ... Trần Thị B, ...") or the role after the name
+    ("Theo ông A, Phó Chủ nhiệm Ủy ban X, ...")."""
+    named_span = person_names(span) or honorific_names(span)
+    parts = rest.split(",")
+    for n in range(1, len(parts)):  # the title's own commas ("Ủy ban Văn hóa, Giáo dục, Thanh thiếu niên ...")
+        part = ",".join(parts[:n])
+        if len(part.split()) > MAX_ACCORDING_TO_PART:
+            break
+        names = person_names(part) + honorific_names(part)
+        if (not named_span and any(e == len(part.rstrip()) for _, e, _ in names)) or \
+                (named_span and n == 1 and not names and TITLE_HEAD.match(part.strip())):
+            return f"{span}, {part.strip()}", ",".join(parts[n:])
+        if names:
+            break
+    return span, rest
+
+
 def _sentence_cues(text: str, sent: tuple[int, int], verbs: regex.Pattern, quotes: list[tuple[int, int]]) -> list[Cue]:
     """The cues of a sentence no quotation attributes: "Theo X, ..." or else each speech verb outside quotes
     (its candidates share the sentence's group: the first that names a speaker wins)."""
     ss, se = sent
     text = text[ss:se]
+    if text.rstrip(" )”\"").endswith("?"):
+        return []  # a question (an interviewer's, a rhetorical one): its speech verbs are asked about, not said
     # "Theo X, ..." opens the sentence, or follows the dash after a dateline or a headline run into the lead
     for k in (0, *(d.end() for d in regex.finditer(r"[-–—]\s*(?=[Tt]heo\s)", text))):
         m = ACCORDING_TO_NAME.match(text[k:]) or ACCORDING_TO.match(text[k:])
         if m and CITES_SOMEONE.match(m.group("span")):
-            return [Cue(ss + k + m.start("span"), "according_to", m.group("span"), "theo", m.group("rest").strip(),
-                        text, ss)]
+            span, rest = _according_to_boundary(m.group("span"), m.group("rest"))
+            return [Cue(ss + k + m.start("span"), "according_to", span, "theo", rest.strip(), text, ss)]
     m = MID_ACCORDING_TO.search(text)
     if m:
         return [Cue(ss + m.start("span"), "according_to", m.group("span"), "theo", m.group("rest").strip(), text, ss)]

@@ -16,13 +16,21 @@ PLACES = {"Hà Nội", "Hà Giang", "Hà Tĩnh", "Hà Nam", "Hà Đông", "Cao B
           "Lương Sơn", "Kim Bôi", "Đông Anh", "Thạch Thất", "Hoàng Kiếm", "Kim Mã", "Cao Lãnh", "Tây Hồ", "Hà Tây",
           "Đồng Xoài", "Đồng Văn", "Văn Miếu", "Giang Võ", "Hàn Quốc", "Mỹ Đình", "Hòa Lạc", "Lạc Long Quân",
           "Trang Hạ", "Ngọc Hồi", "Đào Tấn", "Trần Duy Hưng", "Thái Lan", "Ninh Bình", "Ninh Thuận", "Lào Cai",
-          "Lai Châu", "Trà Vinh", "Sơn La", "Kim Ngưu", "Ông Ích Khiêm"}
+          "Lai Châu", "Trà Vinh", "Sơn La", "Kim Ngưu", "Ông Ích Khiêm", "Hồ Chí Minh", "Yên Bái"}
+# countries, which the NER tagger sometimes takes for persons ("Ai Cập") or glues to one ("Mỹ Bush")
+COUNTRIES = ("Việt Nam", "Mỹ", "Hoa Kỳ", "Trung Quốc", "Nhật Bản", "Nhật", "Hàn Quốc", "Triều Tiên", "Nga", "Pháp",
+             "Đức", "Anh", "Ý", "Italy", "Tây Ban Nha", "Ấn Độ", "Thái Lan", "Lào", "Campuchia", "Singapore",
+             "Malaysia", "Indonesia", "Philippines", "Australia", "Úc", "Canada", "Iraq", "Iran", "Israel",
+             "Ai Cập", "Afghanistan", "Pakistan", "Đài Loan", "Hồng Kông", "Brazil", "Ukraine", "Cuba")
 PLACE_CUES = r"(?:TP\.?|Tp\.?|[Tt]hành phố|[Tt]ỉnh|[Qq]uận|[Hh]uyện|[Pp]hường|[Xx]ã|[Đđ]ường|[Pp]hố|[Ss]ông|[Hh]ồ|[Cc]ầu|" \
              r"[Kk]hu|[Ll]àng|[Tt]hị xã|[Tt]hị trấn|[Vv]ùng|[Cc]hợ|[Bb]ến|[Cc]ảng|[Đđ]ảo|[Nn]úi|[Cc]ông viên|[Tt]ại)"
-AFTER_PLACE_CUE = regex.compile(rf"{PLACE_CUES}\s+$")
-# "UBND thành phố Lê Hồng Sơn" is an office and its holder, not a place named after a person
-ORG_BEFORE_PLACE = regex.compile(rf"(?:UBND|HĐND|[Ủủ]y ban nhân dân|[Hh]ội đồng nhân dân|Thành ủy|Tỉnh ủy|Công an)"
-                                 rf"\s+{PLACE_CUES}\s+$")
+# "H.Dương Minh Châu", "Q.Hoàn Kiếm": huyện and quận abbreviated, often with no space after the dot
+AFTER_PLACE_CUE = regex.compile(rf"(?:{PLACE_CUES}\s+|(?<![\p{{L}}.])(?:H|Q|TX|TT)\.\s*)$")
+# "UBND thành phố Lê Hồng Sơn", "Chánh Thanh tra TP Hoàng Đức Long": an office (a capitalised word before the
+# administrative unit) and its holder, not a place named after a person
+ORG_BEFORE_PLACE = regex.compile(r"(?:UBND|HĐND|[Ủủ]y ban nhân dân|[Hh]ội đồng nhân dân|\p{Lu}[\p{L}\-]*"
+                                 r"(?:\s+(?!(?:tại|ở|về|từ|đến|tới|ra|vào|qua|khắp|cả|sống)\s)\p{Ll}+){0,2})\s+"
+                                 r"(?:TP\.?|Tp\.?|[Tt]hành phố|[Tt]ỉnh|[Qq]uận|[Hh]uyện|[Pp]hường|[Xx]ã|[Tt]hị xã)\s+$")
 HONORIFIC = r"(?:[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)"
 HONORIFIC_AT_END = regex.compile(rf"({HONORIFIC})\s*$")
 FEMALE, MALE = "f", "m"
@@ -64,7 +72,7 @@ def _is_place(rest: list[str], before: str) -> bool:
 def person_names(text: str) -> list[tuple[int, int, str]]:
     """(start, end, name) of Vietnamese full names in text: within each run of capitalised syllables, the
     first surname whose remainder is 2-4 syllables and not a place ("Hà Nội Bùi Thị Minh Hoài" -> Bùi Thị
-    Minh Hoài); runs right after a place word (thành phố, tỉnh, đường...) are places."""
+    Minh Hoài; "Tiền Giang Nguyễn Văn Khang" -> Nguyễn Văn Khang); runs right after a place word (thành phố, tỉnh, đường...) are places."""
     out = []
     for m in CAP_RUN.finditer(text):
         words = m.group().split()
@@ -75,6 +83,11 @@ def person_names(text: str) -> list[tuple[int, int, str]]:
                 continue
             if _is_place(rest, text[max(0, spans[i][0] - 40):spans[i][0]]):
                 continue
+            # "Sở NN-PTNT Tiền Giang Nguyễn Văn Khang": the run began with a place or an organisation whose last
+            # syllable is a surname; the name is the later surname that leaves a full name of three syllables
+            later = [j for j in range(i + 1, len(words) - 2) if words[j] in SURNAMES] if i > 0 else []
+            if later:
+                i, rest = later[0], words[later[0]:]
             out.append((spans[i][0], spans[-1][1], " ".join(rest)))
             break
     return out

@@ -7,13 +7,23 @@ import regex
 
 from pipeline.speech.cues import find_cues, verb_pattern
 from pipeline.speech.names import gender_of, honorific_before, honorific_names, person_names
-from pipeline.speech.speakers import ArticleContext, parse_speaker
+from pipeline.speech.speakers import ArticleContext, parse_speaker, speaker_slot
 from pipeline.text import paragraphs
 
 QUOTE_COLUMNS = ["article_id", "unit_id", "title", "date", "source", "series", "topic", "theme", "speaker",
                  "speaker_type", "role", "cue", "kind", "resolution", "quote", "sentence"]
 QUOTE_META = ("title", "date", "source", "series", "topic", "theme")
 NAMED = ["person", "org"]  # speaker types that count as actors; "other" is a cited document or unnamed experts
+
+
+def _content(cue) -> str:
+    """What was said: after the verb, or, for a verb that ends the sentence ("..., Hương nói."), the words
+    before the speaker's slot."""
+    if regex.search(r"\p{L}", cue.quote):
+        return cue.quote
+    span = " ".join(cue.span.split())
+    slot = speaker_slot(span.strip(" ,;:"))[0]
+    return span[:span.rfind(slot)].strip(" ,;:-–—") if slot in span else cue.quote
 
 
 def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: int, use_ner: bool) -> list[dict]:
@@ -44,11 +54,24 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
         elif speaker.kind == "org":
             ctx.orgs.append(speaker.name)
         rows.append({"speaker": speaker.name, "speaker_type": speaker.kind, "role": speaker.role, "cue": cue.cue,
-                     "kind": cue.kind, "resolution": speaker.resolution, "quote": cue.quote,
+                     "kind": cue.kind, "resolution": speaker.resolution, "quote": _content(cue),
                      "sentence": cue.sentence.strip()})
     for name in names:
         remember(name)
     ctx.text = f"{read}{para}\n"
+    return rows
+
+
+def resolve_later(rows: list[dict], ctx: ArticleContext) -> list[dict]:
+    """A person named by one word ("Hương ... nói") before the article gives the full name (coding rule R3:
+    the fullest form anywhere in the article) takes that name when exactly one full name ends in the word."""
+    full = {name for name, _ in ctx.mentions if len(name.split()) > 1}
+    for row in rows:
+        if row["speaker_type"] == "person" and len(row["speaker"].split()) == 1:
+            hits = {n for n in full if n.split()[-1] == row["speaker"]}
+            if len(hits) == 1:
+                row["speaker"] = hits.pop()
+                row["resolution"] += "+later"
     return rows
 
 
@@ -70,10 +93,13 @@ def extract_quotes(units: pd.DataFrame, verbs: list[str], punct_verbs: list[str]
     order = units.sort_values(["article_id", "position"], kind="stable") if "position" in units.columns else units
     for article_id, art in order.groupby("article_id", sort=False):
         ctx = ArticleContext()
+        article_rows = []
         for unit in art.itertuples(index=False):
             meta = {"article_id": article_id, "unit_id": unit.unit_id, **{c: getattr(unit, c) for c in meta_cols}}
             for para in paragraphs(str(unit.text)):
-                rows.extend({**meta, **q} for q in _paragraph_quotes(para, ctx, pattern, quote_min_words, use_ner))
+                article_rows.extend({**meta, **q} for q in _paragraph_quotes(para, ctx, pattern, quote_min_words,
+                                                                              use_ner))
+        rows.extend(resolve_later(article_rows, ctx))
     out = pd.DataFrame(rows).reindex(columns=QUOTE_COLUMNS)
     if abbreviations and len(out):
         out["role"] = out["role"].fillna("").map(lambda r: expand_abbreviations(r, abbreviations))

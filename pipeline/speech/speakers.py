@@ -12,10 +12,11 @@ from collections.abc import Callable
 
 import regex
 
-from pipeline.speech.names import (HONORIFIC, SYLLABLE, gender_of, honorific_before, honorific_names, ner_entities,
+from pipeline.speech.names import (COUNTRIES, HONORIFIC, PLACES, SYLLABLE, gender_of, honorific_before, honorific_names, ner_entities,
                                    person_names)
 
-OTHER_REJECT = regex.compile(r"^(?:có thể|cần|cần phải|phải|xin|điều này|đây|đó|có|chúng ta|chúng tôi|tôi|mình|"
+OTHER_REJECT = regex.compile(r"^(?:có thể|cần|cần phải|phải|xin|điều này|đây|đó|có|chúng ta|chúng tôi|tôi|mình|họ|"
+                             r"nó|chúng|bạn|ta|người ta|ai|"
                              r"thực tế|như vậy|qua đó|từ đó|nhìn chung|nói chung|tóm lại)$", regex.I)
 STARTS_CLAUSE = regex.compile(r"^(?:tuy|dù|mặc dù|nếu|khi|để|vì|do|nhưng|và|song|mà|rồi|sau khi|trước khi)(?!\p{L})",
                               regex.I)
@@ -51,7 +52,9 @@ TRAILING_AUX = regex.compile(r"(?:(?:^|\s+)(?:đã|cũng|vừa|lại|từng|còn
 NOT_GIVEN_NAME = {"Theo", "Ông", "Bà", "Anh", "Chị", "Ngài", "Còn", "Và", "Nhưng", "Song", "Giáo", "Tiến", "Nhà",
                   "Tổng", "Thủ", "Bộ", "Chủ", "Phó", "Tuy", "Khi", "Sau", "Trước", "Với", "Cũng", "Đại", "Tại"}
 PRONOUN = regex.compile(rf"^(?:{HONORIFIC}|vị|người)(?:\s+(?:ta|này|ấy|cho hay))?$", regex.I)
-SHORT_NAME = regex.compile(rf"(?<!\p{{L}})({HONORIFIC})\s+({SYLLABLE})(?:\s+({SYLLABLE}))?\s*$")
+# a short name after an honorific or an abbreviated professional title ("KS Khánh", "LS. Nguyên", "TS Hùng")
+TITLE_ABBR = r"(?:GS|PGS|TS|ThS|KS|BS|LS|NCS)(?:\.?\s*TS)?\.?"
+SHORT_NAME = regex.compile(rf"(?<!\p{{L}})({HONORIFIC}|{TITLE_ABBR})\s+({SYLLABLE})(?:\s+({SYLLABLE}))?\s*$")
 TITLE_ALONE = regex.compile(r"\p{Lu}\p{Ll}+(?:\s+\p{Ll}+){1,3}")
 TITLE_AND_SHORT = regex.compile(rf"(?P<title>\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Ll}}+)+)\s+(?P<short>{SYLLABLE})")
 CITED_SOURCE = regex.compile(r"\p{Lu}|(?:các|nhiều|một số|hầu hết|đa số|giới|phần lớn)(?!\p{L})")
@@ -165,6 +168,86 @@ def _role_after(text: str) -> str:
 
 # ------------------------------------------------------------------------------------------------------ steps
 
+# ------------------------------------------------------------------------------------------------ the slot
+
+# an apposition led by a title ("Giám đốc Sở X", "Phó Chủ tịch ...", "GS. ..."): a role, never the speaker itself
+TITLE_HEAD = regex.compile(r"^(?:Phó|Tổng|Giám đốc|Chủ tịch|Chủ nhiệm|Bộ trưởng|Thứ trưởng|Trưởng|Chánh|Cục trưởng|"
+                           r"Vụ trưởng|Viện trưởng|Hiệu trưởng|Thống đốc|Đại sứ|Người phát ngôn|Phát ngôn viên|"
+                           r"Chuyên gia|Giáo sư|Tiến sĩ|Thạc sĩ|Luật sư|Bác sĩ|Kỹ sư|Nhà báo|Nguyên|Cựu|Thủ tướng|"
+                           r"Tổng thống|Bí thư|Trợ lý|Cố vấn|Ủy viên|Uỷ viên|Thành viên|Đại diện|Người đứng đầu|"
+                           r"Chủ doanh nghiệp|Chủ nhân|GS|PGS|TS|ThS|KS|BS)(?![\p{L}])")
+# an apposition led by an organisation's noun describes a company, not a person ("Vinamilk, công ty sữa ...")
+ORG_APPOSITION = regex.compile(r"^(?:công ty|hãng|tập đoàn|tổ chức|cơ quan|nhà sản xuất|ngân hàng|doanh nghiệp|"
+                               r"trang web|website|tờ báo|tờ|báo|đài|nhà cung cấp|một trong những (?:công ty|hãng|"
+                               r"tập đoàn|nhà sản xuất|ngân hàng|doanh nghiệp))(?!\p{L})", regex.I)
+# words before a name that make it an object, not the subject: "Liên quan đến ông A", "Sau khi gặp bà B"
+NOT_SUBJECT = regex.compile(r"(?<!\p{L})(?:của|với|đến|về|cho|tại|ở|từ|khi|sau|trước|gặp|theo|là|và|đối với|"
+                            r"liên quan|trong|qua|bởi|do|như)(?!\p{L})", regex.I)
+MAX_APPOSITIONS = 3  # role segments after a name; more are clauses of their own
+NAME_RUN = regex.compile(r"\p{Lu}[\p{L}.\-']*(?:\s+\p{Lu}[\p{L}.\-']*){0,4}")
+
+
+def _segments(text: str) -> list[str]:
+    """text cut at its commas, not at those inside brackets ("Công ty A (Hà Nội, Việt Nam)")."""
+    # nor inside a dash-delimited apposition ("bà A - Ủy viên Ủy ban Khoa học, Công nghệ và Môi trường - cho rằng")
+    dashed = [m.span() for m in regex.finditer(r"\s[-–—]\s.+?\s[-–—](?:\s|$)", text)]
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += ch == "("
+        depth -= ch == ")" and depth > 0
+        if ch == "," and depth == 0 and not any(s < i < e for s, e in dashed):
+            out.append(text[start:i])
+            start = i + 1
+    return [*out, text[start:]]
+
+
+def _subject_name(seg: str, strict: bool = False) -> str | None:
+    """The name a segment consists of, as the subject: "ông Nguyễn Văn A", "Phó Giám đốc Sở X Lê Văn B",
+    "Nikki Hemming"; None when the name follows a preposition or a verb ("Liên quan đến ông A")."""
+    seg = CONNECTIVES.sub("", seg.strip(" -–—")).strip()
+    names = person_names(seg) + honorific_names(seg)
+    ends = [n for n in names if n[1] == len(seg.rstrip(" ."))]
+    if ends:
+        start, _, name = max(ends, key=lambda n: n[1] - n[0])
+        return None if NOT_SUBJECT.search(seg[:start]) else name
+    bare = regex.sub(rf"^{HONORIFIC}\s+", "", seg)
+    return bare if not strict and NAME_RUN.fullmatch(bare) and not TITLE_HEAD.match(bare) else None
+
+
+def _has_name(seg: str) -> bool:
+    return bool(person_names(seg) or honorific_names(seg))
+
+
+def _is_apposition(seg: str) -> bool:
+    """A role or description after a name ("Giám đốc Sở X", "một quan chức của Y", "người đã ...", "29 tuổi")."""
+    seg = seg.strip(" -–—")
+    if not seg or _has_name(seg):
+        return False
+    return seg[0].islower() or bool(TITLE_HEAD.match(seg)) or bool(regex.match(r"\d+\s+tuổi(?!\p{L})", seg))
+
+
+def speaker_slot(full: str) -> tuple[str, str, str]:
+    """(slot, name, appositions): the words that can name the speaker before a sentence-final or mid-sentence
+    verb. The slot is the last comma segment, or the name segment before the appositions that end the span
+    ("..., Nikki Hemming, một quan chức của X, công ty mẹ của Y, tuyên bố"); what comes before is the
+    content or an adverbial ("Liên quan đến ông A, mới đây, cơ quan điều tra cho biết"), never the speaker."""
+    segs = _segments(full)
+    j = len(segs) - 1
+    while j > 0 and _is_apposition(segs[j]):
+        j -= 1
+    name = _subject_name(segs[j]) if j < len(segs) - 1 else None
+    if not name:
+        # a person's name that the patterns know, then a role in several parts or written oddly ("Ông A,
+        # Trưởng phòng Quản lý khách sạn, Sở Du lịch, cho biết"): every nameless segment after it is its role
+        j = len(segs) - 1
+        while j > 0 and len(segs) - 1 - j < MAX_APPOSITIONS and not _has_name(segs[j]):
+            j -= 1
+        name = _subject_name(segs[j], strict=True) if j < len(segs) - 1 else None
+    if name:
+        return ",".join(segs[j:]).strip(" ,;:"), name, ", ".join(s.strip() for s in segs[j + 1:])
+    return segs[-1].strip(" ,;:"), "", ""
+
+
 @dataclass(frozen=True)
 class SpeakerSpan:
     """The words of one cue, three ways: as written (full names and their appositions), without the leading
@@ -174,17 +257,30 @@ class SpeakerSpan:
     core: str
     clause: str
     use_ner: bool = True
+    named: str = ""  # the name before the appositions that end the span, when they do
+    apposition: str = ""
 
     @classmethod
     def of(cls, span: str, use_ner: bool = True) -> SpeakerSpan:
         full = " ".join(span.replace("|", " ").split()).strip(" ,;:")
-        core = TRAILING_AUX.sub("", CONNECTIVES.sub("", full)).strip(" ,;:-–—")
-        return cls(full, core, _last_clause(core).strip(" -–—"), use_ner)
+        slot, named, apposition = speaker_slot(full)
+        core = TRAILING_AUX.sub("", CONNECTIVES.sub("", slot)).strip(" ,;:-–—")
+        return cls(slot, core, _last_clause(core).strip(" -–—"), use_ner, named, apposition)
 
 
 def is_speech_span(span: SpeakerSpan) -> bool:
     """The guard: some words, not a whole clause, and no modal or passive right before the verb."""
     return bool(span.full) and len(span.full.split()) <= MAX_SPAN_WORDS and not NOT_SPEECH_BEFORE.search(span.full)
+
+
+def _apposition_role(span: SpeakerSpan, name: str, end: int) -> str:
+    """The role after the name: the whole apposition when the slot is the name and its role segments
+    ("Trưởng phòng Quản lý khách sạn, Sở Du lịch"), else the words after it up to the next comma."""
+    if span.named and span.named.endswith(name):
+        role = _clean_role(span.apposition)
+        if len(role.split()) <= 20:
+            return role
+    return _role_after(span.full[end:])
 
 
 def by_full_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
@@ -195,7 +291,7 @@ def by_full_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     start, end, name = names[-1]
     gender = gender_of(name, honorific_before(span.full[:start]))
     ctx.mention(name, gender)
-    role = "; ".join(r for r in (_role_before(span.full[:start]), _role_after(span.full[end:])) if r)
+    role = "; ".join(r for r in (_role_before(span.full[:start]), _apposition_role(span, name, end)) if r)
     known = ctx.by_short_name(name.split()[-1])
     return Speaker(name, "person", role, "name", gender or (known[1] if known else None))
 
@@ -233,8 +329,28 @@ def by_honorific_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
         gender = gender_of(name, honorific)
         if len(name.split()) > 1:
             ctx.mention(name, gender)
-    role = "; ".join(r for r in (_role_before(span.full[:start]), _role_after(span.full[end:])) if r)
+    role = "; ".join(r for r in (_role_before(span.full[:start]), _apposition_role(span, name, end)) if r)
     return Speaker(name, "person", role, "honorific_name" if found is None else "short_name", gender)
+
+
+def by_apposition(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
+    """A name the patterns do not know, followed by its apposition ("Nikki Hemming, một quan chức của X",
+    "Hương, người đã ..."): a person, or an organisation when the apposition describes one ("công ty ...");
+    a lone word resolves to a fuller form met before."""
+    if not span.named:
+        return None
+    name, kind = span.named, "org" if ORG_APPOSITION.match(span.apposition) else "person"
+    if len(name.split()) == 1:
+        found = ctx.by_short_name(name) if kind == "person" else None
+        full = ctx.full_form(name)
+        if found:
+            name = found[0]
+        elif full:
+            name, kind = full
+    elif kind == "person":
+        ctx.mention(name, None)
+    role = "" if kind == "org" else _clean_role(span.apposition)
+    return Speaker(name, kind, role if len(role.split()) <= 20 else "", "apposition")
 
 
 def as_unnamed(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
@@ -257,7 +373,10 @@ def by_ner(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     if not span.use_ner or not regex.search(r"\p{Lu}", span.core):
         return None
     ents = ner_entities(span.core)
-    persons = [t for k, t in ents if k == "PER" and len(t.split()) >= 2 and not ACRONYM.match(t)]
+    # a country is no person ("Ai Cập"), nor part of one ("Tổng thống Mỹ Bush": Bush)
+    persons = [regex.sub(rf"^(?:{'|'.join(COUNTRIES)})\s+", "", t) for k, t in ents if k == "PER"]
+    persons = [t for t in persons if len(t.split()) >= 2 and not ACRONYM.match(t) and t not in COUNTRIES
+               and t not in PLACES]
     if persons:
         name = persons[-1]
         ctx.mention(name, None)
@@ -302,7 +421,8 @@ def by_generic_body(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
 def as_cited_source(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     """A document, a law, "nhiều chuyên gia": cited, not named (a few words, not a clause, not a pronoun)."""
     c = span.clause
-    if PROPER_NAME.fullmatch(c) and c.lower() not in GENERIC_SPEAKERS:
+    if PROPER_NAME.fullmatch(c) and c.lower() not in GENERIC_SPEAKERS and not OTHER_REJECT.match(c) \
+            and not c.endswith(("...", "…")) and not _forced_capital(c, span, ctx):
         found = ctx.by_short_name(c) if len(c.split()) == 1 else None  # "Wiseman nhận định" after "Richard Wiseman"
         if found:
             return Speaker(found[0], "person", "", "short_name", found[1])
@@ -316,8 +436,22 @@ def as_cited_source(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     return None
 
 
+# the shape of one Vietnamese syllable: initial consonant, one to three vowels, final consonant
+VN_SYLLABLE = regex.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
+                            r"[aăâeêioôơuưy\p{M}àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]{1,3}"
+                            r"(?:ng|nh|ch|[cmnpt])?", regex.I)
+
+
+def _forced_capital(word: str, span: SpeakerSpan, ctx: ArticleContext) -> bool:
+    """A single word that opens the sentence is capitalised by position, not as a name ("Họ cho biết"): it
+    counts as a name only if the article also writes it capitalised inside a sentence ("... của Google")."""
+    if " " in word or not span.full.startswith(word) or not VN_SYLLABLE.fullmatch(word):
+        return False  # several words, not sentence-initial, or not a Vietnamese syllable ("Google", "GfK")
+    return not regex.search(rf"[\p{{L}}\d,;:)]\s+{regex.escape(word)}(?!\p{{L}})", ctx.text)
+
+
 STEPS: tuple[Callable[[SpeakerSpan, ArticleContext], Speaker | None], ...] = (
-    by_full_name, by_short_name, by_honorific_name, by_pronoun, as_unnamed, by_generic_body, by_ner, by_title_alone,
+    by_full_name, by_short_name, by_honorific_name, by_apposition, by_pronoun, as_unnamed, by_generic_body, by_ner, by_title_alone,
     by_title_and_short_name, by_organisation, as_cited_source)
 
 
