@@ -19,6 +19,7 @@ SHARE_DECIMALS so that such differences between machines do not reach the tables
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -56,10 +57,27 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
     return matrix / np.where(norms > 0, norms, 1.0)
 
 
-def theme_matrix(description_vectors: Mapping[str, np.ndarray]) -> tuple[list[str], np.ndarray]:
-    """(names, K x dim): each theme's mean normalised description vector, normalised again."""
+def theme_matrix(description_vectors: Mapping[str, np.ndarray], prototype: str = "mean"
+                 ) -> tuple[list[str], np.ndarray]:
+    """(names, prototypes). mean: K x dim, each theme's mean normalised description vector, normalised again.
+    max: K x E x dim, each theme's normalised descriptions (padded by repeating its first, which leaves a
+    maximum unchanged), so a text is as close to a theme as to its nearest description: a theme made of
+    unlike parts (`other`: sport, crime, disasters, culture) is not averaged into a point near none of them."""
     names = list(description_vectors)
-    return names, _unit(np.stack([_unit(np.atleast_2d(v)).mean(axis=0) for v in description_vectors.values()]))
+    stacks = [_unit(np.atleast_2d(v)) for v in description_vectors.values()]
+    if prototype == "mean":
+        return names, _unit(np.stack([v.mean(axis=0) for v in stacks]))
+    width = max(len(v) for v in stacks)
+    return names, np.stack([np.concatenate([v, np.repeat(v[:1], width - len(v), axis=0)]) for v in stacks])
+
+
+def similarities(vectors: np.ndarray, themes: np.ndarray) -> np.ndarray:
+    """(n x K) cosine of each text with each theme: with its mean prototype (K x dim) or its nearest
+    description (K x E x dim)."""
+    unit = _unit(vectors)
+    if themes.ndim == 2:
+        return unit @ themes.T
+    return np.einsum("nd,ked->nke", unit, themes).max(axis=2)
 
 
 def split_paragraphs(text: str, min_chars: int = 80) -> list[str]:
@@ -67,21 +85,39 @@ def split_paragraphs(text: str, min_chars: int = 80) -> list[str]:
     return merge_short(paragraphs(text), min_chars) or [text]
 
 
+def _phrase_pattern(keywords: Mapping[str, list[str]]) -> tuple[re.Pattern | None, dict[str, int]]:
+    """One alternation of all keywords, longest first, matching whole tokens only: a keyword's syllables may be
+    joined by "_" or " " in the text (segmentation may split "giải_phóng mặt_bằng" differently from the
+    keyword), but a match never starts or ends inside a token, so "giá" does not match "đánh_giá"."""
+    column = {}
+    for j, words in enumerate(keywords.values()):
+        for w in words:
+            column.setdefault(w.lower().replace(" ", "_"), j)  # a keyword listed twice counts for its first theme
+    if not column:
+        return None, column
+    parts = [r"[ _]".join(re.escape(s) for s in w.split("_")) for w in sorted(column, key=lambda w: (-len(w), w))]
+    return re.compile(r"(?<!\S)(" + "|".join(parts) + r")(?!\S)"), column
+
+
 def keyword_hits(tokens: list[str], keywords: Mapping[str, list[str]]) -> np.ndarray:
-    """(n texts x themes) counts of codebook keywords (segmented form) among each text's tokens."""
-    sets = [set(words) for words in keywords.values()]
-    out = np.zeros((len(tokens), len(sets)))
+    """(n texts x themes) counts of codebook keywords (segmented form) in each text's tokens. Longest match
+    first, each stretch of text counted once: "công_nghệ_thông_tin" counts for the theme that lists it and not
+    also as "công_nghệ" (the general word would otherwise pull the IT industry into science)."""
+    pattern, column = _phrase_pattern(keywords)
+    out = np.zeros((len(tokens), len(keywords)))
+    if pattern is None:
+        return out
     for i, text in enumerate(tokens):
-        words = text.lower().split()
-        for j, kw in enumerate(sets):
-            out[i, j] = sum(w in kw for w in words)
+        for m in pattern.finditer(text.lower()):
+            out[i, column[m.group(1).replace(" ", "_")]] += 1
     return out
 
 
 def probabilities(vectors: np.ndarray, themes: np.ndarray, hits: np.ndarray, temperature: float,
                   keyword_weight: float) -> np.ndarray:
-    """(n x K) theme probabilities, `other` last (its keyword evidence is 0). Pure and deterministic."""
-    logits = _unit(vectors) @ themes.T / temperature
+    """(n x K) theme probabilities, `other` last; `hits` has a column for each of the first themes (all K
+    when `other` has keywords of its own). Pure and deterministic."""
+    logits = similarities(vectors, themes) / temperature
     if keyword_weight:
         logits[:, :hits.shape[1]] += keyword_weight * np.log1p(hits)
     logits -= logits.max(axis=1, keepdims=True)
@@ -110,7 +146,7 @@ def measure(vectors: np.ndarray, tokens: list[str], groups: list[str], lengths: 
             temperature: float, keyword_weight: float, min_share: float) -> pd.DataFrame:
     """Pure core: texts (paragraphs or units, with their article in `groups`) -> per article the theme
     proportions (one column a theme, `other` last, rounded to SHARE_DECIMALS) and `primary`."""
-    ordered = {name: keywords[name] for name in theme_names if name in keywords}
+    ordered = {name: keywords.get(name, []) for name in theme_names}
     probs = probabilities(vectors, themes, keyword_hits(tokens, ordered), temperature, keyword_weight)
     props = aggregate(probs, list(groups), np.maximum(np.asarray(lengths, dtype=float), 1.0), theme_names)
     props = props.round(SHARE_DECIMALS)
