@@ -6,12 +6,14 @@ probability for every theme of the codebook and `other`:
     logit_t = cos(text, theme_t) / temperature + keyword_weight * log(1 + keyword hits of theme t)
     p = softmax(logit)
 
-`theme_t` is the mean of the normalised embeddings of the theme's descriptions (its Vietnamese label with its
-keywords, and the coding rules' definition and inclusion rules: BERTopic's zero-shot idea, similarity of a
-document to a theme's description); `other` has a description too (coding_rules.yaml). Keyword hits count the
-codebook keywords among the text's segmented tokens. An article's proportions are the length-weighted mean of its
-paragraphs' (or units') probabilities, so a mixed article is mixed; its primary theme is the argmax, or `other`
-when no theme reaches `min_share`.
+`theme_t` is the mean of the normalised embeddings of the theme's descriptions (BERTopic's zero-shot idea,
+similarity of a document to a theme's description): with theme_measure.descriptions `exemplars`, the short
+Vietnamese sentences under `measure_descriptions` in coding_rules.yaml, one a sub-field of the theme; with
+`rules`, its Vietnamese label with its keywords and the coding rules' English definition and inclusion rules.
+`other` has descriptions too. Keyword hits count the codebook keywords and the measurement's own
+(theme_measure.keywords, `other` included) as whole-token phrases among the text's segmented tokens, longest
+first. An article's proportions are the length-weighted mean of its paragraphs' (or units') probabilities, so a
+mixed article is mixed; its primary theme is the argmax, or `other` when no theme reaches `min_share`.
 
 Why soft proportions: a probability is a smooth function of the embedding, so a perturbation of 1e-5 moves a
 share by about 1e-5 / temperature, never by a whole unit as an argmax at a tie would; shares are rounded to
@@ -19,6 +21,7 @@ SHARE_DECIMALS so that such differences between machines do not reach the tables
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,13 +34,20 @@ from pipeline.text import merge_short, paragraphs
 SHARE_DECIMALS = 6
 
 
-def description_texts(rules: Mapping, keywords: Mapping[str, list[str]], labels_vi: Mapping[str, str]
-                      ) -> dict[str, list[str]]:
-    """Theme (codebook order, then `other`) -> the texts whose embeddings describe it: the Vietnamese label with
-    the raw keywords, the definition and each inclusion rule of coding_rules.yaml (when it has the theme)."""
+def description_texts(rules: Mapping, keywords: Mapping[str, list[str]], labels_vi: Mapping[str, str],
+                      source: str = "rules") -> dict[str, list[str]]:
+    """Theme (codebook order, then `other`) -> the texts whose embeddings describe it. source `exemplars`: the
+    theme's `measure_descriptions` in coding_rules.yaml (short Vietnamese news-like sentences, one a sub-field),
+    where it has them; `rules`, or a theme without them: the Vietnamese label with the raw keywords, the
+    definition and each inclusion rule (when coding_rules.yaml has the theme). The rules are English and
+    abstract; on the tune half, similarity to them alone placed 22% of units right, to the Vietnamese
+    descriptions 69% (params.yaml, above theme_measure)."""
     out = {}
     for name in [*keywords, OTHER]:
         rule = rules.get(name) or {}
+        if source == "exemplars" and rule.get("measure_descriptions"):
+            out[name] = [" ".join(str(t).split()) for t in rule["measure_descriptions"]]
+            continue
         texts = []
         if keywords.get(name):
             texts.append(f"{labels_vi.get(name, name)}: {', '.join(keywords[name])}")
@@ -57,7 +67,8 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
 
 
 def theme_matrix(description_vectors: Mapping[str, np.ndarray]) -> tuple[list[str], np.ndarray]:
-    """(names, K x dim): each theme's mean normalised description vector, normalised again."""
+    """(names, K x dim): each theme's mean normalised description vector, normalised again. (The nearest
+    description, or the mean of the nearest 2-8, instead of the mean scored lower on the tune half.)"""
     names = list(description_vectors)
     return names, _unit(np.stack([_unit(np.atleast_2d(v)).mean(axis=0) for v in description_vectors.values()]))
 
@@ -67,20 +78,38 @@ def split_paragraphs(text: str, min_chars: int = 80) -> list[str]:
     return merge_short(paragraphs(text), min_chars) or [text]
 
 
+def _phrase_pattern(keywords: Mapping[str, list[str]]) -> tuple[re.Pattern | None, dict[str, int]]:
+    """One alternation of all keywords, longest first, matching whole tokens only: a keyword's syllables may be
+    joined by "_" or " " in the text (segmentation may split "giải_phóng mặt_bằng" differently from the
+    keyword), but a match never starts or ends inside a token, so "giá" does not match "đánh_giá"."""
+    column = {}
+    for j, words in enumerate(keywords.values()):
+        for w in words:
+            column.setdefault(w.lower().replace(" ", "_"), j)  # a keyword listed twice counts for its first theme
+    if not column:
+        return None, column
+    parts = [r"[ _]".join(re.escape(s) for s in w.split("_")) for w in sorted(column, key=lambda w: (-len(w), w))]
+    return re.compile(r"(?<!\S)(" + "|".join(parts) + r")(?!\S)"), column
+
+
 def keyword_hits(tokens: list[str], keywords: Mapping[str, list[str]]) -> np.ndarray:
-    """(n texts x themes) counts of codebook keywords (segmented form) among each text's tokens."""
-    sets = [set(words) for words in keywords.values()]
-    out = np.zeros((len(tokens), len(sets)))
+    """(n texts x themes) counts of codebook keywords (segmented form) in each text's tokens. Longest match
+    first, each stretch of text counted once: "công_nghệ_thông_tin" counts for the theme that lists it and not
+    also as "công_nghệ" (the general word would otherwise pull the IT industry into science)."""
+    pattern, column = _phrase_pattern(keywords)
+    out = np.zeros((len(tokens), len(keywords)))
+    if pattern is None:
+        return out
     for i, text in enumerate(tokens):
-        words = text.lower().split()
-        for j, kw in enumerate(sets):
-            out[i, j] = sum(w in kw for w in words)
+        for m in pattern.finditer(text.lower()):
+            out[i, column[m.group(1).replace(" ", "_")]] += 1
     return out
 
 
 def probabilities(vectors: np.ndarray, themes: np.ndarray, hits: np.ndarray, temperature: float,
                   keyword_weight: float) -> np.ndarray:
-    """(n x K) theme probabilities, `other` last (its keyword evidence is 0). Pure and deterministic."""
+    """(n x K) theme probabilities, `other` last; `hits` has a column for each of the first themes (all K
+    when `other` has keywords). Pure and deterministic."""
     logits = _unit(vectors) @ themes.T / temperature
     if keyword_weight:
         logits[:, :hits.shape[1]] += keyword_weight * np.log1p(hits)
@@ -110,7 +139,7 @@ def measure(vectors: np.ndarray, tokens: list[str], groups: list[str], lengths: 
             temperature: float, keyword_weight: float, min_share: float) -> pd.DataFrame:
     """Pure core: texts (paragraphs or units, with their article in `groups`) -> per article the theme
     proportions (one column a theme, `other` last, rounded to SHARE_DECIMALS) and `primary`."""
-    ordered = {name: keywords[name] for name in theme_names if name in keywords}
+    ordered = {name: keywords.get(name, []) for name in theme_names}
     probs = probabilities(vectors, themes, keyword_hits(tokens, ordered), temperature, keyword_weight)
     props = aggregate(probs, list(groups), np.maximum(np.asarray(lengths, dtype=float), 1.0), theme_names)
     props = props.round(SHARE_DECIMALS)
@@ -128,8 +157,9 @@ def theme_setup(params: Mapping, rules: Mapping, cache_root, unit_tokens: list[s
     from pipeline.embedders import tfidf_embeddings
     from pipeline.words import keyword_tokenizer
 
+    tm = params["theme_measure"]
     raw = {name: list(words) for name, words in params["themes"].items()}
-    desc = description_texts(rules, raw, codebook.labels(params, "vi"))
+    desc = description_texts(rules, raw, codebook.labels(params, "vi"), tm.get("descriptions", "rules"))
     flat = [(name, t) for name, texts in desc.items() for t in texts]
     units = None
     if params["embedding"]["backend"] == "tfidf" and unit_tokens is not None:
@@ -140,7 +170,17 @@ def theme_setup(params: Mapping, rules: Mapping, cache_root, unit_tokens: list[s
         vectors = text_vectors([t for _, t in flat], params, cache_root)
     grouped = {name: vectors[[i for i, (n, _) in enumerate(flat) if n == name]] for name in desc}
     names, matrix = theme_matrix(grouped)
-    return names, matrix, codebook.keywords(params["themes"], keyword_tokenizer(params)), units
+    return names, matrix, codebook.keywords(measure_keywords(params), keyword_tokenizer(params)), units
+
+
+def measure_keywords(params: Mapping) -> dict[str, list[str]]:
+    """The codebook's keywords (`themes`) plus the measurement's own (`theme_measure.keywords`, `other` may have
+    some), raw, each once, codebook order and `other` last. The additions stay out of `themes` because guided
+    topic modelling seeds BERTopic with `themes`: a longer measurement vocabulary must not move the topics."""
+    extra = params["theme_measure"].get("keywords") or {}
+    names = [*params["themes"], *([OTHER] if extra.get(OTHER) else [])]
+    return {name: list(dict.fromkeys([*(params["themes"].get(name) or []), *(extra.get(name) or [])]))
+            for name in names}
 
 
 def evidence(texts: list[str], ids: list[str], params: Mapping, ws: Any, paragraphs: bool,

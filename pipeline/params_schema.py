@@ -332,9 +332,12 @@ class ThemeMeasure(Section):
     coding_rules: Text("must be the path of the coding rules (YAML)") = "data/validation/coding_rules.yaml"
     validation_set: Text("must be the path of the coded validation sheet (CSV)") = "data/validation/themes_coded.csv"
     paragraphs: Bool = True
-    temperature: Num("must be a positive number", lambda v: v > 0) = 0.05
-    keyword_weight: Num("must be a number of at least 0", lambda v: v >= 0) = 3
-    min_share: Num("must be a share between 0 and 1", lambda v: 0 <= v <= 1) = 0.4
+    temperature: Num("must be a positive number", lambda v: v > 0) = 0.03
+    keyword_weight: Num("must be a number of at least 0", lambda v: v >= 0) = 0.5
+    min_share: Num("must be a share between 0 and 1", lambda v: 0 <= v <= 1) = 0.2
+    descriptions: Choice("exemplars", "rules") = "exemplars"
+    keywords: Annotated[dict[StrictStr, Words("must be a list of keywords", empty=True)],
+                        Rule("must map theme names (or other) to lists of keywords")] = {}
     fit: CodebookFit = CodebookFit()
     cache_dir: PathOrNull = "data/cache/themes"
     bootstrap: Int(10) = 1000
@@ -454,6 +457,9 @@ class Params(Section):
             if theme not in self.themes:
                 raise _fail(f"names no theme of `themes` ({', '.join(self.themes)})", f"theme_labels.{theme}")
         themes = [*self.themes, "other"]
+        for theme in self.theme_measure.keywords:
+            if theme not in themes:
+                raise _fail(f"names no theme of `themes` ({', '.join(themes)})", f"theme_measure.keywords.{theme}")
         for i, pair in enumerate(self.compare.contrasts or []):
             if pair[0] == pair[1]:
                 raise _fail(f"= {pair!r} must be two different themes", f"compare.contrasts[{i}]")

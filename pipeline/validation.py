@@ -3,6 +3,7 @@
     python -m pipeline.validation score [--root DIR] [--units seed]   # reports/validation_themes.json
     python -m pipeline.validation draw --out sheet.csv [--n 100]       # a coding sheet for new coders
     python -m pipeline.validation agree sheet.csv                      # agreement + pipeline accuracy on a sheet
+    python -m pipeline.validation tune                                 # the settings grid on the tune half only
 
 `score` applies the themes stage's measurement (pipeline.measure) to each coded unit's text, exactly as the stage
 applies it to a corpus unit (the unit's paragraphs, segmented and embedded with the params' settings, cached), and
@@ -13,6 +14,7 @@ Seed paragraphs share two articles, so their intervals resample articles.
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -27,6 +29,7 @@ from pipeline import params as P
 from pipeline import paths
 from pipeline.codebook import OTHER
 
+GRID_FILE = "reports/validation_themes_grid.csv"  # for people: how the settings were chosen
 CODER_COLUMNS = ["coder1_theme", "coder1_secondary", "coder2_theme", "coder2_secondary", "note"]
 
 
@@ -51,10 +54,10 @@ def check_codes(sheet: pd.DataFrame, column: str, classes: list[str], path: Path
             fail(f"{path}:{i}: {column} = {value!r} is not a theme code; use one of {', '.join(classes)}")
 
 
-def predict(units: pd.DataFrame, params: Mapping, ws: paths.Workspace, rules: Mapping,
-            settings: Mapping | None = None) -> pd.DataFrame:
-    """The measurement's proportions and primary theme for each coded unit (index item_id)."""
-    tm = {**params["theme_measure"], **(settings or {})}
+def setup(units: pd.DataFrame, params: Mapping, ws: paths.Workspace, rules: Mapping) -> dict:
+    """Everything the measurement compares for the coded units (index item_id) that the settings temperature,
+    keyword_weight and min_share do not change: evidence per piece, keywords, theme prototypes."""
+    tm = params["theme_measure"]
     cache = tm["cache_dir"]
     cache_root = ws.resolve(cache) if cache else None
     vectors, tokens, groups, lengths = measure.evidence(units["text"].tolist(), units["item_id"].tolist(),
@@ -65,9 +68,46 @@ def predict(units: pd.DataFrame, params: Mapping, ws: paths.Workspace, rules: Ma
     if joint is not None:  # tfidf: the units and the descriptions embedded in one space
         position = {i: k for k, i in enumerate(ids)}
         vectors = joint[[position[g] for g in groups]]
-    return measure.measure(vectors, tokens, groups, lengths, keywords, names, matrix,
-                           temperature=tm["temperature"], keyword_weight=tm["keyword_weight"],
-                           min_share=tm["min_share"])
+    return dict(vectors=vectors, tokens=tokens, groups=groups, lengths=lengths, keywords=keywords,
+                theme_names=names, themes=matrix)
+
+
+def apply(prepared: Mapping, settings: Mapping) -> pd.DataFrame:
+    return measure.measure(**prepared, temperature=settings["temperature"],
+                           keyword_weight=settings["keyword_weight"], min_share=settings["min_share"])
+
+
+def predict(units: pd.DataFrame, params: Mapping, ws: paths.Workspace, rules: Mapping,
+            settings: Mapping | None = None) -> pd.DataFrame:
+    """The measurement's proportions and primary theme for each coded unit (index item_id)."""
+    return apply(setup(units, params, ws, rules), {**params["theme_measure"], **(settings or {})})
+
+
+# the grid `tune` searches (on the tune half only); the evidence options are crossed with it
+GRID = {"temperature": [0.02, 0.03, 0.05, 0.1, 0.2], "keyword_weight": [0, 0.25, 0.5, 1, 2, 3],
+        "min_share": [0, 0.2, 0.3, 0.4, 0.5]}
+
+
+def tune_grid(coded: pd.DataFrame, params, ws: paths.Workspace, rules: Mapping, classes: list[str]) -> pd.DataFrame:
+    """Accuracy and macro-F1 on the TUNE half for every combination of the evidence options (paragraphs or whole
+    units; Vietnamese or rule descriptions; with or without theme_measure.keywords) and GRID, best first. The
+    holdout half is never read here, so the chosen settings cannot have seen it."""
+    part = coded[coded["split"] == "tune"]
+    gold = part["theme"].tolist()
+    rows = []
+    for paragraphs, descriptions, extra in itertools.product((True, False), ("exemplars", "rules"), (True, False)):
+        d = params.to_dict()
+        d["theme_measure"].update(paragraphs=paragraphs, descriptions=descriptions)
+        if not extra:
+            d["theme_measure"]["keywords"] = {}
+        prepared = setup(part, P.validate(d), ws, rules)
+        for values in itertools.product(*GRID.values()):
+            settings = dict(zip(GRID, values))
+            pred = part["item_id"].map(apply(prepared, settings)["primary"]).tolist()
+            s = agreement.scores(gold, pred, classes)
+            rows.append({"paragraphs": paragraphs, "descriptions": descriptions, "measure_keywords": extra, **settings,
+                         "accuracy": round(s["accuracy"], 4), "macro_f1": round(s["macro_f1"], 4)})
+    return pd.DataFrame(rows).sort_values(["macro_f1", "accuracy"], ascending=False, kind="stable")
 
 
 def report(coded: pd.DataFrame, predicted: pd.Series, classes: list[str], draws: int, seed: int) -> dict:
@@ -129,7 +169,7 @@ def agree(sheet: pd.DataFrame, classes: list[str], path: Path, predicted: pd.Ser
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m pipeline.validation", description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=("score", "draw", "agree"))
+    parser.add_argument("command", choices=("score", "draw", "agree", "tune"))
     parser.add_argument("sheet", nargs="?", help="agree: the coded sheet (CSV)")
     parser.add_argument("--root", default=None)
     parser.add_argument("--units", default=None, help="score: only this corpus (e.g. seed, for a quick check)")
@@ -160,10 +200,17 @@ def main(argv: list[str] | None = None) -> None:
         print(pio.json.dumps(agree(sheet, classes, Path(args.sheet), pred, tm["bootstrap"], tm["seed"]), indent=1))
         return
     check_codes(coded, "theme", classes, ws.resolve(tm["validation_set"]))
+    if args.command == "tune":
+        grid = tune_grid(coded, params, ws, rules, classes)
+        pio.write_csv(ws / GRID_FILE, grid)
+        print(grid.head(15).to_string(index=False))
+        print(f"validation: {len(grid)} settings scored on the tune half in {GRID_FILE}")
+        return
     if args.units:
         coded = coded[coded["corpus"] == args.units]
     props = predict(coded, params, ws, rules)
-    result = {"settings": {k: tm[k] for k in ("temperature", "keyword_weight", "min_share", "paragraphs")},
+    result = {"settings": {k: tm[k] for k in ("temperature", "keyword_weight", "min_share", "paragraphs",
+                                              "descriptions")},
               "classes": classes, **report(coded, props["primary"], classes, tm["bootstrap"], tm["seed"])}
     target = ws / (paths.VALIDATION_THEMES if not args.units else f"reports/validation_themes_{args.units}.json")
     pio.write_json(target, result)

