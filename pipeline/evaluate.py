@@ -5,6 +5,9 @@
 - stability: adjusted Rand index between the assignments of refits with other seeds, and the largest spread of
   a topic's share across them (topics matched by their overlap);
 - with a label field: NMI and ARI of topics against the labels;
+- a model-size sweep (topics.clustering.method consensus): the refits' consensus cut at each k of
+  evaluate.sweep_k, with stability (ARI between the refits), NPMI and diversity of each k's c-TF-IDF words, into
+  reports/model_sweep.csv, so that the number of topics is a choice a reader can check, not a hidden one;
 - LDA (pipeline.topicmodel's LDAModel) with the same vectoriser settings and number of topics, scored the same
   way;
 - checks that a reviewer asks for: stopwords among the top words (should be 0), the share of multi-syllable
@@ -17,13 +20,17 @@ import itertools
 import time
 
 import numpy as np
+import pandas as pd
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from pipeline import io as pio
 from pipeline import params as P
 from pipeline import paths
 from pipeline.topicmodel import MIN_CLUSTER_UNITS, LDAModel, encoder_for, from_params, top_words
-from pipeline.words import TOKEN_PATTERN, topic_stopwords
+from pipeline.words import TOKEN_PATTERN, make_vectorizer, topic_stopwords
+
+SWEEP_COLUMNS = ["k", "chosen", "refits", "n_topics_min", "stability_ari_mean", "stability_ari_min", "npmi",
+                 "topic_diversity", "note"]
 
 
 def npmi_coherence(topic_words: list[list[str]], documents: list[str]) -> tuple[float, list[float]]:
@@ -141,6 +148,51 @@ def evaluate(tokens: list[str], topics: list[int], topic_words: dict[int, list[s
     return metrics
 
 
+def class_words(counts, vocab: np.ndarray, labels: list[int], *, min_df: int = 2, max_df: float = 1.0,
+                reduce_frequent_words: bool = True, top_n: int = 10) -> list[list[str]]:
+    """Each cluster's top words by c-TF-IDF (BERTopic's ClassTfidfTransformer) from unit word counts; min_df and
+    max_df count clusters, as BERTopic's vectoriser does (one document a topic)."""
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from scipy import sparse
+
+    labels = np.asarray(labels)
+    ids = sorted(set(labels.tolist()) - {-1})
+    onehot = sparse.csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(max(ids) + 1, len(labels)))
+    per_class = (onehot @ counts)[ids]
+    df = np.asarray((per_class > 0).sum(axis=0)).ravel()
+    keep = (df >= min(min_df, len(ids))) & (df <= (max_df * len(ids) if isinstance(max_df, float) else max_df))
+    weights = ClassTfidfTransformer(reduce_frequent_words=reduce_frequent_words).fit_transform(per_class[:, keep])
+    words = vocab[keep]
+    return [[str(words[j]) for j in np.argsort(-row.toarray().ravel(), kind="stable")[:top_n] if row[0, j] > 0]
+            for row in weights]
+
+
+def model_size_sweep(tokens: list[str], partitions: list[dict[int, list[int]]], *, stopwords: list[str],
+                     vectorizer: dict, reduce_frequent_words: bool = True, top_n: int = 10,
+                     chosen_k: int | None = None) -> pd.DataFrame:
+    """Pure core: per k, the refits' partitions (one dict k -> labels per refit) -> stability between them (ARI
+    mean and minimum over pairs), and the mean NPMI and diversity of their c-TF-IDF words."""
+    ks = sorted(set.intersection(*(set(p) for p in partitions))) if partitions else []
+    if not ks:
+        return pd.DataFrame(columns=SWEEP_COLUMNS)
+    cv = make_vectorizer(stopwords, min_df=1, max_df=1.0, ngram_max=vectorizer.get("ngram_max", 1))
+    counts = cv.fit_transform(tokens).tocsr()
+    vocab = cv.get_feature_names_out()
+    rows = []
+    for k in ks:
+        runs = [p[k] for p in partitions]
+        pairs = [adjusted_rand_score(a, b) for a, b in itertools.combinations(runs, 2)]
+        words = [class_words(counts, vocab, r, min_df=vectorizer.get("min_df", 2), max_df=vectorizer.get("max_df", 1.0),
+                             reduce_frequent_words=reduce_frequent_words, top_n=top_n) for r in runs]
+        rows.append({"k": k, "chosen": k == chosen_k, "refits": len(runs),
+                     "n_topics_min": min(len(set(r)) for r in runs),
+                     "stability_ari_mean": float(np.mean(pairs)) if pairs else float("nan"),
+                     "stability_ari_min": float(np.min(pairs)) if pairs else float("nan"),
+                     "npmi": float(np.nanmean([npmi_coherence(w, tokens)[0] for w in words])),
+                     "topic_diversity": float(np.mean([topic_diversity(w, top_n) for w in words])), "note": ""})
+    return pd.DataFrame(rows, columns=SWEEP_COLUMNS)
+
+
 def _json_number(v):
     """Floats rounded for stable diffs; NaN (e.g. no outliers to describe) as null, which JSON can hold."""
     if isinstance(v, float):
@@ -158,8 +210,11 @@ def main(argv: list[str] | None = None) -> None:
     encode = encoder_for(params)
     started = time.time()
     small = fit.get("small_corpus") or {}
-    refits = ([from_params(params, units, embeddings, seed=s, encode=encode).topics for s in ev["stability_seeds"]]
-              if not small.get("fallback") else [])
+    clustering = params["topics"]["clustering"]
+    sweep_k = list(ev["sweep_k"]) if clustering["method"] == "consensus" else []
+    fits = ([from_params(params, units, embeddings, seed=s, encode=encode, sweep=sweep_k) for s in ev["stability_seeds"]]
+            if not small.get("fallback") else [])
+    refits = [f.topics for f in fits]
     labels = None
     if articles["label"].notna().any():
         by_article = dict(zip(articles["article_id"], articles["label"]))
@@ -180,6 +235,15 @@ def main(argv: list[str] | None = None) -> None:
     for key in ("stability_skipped", "lda_skipped"):
         if key in metrics:
             print(f"evaluate: {key.split('_')[0]} {metrics[key]}")
+    sweep = model_size_sweep(units["tokens"].tolist(), [f.partitions for f in fits if f.partitions], stopwords=stop,
+                             vectorizer=params["topics"]["vectorizer"],
+                             reduce_frequent_words=params["topics"]["reduce_frequent_words"], top_n=ev["npmi_top_n"],
+                             chosen_k=clustering["k"] if isinstance(clustering["k"], int) else None)
+    if sweep.empty:
+        why = ("topics.clustering.method is hdbscan: the sweep cuts a consensus at each k (method: consensus)"
+               if not sweep_k else "no refits (evaluate.stability_seeds, or a one-topic corpus)")
+        sweep = pd.DataFrame([{c: None for c in SWEEP_COLUMNS} | {"note": f"not measured: {why}"}], columns=SWEEP_COLUMNS)
+    pio.write_csv(ws / paths.MODEL_SWEEP, sweep.round(4))
     pio.write_json(ws / paths.METRICS, {k: _json_number(v) for k, v in metrics.items()})
     print(f"evaluate: npmi {metrics['npmi']:.3f} (LDA {metrics.get('lda_npmi', float('nan')):.3f}); "
           f"nmi {metrics.get('nmi_label', float('nan')):.3f} (LDA {metrics.get('lda_nmi_label', float('nan')):.3f}); "

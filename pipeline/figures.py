@@ -6,7 +6,8 @@ comparisons; discourse); this module picks the data of the run and draws each wi
 field=)`. Every figure's caption sits beside its function (@captioned); the stage writes captions, widths and
 order to reports/figures/figures.json, which the report reads.
 
-Figures: topic_words; topic_tree (the hierarchy BERTopic fitted, when topics.hierarchy is on);
+Figures: topic_words; topic_tree (the hierarchy BERTopic fitted, when topics.hierarchy is on); model_sweep
+(stability and NPMI per number of topics, with the consensus clustering);
 theme_share_<field>; contrast_<field>; distinctive_<field>; themes_over_time (when compare.by has date);
 actors. Left out as carrying no information: a heatmap of the shares (the same numbers as theme_share without
 n or intervals) and a 2-D map of the embeddings (two principal components explain too little of their
@@ -23,11 +24,11 @@ from pipeline.plots import effects as effect_plots
 from pipeline.plots.discourse import actors_figure
 from pipeline.plots.style import (GREY, GROUP_PALETTE, OKABE_ITO, THEME_PALETTE, apply_style, captioned, group_order,
                                   save, surface_forms, theme_colours)
-from pipeline.plots.topics import topic_tree_figure, topic_words_figure
+from pipeline.plots.topics import model_sweep_figure, topic_tree_figure, topic_words_figure
 
 __all__ = ["GREY", "GROUP_PALETTE", "OKABE_ITO", "THEME_PALETTE", "actors_figure", "apply_style", "captioned",
-           "contrast_figure", "distinctive_figure", "manifest_entry", "save", "theme_colours", "theme_share_figure",
-           "themes_over_time_figure", "topic_tree_figure", "topic_words_figure"]
+           "contrast_figure", "distinctive_figure", "manifest_entry", "model_sweep_figure", "save", "theme_colours",
+           "theme_share_figure", "themes_over_time_figure", "topic_tree_figure", "topic_words_figure"]
 
 
 def manifest_entry(fn, field: str | None, width_in: float, page_width_in: float, order: int) -> dict:
@@ -66,6 +67,7 @@ def main(argv: list[str] | None = None) -> None:
     draw("topic_words", topic_words_figure, topics, wide, f["max_topics"], f["top_words"], colours, labels, unit, case)
     hierarchy = pio.read_csv_optional(ws / paths.TOPIC_HIERARCHY)
     draw("topic_tree", topic_tree_figure, hierarchy, topics, w, colours, labels, case=case)
+    draw("model_sweep", model_sweep_figure, pio.read_csv_optional(ws / paths.MODEL_SWEEP), w)
     for field, t in tables.items():
         shares = t["shares"]
         if shares.empty:

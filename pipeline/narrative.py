@@ -179,7 +179,7 @@ def limitations(metrics: dict, fit: dict, params, theme_sizes: pd.DataFrame, fie
                    f"{m['stability_ari_mean']:.2f} (lowest {m.get('stability_ari_min', float('nan')):.2f}) and find "
                    f"{n} topics; report a topic's size and words with that caution. The bootstrap intervals resample "
                    "articles under one fitted model and do not include this uncertainty.")
-    if "outlier_share_before_reduction" in m:
+    if m.get("outlier_share_before_reduction"):
         out.append(f"{m['outlier_share_before_reduction']:.0%} of units were outliers of the clustering and were "
                    f"assigned to their nearest topic; a strict rule would have left {m.get('outlier_share_strict', 0):.0%} "
                    "unassigned. Themes of those units are less certain.")

@@ -272,6 +272,8 @@ class Clustering(Section):
     k_range: _value(list[StrictInt], "must be two integers [low, high] with 2 <= low <= high",
                     lambda v: len(v) == 2 and 2 <= v[0] <= v[1]) = [6, 14]
     runs: Int(1) = 10
+    # the consensus holds an n x n co-assignment matrix: a larger corpus is fitted on a seeded sample this size
+    max_units: Int(50) = 2000
 
 
 class Topics(Section):
@@ -296,6 +298,9 @@ class Evaluate(Section):
                             lambda v: len(set(v)) == len(v) and all(0 <= s <= SEED_MAX for s in v))
     npmi_top_n: Int(2)
     lda: Bool
+    # numbers of topics of the model-size sweep (topics.clustering.method consensus); [] skips it
+    sweep_k: _value(list[StrictInt], "must be a list of integers from 2 to 100",
+                    lambda v: all(2 <= k <= 100 for k in v)) = [6, 8, 10, 12, 14]
 
 
 def _no_other(themes):

@@ -41,6 +41,7 @@ ARTICLE_THEMES = "data/processed/article_themes.parquet"
 REJECTED = "reports/rejected.csv"
 CLEANING = "reports/cleaning.json"
 METRICS = "reports/metrics.json"
+MODEL_SWEEP = "reports/model_sweep.csv"  # evaluate: stability, NPMI and diversity per number of topics
 TOPICS_TABLE = "reports/topics.csv"
 ASSIGNMENTS_TABLE = "reports/assignments.csv"
 COMPARE_DIR = "reports/compare"
@@ -90,13 +91,13 @@ STAGE_IO: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "segment": ((ARTICLES,), (UNITS,)),
     "embed": ((UNITS,), (EMBEDDINGS, EMBEDDINGS_INFO)),
     "topics": ((UNITS, EMBEDDINGS), (TOPIC_ASSIGNMENTS, TOPIC_INFO, TOPIC_TERMS, TOPIC_HIERARCHY, TOPIC_FIT, TOPIC_MODEL)),
-    "evaluate": ((ARTICLES, UNITS, EMBEDDINGS, TOPIC_ASSIGNMENTS, TOPIC_INFO, TOPIC_FIT), (METRICS,)),
+    "evaluate": ((ARTICLES, UNITS, EMBEDDINGS, TOPIC_ASSIGNMENTS, TOPIC_INFO, TOPIC_FIT), (METRICS, MODEL_SWEEP)),
     "themes": ((ARTICLES, UNITS, EMBEDDINGS, TOPIC_ASSIGNMENTS, TOPIC_INFO, TOPIC_TERMS),
                (TOPICS_TABLE, ASSIGNMENTS_TABLE, TOPIC_THEMES, UNIT_THEMES, ARTICLE_THEMES, CODEBOOK_FIT,
                 THEMES_SUMMARY)),
     "compare": ((ARTICLE_THEMES, UNITS, UNIT_THEMES), (COMPARE_DIR,)),
     "discourse": ((ARTICLES, UNITS, TOPIC_TERMS, UNIT_THEMES, TOPIC_THEMES), (DISCOURSE_DIR,)),
-    "figures": ((TOPIC_THEMES, UNITS, TOPIC_HIERARCHY, COMPARE_DIR, DISCOURSE_DIR), (FIGURES_DIR,)),
+    "figures": ((TOPIC_THEMES, UNITS, TOPIC_HIERARCHY, MODEL_SWEEP, COMPARE_DIR, DISCOURSE_DIR), (FIGURES_DIR,)),
     "report": ((CITATION, METRICS, CLEANING, TOPIC_FIT, UNITS, TOPICS_TABLE, THEMES_SUMMARY, COMPARE_DIR,
                 DISCOURSE_DIR, FIGURES_DIR),
                (REPORT_MD, REPORT_HTML, TABLES_DIR)),

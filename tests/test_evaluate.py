@@ -150,3 +150,24 @@ def test_share_spread_matches_topics_by_overlap_whatever_their_numbers():
     moved = [5, 5, 3, 3, 3, 4, 4, 4, 4, 4]              # one unit moves from topic 0's match to topic 1's
     assert stability([ref, moved])["stability_share_spread_max"] == pytest.approx(0.1)
     assert matched_shares(ref, [0] * 10) == {0: 0.0, 1: 0.0, 2: 1.0}  # the unmatched topics count as gone
+
+
+def test_model_size_sweep_scores_each_k_by_agreement_between_refits_and_coherence():
+    from pipeline.evaluate import SWEEP_COLUMNS, model_size_sweep
+
+    groups = [["ngân_hàng lãi_suất tín_dụng vốn"] * 6, ["bóng_đá cầu_thủ trận_đấu bàn_thắng"] * 6,
+              ["bệnh_viện bác_sĩ bệnh_nhân thuốc"] * 6]
+    tokens = [t for g in groups for t in g]
+    truth = [i // 6 for i in range(18)]
+    rng = np.random.default_rng(0)
+    # k 3: every refit finds the groups; k 2: each refit merges a different pair
+    refits = [{3: truth, 2: [min(t, 1) for t in truth]}, {3: truth, 2: [0 if t == 0 else 1 for t in truth]},
+              {3: truth, 2: [int(rng.integers(2)) for _ in truth]}]
+    sweep = model_size_sweep(tokens, refits, stopwords=[], vectorizer={"min_df": 1}, top_n=4, chosen_k=3)
+    assert list(sweep.columns) == SWEEP_COLUMNS
+    by_k = sweep.set_index("k")
+    assert by_k.loc[3, "stability_ari_mean"] == pytest.approx(1.0) and by_k.loc[3, "chosen"]
+    assert by_k.loc[2, "stability_ari_mean"] < 0.9 and not by_k.loc[2, "chosen"]
+    assert by_k.loc[3, "npmi"] == pytest.approx(1.0)  # each topic's words always occur together
+    assert by_k.loc[3, "npmi"] > by_k.loc[2, "npmi"]
+    assert model_size_sweep(tokens, [], stopwords=[], vectorizer={}).empty

@@ -254,7 +254,7 @@ def test_stage_writes_png_and_pdf_of_each_figure(tmp_path, monkeypatch):
 
 def test_every_figure_function_has_a_caption_and_a_place():
     drawn = [getattr(F, n) for n in dir(F) if n.endswith("_figure") and callable(getattr(F, n))]
-    assert len(drawn) == 7
+    assert len(drawn) == 8
     for fn in drawn:
         assert fn.caption.strip() and fn.about in ("topics", "compare", "discourse"), fn.__name__
         assert ("{field}" in fn.caption) == ("field" in fn.__code__.co_varnames[:fn.__code__.co_argcount]), fn.__name__
@@ -272,3 +272,14 @@ def test_topic_labels_wrap_between_words_never_inside_one():
     words_on_lines = [w.strip() for line in lines for w in line.removeprefix("0:").split(",") if w.strip()]
     assert words_on_lines == ["khoa học và công nghệ", "đổi mới sáng tạo", "chuyển đổi số", "thể chế", "kinh tế số",
                               "trí tuệ nhân tạo", "dữ liệu lớn", "hạ tầng số"]
+
+
+def test_model_sweep_figure_draws_measured_rows_and_nothing_without_them():
+    sweep = pd.DataFrame({"k": [6, 8, 10], "chosen": [False, False, True], "refits": 3, "n_topics_min": [6, 8, 10],
+                          "stability_ari_mean": [0.7, 0.9, 0.88], "stability_ari_min": [0.6, 0.85, 0.8],
+                          "npmi": [0.2, 0.25, 0.24], "topic_diversity": 0.9, "note": ""})
+    fig = F.model_sweep_figure(sweep, 3.5)
+    assert fig is not None and abs(fig.get_size_inches()[0] - 3.5) < 1e-6
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["6", "8", "10"]
+    unmeasured = pd.DataFrame([{"k": None, "stability_ari_mean": None, "note": "not measured: hdbscan"}])
+    assert F.model_sweep_figure(unmeasured, 3.5) is None and F.model_sweep_figure(pd.DataFrame(), 3.5) is None

@@ -36,7 +36,7 @@ OPTIONAL = {
     "figures.full_width_in": None, "figures.max_groups": 6, "figures.map_points": 5000,
     "report.author": None, "report.rows_per_table": 12, "compute.scheduler": "local",
     "compare.min_word_articles": 3, "effects.controls": [], "effects.numeric": [], "effects.references": {},
-    "effects.time": None, "effects.cov_type": "HC3", "effects.cluster": None,
+    "effects.time": None, "effects.cov_type": "HC3", "effects.cluster": None, "evaluate.sweep_k": [6, 8, 10, 12, 14],
 }
 OPTIONAL_SECTIONS = {"compute",  # left out: local (see test_a_file_without_compute_runs_locally)
                      "effects",  # left out: no controls (raw effects only), dates as periods
@@ -44,7 +44,8 @@ OPTIONAL_SECTIONS = {"compute",  # left out: local (see test_a_file_without_comp
                      "topics.clustering",  # left out: hdbscan, as before the consensus existed
                      "clean.repeated_boilerplate"}  # left out: the furniture detector's defaults
 # corpus.fields: every field but text may be left out (null = not present); the detector's keys have defaults
-OPTIONAL_UNDER = {"corpus.fields", "clean.repeated_boilerplate", "theme_measure", "theme_measure.fit"}
+OPTIONAL_UNDER = {"corpus.fields", "clean.repeated_boilerplate", "theme_measure", "theme_measure.fit",
+                  "topics.clustering"}
 
 
 def walk(node: dict, path: tuple = ()):

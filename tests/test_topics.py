@@ -500,3 +500,34 @@ def test_unaccented_vietnamese_is_told_from_accented_news():
     assert diacritic_share(accented)[0] > 0.4 and not unaccented(accented)
     assert diacritic_share(forum)[0] < 0.05 and unaccented(forum)
     assert not unaccented("dang dinh biet")  # too short to judge
+
+
+def test_consensus_partition_cuts_the_same_runs_at_another_k_and_extend_assigns_the_rest():
+    from sklearn.metrics import adjusted_rand_score
+
+    from pipeline.topicmodel.clustering import ConsensusClusters, extend
+
+    _, vecs, labels = corpus(n_per_group=15, seed=5)
+    fitted = np.arange(0, len(vecs), 2)
+    cc = ConsensusClusters(k=3, runs=4, seed=1, reduce=False).fit(vecs[fitted])
+    assert np.array_equal(cc.partition(3), cc.labels_)
+    assert len(set(cc.partition(2).tolist())) == 2 and len(set(cc.partition(4).tolist())) == 4
+    full = extend(cc.labels_, fitted, vecs)
+    assert np.array_equal(full[fitted], cc.labels_)
+    assert adjusted_rand_score(labels, full) == pytest.approx(1.0)  # the units left out join their own group
+
+
+def test_consensus_on_more_units_than_max_units_fits_a_sample_and_gives_sweep_partitions_for_every_unit():
+    docs, vecs, labels = corpus(n_per_group=12, seed=4)
+    m = BERTopicModel(BERTopicConfig(stopwords=STOP, vectorizer={"min_df": 1}, umap={"n_neighbors": 10, "n_components": 3},
+                                     clustering={"method": "consensus", "k": 3, "runs": 2, "max_units": 24,
+                                                 "sweep": [2, 3]}))
+    fit = m.fit(docs, vecs)
+    assert len(m.model.hdbscan_model.labels_) == 24  # the consensus saw the sample only
+    assert len(fit.topics) == len(docs) and fit.n_topics == 3
+    assert sorted(fit.partitions) == [2, 3] and all(len(p) == len(docs) for p in fit.partitions.values())
+    assert len(set(fit.partitions[2])) == 2
+    plain = BERTopicModel(BERTopicConfig(stopwords=STOP, vectorizer={"min_df": 1},
+                                         umap={"n_neighbors": 10, "n_components": 3},
+                                         clustering={"method": "consensus", "k": 3, "runs": 2})).fit(docs, vecs)
+    assert plain.partitions == {}  # no sweep asked for

@@ -93,3 +93,29 @@ def topic_tree_figure(hierarchy: pd.DataFrame, topics: pd.DataFrame, width: floa
         ax.plot([], [], "s", color=colours[t], label=labels.get(t, t), ms=4)
     legend_below(fig, ax, ncol=1, title="theme (label colour)")
     return fig
+
+
+@captioned("Number of topics against stability and coherence: the consensus cut at each k, refitted with the "
+           "evaluation seeds (reports/model_sweep.csv). Left: adjusted Rand index between refits (dot = mean, "
+           "bar down to the worst pair); right: mean NPMI of the c-TF-IDF words. Filled: the k the run uses.",
+           "topics")
+def model_sweep_figure(sweep: pd.DataFrame, width: float):
+    """None when the sweep was not measured (HDBSCAN, or no refits): nothing to draw."""
+    sweep = sweep.dropna(subset=["k", "stability_ari_mean"]) if not sweep.empty else sweep
+    if sweep.empty:
+        return None
+    sweep = sweep.sort_values("k")
+    k = sweep["k"].astype(int)
+    chosen = sweep["chosen"].astype(str).str.lower().eq("true").to_numpy()
+    fig, (left, right) = subplots(1, 2, figsize=(width, width * 0.5))
+    mean, low = sweep["stability_ari_mean"].to_numpy(), sweep["stability_ari_min"].to_numpy()
+    left.errorbar(k, mean, yerr=[mean - low, np.zeros_like(mean)], fmt="none", ecolor=GREY, elinewidth=0.8)
+    right.plot(k, sweep["npmi"], color=GREY, linewidth=0.6)
+    for ax, y in ((left, mean), (right, sweep["npmi"].to_numpy())):
+        ax.scatter(k[~chosen], y[~chosen], s=12, facecolors="white", edgecolors="black", linewidths=0.7, zorder=3)
+        ax.scatter(k[chosen], y[chosen], s=14, color="black", zorder=3)
+        ax.set_xticks(k)
+        ax.set_xlabel("topics (k)")
+    left.set_ylabel("stability (ARI between refits)")
+    right.set_ylabel("NPMI coherence")
+    return fig

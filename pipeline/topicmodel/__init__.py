@@ -40,7 +40,8 @@ def encoder_for(params):
 
 
 def from_params(params, units: pd.DataFrame, embeddings: np.ndarray, seed: int | None = None, *,
-                encode=None, hierarchy: bool = False) -> TopicFit:
-    """The run's topic model fitted on the units (seed overrides topics.seed: evaluate's refits)."""
-    model = make_model("bertopic", params, seed=seed, encode=encode, hierarchy=hierarchy)
+                encode=None, hierarchy: bool = False, sweep: list[int] | None = None) -> TopicFit:
+    """The run's topic model fitted on the units (seed overrides topics.seed: evaluate's refits; sweep: the k
+    at which a consensus is also cut, in TopicFit.partitions)."""
+    model = make_model("bertopic", params, seed=seed, encode=encode, hierarchy=hierarchy, sweep=sweep)
     return model.fit(units["tokens"].tolist(), embeddings)

@@ -32,6 +32,8 @@ class TopicFit:
     vocabulary: list[str] = field(default_factory=list)  # the words the model could see
     hierarchy: pd.DataFrame | None = None                 # HIERARCHY_COLUMNS, when asked for and supported
     diagnostics: dict = field(default_factory=dict)       # model-specific summary numbers (JSON-ready)
+    partitions: dict = field(default_factory=dict)        # k -> per-unit labels of the same runs cut at k (consensus,
+                                                          # when asked for: evaluate's model-size sweep; not saved)
 
     @property
     def outlier_share_before(self) -> float:

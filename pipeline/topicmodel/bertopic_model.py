@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline import io as pio
-from pipeline.topicmodel.clustering import consensus_models
+from pipeline.topicmodel.clustering import consensus_models, extend
 from pipeline.topicmodel.tables import outlier_diagnostics, topic_hierarchy, topic_table, topic_terms
 from pipeline.topicmodel.base import TopicFit, TopicModel
 from pipeline import codebook
@@ -192,7 +192,8 @@ class BERTopicModel(TopicModel):
         self.model = None
 
     @classmethod
-    def from_params(cls, params, *, seed: int | None = None, encode=None, hierarchy: bool = False) -> BERTopicModel:
+    def from_params(cls, params, *, seed: int | None = None, encode=None, hierarchy: bool = False,
+                    sweep: list[int] | None = None) -> BERTopicModel:
         # dict() reads a plain mapping and a pydantic section alike (both iterate to key-value pairs)
         t = dict(params["topics"])
         seeds = None
@@ -201,7 +202,7 @@ class BERTopicModel(TopicModel):
         config = BERTopicConfig(
             seed=t["seed"] if seed is None else seed, stopwords=topic_stopwords(params),
             vectorizer=dict(t["vectorizer"]), umap=dict(t["umap"]), hdbscan=dict(t["hdbscan"]),
-            clustering=dict(t.get("clustering") or {}),
+            clustering={**dict(t.get("clustering") or {}), **({"sweep": list(sweep)} if sweep else {})},
             top_n_words=t["top_n_words"], reduce_frequent_words=t["reduce_frequent_words"],
             representation=t["representation"], outliers=dict(t["outliers"]), nr_topics=t.get("nr_topics"),
             seed_topic_list=seeds, hierarchy=hierarchy, fit_sample=t.get("fit_sample"))
@@ -247,8 +248,11 @@ class BERTopicModel(TopicModel):
             raise CorpusTooSmall(f"{n} unit(s) to model; a topic model needs at least {MIN_UNITS}: add articles, "
                                  "or set units.level: paragraph, or see reports/rejected.csv for the ones left out")
         embeddings = np.asarray(embeddings, dtype=np.float32)
-        sample = (np.sort(np.random.default_rng(c.seed).choice(n, c.fit_sample, replace=False))
-                  if c.fit_sample and n > c.fit_sample else None)
+        consensus = (c.clustering or {}).get("method", "hdbscan") == "consensus"
+        # the consensus holds an n x n co-assignment matrix: beyond max_units it is fitted on a seeded sample and
+        # the other units join their nearest topic, as fit_sample does for HDBSCAN
+        limit = min(x for x in (c.fit_sample, (c.clustering or {}).get("max_units") if consensus else None, n) if x)
+        sample = np.sort(np.random.default_rng(c.seed).choice(n, limit, replace=False)) if limit < n else None
         n_fit = n if sample is None else len(sample)
         umap_model, hdbscan_model = self.umap_model, self.hdbscan_model
         own_models = umap_model is not None and hdbscan_model is not None
@@ -262,7 +266,7 @@ class BERTopicModel(TopicModel):
             model = self._one_topic(tokens, embeddings)
             return self._finish(model, tokens, embeddings, [0] * n, [0] * n, embeddings.mean(axis=0, keepdims=True), small)
         if not own_models:
-            if (c.clustering or {}).get("method", "hdbscan") == "consensus":
+            if consensus:
                 u, h = consensus_models(n_fit, c.seed, c.umap or {}, c.clustering)
             else:
                 u, h = default_models(n_fit, c.seed, c.umap or {}, c.hdbscan or {})
@@ -278,6 +282,7 @@ class BERTopicModel(TopicModel):
             assigned[sample] = model.topics_
             assigned[rest], _ = model.transform([tokens[i] for i in rest], embeddings=embeddings[rest].copy())
         topics_before = [int(t) for t in (topics_before if sample is None else assigned)]
+        partitions = self._partitions(hdbscan_model, sample, embeddings)
         if set(topics_before) == {-1}:
             # HDBSCAN's own verdict stays in topics_before (all outliers); the units are kept together as one topic
             small.update(fallback="one_topic",
@@ -298,7 +303,17 @@ class BERTopicModel(TopicModel):
         elif sample is not None:  # topic words over every unit, not only the sample
             model.update_topics(tokens, topics=topics, top_n_words=c.top_n_words, vectorizer_model=model.vectorizer_model,
                                 ctfidf_model=model.ctfidf_model, representation_model=model.representation_model)
-        return self._finish(model, tokens, embeddings, topics_before, [int(t) for t in topics], centroids, small)
+        fit = self._finish(model, tokens, embeddings, topics_before, [int(t) for t in topics], centroids, small)
+        fit.partitions = partitions
+        return fit
+
+    def _partitions(self, clusterer, sample, embeddings) -> dict[int, list[int]]:
+        """The consensus cut at each k of clustering.sweep, over every unit (evaluate's model-size sweep)."""
+        ks = (self.config.clustering or {}).get("sweep") or []
+        if not ks or not hasattr(clusterer, "partition"):
+            return {}
+        fitted = np.arange(len(embeddings)) if sample is None else sample
+        return {int(k): [int(t) for t in extend(clusterer.partition(k), fitted, embeddings)] for k in ks}
 
     def _finish(self, model, tokens, embeddings, topics_before, topics, centroids, small) -> TopicFit:
         """The TopicFit of a fitted model; centroids: its topics' before any reassignment (one topic: the mean)."""

@@ -74,6 +74,20 @@ class ConsensusClusters:
         self.umap, self.reduce = dict(umap or {}), reduce
         self.labels_: np.ndarray | None = None
         self.scores_: dict[int, float] = {}
+        self.layouts_: list[np.ndarray] = []
+        self.unit_: np.ndarray | None = None
+
+    def _coassignment(self, k: int) -> np.ndarray:
+        from sklearn.cluster import KMeans
+
+        return coassignment([KMeans(k, n_init=1, random_state=s).fit_predict(layout)
+                             for layout, s in zip(self.layouts_, run_seeds(self.seed + 1, self.runs))])
+
+    def partition(self, k: int) -> np.ndarray:
+        """The consensus of the same runs cut at another k (the model-size sweep: no new UMAP layout)."""
+        n = len(self.unit_)
+        k = max(2, min(int(k), n - 1))
+        return self.labels_.copy() if k == self.k_ else cut(self._coassignment(k), k)
 
     def _layouts(self, X: np.ndarray) -> list[np.ndarray]:
         if not self.reduce:
@@ -91,19 +105,15 @@ class ConsensusClusters:
                 for s in run_seeds(self.seed, self.runs)]
 
     def fit(self, X, y=None):
-        from sklearn.cluster import KMeans
-
         X = np.asarray(X, dtype=np.float64)
         n = X.shape[0]
-        layouts = self._layouts(X)
-        seeds = run_seeds(self.seed + 1, self.runs)
+        self.layouts_ = self._layouts(X)
         lo, hi = self.k_range
         ks = [self.k] if self.k != "auto" else list(range(lo, hi + 1))
         ks = sorted({max(2, min(int(k), n - 1)) for k in ks})
         best = None
         for k in ks:
-            c = coassignment([KMeans(k, n_init=1, random_state=s).fit_predict(layout)
-                              for layout, s in zip(layouts, seeds)])
+            c = self._coassignment(k)
             self.scores_[k] = ambiguous_share(c)
             # rounded so that a 1e-12 difference between machines cannot flip the choice; ties go to the larger k:
             # too few clusters can merge groups the same way in every run (no ambiguity), too many cannot
@@ -111,14 +121,35 @@ class ConsensusClusters:
                 best = (k, c)
         self.k_ = best[0]
         self.labels_ = cut(best[1], best[0])
-        unit = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
-        self.centroids_ = np.stack([unit[self.labels_ == t].mean(axis=0) for t in range(self.labels_.max() + 1)])
+        self.unit_ = _unit(X)
+        self.centroids_ = centroids(self.unit_, self.labels_)
         return self
 
     def predict(self, X):
-        X = np.asarray(X, dtype=np.float64)
-        unit = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
-        return (unit @ self.centroids_.T).argmax(axis=1)
+        return nearest(_unit(np.asarray(X, dtype=np.float64)), self.centroids_)
+
+
+def _unit(X: np.ndarray) -> np.ndarray:
+    return X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
+
+
+def centroids(unit: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Mean of each cluster's unit vectors (clusters 0..max)."""
+    return np.stack([unit[labels == t].mean(axis=0) for t in range(int(labels.max()) + 1)])
+
+
+def nearest(unit: np.ndarray, cents: np.ndarray) -> np.ndarray:
+    """Cluster of the most cosine-similar centroid."""
+    return (unit @ cents.T).argmax(axis=1)
+
+
+def extend(labels: np.ndarray, fitted: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """Labels of the units fitted (indices `fitted` of X) extended to every unit of X: the others join the
+    nearest centroid, as predict() assigns them (a consensus fitted on a sample of a large corpus)."""
+    unit = _unit(np.asarray(X, dtype=np.float64))
+    out = nearest(unit, centroids(unit[fitted], labels))
+    out[fitted] = labels
+    return out
 
 
 def consensus_models(n_docs: int, seed: int, umap: dict, clustering: dict):
