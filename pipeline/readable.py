@@ -44,7 +44,10 @@ def readable_words(distinctive: pd.DataFrame, min_count: int = WORD_MIN_COUNT,
 
 
 # the filters in words, for the report's sentence above each table
-ACTORS_RULE = (f"named speakers quoted in at least {ACTOR_MIN_ARTICLES} articles; bare heads of an institution's "
-               "name (such as “Bộ” or “Sở” alone) left out, as in the figure")
+# The report's table keeps speakers of one article (with their article count beside them): in a study of one
+# series every speaker is one article's, and the table is where a reader finds them; the figure's bars do not.
+TABLE_ACTOR_MIN_ARTICLES = 1
+ACTORS_RULE = ("named speakers; bare heads of an institution's name (such as “Bộ” or “Sở” alone) left out, as in "
+               f"the figure, which also leaves out speakers quoted in fewer than {ACTOR_MIN_ARTICLES} articles")
 WORDS_RULE = (f"words of one letter, parts of web addresses and words in fewer than {WORD_MIN_ARTICLES} of the "
               "group's articles left out, as in the figure")

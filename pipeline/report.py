@@ -21,7 +21,8 @@ import yaml
 from pipeline import io as pio
 from pipeline import params as P
 from pipeline import codebook, narrative, paths, prevalence
-from pipeline.readable import ACTORS_RULE, WORDS_RULE, named_actors, readable_words  # the figures' filters: table and figure show the same rows
+from pipeline.readable import (  # the figures' filters: table and figure show the same rows
+    ACTORS_RULE, TABLE_ACTOR_MIN_ARTICLES, WORDS_RULE, named_actors, readable_words)
 from pipeline.provenance import citation_text, git_revision, params_table, versions
 from pipeline.codebook import theme_rule_text
 from pipeline.page import TEMPLATES, to_html
@@ -166,7 +167,7 @@ def discourse_section(discourse: dict[str, pd.DataFrame], labels: dict[str, str]
         out["collocations"] = view.assign(collocate=_words(view["collocate"]))[
             ["term", "rank", "collocate", "count", "expected", "pmi", "log_likelihood"]]
     quotes, actors = get("quotes"), get("actors")
-    actors = named_actors(actors) if not actors.empty else actors
+    actors = named_actors(actors, TABLE_ACTOR_MIN_ARTICLES) if not actors.empty else actors
     if not quotes.empty:
         kinds = quotes["speaker_type"].value_counts()
         out["quote_kinds"] = {"total": len(quotes), **{k: int(kinds.get(k, 0)) for k in ("person", "org", "other")}}

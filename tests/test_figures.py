@@ -223,6 +223,9 @@ def test_stage_writes_png_and_pdf_of_each_figure(tmp_path, monkeypatch):
     params = P.load(Path(__file__).resolve().parent.parent / "params.yaml").to_dict()
     params["compare"]["by"] = ["source", "series", "date"]
     params["themes"] = {t: ["x"] for t in THEMES if t != "other"}
+    # measurement keywords name themes of the codebook only (a removed theme's are refused as a likely slip)
+    params["theme_measure"]["keywords"] = {t: w for t, w in params["theme_measure"]["keywords"].items()
+                                           if t in params["themes"] or t == "other"}
     params["theme_labels"] = {t: params["theme_labels"][t] for t in params["themes"]}
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
