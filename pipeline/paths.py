@@ -55,6 +55,7 @@ VALIDATION_QUOTES = "reports/validation_quotes.json"  # speaker attribution on t
 CODEBOOK_FIT = "reports/codebook_fit.csv"          # each theme keyword's frequency in the corpus (themes)
 THEMES_SUMMARY = "reports/themes_summary.json"     # codebook fit per theme, measured and topic shares (themes)
 VALIDATION_THEMES = "reports/validation_themes.json"  # the measurement against human coding (validation)
+VALIDATION_THEMES_GRID = "reports/validation_themes_grid.csv"  # `validation tune`: how the settings were chosen
 
 # files inside COMPARE_DIR and DISCOURSE_DIR (their columns live with the code that computes them)
 COMPARE_TABLES = {"shares": "theme_shares", "pairwise": "pairwise", "contrasts": "contrasts",

@@ -29,7 +29,6 @@ from pipeline import params as P
 from pipeline import paths
 from pipeline.codebook import OTHER
 
-GRID_FILE = "reports/validation_themes_grid.csv"  # for people: how the settings were chosen
 CODER_COLUMNS = ["coder1_theme", "coder1_secondary", "coder2_theme", "coder2_secondary", "note"]
 
 
@@ -202,9 +201,9 @@ def main(argv: list[str] | None = None) -> None:
     check_codes(coded, "theme", classes, ws.resolve(tm["validation_set"]))
     if args.command == "tune":
         grid = tune_grid(coded, params, ws, rules, classes)
-        pio.write_csv(ws / GRID_FILE, grid)
+        pio.write_csv(ws / paths.VALIDATION_THEMES_GRID, grid)
         print(grid.head(15).to_string(index=False))
-        print(f"validation: {len(grid)} settings scored on the tune half in {GRID_FILE}")
+        print(f"validation: {len(grid)} settings scored on the tune half in {paths.VALIDATION_THEMES_GRID}")
         return
     if args.units:
         coded = coded[coded["corpus"] == args.units]
