@@ -174,3 +174,25 @@ def test_the_tune_grid_never_sees_the_holdout_half(monkeypatch):
     assert len(grid) == 8 * np.prod([len(v) for v in validation.GRID.values()])
     assert grid.iloc[0][list(chosen)].to_dict() == chosen and grid.iloc[0]["accuracy"] == 1.0
     assert (grid.iloc[8:]["accuracy"] == 0).all()  # ranked best first
+
+
+def test_paragraph_tokens_are_the_same_on_every_core_as_in_one_process_and_are_cached(tmp_path):
+    from pipeline import params as P
+
+    base = P.load(Path(__file__).resolve().parent.parent / "params.yaml").to_dict()
+    texts = ["Bộ Khoa học và Công nghệ thúc đẩy đổi mới sáng tạo và chuyển đổi số.",
+             "UBND TP Hà Nội phê duyệt quy hoạch khu công nghệ cao Hòa Lạc.",
+             "Doanh nghiệp CNTT tăng đầu tư vào trí tuệ nhân tạo.", "Bệnh viện tuyển thêm bác sĩ."] * 3
+    out = {}
+    for workers in (1, 2):
+        d = {**base, "segment": {**base["segment"], "workers": workers}}
+        out[workers] = measure.text_tokens(texts, P.validate(d), tmp_path / f"cache{workers}")
+    assert out[1] == out[2] and "đổi_mới_sáng_tạo" in out[1][0] and out[1][0] == out[1][4]
+    # a second call reads the cache: no segmentation (a tokenizer that fails proves it is not called)
+    import pipeline.words as words
+    saved = words.tokenize_texts
+    try:
+        words.tokenize_texts = lambda *a, **k: (_ for _ in ()).throw(AssertionError("segmented again"))
+        assert measure.text_tokens(texts, P.validate({**base}), tmp_path / "cache1") == out[1]
+    finally:
+        words.tokenize_texts = saved
