@@ -171,3 +171,15 @@ def test_model_size_sweep_scores_each_k_by_agreement_between_refits_and_coherenc
     assert by_k.loc[3, "npmi"] == pytest.approx(1.0)  # each topic's words always occur together
     assert by_k.loc[3, "npmi"] > by_k.loc[2, "npmi"]
     assert model_size_sweep(tokens, [], stopwords=[], vectorizer={}).empty
+
+
+def test_npmi_of_several_models_in_one_pass_equals_each_model_scored_alone():
+    from pipeline.evaluate import npmi_models
+
+    docs = ["ngân_hàng lãi_suất vốn", "ngân_hàng vốn", "bóng_đá cầu_thủ", "cầu_thủ bàn_thắng bóng_đá", "thuốc bác_sĩ"]
+    models = [[["ngân_hàng", "vốn"], ["bóng_đá", "cầu_thủ"]], [["ngân_hàng", "bóng_đá", "thuốc"]], [["không_có"]]]
+    together = npmi_models(models, docs)
+    alone = [npmi_coherence(m, docs) for m in models]
+    assert [t[1] for t in together[:2]] == [a[1] for a in alone[:2]] and together[0][0] == alone[0][0]
+    assert together[1][0] < together[0][0]  # words never together score lower
+    assert math.isnan(together[2][0]) and together[2][1] == []
