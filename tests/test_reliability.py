@@ -118,7 +118,9 @@ def test_scanner_catches_every_unsafe_form():
 
 
 def test_no_code_loads_pickles():
-    files = sorted([*(REPO / "pipeline").rglob("*.py"), *(REPO / "bench").rglob("*.py")])
+    # bench/out holds the bench's scratch projects (copies of this code, git-ignored): the code is read once, here
+    files = sorted([*(REPO / "pipeline").rglob("*.py"),
+                    *(f for f in (REPO / "bench").rglob("*.py") if (REPO / "bench" / "out") not in f.parents)])
     assert len(files) >= 10
     found = [hit for f in files for hit in unsafe_loads(f.read_text(encoding="utf-8"), str(f.relative_to(REPO)))]
     # the one allowed: text.py reads underthesea's own bundled rule file (a joblib file inside the installed
