@@ -194,7 +194,7 @@ def evidence(texts: list[str], ids: list[str], params: Mapping, ws: Any, paragra
               for p in (split_paragraphs(text, params["units"]["min_paragraph_chars"]) if paragraphs else [text])]
     parts = [p for _, p in pieces]
     cache = tm["cache_dir"]
-    tokens = text_tokens(parts, params, ws.resolve(cache) if cache else None)
+    tokens = text_tokens(parts, params, token_cache(params, ws))
     if precomputed is not None:  # the embed stage's vectors of these very units
         return (precomputed[[i for i, _ in pieces]], tokens, [ids[i] for i, _ in pieces],
                 np.array([len(p) for p in parts], dtype=float))
@@ -207,43 +207,22 @@ def evidence(texts: list[str], ids: list[str], params: Mapping, ws: Any, paragra
 # ------------------------------------------------------------------ evidence for texts outside the corpus (cached)
 
 def text_tokens(texts: list[str], params: Mapping, cache_root=None) -> list[str]:
-    """Texts segmented as the corpus is (dictionary, POS filter, abbreviations: pipeline.words), cached by
-    content under <theme_measure.cache_dir>/tokens-<settings digest> so a validation run pays underthesea once."""
-    import json
-    from importlib.metadata import version
-    from pathlib import Path
-
-    from pipeline import compute
-    from pipeline import io as pio
-    from pipeline import words
-    from pipeline.cache import ContentCache
-    from pipeline.words import token_options, tokenize_texts
+    """Texts segmented as the corpus is (dictionary, POS filter, abbreviations: pipeline.words), on every core,
+    cached line by line under cache_root (pipeline.tokens: the segment stage's cache holds the same lines, so a
+    corpus's paragraphs are not segmented twice)."""
+    from pipeline.tokens import tokenize_cached
+    from pipeline.words import token_options
 
     seg = params["segment"]
-    options = token_options(params)
-    # what decides the tokens besides the text: the settings, underthesea's version and the tokeniser's source
-    spec = [seg["dictionary"], options, version("underthesea"), pio.sha256_text(Path(words.__file__).read_text("utf-8"))]
-    digest = pio.sha256_text(json.dumps(spec, sort_keys=True, ensure_ascii=False))[:16]
-    cache = ContentCache(cache_root, f"tokens-{digest}", "text", 2000) if cache_root else None
-    keys = [pio.sha256_text(t) for t in texts]
-    known = cache.get(keys) if cache else {}
-    todo = sorted({k: t for k, t in zip(keys, texts) if k not in known}.items())
-    if todo:
-        # on every core as the segment stage does (at 5,000 articles this was the themes stage's largest cost):
-        # underthesea's models are loaded here first, so that forked workers inherit them
-        n_workers = compute.resolve_workers(seg.get("workers", 0))
-        if n_workers > 1 and len(todo) > 1:
-            tokenize_texts(["khởi động"], seg["dictionary"], **options)
-        chunks = compute.chunked([t for _, t in todo], compute.chunk_size(len(todo), n_workers, per_worker=16, cap=256))
-        out: list[str] = []
-        for _, part in compute.run_chunks(tokenize_texts, chunks, workers=n_workers,
-                                          kwargs={"dictionary": seg["dictionary"], **options}):
-            out.extend(part)
-        new = dict(zip((k for k, _ in todo), out))
-        if cache:
-            cache.put(new)
-        known = {**known, **new}
-    return [known[k] for k in keys]
+    return tokenize_cached(texts, seg["dictionary"], seg.get("workers", 0), cache_dir=cache_root,
+                           **token_options(params))
+
+
+def token_cache(params: Mapping, ws: Any):
+    """Where segmented lines are cached: the segment stage's cache when it has one (the corpus's lines are there
+    already), else theme_measure.cache_dir."""
+    where = params["segment"].get("cache_dir") or params["theme_measure"]["cache_dir"]
+    return ws.resolve(where) if where else None
 
 
 def text_vectors(texts: list[str], params: Mapping, cache_root=None, tokens: list[str] | None = None) -> np.ndarray:

@@ -41,7 +41,7 @@ def test_segmentation_on_dask_equals_local(cluster, tmp_path):
     stats: dict = {}
     remote = S.segment(ARTICLES, "article", 80, dictionary, scheduler=cluster, cache_dir=tmp_path, stats=stats)
     pd.testing.assert_frame_equal(local, remote)
-    assert stats["scheduler"] == cluster and stats["segmented"] == 4
+    assert stats["scheduler"] == cluster and stats["segmented"] == stats["lines"] >= 4
 
 
 def test_embedding_on_dask_equals_local(cluster, tmp_path):

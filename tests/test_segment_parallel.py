@@ -1,10 +1,11 @@
-"""Segmentation over processes and through the content-addressed cache gives exactly the serial result."""
+"""Segmentation over processes and through the line-by-line content cache gives exactly the serial result."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
 from pipeline import segment as S
+from pipeline import tokens as T
 from pipeline.words import tokenize_texts
 
 DICTIONARY = ["chuyển đổi số", "đổi mới sáng tạo", "khu công nghệ cao"]
@@ -27,45 +28,60 @@ def serial() -> list[str]:
 
 def test_two_workers_equal_serial(serial):
     stats: dict = {}
-    assert S.tokenize_parallel(TEXTS, DICTIONARY, workers=2, stats=stats) == serial
-    assert stats["workers"] == 2 and stats["segmented"] == len(set(TEXTS))
+    assert T.tokenize_cached(TEXTS, DICTIONARY, workers=2, stats=stats) == serial
+    assert stats["workers"] == 2 and stats["segmented"] == len({t for t in TEXTS if t})
     assert "chuyển_đổi_số" in serial[0].split() and serial[3] == ""
 
 
 def test_cache_reuses_and_only_new_texts_are_segmented(tmp_path, serial):
     first: dict = {}
-    assert S.tokenize_parallel(TEXTS[:5], DICTIONARY, workers=2, cache_dir=tmp_path, stats=first) == serial[:5]
-    assert first["from_cache"] == 0 and first["segmented"] == 5
+    assert T.tokenize_cached(TEXTS[:5], DICTIONARY, workers=2, cache_dir=tmp_path, stats=first) == serial[:5]
+    assert first["from_cache"] == 0 and first["segmented"] == 4  # the empty text has no line
     second: dict = {}
-    assert S.tokenize_parallel(TEXTS, DICTIONARY, workers=1, cache_dir=tmp_path, stats=second) == serial
-    assert second["from_cache"] == 6  # the five cached texts and the repeat of the first
+    assert T.tokenize_cached(TEXTS, DICTIONARY, workers=1, cache_dir=tmp_path, stats=second) == serial
+    assert second["from_cache"] == 4  # the four cached lines (the repeat of the first is one of them)
     assert second["segmented"] == 2
     shards = list(tmp_path.rglob("*.parquet"))
-    assert shards and all(p.parent.name.startswith("underthesea-") for p in shards)
+    assert shards and all(p.parent.name.startswith("lines-") for p in shards)
+
+
+def test_a_text_is_its_lines_and_its_paragraphs_come_from_the_cache(tmp_path):
+    """The themes stage cuts articles into paragraphs and segments them: after the segment stage has segmented
+    the whole articles, every paragraph is found in the cache, with the tokens segmenting it alone gives."""
+    from pipeline.text import merge_short, paragraphs
+
+    articles = ["Tiêu đề ngắn\n\n" + TEXTS[1] + "\n" + TEXTS[6] + "  \n" + TEXTS[0],
+                TEXTS[4] + "\nÔng Lê Hồng Sơn cho biết: “Hà Nội sẽ đi đầu.”\n" + TEXTS[2]]
+    whole = T.tokenize_cached(articles, DICTIONARY, workers=2, cache_dir=tmp_path)
+    assert whole == tokenize_texts(articles, DICTIONARY)
+    pieces = [p for a in articles for p in merge_short(paragraphs(a), 40)]
+    stats: dict = {}
+    assert T.tokenize_cached(pieces, DICTIONARY, workers=1, cache_dir=tmp_path, stats=stats) == tokenize_texts(pieces, DICTIONARY)
+    assert stats["segmented"] == 0 and stats["from_cache"] == stats["lines"] > 0
 
 
 def test_cache_key_follows_the_dictionary(tmp_path):
-    assert S.segmenter_key(DICTIONARY) == S.segmenter_key(list(reversed(DICTIONARY)))
-    assert S.segmenter_key(DICTIONARY) != S.segmenter_key(DICTIONARY[:1])
+    assert T.segmenter_key(DICTIONARY) == T.segmenter_key(list(reversed(DICTIONARY)))
+    assert T.segmenter_key(DICTIONARY) != T.segmenter_key(DICTIONARY[:1])
     # the POS filter and the abbreviations change the tokens, so they change the key
-    assert S.segmenter_key(DICTIONARY, pos_filter=["N", "V"]) != S.segmenter_key(DICTIONARY)
-    assert S.segmenter_key(DICTIONARY, pos_filter=["V", "N"]) == S.segmenter_key(DICTIONARY, pos_filter=["N", "V"])
-    assert (S.segmenter_key(DICTIONARY, abbreviations={"CNTT": "công nghệ thông tin"})
-            != S.segmenter_key(DICTIONARY, abbreviations={"CNTT": "cơ sở hạ tầng"}))
+    assert T.segmenter_key(DICTIONARY, pos_filter=["N", "V"]) != T.segmenter_key(DICTIONARY)
+    assert T.segmenter_key(DICTIONARY, pos_filter=["V", "N"]) == T.segmenter_key(DICTIONARY, pos_filter=["N", "V"])
+    assert (T.segmenter_key(DICTIONARY, abbreviations={"CNTT": "công nghệ thông tin"})
+            != T.segmenter_key(DICTIONARY, abbreviations={"CNTT": "cơ sở hạ tầng"}))
     text = ["Khu công nghệ cao Hòa Lạc"]
-    with_term = S.tokenize_parallel(text, ["khu công nghệ cao"], workers=1, cache_dir=tmp_path)
-    without = S.tokenize_parallel(text, [], workers=1, cache_dir=tmp_path)
+    with_term = T.tokenize_cached(text, ["khu công nghệ cao"], workers=1, cache_dir=tmp_path)
+    without = T.tokenize_cached(text, [], workers=1, cache_dir=tmp_path)
     assert "khu_công_nghệ_cao" in with_term[0].lower() and with_term != without
 
 
 def test_damaged_cache_shard_is_a_miss_not_a_failure(tmp_path, serial, capsys):
-    S.tokenize_parallel(TEXTS[:2], DICTIONARY, workers=1, cache_dir=tmp_path)
+    T.tokenize_cached(TEXTS[:2], DICTIONARY, workers=1, cache_dir=tmp_path)
     shards = list(tmp_path.rglob("*.parquet"))
-    assert shards, "tokenize_parallel wrote no cache shard"
+    assert shards, "tokenize_cached wrote no cache shard"
     for shard in shards:
         shard.write_bytes(b"not parquet")
     stats: dict = {}
-    assert S.tokenize_parallel(TEXTS[:2], DICTIONARY, workers=1, cache_dir=tmp_path, stats=stats) == serial[:2]
+    assert T.tokenize_cached(TEXTS[:2], DICTIONARY, workers=1, cache_dir=tmp_path, stats=stats) == serial[:2]
     assert stats["from_cache"] == 0
     assert "ignoring unreadable shard" in capsys.readouterr().err
 

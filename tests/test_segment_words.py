@@ -127,10 +127,10 @@ def test_vectorizer_removes_the_same_words_without_the_inconsistent_stop_list_wa
 
 @pytest.mark.parametrize("parallel", [False, True])
 def test_parallel_tokenisation_passes_the_options(parallel):
-    from pipeline.segment import tokenize_parallel
+    from pipeline.tokens import tokenize_cached
 
     texts = ["Ngành CNTT của VN phát triển.", "Giá đất 5 triệu đồng/m2 ở Hòa Lạc."] * 2
     opts = {"pos_filter": ["N", "Np", "V", "A"], "abbreviations": {"CNTT": "công nghệ thông tin", "VN": "Việt Nam"}}
-    out = tokenize_parallel(texts, DICTIONARY, 2 if parallel else 1, **opts)
+    out = tokenize_cached(texts, DICTIONARY, 2 if parallel else 1, **opts)
     assert out == tokenize_texts(texts, DICTIONARY, **opts)
     assert "công_nghệ_thông_tin" in out[0].lower() and "m2" not in out[1].lower()
