@@ -1,6 +1,6 @@
 """Draw the units of the hand-coded theme validation set and assign their split (before any coding).
 
-    python scripts/draw_theme_validation.py [--shared ../shared] [--out data/validation/themes_units.csv]
+    python scripts/draw_theme_validation.py [--batch all|1|2] [--shared ../shared] [--out data/validation/themes_units.csv]
 
 Deterministic (seed 20261202; every corpus has its own random stream derived from the seed, so changing one
 corpus's draw leaves the others as they are). Standard library + pandas only. See data/validation/README.md
@@ -15,6 +15,19 @@ for the design; in short:
 The articles used as examples in data/validation/coding_rules.yaml are never drawn. The split (tune/holdout)
 is assigned here at random within each stratum; the odd units left by odd-sized strata are pooled per corpus
 and alternated at random, so every corpus is split half/half (+-1).
+
+Batch 2 (seed 20261203, drawn after batch 1 was coded and its holdout half scored): a fresh held-out batch of
+160 units from records that batch 1 did not draw (by id or by whitespace-normalised text), with the same
+eligibility and the same `text` shown; every unit gets split `holdout2`:
+
+- sample: 55 of the bundled articles not in batch 1, water-filled over the label x outlet cells as in batch 1;
+- vntc_heldout: 75 articles from the training split (not in the sample), water-filled over the 10 labels
+  (7 each, 5 labels drawn at random get an 8th);
+- danes: 30 items, topic round-robin as in batch 1;
+- no seed paragraphs (batch 1 took every body paragraph).
+
+`--batch all` (the default) writes batch 1 followed by batch 2, i.e. data/validation/themes_units.csv;
+`--batch 1` writes batch 1 alone (byte for byte the file as it was before batch 2 was drawn).
 """
 from __future__ import annotations
 
@@ -29,6 +42,7 @@ from pathlib import Path
 import pandas as pd
 
 SEED = 20261202
+SEED_BATCH2 = 20261203
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_FILE = "data/sample/vntc_sample.jsonl"
 VNTC_FILE = "corpora/vntc-train.jsonl.gz"         # relative to the shared folder
@@ -40,6 +54,10 @@ OUT_FILE = "data/validation/themes_units.csv"
 N_SAMPLE = 110
 N_VNTC_PER_LABEL = 14
 N_DANES = 40
+N_SAMPLE_2 = 55
+N_VNTC_2 = 75
+N_DANES_2 = 30
+SPLIT_BATCH2 = "holdout2"
 MAX_CHARS = 1500          # coders see the first 1,500 characters of an article (VNTC: title is in its first line)
 MIN_ARTICLE_CHARS = 200   # the pipeline rejects shorter articles (clean.min_chars); none is drawn
 MIN_PARAGRAPH_CHARS = 80
@@ -233,11 +251,144 @@ def draw_danes(shared: Path) -> list[dict]:
     return units
 
 
+# ---- batch 2 ------------------------------------------------------------------------------------------------
+# Batch 2 reuses the batch-1 functions' conventions but has its own random streams (SEED_BATCH2), so batch 1's
+# draw is untouched; it excludes every record that batch 1 drew, by id and by text.
+
+def rng2_for(corpus: str) -> random.Random:
+    return random.Random(f"{SEED_BATCH2}:{corpus}")
+
+
+def article_unit(corpus: str, prefix: str, file: str, line_no: int, r: dict, stratum: str) -> dict:
+    text, cut = clip(r["text"])
+    return {"item_id": f"{prefix}:{r['id']}", "corpus": corpus, "file": file, "line": line_no,
+            "article_id": r["id"], "level": "article", "stratum": stratum, "label": r["label"],
+            "text_chars": len(r["text"]), "truncated": cut, "text": text, "split": SPLIT_BATCH2}
+
+
+def draw_sample_2(excluded: set[str], taken_texts: set[str]) -> list[dict]:
+    rng = rng2_for("sample")
+    cells: dict[str, list] = {}
+    with open(REPO / SAMPLE_FILE, encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            r = json.loads(line)
+            if (r["id"] not in excluded and len(r["text"]) >= MIN_ARTICLE_CHARS
+                    and text_key(r["text"]) not in taken_texts):
+                cells.setdefault(f"{r['label']}|{r['source_code']}", []).append((line_no, r))
+    quota = water_fill({k: len(v) for k, v in cells.items()}, N_SAMPLE_2, rng)
+    units = []
+    for key in sorted(cells):
+        members = sorted(cells[key], key=lambda x: x[0])
+        for line_no, r in rng.sample(members, quota[key]):
+            units.append(article_unit("sample", "sample", SAMPLE_FILE, line_no, r, key))
+    return units
+
+
+def draw_vntc_2(shared: Path, excluded: set[str], excluded_texts: set[str]) -> list[dict]:
+    rng = rng2_for("vntc_heldout")
+    by_label: dict[str, list[int]] = {}
+    seen_texts: set[str] = set()
+    with gzip.open(shared / VNTC_FILE, "rt", encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, 1):
+            r = json.loads(line)
+            key = text_key(r["text"])
+            # a text repeated under several ids is eligible once (its first line), so no text is drawn twice
+            if (r["id"] not in excluded and len(r["text"]) >= MIN_ARTICLE_CHARS
+                    and key not in excluded_texts and key not in seen_texts):
+                seen_texts.add(key)
+                by_label.setdefault(r["label"], []).append(line_no)
+    if len(by_label) != 10:
+        raise SystemExit(f"expected 10 VNTC labels, found {sorted(by_label)}")
+    quota = water_fill({k: len(v) for k, v in by_label.items()}, N_VNTC_2, rng)
+    wanted: set[int] = set()
+    for label in sorted(by_label):
+        wanted.update(rng.sample(by_label[label], quota[label]))
+    units = []
+    with gzip.open(shared / VNTC_FILE, "rt", encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, 1):
+            if line_no in wanted:
+                r = json.loads(line)
+                units.append(article_unit("vntc_heldout", "vntc", f"../shared/{VNTC_FILE}", line_no, r,
+                                          r["label"]))
+    return units
+
+
+def draw_danes_2(shared: Path, taken_lines: set[int], taken_texts: set[str]) -> list[dict]:
+    rng = rng2_for("danes")
+    records = {}
+    with gzip.open(shared / DANES_FILE, "rt", encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, 1):
+            r = json.loads(line)
+            full = f"{(r.get('title') or '').strip()}\n{(r.get('text') or '').strip()}".strip()
+            if ((r.get("title") or "").strip() and line_no not in taken_lines
+                    and text_key(full) not in taken_texts):
+                records[line_no] = r
+    topics = sorted({t for r in records.values() for t in r["topics"]})
+    rng.shuffle(topics)
+    drawn: dict[int, str] = {}
+    while len(drawn) < N_DANES_2:
+        progress = False
+        for topic in topics:
+            if len(drawn) == N_DANES_2:
+                break
+            candidates = sorted(n for n, r in records.items() if topic in r["topics"] and n not in drawn)
+            if candidates:
+                drawn[rng.choice(candidates)] = topic
+                progress = True
+        if not progress:
+            raise SystemExit("DANeS has fewer items than wanted")
+    units = []
+    for line_no in sorted(drawn):
+        r = records[line_no]
+        full = f"{r['title'].strip()}\n{(r.get('text') or '').strip()}".strip()
+        text, cut = clip(full)
+        units.append({"item_id": f"danes:{r['id']}", "corpus": "danes", "file": f"../shared/{DANES_FILE}",
+                      "line": line_no, "article_id": str(r["id"]), "level": "article", "stratum": drawn[line_no],
+                      "label": r.get("label", ""), "text_chars": len(full), "truncated": cut, "text": text,
+                      "split": SPLIT_BATCH2})
+    return units
+
+
+def draw_batch2(shared: Path, excluded: set[str], batch1: list[dict], sample_ids: set[str],
+                sample_texts: set[str]) -> list[dict]:
+    """Batch 2: nothing that batch 1 drew (same record id, same line, or same text) nor any rule example."""
+    taken_ids = excluded | {u["article_id"] for u in batch1}
+    taken_texts = {text_key(u["text"]) for u in batch1 if not u["truncated"]}
+    taken_full: set[str] = set()
+    b1_vntc_lines = {int(u["line"]) for u in batch1 if u["corpus"] == "vntc_heldout"}
+    b1_sample_ids = {u["article_id"] for u in batch1 if u["corpus"] == "sample"}
+    with open(REPO / SAMPLE_FILE, encoding="utf-8") as fh:       # full texts of the batch-1 sample articles
+        for line in fh:
+            if line.strip():
+                r = json.loads(line)
+                if r["id"] in b1_sample_ids:
+                    taken_full.add(text_key(r["text"]))
+    with gzip.open(shared / VNTC_FILE, "rt", encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, 1):
+            if line_no in b1_vntc_lines:
+                taken_full.add(text_key(json.loads(line)["text"]))
+    units = draw_sample_2(taken_ids, taken_texts | taken_full)
+    units += draw_vntc_2(shared, taken_ids | sample_ids, sample_texts | taken_full)
+    b1_danes = {int(u["line"]) for u in batch1 if u["corpus"] == "danes"}
+    units += draw_danes_2(shared, b1_danes, taken_texts)
+    return units
+
+
+def to_frame(units: list[dict]) -> pd.DataFrame:
+    df = pd.DataFrame(units, columns=COLUMNS)
+    order = {"sample": 0, "vntc_heldout": 1, "seed": 2, "danes": 3}
+    return df.sort_values(["corpus", "file", "line"], key=lambda s: s.map(order) if s.name == "corpus" else s)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", default=str(REPO.parent / "shared"),
                     help="the shared folder with corpora/ and seeds/ (default: ../shared beside the repository)")
     ap.add_argument("--out", default=str(REPO / OUT_FILE))
+    ap.add_argument("--batch", choices=["all", "1", "2"], default="all",
+                    help="all (default: batch 1 then batch 2, the committed sheet), 1 or 2 alone")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     for needed in (shared / VNTC_FILE, shared / DANES_FILE, shared / SEEDS_DIR):
@@ -250,9 +401,10 @@ def main(argv: list[str] | None = None) -> int:
     units += draw_vntc(shared, excluded | sample_ids, sample_texts)
     units += draw_seeds(shared)
     units += draw_danes(shared)
-    df = pd.DataFrame(units, columns=COLUMNS)
-    order = {"sample": 0, "vntc_heldout": 1, "seed": 2, "danes": 3}
-    df = df.sort_values(["corpus", "file", "line"], key=lambda s: s.map(order) if s.name == "corpus" else s)
+    df = to_frame(units)                                   # batch 1, sorted as it always was
+    if args.batch != "1":
+        df2 = to_frame(draw_batch2(shared, excluded, units, sample_ids, sample_texts))
+        df = df2 if args.batch == "2" else pd.concat([df, df2], ignore_index=True)
     assert df["item_id"].is_unique
     df.to_csv(args.out, index=False, lineterminator="\n")
     summary = df.groupby(["corpus", "split"]).size().unstack(fill_value=0)

@@ -20,6 +20,8 @@ CODES = ["institutions", "spatial_planning", "digital_governance", "science_inno
 UNIT_COLUMNS = ["item_id", "corpus", "file", "line", "article_id", "level", "stratum", "label", "text_chars",
                 "truncated", "text", "split"]
 CODE_COLUMNS = ["theme", "secondary", "confidence", "note", "coder", "coded_at"]
+BATCH2 = "holdout2"     # the split of every batch-2 unit (a fresh held-out batch, README: Batch 2)
+CODERS = {"tune": "claude-session-A", "holdout": "claude-session-A", BATCH2: "claude-session-D"}
 
 
 @pytest.fixture(scope="module")
@@ -51,14 +53,24 @@ def test_every_unit_has_valid_codes(coded):
         assert len(extra) == len(set(extra)) and theme not in extra
         assert set(extra) <= set(CODES) - {"other"}
     assert set(coded["confidence"]) <= {"high", "medium", "low"}
-    assert set(coded["coder"]) == {"claude-session-A"} and set(coded["coded_at"]) == {"2026-12-02"}
+    assert (coded["coder"] == coded["split"].map(CODERS)).all() and set(coded["coded_at"]) == {"2026-12-02"}
 
 
 def test_split_is_half_and_half_within_each_corpus(units):
-    counts = units.groupby(["corpus", "split"]).size().unstack(fill_value=0)
-    assert set(units["split"]) == {"tune", "holdout"}
+    batch1 = units[units["split"] != BATCH2]
+    counts = batch1.groupby(["corpus", "split"]).size().unstack(fill_value=0)
+    assert set(batch1["split"]) == {"tune", "holdout"}
     assert set(counts.index) == {"sample", "vntc_heldout", "seed", "danes"}
     assert ((counts["tune"] - counts["holdout"]).abs() <= 1).all()
+
+
+def test_batch2_is_fresh_and_follows_batch1(units):
+    is2 = (units["split"] == BATCH2).to_numpy()
+    assert is2.any() and not is2[: is2.argmax()].any() and is2[is2.argmax():].all()   # appended after batch 1
+    batch1, batch2 = units[~is2], units[is2]
+    assert set(batch2["corpus"]) == {"sample", "vntc_heldout", "danes"}
+    assert not set(batch2["article_id"]) & set(batch1["article_id"])
+    assert not set(batch2["text"]) & set(batch1["text"])
 
 
 def test_rules_cover_every_code_with_two_examples_outside_the_set(rules, units):
@@ -94,3 +106,8 @@ def test_draw_is_reproducible(tmp_path):
     subprocess.run([sys.executable, str(REPO / "scripts" / "draw_theme_validation.py"), "--shared", str(SHARED),
                     "--out", str(out)], check=True, capture_output=True)
     assert out.read_bytes() == (VALIDATION / "themes_units.csv").read_bytes()
+    # batch 1 alone is the sheet's first part, unchanged by the batch-2 draw
+    subprocess.run([sys.executable, str(REPO / "scripts" / "draw_theme_validation.py"), "--shared", str(SHARED),
+                    "--out", str(out), "--batch", "1"], check=True, capture_output=True)
+    sheet = (VALIDATION / "themes_units.csv").read_bytes()
+    assert sheet.startswith(out.read_bytes()) and len(sheet) > len(out.read_bytes())
