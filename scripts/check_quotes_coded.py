@@ -3,8 +3,9 @@
     python scripts/check_quotes_coded.py
 
 Checks: every passage is coded; a passage is either all has_quote=true rows or one has_quote=false row; field values
-are from the allowed sets; `unnamed` rows have no speaker; `quote_start` occurs verbatim (whitespace-normalised) in its
-passage. Prints the counts used in data/validation/README.md. Exit status 1 on any failure.
+are from the allowed sets (split: tune | holdout | holdout2, the fresh batch 2); `unnamed` rows have no speaker;
+`quote_start` occurs verbatim (whitespace-normalised) in its passage. Prints the counts used in
+data/validation/README.md, overall and per split. Exit status 1 on any failure.
 """
 from __future__ import annotations
 
@@ -14,12 +15,13 @@ from collections import Counter
 from pathlib import Path
 
 D = Path("data/validation")
+SPLITS = ("tune", "holdout", "holdout2")
 
 
 def main() -> int:
     passages = {r["passage_id"]: r for r in csv.DictReader((D / "quote_passages.csv").open(encoding="utf-8"))}
     rows = list(csv.DictReader((D / "quotes_coded.csv").open(encoding="utf-8")))
-    errors = []
+    errors = [f"{pid}: bad split {p['split']!r}" for pid, p in passages.items() if p["split"] not in SPLITS]
     by_pid: dict[str, list] = {}
     for r in rows:
         by_pid.setdefault(r["passage_id"], []).append(r)
@@ -54,6 +56,17 @@ def main() -> int:
     for key in sorted(c):
         print("  ", *key, c[key])
     print("   speaker_type", dict(Counter(r["speaker_type"] for r in quotes)))
+    for split in SPLITS:
+        pids = [pid for pid, p in passages.items() if p["split"] == split]
+        qs = [r for r in quotes if passages[r["passage_id"]]["split"] == split]
+        with_q = [pid for pid in pids if by_pid.get(pid, [{}])[0].get("has_quote") == "true"]
+        fm = [pid for pid in pids if passages[pid]["filter_match"] == "True"]
+        print(f"{split}: passages {len(pids)} (filter-matching {len(fm)}, of which with a quote "
+              f"{len(set(fm) & set(with_q))}; not matching {len(pids) - len(fm)}, with a quote "
+              f"{len(set(with_q) - set(fm))}); quotes {len(qs)} {dict(Counter(r['quote_kind'] for r in qs))}; "
+              f"speaker_type {dict(Counter(r['speaker_type'] for r in qs))}; "
+              f"continuation {sum(r['cue'] == 'continuation' for r in qs)}, "
+              f"borderline {sum('borderline' in r['note'] for r in qs)}")
     for e in errors:
         print("ERROR", e)
     return 1 if errors else 0

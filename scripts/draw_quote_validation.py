@@ -1,7 +1,10 @@
 """Draw the paragraphs for the hand-coded quote/speaker validation set (data/validation/quote_passages.csv).
 
-Run once, before any coding, from the repository root with ../shared beside it:
-    python scripts/draw_quote_validation.py [SHARED_DIR]   # SHARED_DIR defaults to ../shared
+Run once per batch, before that batch is coded, from the repository root with ../shared beside it:
+    python scripts/draw_quote_validation.py [SHARED_DIR] [--batch N]   # SHARED_DIR defaults to ../shared
+--batch N writes batches 1..N (default: the latest, 2). `--batch 1` reproduces batch 1's file byte for byte (the
+file as it was before batch 2 existed); the default reproduces the current file. Batch 1 is always drawn first, in
+memory, because batch 2 excludes its articles.
 
 Deterministic (seed 20261202) and independent of the pipeline: it does not import `pipeline` and uses its own
 candidate filter, which is deliberately broad (it is a sampling frame, not a quote detector).
@@ -22,9 +25,17 @@ Candidate filter (any of): a quotation mark (“ ” or "), the string "Theo ", 
   whole word sequence (case-insensitive).
 Split: every drawn ARTICLE (VNTC id or seed file) is assigned tune/holdout at random, half/half, before coding,
   so all paragraphs of one article fall in the same half.
+
+Batch 2 (seed 20261203, drawn after batch 1's tune AND holdout halves were opened for rule development): a fresh
+held-out set, every row split `holdout2`, passage ids continuing after batch 1. Same frame (candidate filter,
+MAX_CHARS, one paragraph per article, sample ids excluded from held-out VNTC) with three exclusions: no article of
+batch 1 (by id), no held-out record whose whitespace-normalised text repeats a sample article or a batch-1 article
+(VNTC holds some articles twice under two ids), and no seed lines (batch 1 took them all). Quotas: sample
+B2_SAMPLE = (43 matching, 7 not), held-out B2_HELDOUT = (85, 15), i.e. about 85 % / 15 % as in batch 1.
 """
 from __future__ import annotations
 
+import argparse
 import csv
 import gzip
 import json
@@ -38,12 +49,15 @@ SEED = 20261202
 CANDIDATES_PER_SOURCE = 90
 OTHERS_PER_SOURCE = 16  # 16 / 106 = 15 %
 MAX_CHARS = 1500
+B2_SEED = 20261203
+B2_SAMPLE = (43, 7)  # (filter-matching, not matching) = 50, 14 % not matching
+B2_HELDOUT = (85, 15)  # = 100, 15 % not matching
+B2_SPLIT = "holdout2"
 
 SAMPLE = Path("data/sample/vntc_sample.jsonl")
-SHARED = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("../shared")  # where shared/ is; recorded as ../shared
-HELDOUT = SHARED / "corpora/vntc-train.jsonl.gz"
-SEEDS_DIR = SHARED / "seeds"
+HELDOUT_FILE = "../shared/corpora/vntc-train.jsonl.gz"  # as recorded in the csv
 OUT = Path("data/validation/quote_passages.csv")
+FIELDS = ["passage_id", "corpus", "file", "line", "article_id", "paragraph_index", "text", "split", "filter_match"]
 
 SPEECH_VERBS = [
     "cho biết", "cho rằng", "khẳng định", "nhấn mạnh", "nói", "chia sẻ", "phát biểu", "tuyên bố",
@@ -98,30 +112,40 @@ def draw_one_per_article(rng: random.Random, pool: list, k: int, used_articles: 
     return out
 
 
-def main() -> None:
-    rng = random.Random(SEED)
-    sample_recs = []
+def _norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def load_sample():
+    recs = []
     with SAMPLE.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
-            sample_recs.append((n, json.loads(line)))
-    sample_ids = {r["id"] for _, r in sample_recs}
+            recs.append((n, json.loads(line)))
+    return recs
 
-    def heldout_recs():
-        with gzip.open(HELDOUT, "rt", encoding="utf-8") as fh:
-            for n, line in enumerate(fh, 1):
-                r = json.loads(line)
-                if r["id"] not in sample_ids:
-                    yield n, r
+
+def heldout_records(shared: Path, skip_ids: set, skip_texts: frozenset = frozenset()):
+    with gzip.open(shared / "corpora/vntc-train.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            r = json.loads(line)
+            if r["id"] not in skip_ids and (not skip_texts or _norm(r["text"]) not in skip_texts):
+                yield n, r
+
+
+def batch1(shared: Path, sample_recs) -> list:
+    """Batch 1 exactly as drawn on 2026-12-02 (do not change: its output is committed and must reproduce)."""
+    rng = random.Random(SEED)
+    sample_ids = {r["id"] for _, r in sample_recs}
 
     rows = []
     for corpus, file, recs in (("sample", str(SAMPLE), sample_recs),
-                               ("vntc_heldout", "../shared/corpora/vntc-train.jsonl.gz", heldout_recs())):
+                               ("vntc_heldout", HELDOUT_FILE, heldout_records(shared, sample_ids))):
         cands, others = vntc_frame(recs, corpus, file)
         used: set = set()
         rows += draw_one_per_article(rng, cands, CANDIDATES_PER_SOURCE, used)
         rows += draw_one_per_article(rng, others, OTHERS_PER_SOURCE, used)
 
-    for path in sorted(SEEDS_DIR.glob("*.txt")):
+    for path in sorted((shared / "seeds").glob("*.txt")):
         text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8"))
         for idx, p in paragraphs(text):
             rows.append({"corpus": "seed", "file": f"../shared/seeds/{path.name}", "line": idx + 1, "article_id": path.stem,
@@ -134,15 +158,57 @@ def main() -> None:
 
     order = {"sample": 0, "vntc_heldout": 1, "seed": 2}
     rows.sort(key=lambda r: (order[r["corpus"]], r["line"], r["paragraph_index"]))
+    return [{"passage_id": f"Q{n:03d}", **r, "split": split[r["article_id"]], "filter_match": is_candidate(r["text"])}
+            for n, r in enumerate(rows, 1)]
+
+
+def batch2(shared: Path, sample_recs, b1_rows: list) -> list:
+    """A fresh held-out batch: same frame as batch 1, none of batch 1's articles, ids continuing after batch 1."""
+    rng = random.Random(B2_SEED)
+    sample_ids = {r["id"] for _, r in sample_recs}
+    b1_articles = {r["article_id"] for r in b1_rows}
+    # texts a held-out record must not repeat: every sample article and every batch-1 article
+    b1_texts = {_norm(r["text"]) for _, r in sample_recs}
+    b1_heldout_lines = {int(r["line"]) for r in b1_rows if r["corpus"] == "vntc_heldout"}
+    with gzip.open(shared / "corpora/vntc-train.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if n in b1_heldout_lines:
+                b1_texts.add(_norm(json.loads(line)["text"]))
+
+    rows = []
+    sources = (("sample", str(SAMPLE), [(n, r) for n, r in sample_recs if r["id"] not in b1_articles], B2_SAMPLE),
+               ("vntc_heldout", HELDOUT_FILE,
+                heldout_records(shared, sample_ids | b1_articles, frozenset(b1_texts)), B2_HELDOUT))
+    for corpus, file, recs, (k_cand, k_other) in sources:
+        cands, others = vntc_frame(recs, corpus, file)
+        used: set = set()
+        rows += draw_one_per_article(rng, cands, k_cand, used)
+        rows += draw_one_per_article(rng, others, k_other, used)
+    assert not {r["article_id"] for r in rows} & b1_articles
+
+    order = {"sample": 0, "vntc_heldout": 1}
+    rows.sort(key=lambda r: (order[r["corpus"]], r["line"], r["paragraph_index"]))
+    start = int(b1_rows[-1]["passage_id"][1:]) + 1
+    return [{"passage_id": f"Q{n:03d}", **r, "split": B2_SPLIT, "filter_match": is_candidate(r["text"])}
+            for n, r in enumerate(rows, start)]
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("shared", nargs="?", default="../shared", help="where shared/ is (recorded as ../shared)")
+    ap.add_argument("--batch", type=int, choices=(1, 2), default=2, help="write batches 1..N (default 2)")
+    args = ap.parse_args(argv)
+    shared = Path(args.shared)
+    sample_recs = load_sample()
+    rows = batch1(shared, sample_recs)
+    if args.batch >= 2:
+        rows += batch2(shared, sample_recs, rows)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=["passage_id", "corpus", "file", "line", "article_id", "paragraph_index",
-                                           "text", "split", "filter_match"])
+        w = csv.DictWriter(fh, fieldnames=FIELDS)
         w.writeheader()
-        for n, r in enumerate(rows, 1):
-            w.writerow({"passage_id": f"Q{n:03d}", **r, "split": split[r["article_id"]],
-                        "filter_match": is_candidate(r["text"])})
-    print(f"wrote {len(rows)} passages from {len(articles)} articles to {OUT}", file=sys.stderr)
+        w.writerows(rows)
+    print(f"wrote {len(rows)} passages from {len({r['article_id'] for r in rows})} articles to {OUT}", file=sys.stderr)
 
 
 if __name__ == "__main__":
