@@ -42,9 +42,12 @@ def chunk_size(n_items: int, workers: int, per_worker: int = 4, cap: int = 256) 
     return max(1, min(cap, -(-n_items // max(1, workers * per_worker))))
 
 
-def _pool_context():
+def _pool_context(fresh: bool = False):
     # fork shares what the parent already loaded (underthesea's CRF model) instead of each worker loading it
-    # again; spawn elsewhere
+    # again; spawn elsewhere. fresh: workers that start clean (forkserver), for work that uses OpenMP (UMAP,
+    # scikit-learn), which cannot run in a child forked from a process that has used it
+    if fresh:
+        return mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
     return mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
 
 
@@ -67,10 +70,11 @@ def dask_client(address: str, timeout: str = "30s") -> Iterator[Any]:
 
 
 def run_chunks(func: Callable[..., Any], chunks: list, *, workers: int = 0, scheduler: str = LOCAL,
-               kwargs: dict | None = None) -> Iterator[tuple[int, Any]]:
+               kwargs: dict | None = None, fresh: bool = False) -> Iterator[tuple[int, Any]]:
     """Yield (chunk index, func(chunk, **kwargs)) in chunk order.
 
-    `func` must be a module-level function (it is sent to other processes by reference).
+    `func` must be a module-level function (it is sent to other processes by reference); fresh: local workers
+    that do not inherit this process (see _pool_context).
     """
     kwargs = kwargs or {}
     if not chunks:
@@ -89,7 +93,7 @@ def run_chunks(func: Callable[..., Any], chunks: list, *, workers: int = 0, sche
         for i, chunk in enumerate(chunks):
             yield i, func(chunk, **kwargs)
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(fresh)) as pool:
         futures = [pool.submit(func, chunk, **kwargs) for chunk in chunks]
         try:
             for i, fut in enumerate(futures):

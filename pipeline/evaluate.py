@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
+from pipeline import compute
 from pipeline import io as pio
 from pipeline import params as P
 from pipeline import paths
@@ -205,6 +206,31 @@ def model_size_sweep(tokens: list[str], partitions: list[dict[int, list[int]]], 
     return pd.DataFrame(rows, columns=SWEEP_COLUMNS)
 
 
+def refit(seeds: list[int], params, units: pd.DataFrame, embeddings: np.ndarray,
+          sweep: list[int] | None = None) -> list[tuple[list[int], dict[int, list[int]]]]:
+    """The run's topic model refitted with each seed: (assignments, consensus cuts k -> labels) per seed. Module
+    level so that the refits can run in parallel processes (compute.run_chunks); the embedder for guided mode is
+    made in the process that uses it."""
+    encode = encoder_for(params)
+    out = []
+    for seed in seeds:
+        fit = from_params(params, units, embeddings, seed=seed, encode=encode, sweep=sweep)
+        out.append((list(fit.topics), fit.partitions or {}))
+    return out
+
+
+def refits(params, units: pd.DataFrame, embeddings: np.ndarray, seeds: list[int], sweep: list[int] | None = None,
+           workers: int = 0) -> list[tuple[list[int], dict[int, list[int]]]]:
+    """refit over `workers` processes (0 = all cores), one seed a task, in the order of seeds: each refit runs
+    UMAP and the clustering on about one core, so at 20,000 units the three refits were evaluate's largest cost.
+    The workers start fresh (forkserver): UMAP and scikit-learn use OpenMP, which a forked child cannot.
+    The result equals the serial one (each refit is seeded; tests/test_evaluate.py)."""
+    done = dict(compute.run_chunks(refit, [[s] for s in seeds], workers=workers,
+                                   kwargs={"params": params, "units": units, "embeddings": embeddings, "sweep": sweep},
+                                   fresh=True))
+    return [done[i][0] for i in range(len(seeds))]
+
+
 def _json_number(v):
     """Floats rounded for stable diffs; NaN (e.g. no outliers to describe) as null, which JSON can hold."""
     if isinstance(v, float):
@@ -219,14 +245,12 @@ def main(argv: list[str] | None = None) -> None:
         paths.ARTICLES, paths.UNITS, paths.TOPIC_ASSIGNMENTS, paths.TOPIC_INFO, paths.TOPIC_FIT, paths.EMBEDDINGS)
     ev = params["evaluate"]
     stop = topic_stopwords(params)
-    encode = encoder_for(params)
     started = time.time()
     small = fit.get("small_corpus") or {}
     clustering = params["topics"]["clustering"]
     sweep_k = list(ev["sweep_k"]) if clustering["method"] == "consensus" else []
-    fits = ([from_params(params, units, embeddings, seed=s, encode=encode, sweep=sweep_k) for s in ev["stability_seeds"]]
-            if not small.get("fallback") else [])
-    refits = [f.topics for f in fits]
+    fits = (refits(params, units[["unit_id", "tokens"]], embeddings, list(ev["stability_seeds"]), sweep_k,
+                   P.get(params, "evaluate.workers", 0)) if not small.get("fallback") else [])
     labels = None
     if articles["label"].notna().any():
         by_article = dict(zip(articles["article_id"], articles["label"]))
@@ -234,7 +258,7 @@ def main(argv: list[str] | None = None) -> None:
     topic_words = top_words(info)
     metrics = evaluate(units["tokens"].tolist(), assignments["topic"].tolist(), topic_words, labels,
                        stopwords=stop, vectorizer=params["topics"]["vectorizer"], seed=params["topics"]["seed"],
-                       top_n=ev["npmi_top_n"], lda=ev["lda"], refits=refits)
+                       top_n=ev["npmi_top_n"], lda=ev["lda"], refits=[topics for topics, _ in fits])
     metrics.update({
         "n_articles": int(len(articles)), "n_units": int(len(units)), "n_topics": int(fit["n_topics"]),
         "outlier_share": fit["outlier_share"], "outlier_share_before_reduction": fit["outlier_share_before_reduction"],
@@ -247,7 +271,7 @@ def main(argv: list[str] | None = None) -> None:
     for key in ("stability_skipped", "lda_skipped"):
         if key in metrics:
             print(f"evaluate: {key.split('_')[0]} {metrics[key]}")
-    sweep = model_size_sweep(units["tokens"].tolist(), [f.partitions for f in fits if f.partitions], stopwords=stop,
+    sweep = model_size_sweep(units["tokens"].tolist(), [cuts for _, cuts in fits if cuts], stopwords=stop,
                              vectorizer=params["topics"]["vectorizer"],
                              reduce_frequent_words=params["topics"]["reduce_frequent_words"], top_n=ev["npmi_top_n"],
                              chosen_k=clustering["k"] if isinstance(clustering["k"], int) else None)

@@ -301,6 +301,7 @@ class Evaluate(Section):
     # numbers of topics of the model-size sweep (topics.clustering.method consensus); [] skips it
     sweep_k: _value(list[StrictInt], "must be a list of integers from 2 to 100",
                     lambda v: all(2 <= k <= 100 for k in v)) = [6, 8, 10, 12, 14]
+    workers: Int(0) = 0  # processes for the refits (0 = all cores)
 
 
 def _no_other(themes):

@@ -36,7 +36,7 @@ OPTIONAL = {
     "figures.full_width_in": None, "figures.max_groups": 6, "figures.map_points": 5000,
     "report.author": None, "report.rows_per_table": 12, "compute.scheduler": "local",
     "compare.min_word_articles": 3, "effects.controls": [], "effects.numeric": [], "effects.references": {},
-    "effects.time": None, "effects.cov_type": "HC3", "effects.cluster": None, "evaluate.sweep_k": [6, 8, 10, 12, 14],
+    "effects.time": None, "effects.cov_type": "HC3", "effects.cluster": None, "evaluate.sweep_k": [6, 8, 10, 12, 14], "evaluate.workers": 0,
 }
 OPTIONAL_SECTIONS = {"compute",  # left out: local (see test_a_file_without_compute_runs_locally)
                      "effects",  # left out: no controls (raw effects only), dates as periods

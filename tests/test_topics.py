@@ -531,3 +531,21 @@ def test_consensus_on_more_units_than_max_units_fits_a_sample_and_gives_sweep_pa
                                          umap={"n_neighbors": 10, "n_components": 3},
                                          clustering={"method": "consensus", "k": 3, "runs": 2})).fit(docs, vecs)
     assert plain.partitions == {}  # no sweep asked for
+
+
+def test_evaluate_refits_in_parallel_processes_equal_the_serial_refits():
+    """evaluate runs its refits one a process; each is seeded, so the result must not depend on the processes."""
+    from pipeline.evaluate import refits
+
+    docs, vecs, _ = corpus(n_per_group=15, seed=5)
+    params = _params()
+    params["embedding"]["backend"] = "tfidf"  # no encoder to load in the workers
+    params["topics"].update({"guided": False, "vectorizer": {"min_df": 1, "max_df": 1.0, "ngram_max": 1},
+                             "umap": {"n_neighbors": 10, "n_components": 3, "min_dist": 0.0, "metric": "cosine"},
+                             "clustering": {"method": "consensus", "k": 3, "k_range": [2, 5], "runs": 2}})
+    units = pd.DataFrame({"unit_id": range(len(docs)), "tokens": docs})
+    serial = refits(params, units, vecs, [1, 2, 3], sweep=[2, 3], workers=1)
+    parallel = refits(params, units, vecs, [1, 2, 3], sweep=[2, 3], workers=2)
+    assert [t for t, _ in parallel] == [t for t, _ in serial] and len(serial) == 3
+    assert [{k: list(v) for k, v in c.items()} for _, c in parallel] == [{k: list(v) for k, v in c.items()} for _, c in serial]
+    assert sorted(serial[0][1]) == [2, 3] and len(set(serial[0][0])) == 3
