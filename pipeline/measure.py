@@ -160,10 +160,16 @@ def probabilities(vectors: np.ndarray, themes: Themes | np.ndarray, hits: np.nda
     """(n x K) theme probabilities, `other` last; `hits` has a column for each of the first themes (all K
     when `other` has keywords). Pure and deterministic; each row depends on its own text only."""
     themes = as_themes(themes)
-    logits = themes.similarity(_unit(vectors)) / temperature
+    return softmax_evidence(themes.similarity(_unit(vectors)), hits, temperature, keyword_weight, themes.other_bias)
+
+
+def softmax_evidence(similarity: np.ndarray, hits: np.ndarray, temperature: float, keyword_weight: float,
+                     other_bias: float = 0.0) -> np.ndarray:
+    """probabilities() from the similarities (n x K) already computed (validation's grid reuses them)."""
+    logits = similarity / temperature
     if keyword_weight:
         logits[:, :hits.shape[1]] += keyword_weight * np.log1p(hits)
-    logits[:, -1] += themes.other_bias
+    logits[:, -1] += other_bias
     logits -= logits.max(axis=1, keepdims=True)
     expo = np.exp(logits)
     return expo / expo.sum(axis=1, keepdims=True)
@@ -193,6 +199,12 @@ def measure(vectors: np.ndarray, tokens: list[str], groups: list[str], lengths: 
     the pooling and the prior of `other` (theme_setup reads them from the params)."""
     ordered = {name: keywords.get(name, []) for name in theme_names}
     probs = probabilities(vectors, themes, keyword_hits(tokens, ordered), temperature, keyword_weight)
+    return proportions(probs, groups, lengths, theme_names, min_share)
+
+
+def proportions(probs: np.ndarray, groups: list[str], lengths: np.ndarray, theme_names: list[str],
+                min_share: float) -> pd.DataFrame:
+    """Texts' probabilities -> per group (article) the rounded proportions and `primary`."""
     props = aggregate(probs, list(groups), np.maximum(np.asarray(lengths, dtype=float), 1.0), theme_names)
     props = props.round(SHARE_DECIMALS)
     props["primary"] = primary(props[theme_names], min_share)
