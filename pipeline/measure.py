@@ -17,7 +17,9 @@ mean cosine). `other_bias` is the prior of `other`, the evidence a named theme n
 count the codebook keywords and the measurement's own (theme_measure.keywords, `other` included) as whole-token
 phrases among the text's segmented tokens, longest first. An article's proportions are the length-weighted mean of
 its paragraphs' (or units') probabilities, so a mixed article is mixed; its primary theme is the argmax, or
-`other` when no theme reaches `min_share`. Every step is per text: a unit measures the same in any corpus.
+`other` when no theme reaches `min_share`. Every step is per text: with a fixed embedding model (not tfidf,
+which is fitted per corpus) a unit measures the same in any corpus, except that the themes stage gives no share
+to a theme the corpus's codebook fit finds not measurable.
 
 Why soft proportions: a probability is a smooth function of the embedding, so a perturbation of 1e-5 moves a
 share by about 1e-5 / temperature, never by a whole unit as an argmax at a tie would; shares are rounded to
