@@ -3,17 +3,23 @@
 Themes are the measured layer (topics stay the exploratory one). Each text (a paragraph, or a whole unit) gets a
 probability for every theme of the codebook and `other`:
 
-    logit_t = cos(text, theme_t) / temperature + keyword_weight * log(1 + keyword hits of theme t)
+    logit_t = sim(text, theme_t) / temperature + keyword_weight * log(1 + keyword hits of theme t)
+              (+ other_bias for `other`)
     p = softmax(logit)
 
-`theme_t` is the mean of the normalised embeddings of the theme's descriptions (BERTopic's zero-shot idea,
-similarity of a document to a theme's description): with theme_measure.descriptions `exemplars`, the short
-Vietnamese sentences under `measure_descriptions` in coding_rules.yaml, one a sub-field of the theme; with
-`rules`, its Vietnamese label with its keywords and the coding rules' English definition and inclusion rules.
-`other` has descriptions too. Keyword hits count the codebook keywords and the measurement's own
-(theme_measure.keywords, `other` included) as whole-token phrases among the text's segmented tokens, longest
-first. An article's proportions are the length-weighted mean of its paragraphs' (or units') probabilities, so a
-mixed article is mixed; its primary theme is the argmax, or `other` when no theme reaches `min_share`.
+The theme's descriptions (with theme_measure.descriptions `exemplars`, the short Vietnamese sentences under
+`measure_descriptions` in coding_rules.yaml, one a sub-field of the theme; with `rules`, its Vietnamese label with
+its keywords and the coding rules' English definition and inclusion rules; `other` has descriptions too) are
+embedded, and sim is with theme_measure.pool 0 the cosine to their mean (BERTopic's zero-shot idea), with pool
+tau > 0 their soft maximum tau * log(mean_d exp(cos(text, d) / tau)): a theme is a set of sub-fields, and a text
+about one of them should not be diluted by the theme's others (tau -> 0: the nearest description; large tau: the
+mean cosine). `other_bias` is the prior of `other`, the evidence a named theme needs to beat it. Keyword hits
+count the codebook keywords and the measurement's own (theme_measure.keywords, `other` included) as whole-token
+phrases among the text's segmented tokens, longest first. An article's proportions are the length-weighted mean of
+its paragraphs' (or units') probabilities, so a mixed article is mixed; its primary theme is the argmax, or
+`other` when no theme reaches `min_share`. Every step is per text: with a fixed embedding model (not tfidf,
+which is fitted per corpus) a unit measures the same in any corpus, except that the themes stage gives no share
+to a theme the corpus's codebook fit finds not measurable.
 
 Why soft proportions: a probability is a smooth function of the embedding, so a perturbation of 1e-5 moves a
 share by about 1e-5 / temperature, never by a whole unit as an argmax at a tie would; shares are rounded to
@@ -23,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -32,6 +39,8 @@ from pipeline.codebook import OTHER
 from pipeline.text import merge_short, paragraphs
 
 SHARE_DECIMALS = 6
+# the settings that change how evidence becomes proportions (params theme_measure; validation's grid varies them)
+SETTINGS = ("temperature", "keyword_weight", "min_share", "pool", "other_bias")
 
 
 def description_texts(rules: Mapping, keywords: Mapping[str, list[str]], labels_vi: Mapping[str, str],
@@ -66,11 +75,53 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
     return matrix / np.where(norms > 0, norms, 1.0)
 
 
-def theme_matrix(description_vectors: Mapping[str, np.ndarray]) -> tuple[list[str], np.ndarray]:
-    """(names, K x dim): each theme's mean normalised description vector, normalised again. (The nearest
-    description, or the mean of the nearest 2-8, instead of the mean scored lower on the tune half.)"""
+@dataclass(frozen=True)
+class Themes:
+    """What texts are compared with: each theme's normalised description vectors (K x n x dim, `other` last; a
+    theme with fewer descriptions is padded with NaN rows), how their cosines are pooled (`pool`: 0 the cosine to
+    their mean, tau > 0 their soft maximum) and the prior logit of `other`. Indexing keeps themes (rows)."""
+    descriptions: np.ndarray
+    pool: float = 0.0
+    other_bias: float = 0.0
+
+    def __getitem__(self, keep) -> Themes:
+        return replace(self, descriptions=self.descriptions[keep])
+
+    def __len__(self) -> int:
+        return len(self.descriptions)
+
+    def similarity(self, vectors: np.ndarray) -> np.ndarray:
+        """(n x K) similarity of each (normalised) text vector to each theme."""
+        d = self.descriptions
+        present = ~np.isnan(d[..., 0])                                   # K x n
+        if not self.pool:
+            mean = _unit(np.stack([d[k][present[k]].mean(axis=0) for k in range(len(d))]))
+            return vectors @ mean.T
+        cos = np.einsum("ij,knj->ikn", vectors, np.nan_to_num(d))        # texts x K x n
+        cos = np.where(present[None], cos, -np.inf) / self.pool
+        top = cos.max(axis=2, keepdims=True)
+        mean_exp = np.exp(cos - top).sum(axis=2) / present.sum(axis=1)[None]
+        return self.pool * (np.log(mean_exp) + top[..., 0])
+
+
+def theme_matrix(description_vectors: Mapping[str, np.ndarray], pool: float = 0.0, other_bias: float = 0.0
+                 ) -> tuple[list[str], Themes]:
+    """(names, Themes) from each theme's description vectors (normalised here). With pool 0 the similarity is the
+    cosine to the mean description, as before pooling existed (the nearest description alone scored lower)."""
     names = list(description_vectors)
-    return names, _unit(np.stack([_unit(np.atleast_2d(v)).mean(axis=0) for v in description_vectors.values()]))
+    stacks = [_unit(np.atleast_2d(v)) for v in description_vectors.values()]
+    width = max(len(v) for v in stacks)
+    padded = np.full((len(stacks), width, stacks[0].shape[1]), np.nan)
+    for k, v in enumerate(stacks):
+        padded[k, :len(v)] = v
+    return names, Themes(padded, float(pool or 0.0), float(other_bias or 0.0))
+
+
+def as_themes(themes: Themes | np.ndarray) -> Themes:
+    """A (K x dim) matrix of prototypes, as the tests give, is a Themes of one description each."""
+    if isinstance(themes, Themes):
+        return themes
+    return Themes(_unit(np.asarray(themes, dtype=np.float64))[:, None, :])
 
 
 def split_paragraphs(text: str, min_chars: int = 80) -> list[str]:
@@ -106,13 +157,21 @@ def keyword_hits(tokens: list[str], keywords: Mapping[str, list[str]]) -> np.nda
     return out
 
 
-def probabilities(vectors: np.ndarray, themes: np.ndarray, hits: np.ndarray, temperature: float,
+def probabilities(vectors: np.ndarray, themes: Themes | np.ndarray, hits: np.ndarray, temperature: float,
                   keyword_weight: float) -> np.ndarray:
     """(n x K) theme probabilities, `other` last; `hits` has a column for each of the first themes (all K
-    when `other` has keywords). Pure and deterministic."""
-    logits = _unit(vectors) @ themes.T / temperature
+    when `other` has keywords). Pure and deterministic; each row depends on its own text only."""
+    themes = as_themes(themes)
+    return softmax_evidence(themes.similarity(_unit(vectors)), hits, temperature, keyword_weight, themes.other_bias)
+
+
+def softmax_evidence(similarity: np.ndarray, hits: np.ndarray, temperature: float, keyword_weight: float,
+                     other_bias: float = 0.0) -> np.ndarray:
+    """probabilities() from the similarities (n x K) already computed (validation's grid reuses them)."""
+    logits = similarity / temperature
     if keyword_weight:
         logits[:, :hits.shape[1]] += keyword_weight * np.log1p(hits)
+    logits[:, -1] += other_bias
     logits -= logits.max(axis=1, keepdims=True)
     expo = np.exp(logits)
     return expo / expo.sum(axis=1, keepdims=True)
@@ -135,12 +194,19 @@ def primary(proportions: pd.DataFrame, min_share: float) -> pd.Series:
 
 
 def measure(vectors: np.ndarray, tokens: list[str], groups: list[str], lengths: np.ndarray,
-            keywords: Mapping[str, list[str]], theme_names: list[str], themes: np.ndarray, *,
+            keywords: Mapping[str, list[str]], theme_names: list[str], themes: Themes | np.ndarray, *,
             temperature: float, keyword_weight: float, min_share: float) -> pd.DataFrame:
     """Pure core: texts (paragraphs or units, with their article in `groups`) -> per article the theme
-    proportions (one column a theme, `other` last, rounded to SHARE_DECIMALS) and `primary`."""
+    proportions (one column a theme, `other` last, rounded to SHARE_DECIMALS) and `primary`. `themes` carries
+    the pooling and the prior of `other` (theme_setup reads them from the params)."""
     ordered = {name: keywords.get(name, []) for name in theme_names}
     probs = probabilities(vectors, themes, keyword_hits(tokens, ordered), temperature, keyword_weight)
+    return proportions(probs, groups, lengths, theme_names, min_share)
+
+
+def proportions(probs: np.ndarray, groups: list[str], lengths: np.ndarray, theme_names: list[str],
+                min_share: float) -> pd.DataFrame:
+    """Texts' probabilities -> per group (article) the rounded proportions and `primary`."""
     props = aggregate(probs, list(groups), np.maximum(np.asarray(lengths, dtype=float), 1.0), theme_names)
     props = props.round(SHARE_DECIMALS)
     props["primary"] = primary(props[theme_names], min_share)
@@ -148,8 +214,8 @@ def measure(vectors: np.ndarray, tokens: list[str], groups: list[str], lengths: 
 
 
 def theme_setup(params: Mapping, rules: Mapping, cache_root, unit_tokens: list[str] | None = None
-                ) -> tuple[list[str], np.ndarray, dict[str, list[str]], np.ndarray | None]:
-    """(names with `other` last, theme matrix, segmented keywords, unit vectors or None): what the measurement
+                ) -> tuple[list[str], Themes, dict[str, list[str]], np.ndarray | None]:
+    """(names with `other` last, the Themes with theme_measure's pool and other_bias, segmented keywords, unit vectors or None): what the measurement
     compares texts with. TF-IDF+SVD is fitted per corpus, so with the tfidf backend the units (`unit_tokens`) and
     the theme descriptions are embedded together, in one space, and those unit vectors are returned; other
     backends embed the descriptions alone (None: the embed stage's vectors of the units are used)."""
@@ -169,7 +235,7 @@ def theme_setup(params: Mapping, rules: Mapping, cache_root, unit_tokens: list[s
     else:
         vectors = text_vectors([t for _, t in flat], params, cache_root)
     grouped = {name: vectors[[i for i, (n, _) in enumerate(flat) if n == name]] for name in desc}
-    names, matrix = theme_matrix(grouped)
+    names, matrix = theme_matrix(grouped, tm.get("pool", 0.0), tm.get("other_bias", 0.0))
     return names, matrix, codebook.keywords(measure_keywords(params), keyword_tokenizer(params)), units
 
 

@@ -341,6 +341,8 @@ class ThemeMeasure(Section):
     temperature: Num("must be a positive number", lambda v: v > 0) = 0.03
     keyword_weight: Num("must be a number of at least 0", lambda v: v >= 0) = 0.5
     min_share: Num("must be a share between 0 and 1", lambda v: 0 <= v <= 1) = 0.2
+    pool: Num("must be a number of at least 0 (0: the mean description)", lambda v: v >= 0) = 0.0
+    other_bias: Num("must be a number (the prior logit of other)", lambda v: True) = 0.0
     descriptions: Choice("exemplars", "rules") = "exemplars"
     keywords: Annotated[dict[StrictStr, Words("must be a list of keywords", empty=True)],
                         Rule("must map theme names (or other) to lists of keywords")] = {}

@@ -4,12 +4,18 @@
     python -m pipeline.validation draw --out sheet.csv [--n 100]       # a coding sheet for new coders
     python -m pipeline.validation agree sheet.csv                      # agreement + pipeline accuracy on a sheet
     python -m pipeline.validation tune                                 # the settings grid on the tune half only
+    python -m pipeline.validation cv [--folds 5]                       # the grid cross-validated on the development units
 
 `score` applies the themes stage's measurement (pipeline.measure) to each coded unit's text, exactly as the stage
 applies it to a corpus unit (the unit's paragraphs, segmented and embedded with the params' settings, cached), and
 compares its primary theme with the coder's: per theme precision, recall and F1 with bootstrap intervals, macro-F1
 and accuracy, on the `tune` half (where the settings were chosen) and the `holdout` half (reported), per corpus.
 Seed paragraphs share two articles, so their intervals resample articles.
+
+`cv` chooses the settings: the development units (`development`: the tune half and, since batch 1 was scored, its
+holdout half outside the `seed` corpus) are cut into folds by article; in each fold the grid's best setting on the
+other folds is scored on the fold (nested: the score never saw the units it is reported on), beside the params'
+settings. Later batches (holdout2, ...) are never read by `tune` or `cv`.
 """
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ import argparse
 import itertools
 import sys
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +36,8 @@ from pipeline import params as P
 from pipeline import paths
 from pipeline.codebook import OTHER
 
+CV_REPORT = "reports/validation_themes_cv.json"  # `validation cv`: nested cross-validation of the settings
+CV_GRID = "reports/validation_themes_cv_grid.csv"  # `validation cv`: every setting on the development units
 CODER_COLUMNS = ["coder1_theme", "coder1_secondary", "coder2_theme", "coder2_secondary", "note"]
 
 
@@ -71,9 +80,22 @@ def setup(units: pd.DataFrame, params: Mapping, ws: paths.Workspace, rules: Mapp
                 theme_names=names, themes=matrix)
 
 
-def apply(prepared: Mapping, settings: Mapping) -> pd.DataFrame:
-    return measure.measure(**prepared, temperature=settings["temperature"],
-                           keyword_weight=settings["keyword_weight"], min_share=settings["min_share"])
+def apply(prepared: dict, settings: Mapping) -> pd.DataFrame:
+    """measure.measure on the prepared evidence with these settings (measure.SETTINGS; pool and other_bias default
+    to 0). The keyword hits and each pooling's similarities are computed once and kept in `prepared`, so a grid
+    pays only for the softmax and the averaging."""
+    themes = replace(prepared["themes"], pool=float(settings.get("pool") or 0.0),
+                     other_bias=float(settings.get("other_bias") or 0.0))
+    memo = prepared.setdefault("memo", {})
+    if "hits" not in memo:
+        memo["hits"] = measure.keyword_hits(prepared["tokens"], {n: prepared["keywords"].get(n, [])
+                                                                 for n in prepared["theme_names"]})
+    if ("similarity", themes.pool) not in memo:
+        memo["similarity", themes.pool] = themes.similarity(measure._unit(prepared["vectors"]))
+    probs = measure.softmax_evidence(memo["similarity", themes.pool], memo["hits"], settings["temperature"],
+                                     settings["keyword_weight"], themes.other_bias)
+    return measure.proportions(probs, prepared["groups"], prepared["lengths"], prepared["theme_names"],
+                               settings["min_share"])
 
 
 def predict(units: pd.DataFrame, params: Mapping, ws: paths.Workspace, rules: Mapping,
@@ -82,9 +104,16 @@ def predict(units: pd.DataFrame, params: Mapping, ws: paths.Workspace, rules: Ma
     return apply(setup(units, params, ws, rules), {**params["theme_measure"], **(settings or {})})
 
 
-# the grid `tune` searches (on the tune half only); the evidence options are crossed with it
-GRID = {"temperature": [0.02, 0.03, 0.05, 0.1, 0.2], "keyword_weight": [0, 0.25, 0.5, 1, 2, 3],
-        "min_share": [0, 0.2, 0.3, 0.4, 0.5]}
+# the grid `tune` (crossed with the evidence options) and `cv` search
+GRID = {"temperature": [0.005, 0.01, 0.02, 0.03, 0.05, 0.1], "keyword_weight": [0, 0.25, 0.5, 1, 2],
+        "min_share": [0, 0.2, 0.3], "pool": [0, 0.01, 0.02, 0.03, 0.05], "other_bias": [0, 0.5, 1, 1.5, 2]}
+
+
+def development(coded: pd.DataFrame) -> pd.DataFrame:
+    """The units settings may be chosen on: the tune half, and batch 1's holdout half outside the `seed` corpus
+    (opened for development after it was scored once; the seed holdout paragraphs stay closed, and later batches,
+    split holdout2 and on, are reported, never tuned on)."""
+    return coded[(coded["split"] == "tune") | ((coded["split"] == "holdout") & (coded["corpus"] != "seed"))]
 
 
 def tune_grid(coded: pd.DataFrame, params, ws: paths.Workspace, rules: Mapping, classes: list[str]) -> pd.DataFrame:
@@ -107,6 +136,76 @@ def tune_grid(coded: pd.DataFrame, params, ws: paths.Workspace, rules: Mapping, 
             rows.append({"paragraphs": paragraphs, "descriptions": descriptions, "measure_keywords": extra, **settings,
                          "accuracy": round(s["accuracy"], 4), "macro_f1": round(s["macro_f1"], 4)})
     return pd.DataFrame(rows).sort_values(["macro_f1", "accuracy"], ascending=False, kind="stable")
+
+
+def grid_predictions(units: pd.DataFrame, prepared: dict, classes: list[str]
+                     ) -> tuple[list[dict], np.ndarray, np.ndarray]:
+    """(settings, settings x units predicted class indices, settings x units -log proportion of the coded theme)
+    for every setting of GRID. Scaling temperature, keyword_weight and other_bias together leaves every primary
+    theme as it is but makes the proportions sharper or flatter; the log loss tells those settings apart."""
+    settings = [dict(zip(GRID, values)) for values in itertools.product(*GRID.values())]
+    index, gold = pd.Index(classes), units["theme"].to_numpy()
+    pred, loss = [], []
+    for s in settings:
+        props = apply(prepared, s).loc[units["item_id"]]
+        pred.append(index.get_indexer(props["primary"]))
+        share = props[classes].to_numpy()[np.arange(len(units)), index.get_indexer(gold)]
+        loss.append(-np.log(np.maximum(share, 10.0 ** -measure.SHARE_DECIMALS)))
+    return settings, np.stack(pred), np.stack(loss)
+
+
+def _score(gold: np.ndarray, pred: np.ndarray, classes: list[str]) -> dict:
+    s = agreement.scores([classes[i] for i in gold], [classes[i] for i in pred], classes)
+    return {"n": s["n"], "accuracy": round(s["accuracy"], 4), "macro_f1": round(s["macro_f1"], 4)}
+
+
+def best_setting(gold: np.ndarray, pred: np.ndarray, loss: np.ndarray, rows: np.ndarray, classes: list[str]) -> int:
+    """The setting with the highest macro-F1 on these rows, then accuracy, then the lowest mean log loss (the
+    best-calibrated proportions among settings with the same primary themes), then the first in GRID order."""
+    keys = [_score(gold[rows], p[rows], classes) for p in pred]
+    mean_loss = loss[:, rows].mean(axis=1)
+    return max(range(len(keys)), key=lambda i: (keys[i]["macro_f1"], keys[i]["accuracy"], -round(mean_loss[i], 6), -i))
+
+
+def cross_validate(coded: pd.DataFrame, params, ws: paths.Workspace, rules: Mapping, classes: list[str],
+                   folds: int = 5, seed: int = 0) -> tuple[dict, pd.DataFrame]:
+    """Nested cross-validation of GRID on the development units: folds by article (stratified by theme; the
+    paragraphs of one article stay together), each fold scored with the setting chosen on the other folds and
+    with the params' settings; tune -> holdout and holdout -> tune the same way; and the setting chosen on all
+    of them (what params.yaml should say). Returns (report, every setting's scores on the development units)."""
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    units = development(coded).reset_index(drop=True)
+    prepared = setup(units, params, ws, rules)
+    settings, pred, loss = grid_predictions(units, prepared, classes)
+    gold = pd.Index(classes).get_indexer(units["theme"])
+    current = {k: params["theme_measure"].get(k, 0.0) for k in measure.SETTINGS}
+    cur = pd.Index(classes).get_indexer(units["item_id"].map(apply(prepared, current)["primary"]))
+    cutter = StratifiedGroupKFold(folds, shuffle=True, random_state=seed)
+    parts = [te for _, te in cutter.split(np.zeros(len(units)), gold, units["article_id"].to_numpy())]
+    halves = {"tune": np.flatnonzero(units["split"] == "tune"), "holdout": np.flatnonzero(units["split"] != "tune")}
+    parts += [halves["holdout"], halves["tune"]]  # chosen on the other half, scored on this one
+    names = [*(f"fold {i + 1}" for i in range(folds)), "holdout (chosen on tune)", "tune (chosen on holdout)"]
+    out_of_fold = np.empty(len(units), dtype=int)
+    rows = []
+    for name, test in zip(names, parts):
+        choice = best_setting(gold, pred, loss, np.setdiff1d(np.arange(len(units)), test), classes)
+        if name.startswith("fold"):
+            out_of_fold[test] = pred[choice][test]
+        rows.append({"part": name, "chosen": settings[choice], "nested": _score(gold[test], pred[choice][test], classes),
+                     "params": _score(gold[test], cur[test], classes)})
+    final = best_setting(gold, pred, loss, np.arange(len(units)), classes)
+    report = {"units": len(units), "folds": folds, "seed": seed, "grid": GRID, "params_settings": current,
+              "parts": rows,
+              "pooled": {"nested": _score(gold, out_of_fold, classes), "params": _score(gold, cur, classes)},
+              "chosen_on_all": {"settings": settings[final], "in_sample": _score(gold, pred[final], classes)}}
+    table = pd.DataFrame([{**s, **{f"{k}_{m}": v for k, r in
+                                   (("dev", np.arange(len(units))), *halves.items())
+                                   for m, v in _score(gold[r], p[r], classes).items() if m != "n"},
+                           "dev_log_loss": round(float(lo.mean()), 4)}
+                          for s, p, lo in zip(settings, pred, loss)])
+    return report, table.sort_values(["dev_macro_f1", "dev_accuracy", "dev_log_loss"], ascending=[False, False, True],
+                                     kind="stable")
 
 
 def report(coded: pd.DataFrame, predicted: pd.Series, classes: list[str], draws: int, seed: int) -> dict:
@@ -168,12 +267,13 @@ def agree(sheet: pd.DataFrame, classes: list[str], path: Path, predicted: pd.Ser
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m pipeline.validation", description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=("score", "draw", "agree", "tune"))
+    parser.add_argument("command", choices=("score", "draw", "agree", "tune", "cv"))
     parser.add_argument("sheet", nargs="?", help="agree: the coded sheet (CSV)")
     parser.add_argument("--root", default=None)
     parser.add_argument("--units", default=None, help="score: only this corpus (e.g. seed, for a quick check)")
     parser.add_argument("--out", default=None, help="draw: where to write the sheet")
     parser.add_argument("--n", type=int, default=100)
+    parser.add_argument("--folds", type=int, default=5, help="cv: number of folds (by article)")
     args = parser.parse_args(argv)
     ws = paths.workspace(args.root)
     params = P.load(ws.params_file)
@@ -205,11 +305,26 @@ def main(argv: list[str] | None = None) -> None:
         print(grid.head(15).to_string(index=False))
         print(f"validation: {len(grid)} settings scored on the tune half in {paths.VALIDATION_THEMES_GRID}")
         return
+    if args.command == "cv":
+        if args.folds < 2:
+            fail(f"cv: --folds {args.folds} must be at least 2")
+        result, table = cross_validate(coded, params, ws, rules, classes, args.folds, tm["seed"])
+        pio.write_json(ws / CV_REPORT, result)
+        pio.write_csv(ws / CV_GRID, table)
+        for row in result["parts"]:
+            print(f"validation: {row['part']}: nested {row['nested']['accuracy']:.3f} / {row['nested']['macro_f1']:.3f},"
+                  f" params {row['params']['accuracy']:.3f} / {row['params']['macro_f1']:.3f} (n={row['nested']['n']});"
+                  f" chosen {row['chosen']}")
+        pooled = result["pooled"]
+        print(f"validation: pooled over the folds: nested {pooled['nested']['accuracy']:.3f} / "
+              f"{pooled['nested']['macro_f1']:.3f}, params {pooled['params']['accuracy']:.3f} / "
+              f"{pooled['params']['macro_f1']:.3f} (accuracy / macro-F1, n={pooled['nested']['n']})")
+        print(f"validation: chosen on all development units: {result['chosen_on_all']} ({CV_REPORT}, {CV_GRID})")
+        return
     if args.units:
         coded = coded[coded["corpus"] == args.units]
     props = predict(coded, params, ws, rules)
-    result = {"settings": {k: tm[k] for k in ("temperature", "keyword_weight", "min_share", "paragraphs",
-                                              "descriptions")},
+    result = {"settings": {k: tm.get(k, 0.0) for k in (*measure.SETTINGS, "paragraphs", "descriptions")},
               "classes": classes, **report(coded, props["primary"], classes, tm["bootstrap"], tm["seed"])}
     target = ws / (paths.VALIDATION_THEMES if not args.units else f"reports/validation_themes_{args.units}.json")
     pio.write_json(target, result)
