@@ -36,8 +36,6 @@ from pipeline import params as P
 from pipeline import paths
 from pipeline.codebook import OTHER
 
-CV_REPORT = "reports/validation_themes_cv.json"  # `validation cv`: nested cross-validation of the settings
-CV_GRID = "reports/validation_themes_cv_grid.csv"  # `validation cv`: every setting on the development units
 CODER_COLUMNS = ["coder1_theme", "coder1_secondary", "coder2_theme", "coder2_secondary", "note"]
 
 
@@ -309,8 +307,8 @@ def main(argv: list[str] | None = None) -> None:
         if args.folds < 2:
             fail(f"cv: --folds {args.folds} must be at least 2")
         result, table = cross_validate(coded, params, ws, rules, classes, args.folds, tm["seed"])
-        pio.write_json(ws / CV_REPORT, result)
-        pio.write_csv(ws / CV_GRID, table)
+        pio.write_json(ws / paths.VALIDATION_THEMES_CV, result)
+        pio.write_csv(ws / paths.VALIDATION_THEMES_CV_GRID, table)
         for row in result["parts"]:
             print(f"validation: {row['part']}: nested {row['nested']['accuracy']:.3f} / {row['nested']['macro_f1']:.3f},"
                   f" params {row['params']['accuracy']:.3f} / {row['params']['macro_f1']:.3f} (n={row['nested']['n']});"
@@ -319,7 +317,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"validation: pooled over the folds: nested {pooled['nested']['accuracy']:.3f} / "
               f"{pooled['nested']['macro_f1']:.3f}, params {pooled['params']['accuracy']:.3f} / "
               f"{pooled['params']['macro_f1']:.3f} (accuracy / macro-F1, n={pooled['nested']['n']})")
-        print(f"validation: chosen on all development units: {result['chosen_on_all']} ({CV_REPORT}, {CV_GRID})")
+        print(f"validation: chosen on all development units: {result['chosen_on_all']} ({paths.VALIDATION_THEMES_CV}, {paths.VALIDATION_THEMES_CV_GRID})")
         return
     if args.units:
         coded = coded[coded["corpus"] == args.units]
@@ -328,7 +326,7 @@ def main(argv: list[str] | None = None) -> None:
               "classes": classes, **report(coded, props["primary"], classes, tm["bootstrap"], tm["seed"])}
     target = ws / (paths.VALIDATION_THEMES if not args.units else f"reports/validation_themes_{args.units}.json")
     pio.write_json(target, result)
-    for split in ("tune", "holdout"):
+    for split in ("tune", "holdout", "holdout2"):  # holdout2: the reported split (data/validation/README.md)
         if split in result:
             print(f"validation: {split}: accuracy {result[split]['accuracy']:.3f}, macro-F1 {result[split]['macro_f1']:.3f}"
                   f" (n={result[split]['n']})")
