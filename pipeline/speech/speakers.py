@@ -54,7 +54,10 @@ NOT_GIVEN_NAME = {"Theo", "Ông", "Bà", "Anh", "Chị", "Ngài", "Còn", "Và",
 PRONOUN = regex.compile(rf"^(?:{HONORIFIC}|vị|người)(?:\s+(?:ta|này|ấy|cho hay))?$", regex.I)
 # a short name after an honorific or an abbreviated professional title ("KS Khánh", "LS. Nguyên", "TS Hùng")
 TITLE_ABBR = r"(?:GS|PGS|TS|ThS|KS|BS|LS|NCS)(?:\.?\s*TS)?\.?"
-SHORT_NAME = regex.compile(rf"(?<!\p{{L}})({HONORIFIC}|{TITLE_ABBR})\s+({SYLLABLE})(?:\s+({SYLLABLE}))?\s*$")
+# a professional title written out, also before a foreign surname ("Tiến sỹ Blumenthal", "HLV Riedl")
+TITLE_WORD = (r"(?:[Tt]iến s[ĩỹ]|[Gg]iáo sư|[Pp]hó giáo sư|[Bb]ác s[ĩỹ]|[Tt]hạc s[ĩỹ]|[Ll]uật sư|[Kk]ỹ sư|[Nn]hà báo|"
+              r"[Hh]uấn luyện viên|HLV|[Đđ]ại sứ|[Nn]gài)")
+SHORT_NAME = regex.compile(rf"(?<!\p{{L}})({HONORIFIC}|{TITLE_ABBR}|{TITLE_WORD})\s+({SYLLABLE})(?:\s+({SYLLABLE}))?\s*$")
 TITLE_ALONE = regex.compile(r"\p{Lu}\p{Ll}+(?:\s+\p{Ll}+){1,3}")
 TITLE_AND_SHORT = regex.compile(rf"(?P<title>\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Ll}}+)+)\s+(?P<short>{SYLLABLE})")
 CITED_SOURCE = regex.compile(r"\p{Lu}|(?:các|nhiều|một số|hầu hết|đa số|giới|phần lớn)(?!\p{L})")
@@ -101,10 +104,14 @@ class ArticleContext:
         if ACRONYM.match(word):
             org = next((o for o in reversed(self.orgs) if o != word and word in o.split()), None)
             return (org, "org") if org else None
-        for m in reversed(list(regex.finditer(rf"(?<!\p{{L}})(\p{{Lu}}\p{{Ll}}+)\s+{regex.escape(word)}(?!\p{{L}})",
-                                              self.text))):
-            if m.group(1) not in NOT_GIVEN_NAME:
-                return m.group(), "person"
+        # the given names before it, initials included ("R. Laing", "Anthony Salzman", "Mary Ann Smith")
+        given = r"(?:\p{Lu}\.\s*|\p{Lu}\p{Ll}+\s+){1,3}"
+        for m in reversed(list(regex.finditer(rf"(?<![\p{{L}}.]){given}{regex.escape(word)}(?!\p{{L}})", self.text))):
+            words = m.group().split()
+            while words[:-1] and words[0] in NOT_GIVEN_NAME:
+                words = words[1:]
+            if words[:-1]:
+                return " ".join(words), "person"
         return None
 
     def mention(self, name: str, gender: str | None) -> None:
@@ -305,8 +312,14 @@ def by_short_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     honorific, first, second = short.group(1), short.group(2), short.group(3)
     found = ctx.by_short_name(second or first)
     role = _role_before(span.core[:short.start()])
+    if not regex.fullmatch(HONORIFIC, honorific):  # "Tiến sĩ Laing": the title is his role
+        role = f"{role} {honorific}".strip()
     if found and (second is None or found[0].endswith(f"{first} {second}")):
         return Speaker(found[0], "person", role, "short_name", gender_of(found[0], honorific) or found[1])
+    full = ctx.full_form(first) if second is None else None
+    if full and full[1] == "person":  # "ông Salzman" after "Anthony Salzman", a name no surname list knows
+        ctx.mention(full[0], gender_of(full[0], honorific))
+        return Speaker(full[0], "person", role, "full_form", gender_of(full[0], honorific))
     if second:
         name = f"{first} {second}"
         ctx.mention(name, gender_of(name, honorific))

