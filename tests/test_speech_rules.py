@@ -39,3 +39,17 @@ def test_a_written_out_title_before_a_foreign_surname_is_a_person():
     assert q.iloc[0]["role"] == "Tiến sĩ"
     q = quotes_of("HLV Kessler cho biết, đội sẽ thay hai cầu thủ trong trận tới.")
     assert named(q) == [("Kessler", "person")]
+
+
+def test_according_to_a_described_organisation_or_a_lower_case_title():
+    q = quotes_of("Theo hãng nghiên cứu thị trường Asia Metrics, doanh số máy tính bảng giảm 8% trong quý.")
+    assert named(q) == [("Asia Metrics", "org")]
+    assert q.iloc[0]["role"] == "hãng nghiên cứu thị trường"
+    q = quotes_of("Báo cáo do tiến sĩ Peter Morrow soạn đã được gửi đi.",
+                  "Theo tiến sĩ Morrow, giá thuốc ở các nước nghèo cao gấp ba lần.")
+    assert named(q) == [("Peter Morrow", "person")]
+
+
+def test_according_to_a_plan_or_a_rule_still_names_nobody():
+    assert quotes_of("Theo kế hoạch, công trình sẽ hoàn thành vào cuối năm nay.").empty
+    assert quotes_of("Theo quy định của Bộ Tài chính, doanh nghiệp phải nộp báo cáo trước ngày 30.").empty

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import regex
 
 from pipeline.speech.names import HONORIFIC, honorific_names, person_names
-from pipeline.speech.speakers import TITLE_HEAD
+from pipeline.speech.speakers import ORG_APPOSITION, TITLE_HEAD, TITLE_WORD
 
 AUX = r"(?:(?:đã|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ)\s+)*"
 ACCORDING_TO = regex.compile(
@@ -19,7 +19,10 @@ ACCORDING_TO = regex.compile(
 ACCORDING_TO_NAME = regex.compile(rf"^\s*(?:(?:Cũng|Còn|Nhưng|Song|Và)\s+)?[Tt]heo\s+(?P<span>{HONORIFIC}\s+\p{{Lu}}\p{{Ll}}*"
                                   r"(?:\s+\p{Lu}\p{Ll}*){0,3})\s+(?P<rest>\p{Ll}.+)$")
 # "Theo X" cites someone when X is capitalised, a pronoun or a group ("các chuyên gia"), not "theo đó"/"theo quy định"
-CITES_SOMEONE = regex.compile(rf"(?:\p{{Lu}}|{HONORIFIC}(?!\p{{L}})|vị(?!\p{{L}})|các|nhiều|một số)")
+# or a title or an organisation's noun written lower-case ("Theo tiến sĩ Laing", "Theo hãng nghiên cứu Gartner")
+CITES_SOMEONE = regex.compile(rf"(?:\p{{Lu}}|{HONORIFIC}(?!\p{{L}})|vị(?!\p{{L}})|các|nhiều|một số|{TITLE_WORD}(?!\p{{L}})|"
+                              rf"(?:chuyên gia|giới|giám đốc|chủ tịch|bộ trưởng|thứ trưởng|người phát ngôn)(?!\p{{L}})|"
+                              rf"(?i:{ORG_APPOSITION.pattern}))")
 # "..., nhưng theo báo cáo của tổ kiểm tra thì ...": a source's report cited inside the sentence
 MID_ACCORDING_TO = regex.compile(r"(?:,|(?<!\p{L})nhưng|(?<!\p{L})song)\s+theo\s+(?:nhận định|đánh giá|ý kiến|báo cáo|"
                                  r"thống kê|số liệu|thông tin|dự báo|ước tính|kết luận)\s+(?:mới nhất\s+)?của\s+"

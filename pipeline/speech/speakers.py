@@ -187,6 +187,9 @@ TITLE_HEAD = regex.compile(r"^(?:Phó|Tổng|Giám đốc|Chủ tịch|Chủ nhi
 ORG_APPOSITION = regex.compile(r"^(?:công ty|hãng|tập đoàn|tổ chức|cơ quan|nhà sản xuất|ngân hàng|doanh nghiệp|"
                                r"trang web|website|tờ báo|tờ|báo|đài|nhà cung cấp|một trong những (?:công ty|hãng|"
                                r"tập đoàn|nhà sản xuất|ngân hàng|doanh nghiệp))(?!\p{L})", regex.I)
+# the noun, then a lower-case description of at most six words, then the name (in quotation marks or not)
+DESCRIBED_ORG = regex.compile(rf"(?P<description>(?i:{ORG_APPOSITION.pattern})(?:\s+\p{{Ll}}\S*){{0,6}})\s+[“\"]?"
+                              rf"(?P<name>\p{{Lu}}[\p{{L}}\d&.\-]*(?:\s+[\p{{Lu}}\d][\p{{L}}\d&.\-]*){{0,4}})[”\"]?")
 # words before a name that make it an object, not the subject: "Liên quan đến ông A", "Sau khi gặp bà B"
 NOT_SUBJECT = regex.compile(r"(?<!\p{L})(?:của|với|đến|về|cho|tại|ở|từ|khi|sau|trước|gặp|theo|là|và|đối với|"
                             r"liên quan|trong|qua|bởi|do|như)(?!\p{L})", regex.I)
@@ -423,6 +426,15 @@ def by_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     return Speaker(" ".join(org.group().split()), "org", role if len(role.split()) <= 4 else "", "org")
 
 
+def by_described_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
+    """"hãng nghiên cứu thị trường Gartner Dataquest", "tờ Financial Times": an organisation's noun and its
+    description, then the name, which is the speaker (the description its role)."""
+    m = DESCRIBED_ORG.fullmatch(span.clause)
+    if not m or m.group("name").lower() in GENERIC_SPEAKERS or person_names(m.group("name")):
+        return None
+    return Speaker(m.group("name"), "org", m.group("description"), "described_org")
+
+
 def by_generic_body(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     """"cơ quan điều tra đề nghị", "bộ phận kỹ thuật thông báo": a body named generically (rule C1)."""
     body = GENERIC_BODY.search(span.clause)
@@ -464,7 +476,7 @@ def _forced_capital(word: str, span: SpeakerSpan, ctx: ArticleContext) -> bool:
 
 
 STEPS: tuple[Callable[[SpeakerSpan, ArticleContext], Speaker | None], ...] = (
-    by_full_name, by_short_name, by_honorific_name, by_apposition, by_pronoun, as_unnamed, by_generic_body, by_ner, by_title_alone,
+    by_full_name, by_short_name, by_honorific_name, by_apposition, by_pronoun, as_unnamed, by_generic_body, by_described_organisation, by_ner, by_title_alone,
     by_title_and_short_name, by_organisation, as_cited_source)
 
 
