@@ -53,3 +53,11 @@ def test_according_to_a_described_organisation_or_a_lower_case_title():
 def test_according_to_a_plan_or_a_rule_still_names_nobody():
     assert quotes_of("Theo kế hoạch, công trình sẽ hoàn thành vào cuối năm nay.").empty
     assert quotes_of("Theo quy định của Bộ Tài chính, doanh nghiệp phải nộp báo cáo trước ngày 30.").empty
+
+
+def test_a_sentence_initial_pronoun_refers_to_the_person_the_sentence_before_was_about():
+    q = quotes_of("Ông Trần Văn Hùng cho biết công ty sẽ mở thêm hai nhà máy.",
+                  "Còn với ông Lê Minh Quang, chuyên gia kinh tế, thị trường sẽ sớm hồi phục. Ông nhận định, giá thép "
+                  "sẽ tăng trong quý tới.")
+    got = dict(zip(q["quote"].str[:8], q["speaker"]))
+    assert got["giá thép"] == "Lê Minh Quang" and got["công ty"] == "Trần Văn Hùng"

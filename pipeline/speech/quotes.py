@@ -7,12 +7,16 @@ import regex
 
 from pipeline.speech.cues import find_cues, verb_pattern
 from pipeline.speech.names import gender_of, honorific_before, honorific_names, person_names
-from pipeline.speech.speakers import ArticleContext, parse_speaker, speaker_slot
+from pipeline.speech.speakers import ArticleContext, Speaker, parse_speaker, speaker_slot
 from pipeline.text import paragraphs
 
 QUOTE_COLUMNS = ["article_id", "unit_id", "title", "date", "source", "series", "topic", "theme", "speaker",
                  "speaker_type", "role", "cue", "kind", "resolution", "quote", "sentence"]
 QUOTE_META = ("title", "date", "source", "series", "topic", "theme")
+# a name that opens its sentence ("Ông A ...", "Còn với ông A, ...", "Đối với bà B, ..."): the person the next
+# sentences are about, whom a sentence-initial "Ông"/"Bà" refers to even when someone else spoke before
+TOPIC_BEFORE = regex.compile(r"(?:^|[.!?…]\s+)(?:(?:Còn|Riêng|Đối|Về phần)\s+)?(?:(?:với|Với)\s+)?"
+                             r"(?:[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)?\s*$")
 NAMED = ["person", "org"]  # speaker types that count as actors; "other" is a cited document or unnamed experts
 
 
@@ -33,7 +37,10 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
     names = sorted(person_names(para) + [n for n in honorific_names(para) if len(n[2].split()) > 1])
 
     def remember(name: tuple[int, int, str]) -> None:
-        ctx.mention(name[2], gender_of(name[2], honorific_before(para[:name[0]])))
+        gender = gender_of(name[2], honorific_before(para[:name[0]]))
+        ctx.mention(name[2], gender)
+        if TOPIC_BEFORE.search(para[:name[0]]):  # the sentence's topic: a later "Ông nhận xét" is about them
+            ctx.speakers.append(Speaker(name[2], "person", "", "topic", gender))
 
     rows, done, read = [], set(), ctx.text
     for cue in find_cues(para, pattern, quote_min_words):
