@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from pipeline import params as P
 from pipeline.speech import quotes as Q
@@ -61,3 +62,27 @@ def test_a_sentence_initial_pronoun_refers_to_the_person_the_sentence_before_was
                   "sẽ tăng trong quý tới.")
     got = dict(zip(q["quote"].str[:7], q["speaker"]))
     assert got["giá thé"] == "Lê Minh Quang" and got["công ty"] == "Trần Văn Hùng"
+
+
+@pytest.mark.parametrize("text, speakers", [
+    # adverbs and times between the speaker and the verb are not part of the name
+    ("Vinaphone đã chính thức tuyên bố giảm giá cước gọi quốc tế từ tháng sau.", [("Vinaphone", "org")]),
+    ("Hãng Sonora cuối tuần qua cho biết sẽ mở nhà máy thứ hai ở Bình Dương.", [("Sonora", "org")]),
+    # "hiện nay", "Được biết" open the clause; a post office is an organisation
+    ("Được biết, hiện nay Bưu điện tỉnh Nghệ An đang đề nghị cho lắp thêm 30 trạm phát sóng.",
+     [("Bưu điện tỉnh Nghệ An", "org")]),
+    # a bare "TP" or "tỉnh" names no one
+    ("Sau buổi làm việc, TP chỉ đạo các sở khẩn trương hoàn tất hồ sơ.", []),
+    # a name inside the description of unnamed speakers is not theirs
+    ("Các bác sĩ của Bệnh viện Phụ sản Từ Dũ cho biết em bé đã ra đời an toàn.", []),
+])
+def test_speaker_slot_words(text, speakers):
+    assert named(quotes_of(text)) == speakers
+
+
+def test_a_person_name_inside_an_organisation_name_is_the_organisation(monkeypatch):
+    from pipeline.speech import speakers as S
+
+    monkeypatch.setattr(S, "ner_entities", lambda text: [("PER", "DL Hùng Vương")])
+    q = quotes_of("Trường ĐH DL Hùng Vương cho biết ngành tiếng Nhật có thể phải đóng cửa.", use_ner=True)
+    assert named(q) == [("Trường ĐH DL Hùng Vương", "org")]

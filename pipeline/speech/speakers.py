@@ -29,7 +29,7 @@ ORG_HEADS = [h.strip() for h in (
     "Bộ, Sở, UBND, HĐND, Ủy ban, Uỷ ban, Ban, Viện, Trường, Đại học, Công ty, Tập đoàn, Tổng cục, Cục, Hiệp hội, Hội, "
     "Ngân hàng, Quỹ, Trung tâm, Tổ chức, Hội đồng, Văn phòng, Thành ủy, Tỉnh ủy, Quốc hội, Chính phủ, Bộ Chính trị, "
     "Liên minh, Tổng công ty, Chi cục, Phòng, Sàn, Báo, Đài, Cổng, Học viện, Bệnh viện, Công an, Tòa án, "
-    "Viện kiểm sát, Hãng tin, Hãng thông tấn, Thông tấn xã, Tạp chí, Hãng").split(",")]
+    "Viện kiểm sát, Hãng tin, Hãng thông tấn, Thông tấn xã, Tạp chí, Hãng, Bưu điện, Nhà máy, Đảng").split(",")]
 # bodies named only generically but identifiable in context are organisations (coding rule C1), written lower-case
 GENERIC_BODY = regex.compile(r"(?<!\p{L})(?:cơ quan (?:chức năng|điều tra|công an|thuế|hải quan|quản lý)|"
                              r"tổ (?:kiểm tra|công tác|điều tra)|đoàn (?:kiểm tra|thanh tra|công tác)|"
@@ -42,11 +42,12 @@ ORG_TAIL = regex.compile(rf"(?<!\p{{L}})(?:{'|'.join(map(regex.escape, sorted(OR
                          rf"(?:\s+(?:\S+))*$")
 CONNECTIVES = regex.compile(
     r"^(?:(?:Còn|Cũng|Nhưng|Song|Tuy nhiên|Trong khi đó|Ngoài ra|Bên cạnh đó|Đồng thời|Theo đó|Thêm vào đó|Mặt khác|"
-    r"Về (?:vấn đề|việc|phía|nội dung) này|Về phần mình|Chia sẻ thêm|Trao đổi với (?:PV|phóng viên)[^,]*|Tại [^,]{1,60}"
+    r"Về (?:vấn đề|việc|phía|nội dung) này|Về phần mình|[Hh]iện nay|Được biết|Chia sẻ thêm|Trao đổi với (?:PV|phóng viên)[^,]*|Tại [^,]{1,60}"
     r"|Trước đó|Sau đó|Cùng quan điểm|Đánh giá về [^,]{1,60}|Nói về [^,]{1,60})\s*,?\s*)+")
 # auxiliaries and a time said between speaker and verb ("Ủy ban bầu cử Iraq hôm qua cũng bác bỏ")
 TRAILING_AUX = regex.compile(r"(?:(?:^|\s+)(?:đã|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ|cũng đã|khi|mới đây|"
-                             r"vừa qua|hôm\s+(?:qua|nay|kia|thứ\s+\p{L}+|[\d./-]+)|ngày\s+[\d./-]+|"
+                             r"vừa qua|chính thức|công khai|một lần nữa|(?:cuối\s+)?tuần\s+(?:qua|trước|này)|"
+                             r"(?:cuối\s+)?tháng\s+(?:qua|trước|này)|hôm\s+(?:qua|nay|kia|thứ\s+\p{L}+|[\d./-]+)|ngày\s+[\d./-]+|"
                              r"(?:sáng|trưa|chiều|tối)\s+(?:nay|qua|[\d./-]+)))+\s*$")
 # words that may stand capitalised before a foreign surname and are not a given name ("Theo Schaeuble")
 NOT_GIVEN_NAME = {"Theo", "Ông", "Bà", "Anh", "Chị", "Ngài", "Còn", "Và", "Nhưng", "Song", "Giáo", "Tiến", "Nhà",
@@ -66,11 +67,13 @@ ROLE_BREAK = regex.compile(r"(?<!\p{L})(?:song|nhưng|thì|mà|khi|vì|nên|là|
 # a representative or a described person, not the body itself (coding rule C1): "Đại diện SJC", "Một chuyên gia
 # của trường X", "một lãnh đạo của Công ty Y" are unnamed sources
 UNNAMED_HEAD = regex.compile(r"^(?:đại diện|người đại diện|(?:một|các|nhiều|những|một số)\s+(?:\p{Ll}+\s+){0,2}?"
-                             r"(?:chuyên gia|lãnh đạo|quan chức|cán bộ|đại diện|nguồn tin|thành viên|nhà|người|ý kiến)"
+                             r"(?:chuyên gia|lãnh đạo|quan chức|cán bộ|đại diện|nguồn tin|thành viên|nhà|người|ý kiến|bác sĩ|bác sỹ|luật sư|"
+                             r"giáo viên|nhân viên|công nhân)"
                              r"|nguồn tin|có ý kiến|ý kiến)(?!\p{L})", regex.I)
 # heads that name no one by themselves ("Bộ" cho biết, "Ban tổ chức", "Công nghệ" from a list of laws)
 GENERIC_SPEAKERS = {h.lower() for h in ORG_HEADS} | {"ban tổ chức", "công nghệ", "có ý kiến", "ý kiến", "thành phố",
-                                                     "công ty", "nhà nước", "khoa học", "ngành", "tổ chức"}
+                                                     "công ty", "nhà nước", "khoa học", "ngành", "tổ chức",
+                                                     "tp", "tỉnh", "huyện", "quận", "xã"}  # "TP chỉ đạo": which?
 # a name of its own: every word capitalised or an acronym ("Alcatel", "BKA", "GfK", "Nokia Networks")
 PROPER_NAME = regex.compile(r"\p{Lu}[\p{L}\d&.\-]*(?:\s+\p{Lu}[\p{L}\d&.\-]*){0,4}")
 ACRONYM = regex.compile(r"^[\p{Lu}\d&.\-]{2,}(?:\s+[\p{Lu}\d&.\-]{2,})*$")
@@ -299,6 +302,9 @@ def by_full_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     if not names:
         return None
     start, end, name = names[-1]
+    if UNNAMED_HEAD.match(span.clause) and regex.search(r"(?<!\p{L})(?:của|thuộc|tại|ở)(?!\p{L})",
+                                                        span.full[:start]):
+        return None  # "các bác sĩ của Bệnh viện Từ Dũ": a name inside the description of unnamed speakers
     gender = gender_of(name, honorific_before(span.full[:start]))
     ctx.mention(name, gender)
     role = "; ".join(r for r in (_role_before(span.full[:start]), _apposition_role(span, name, end)) if r)
@@ -393,7 +399,7 @@ def by_ner(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     persons = [regex.sub(rf"^(?:{'|'.join(COUNTRIES)})\s+", "", t) for k, t in ents if k == "PER"]
     persons = [t for t in persons if len(t.split()) >= 2 and not ACRONYM.match(t) and t not in COUNTRIES
                and t not in PLACES]
-    if persons:
+    if persons and not ORG_TAIL.match(span.clause):  # "Trường ĐH DL Hùng Vương": a name inside the body's name
         name = persons[-1]
         ctx.mention(name, None)
         return Speaker(name, "person", _clean_role(span.core.replace(name, " ")), "ner")
