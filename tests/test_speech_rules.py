@@ -86,3 +86,9 @@ def test_a_person_name_inside_an_organisation_name_is_the_organisation(monkeypat
     monkeypatch.setattr(S, "ner_entities", lambda text: [("PER", "DL Hùng Vương")])
     q = quotes_of("Trường ĐH DL Hùng Vương cho biết ngành tiếng Nhật có thể phải đóng cửa.", use_ner=True)
     assert named(q) == [("Trường ĐH DL Hùng Vương", "org")]
+
+
+def test_a_quotation_named_afterwards_as_someones_remark():
+    q = quotes_of("“Dự thảo luật vẫn còn nhiều điểm bất ổn cần sửa” - đó là nhận xét của PGS Trần Văn Long, Viện Giáo dục.")
+    assert named(q) == [("Trần Văn Long", "person")]
+    assert (q.iloc[0]["kind"], q.iloc[0]["cue"]) == ("direct", "nhận xét")

@@ -33,6 +33,10 @@ MID_ACCORDING_TO = regex.compile(r"(?:,|(?<!\p{L})nhưng|(?<!\p{L})song)\s+theo\
 DIRECTIVE = {"yêu cầu", "đề nghị", "kiến nghị", "đề xuất", "chỉ đạo", "thông báo", "cam kết"}
 # a split after an initial or a title's abbreviation ("ông J.T.Wang", "TS. Nguyễn Văn A", "P.V.") is no sentence end
 ENDS_IN_INITIAL = regex.compile(r"(?<![\p{L}\d])(?:(?:\p{Lu}\.)+|(?:TS|ThS|PGS|GS|BS|KS|NCS|Th\.S|Mr|Mrs|Ms|Dr|St)\.)$")
+# “...” - đó là nhận xét của PGS X: the quotation named as someone's remark after it
+THAT_IS_WHAT_SAID = regex.compile(r"^\s*[,;–—-]?\s*(?:[Đđ]ó|[Đđ]ây) là (?:lời |những |một )?(?P<verb>nhận xét|nhận định|ý kiến|"
+                                  r"đánh giá|khẳng định|chia sẻ|tâm sự|phát biểu|lời|câu nói|cảnh báo|bình luận|quan điểm)"
+                                  r" (?:của|từ) (?P<span>[^“”\",.;!?]{1,80})")
 MAX_ACCORDING_TO_PART = 15  # a longer comma part after "Theo X" is the content
 MAX_SPAN_WORDS_AFTER_QUOTE = 15  # “...”, bà An nhấn mạnh: a longer run after a quote is no attribution
 
@@ -125,6 +129,8 @@ def _direct_cues(text: str, sents: list[tuple[int, int]], verbs: regex.Pattern,
         m = regex.match(rf"^\s*[,;–—-]?\s*(?P<span>[^“”\"]{{1,120}}?)\s+{AUX}(?:{verbs.pattern})\s*(?:[,.!?…;]|$)",
                         after, flags=regex.I)
         if not (m and len(m.group("span").split()) <= MAX_SPAN_WORDS_AFTER_QUOTE):
+            m = THAT_IS_WHAT_SAID.match(after)
+        if not m:
             m = regex.search(rf"(?P<span>[^“”\"]+?)\s+{AUX}(?:{verbs.pattern})(?:\s+(?:rằng|thì))?\s*[:,]?\s*$", text[ss:qs],
                              flags=regex.I)
         if m:
