@@ -92,3 +92,25 @@ def test_a_quotation_named_afterwards_as_someones_remark():
     q = quotes_of("“Dự thảo luật vẫn còn nhiều điểm bất ổn cần sửa” - đó là nhận xét của PGS Trần Văn Long, Viện Giáo dục.")
     assert named(q) == [("Trần Văn Long", "person")]
     assert (q.iloc[0]["kind"], q.iloc[0]["cue"]) == ("direct", "nhận xét")
+
+
+def test_interview_answers_after_the_answerers_name_and_after_a_question():
+    q = quotes_of("Chúng tôi đã có cuộc trao đổi với ông Phạm Quốc Bảo, Giám đốc Sở Giao thông vận tải.",
+                  "Vì sao dự án chậm tiến độ?",
+                  "- Nguyên nhân chính là khâu giải phóng mặt bằng kéo dài hơn dự kiến.",
+                  "Khi nào tuyến đường thông xe?",
+                  "- Ông Lê Văn Tư: Chúng tôi sẽ thông xe vào quý hai năm sau.",
+                  "Còn nguồn vốn?",
+                  "- Vốn đã được bố trí đủ cho cả năm nay.")
+    answers = q[q["cue"] == "interview"]
+    assert list(answers["speaker"]) == ["Phạm Quốc Bảo", "Lê Văn Tư", "Lê Văn Tư"]
+    assert set(answers["kind"]) == {"direct"} and answers.iloc[0]["quote"].startswith("Nguyên nhân chính")
+
+
+def test_a_dash_list_or_a_question_is_no_interview_answer():
+    q = quotes_of("Ông Phạm Quốc Bảo đã trả lời phỏng vấn báo chí về dự án.",
+                  "Dự án gồm các hạng mục sau:",
+                  "- Mở rộng mặt đường lên sáu làn xe và xây hai cầu vượt.",
+                  "Vì sao dự án chậm tiến độ?",
+                  "- Ông có thể cho biết khi nào dự án hoàn thành không?")
+    assert (q["cue"] == "interview").sum() == 0

@@ -6,6 +6,7 @@ import pandas as pd
 import regex
 
 from pipeline.speech.cues import find_cues, verb_pattern
+from pipeline.speech.interview import interview_answer
 from pipeline.speech.names import gender_of, honorific_before, honorific_names, person_names
 from pipeline.speech.speakers import ArticleContext, Speaker, parse_speaker, speaker_slot
 from pipeline.text import paragraphs
@@ -43,6 +44,9 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
             ctx.speakers.append(Speaker(name[2], "person", "", "topic", gender))
 
     rows, done, read = [], set(), ctx.text
+    answer = interview_answer(para, ctx, quote_min_words, use_ner)
+    if answer:
+        rows.append(answer)
     for cue in find_cues(para, pattern, quote_min_words):
         while names and names[0][0] < cue.offset:
             remember(names.pop(0))

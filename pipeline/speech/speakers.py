@@ -99,6 +99,7 @@ class ArticleContext:
     speakers: list[Speaker] = field(default_factory=list)
     orgs: list[str] = field(default_factory=list)  # organisations that spoke, for a later acronym ("BKA")
     text: str = ""  # the article as read up to the cue, for a surname said alone after the full name
+    interviewee: Speaker | None = None  # who answered the last interview question
 
     def full_form(self, word: str) -> tuple[str, str] | None:
         """(name, kind) that a lone capitalised word stands for: an acronym inside an organisation that spoke
