@@ -114,3 +114,19 @@ def test_a_dash_list_or_a_question_is_no_interview_answer():
                   "Vì sao dự án chậm tiến độ?",
                   "- Ông có thể cho biết khi nào dự án hoàn thành không?")
     assert (q["cue"] == "interview").sum() == 0
+
+
+def test_a_place_that_ends_a_bodys_name_is_not_the_body():
+    q = quotes_of("Đài khí tượng thủy văn khu vực Nam Bộ cho biết đợt không khí lạnh sẽ kéo dài thêm ba ngày.")
+    assert named(q) == [("Đài khí tượng thủy văn khu vực Nam Bộ", "org")]
+
+
+def test_a_country_before_a_name_is_no_given_name():
+    q = quotes_of("Bộ trưởng Di trú Canada Maria Lopresti đã đến thăm trại.", "Ông Lopresti cho biết, số hồ sơ sẽ tăng.")
+    assert named(q)[-1] == ("Maria Lopresti", "person")
+
+
+def test_a_headline_with_a_name_and_a_colon_is_no_interview_answer():
+    q = quotes_of("HLV Mai Văn Đức: Cầm cự được nhờ chuẩn bị thể lực tốt từ đầu mùa",
+                  "Đội bóng đã giành một điểm quý giá trên sân khách.")
+    assert (q["cue"] == "interview").sum() == 0

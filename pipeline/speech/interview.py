@@ -43,12 +43,14 @@ def interview_answer(para: str, ctx: ArticleContext, quote_min_words: int, use_n
     if ENDS_IN_QUESTION.search(para):
         return None  # the interviewer's question
     named = NAMED_ANSWER.match(para)
-    if named and (person_names(named.group("who")) or honorific_names(named.group("who"))):
+    previous = ctx.text.rstrip().rsplit("\n", 1)[-1]
+    # after a dash or a question: a headline "X: ..." is not an answer
+    if named and (person_names(named.group("who")) or honorific_names(named.group("who"))) and \
+            (DASH_ANSWER.match(para) or ENDS_IN_QUESTION.search(previous)):
         speaker = parse_speaker(named.group("who"), ctx, use_ner)
         content = named.group("content")
     else:
         dash = DASH_ANSWER.match(para)
-        previous = ctx.text.rstrip().rsplit("\n", 1)[-1]
         if not dash or not ENDS_IN_QUESTION.search(previous):
             return None
         speaker = ctx.interviewee

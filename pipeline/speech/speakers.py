@@ -112,7 +112,7 @@ class ArticleContext:
         given = r"(?:\p{Lu}\.\s*|\p{Lu}\p{Ll}+\s+){1,3}"
         for m in reversed(list(regex.finditer(rf"(?<![\p{{L}}.]){given}{regex.escape(word)}(?!\p{{L}})", self.text))):
             words = m.group().split()
-            while words[:-1] and words[0] in NOT_GIVEN_NAME:
+            while words[:-1] and (words[0] in NOT_GIVEN_NAME or words[0] in COUNTRIES or words[0] in PLACES):
                 words = words[1:]
             if words[:-1]:
                 return " ".join(words), "person"
@@ -194,6 +194,8 @@ ORG_APPOSITION = regex.compile(r"^(?:công ty|hãng|tập đoàn|tổ chức|cơ
 # the noun, then a lower-case description of at most six words, then the name (in quotation marks or not)
 DESCRIBED_ORG = regex.compile(rf"(?P<description>(?i:{ORG_APPOSITION.pattern})(?:\s+\p{{Ll}}\S*){{0,6}})\s+[“\"]?"
                               rf"(?P<name>\p{{Lu}}[\p{{L}}\d&.\-]*(?:\s+[\p{{Lu}}\d][\p{{L}}\d&.\-]*){{0,4}})[”\"]?")
+PLACE_TAIL = regex.compile(r"(?<!\p{L})(?:khu vực|miền|vùng|tỉnh|thành phố|quận|huyện|xã|phường|quốc gia|nước|"
+                           r"tại|ở)$")
 # words before a name that make it an object, not the subject: "Liên quan đến ông A", "Sau khi gặp bà B"
 NOT_SUBJECT = regex.compile(r"(?<!\p{L})(?:của|với|đến|về|cho|tại|ở|từ|khi|sau|trước|gặp|theo|là|và|đối với|"
                             r"liên quan|trong|qua|bởi|do|như)(?!\p{L})", regex.I)
@@ -439,6 +441,8 @@ def by_described_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker
     m = DESCRIBED_ORG.fullmatch(span.clause)
     if not m or m.group("name").lower() in GENERIC_SPEAKERS or person_names(m.group("name")):
         return None
+    if m.group("name") in PLACES or m.group("name") in COUNTRIES or PLACE_TAIL.search(m.group("description")):
+        return None  # "Đài khí tượng thủy văn khu vực Nam Bộ": the place ends the body's own name
     return Speaker(m.group("name"), "org", m.group("description"), "described_org")
 
 
