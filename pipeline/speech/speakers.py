@@ -52,7 +52,8 @@ TRAILING_AUX = regex.compile(r"(?:(?:^|\s+)(?:đã|cũng|vừa|lại|từng|còn
 # words that may stand capitalised before a foreign surname and are not a given name ("Theo Schaeuble")
 NOT_GIVEN_NAME = {"Theo", "Ông", "Bà", "Anh", "Chị", "Ngài", "Còn", "Và", "Nhưng", "Song", "Giáo", "Tiến", "Nhà",
                   "Tổng", "Thủ", "Bộ", "Chủ", "Phó", "Tuy", "Khi", "Sau", "Trước", "Với", "Cũng", "Đại", "Tại"}
-PRONOUN = regex.compile(rf"^(?:{HONORIFIC}|vị|người)(?:\s+(?:ta|này|ấy|cho hay))?$", regex.I)
+# "ông ta", "vị này", "người này"; not "người ta" (impersonal: one, people)
+PRONOUN = regex.compile(rf"^(?:{HONORIFIC}(?:\s+ta)?|vị|người)(?:\s+(?:này|ấy|cho hay))?$", regex.I)
 # a short name after an honorific or an abbreviated professional title ("KS Khánh", "LS. Nguyên", "TS Hùng")
 TITLE_ABBR = r"(?:GS|PGS|TS|ThS|KS|BS|LS|NCS)(?:\.?\s*TS)?\.?"
 # a professional title written out, also before a foreign surname ("Tiến sỹ Blumenthal", "HLV Riedl")
@@ -322,6 +323,8 @@ def by_short_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     if not short:
         return None
     honorific, first, second = short.group(1), short.group(2), short.group(3)
+    if " ".join(filter(None, (first, second))) in (*COUNTRIES, *PLACES):
+        return None  # "các bác sĩ Pháp", "Hiệp hội Bác sĩ Hoa Kỳ": a country, not a name
     found = ctx.by_short_name(second or first)
     role = _role_before(span.core[:short.start()])
     if not regex.fullmatch(HONORIFIC, honorific):  # "Tiến sĩ Laing": the title is his role
