@@ -133,7 +133,7 @@ def test_a_headline_with_a_name_and_a_colon_is_no_interview_answer():
 
 
 def test_people_in_general_and_countries_are_no_speakers():
-    q = quotes_of("Bà Anne Porter, chuyên gia của WHO, nói vắc xin rất an toàn.",
+    q = quotes_of("Bà Anne Porter, chuyên gia của WHO, cho biết vắc xin rất an toàn.",
                   "Người ta cho rằng virus lây qua đường hô hấp.",
                   "Các bác sĩ Pháp nói rằng bệnh nhân vẫn hôn mê.")
     assert named(q) == [("Anne Porter", "person")]
