@@ -137,3 +137,20 @@ def test_people_in_general_and_countries_are_no_speakers():
                   "Người ta cho rằng virus lây qua đường hô hấp.",
                   "Các bác sĩ Pháp nói rằng bệnh nhân vẫn hôn mê.")
     assert named(q) == [("Anne Porter", "person")]
+
+
+@pytest.mark.parametrize("text, speakers", [
+    # a school named after a person is no speaker, nor the person it is named after
+    ("Cô Trịnh Thị Hoa, giáo viên Trường THPT Võ Thị Sáu (quận Bình Thạnh), cho biết học sinh đã ôn thi từ tháng ba.",
+     [("Trịnh Thị Hoa", "person")]),
+    ("Cô Dương Kim Lan, hiệu trưởng trường tiểu học Trần Văn Đang, cho biết trường đã khử trùng các lớp học.",
+     [("Dương Kim Lan", "person")]),
+    # the name opens its own clause after an ellipsis, whatever prepositions the sentence had before
+    ("Học sinh có thể giải trí ở “góc thư giãn”… Ông Lê Duy Tân, Hiệu phó Trường THPT Võ Thị Sáu, cho biết trường "
+     "đã nối mạng từ năm 2000.", [("Lê Duy Tân", "person")]),
+    # a written-out title before a foreign name, an organisation in the apposition
+    ("Giáo sư David Blazes, chủ tịch Hiệp hội Bác sĩ Hoa Kỳ phát biểu: “Thế giới cần những phòng thí nghiệm như vậy "
+     "hơn bao giờ hết”.", [("David Blazes", "person")]),
+])
+def test_names_inside_schools_and_appositions(text, speakers):
+    assert named(quotes_of(text)) == speakers

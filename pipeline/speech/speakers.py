@@ -187,7 +187,8 @@ TITLE_HEAD = regex.compile(r"^(?:Phó|Tổng|Giám đốc|Chủ tịch|Chủ nhi
                            r"Vụ trưởng|Viện trưởng|Hiệu trưởng|Thống đốc|Đại sứ|Người phát ngôn|Phát ngôn viên|"
                            r"Chuyên gia|Giáo sư|Tiến sĩ|Thạc sĩ|Luật sư|Bác sĩ|Kỹ sư|Nhà báo|Nguyên|Cựu|Thủ tướng|"
                            r"Tổng thống|Bí thư|Trợ lý|Cố vấn|Ủy viên|Uỷ viên|Thành viên|Đại diện|Người đứng đầu|"
-                           r"Chủ doanh nghiệp|Chủ nhân|GS|PGS|TS|ThS|KS|BS)(?![\p{L}])")
+                           r"Chủ doanh nghiệp|Chủ nhân|GS|PGS|TS|ThS|KS|BS|Hiệu phó|Giáo viên|Giảng viên|Nhà văn|Nghệ sĩ|"
+                           r"Huấn luyện viên|HLV|Tiến sỹ|Bác sỹ)(?![\p{L}])")
 # an apposition led by an organisation's noun describes a company, not a person ("Vinamilk, công ty sữa ...")
 ORG_APPOSITION = regex.compile(r"^(?:công ty|hãng|tập đoàn|tổ chức|cơ quan|nhà sản xuất|ngân hàng|doanh nghiệp|"
                                r"trang web|website|tờ báo|tờ|báo|đài|nhà cung cấp|một trong những (?:công ty|hãng|"
@@ -226,8 +227,9 @@ def _subject_name(seg: str, strict: bool = False) -> str | None:
     ends = [n for n in names if n[1] == len(seg.rstrip(" ."))]
     if ends:
         start, _, name = max(ends, key=lambda n: n[1] - n[0])
-        return None if NOT_SUBJECT.search(seg[:start]) else name
-    bare = regex.sub(rf"^{HONORIFIC}\s+", "", seg)
+        before = regex.split(r"[.!?…:;”\"]", seg[:start])[-1]  # in the name's own clause
+        return None if NOT_SUBJECT.search(before) else name
+    bare = regex.sub(rf"^(?:{HONORIFIC}|{TITLE_WORD})\s+", "", seg)  # "Giáo sư David Blazes, chủ tịch ..."
     return bare if not strict and NAME_RUN.fullmatch(bare) and not TITLE_HEAD.match(bare) else None
 
 
