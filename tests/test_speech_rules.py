@@ -154,3 +154,18 @@ def test_people_in_general_and_countries_are_no_speakers():
 ])
 def test_names_inside_schools_and_appositions(text, speakers):
     assert named(quotes_of(text)) == speakers
+
+
+@pytest.mark.parametrize("text, speakers", [
+    # a submission or a form cited is no source, the body in the sentence speaks
+    ("Theo tờ trình, VNPT đề nghị được áp dụng cách tính cước mới từ ngày 1-7.", [("VNPT", "org")]),
+    ("Theo báo cáo tài chính do Ủy ban Chứng khoán công bố, lợi nhuận của công ty tăng 20%.", []),
+    # a name the clause asks something of is no described organisation
+    ("Cơ quan an ninh đề nghị phía Vietsovpetro nêu rõ chức danh của từng cá nhân tham gia dự án.", []),
+    # an unnamed source is not extended to a name in the content
+    ("Theo một số nguồn tin, trong máy tính của Bùi Quang Hưng có dữ liệu về 16 trận đấu.", []),
+    # "có" before the verb is no part of the body's name
+    ("UBND phường Phước Long có thông báo, nhà chị sẽ bị cưỡng chế trong tuần tới.", [("UBND phường Phước Long", "org")]),
+])
+def test_documents_objects_and_unnamed_sources(text, speakers):
+    assert named(quotes_of(text)) == speakers

@@ -22,7 +22,7 @@ ACCORDING_TO_NAME = regex.compile(rf"^\s*(?:(?:Cũng|Còn|Nhưng|Song|Và)\s+)?[
 # or a title or an organisation's noun written lower-case ("Theo tiến sĩ Laing", "Theo hãng nghiên cứu Gartner")
 CITES_SOMEONE = regex.compile(rf"(?:\p{{Lu}}|{HONORIFIC}(?!\p{{L}})|vị(?!\p{{L}})|các|nhiều|một số|{TITLE_WORD}(?!\p{{L}})|"
                               rf"(?:chuyên gia|giới|giám đốc|chủ tịch|bộ trưởng|thứ trưởng|người phát ngôn)(?!\p{{L}})|"
-                              rf"(?i:{ORG_APPOSITION.pattern}))")
+                              rf"(?!báo cáo|tờ (?:trình|khai))(?i:{ORG_APPOSITION.pattern}))")  # documents, not media
 # "..., nhưng theo báo cáo của tổ kiểm tra thì ...": a source's report cited inside the sentence
 MID_ACCORDING_TO = regex.compile(r"(?:,|(?<!\p{L})nhưng|(?<!\p{L})song)\s+theo\s+(?:nhận định|đánh giá|ý kiến|báo cáo|"
                                  r"thống kê|số liệu|thông tin|dự báo|ước tính|kết luận)\s+(?:mới nhất\s+)?của\s+"
@@ -146,6 +146,8 @@ def _according_to_boundary(span: str, rest: str) -> tuple[str, str]:
     was leading to ("Theo Chủ nhiệm Ủy ban Văn hóa, Giáo dục ... Trần Thị B, ...") or the role after the name
     ("Theo ông A, Phó Chủ nhiệm Ủy ban X, ...")."""
     named_span = person_names(span) or honorific_names(span)
+    if regex.match(r"(?:một số|một|các|nhiều|những)\s", span):
+        return span, rest  # "Theo một số nguồn tin, trong máy tính của X, ...": an unnamed source, X is content
     parts = rest.split(",")
     for n in range(1, len(parts)):  # the title's own commas ("Ủy ban Văn hóa, Giáo dục, Thanh thiếu niên ...")
         part = ",".join(parts[:n])

@@ -45,7 +45,7 @@ CONNECTIVES = regex.compile(
     r"Về (?:vấn đề|việc|phía|nội dung) này|Về phần mình|[Hh]iện nay|Được biết|Chia sẻ thêm|Trao đổi với (?:PV|phóng viên)[^,]*|Tại [^,]{1,60}"
     r"|Trước đó|Sau đó|Cùng quan điểm|Đánh giá về [^,]{1,60}|Nói về [^,]{1,60})\s*,?\s*)+")
 # auxiliaries and a time said between speaker and verb ("Ủy ban bầu cử Iraq hôm qua cũng bác bỏ")
-TRAILING_AUX = regex.compile(r"(?:(?:^|\s+)(?:đã|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ|cũng đã|khi|mới đây|"
+TRAILING_AUX = regex.compile(r"(?:(?:^|\s+)(?:đã|có|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ|cũng đã|khi|mới đây|"
                              r"vừa qua|chính thức|công khai|một lần nữa|(?:cuối\s+)?tuần\s+(?:qua|trước|này)|"
                              r"(?:cuối\s+)?tháng\s+(?:qua|trước|này)|hôm\s+(?:qua|nay|kia|thứ\s+\p{L}+|[\d./-]+)|ngày\s+[\d./-]+|"
                              r"(?:sáng|trưa|chiều|tối)\s+(?:nay|qua|[\d./-]+)))+\s*$")
@@ -448,6 +448,9 @@ def by_described_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker
         return None
     if m.group("name") in PLACES or m.group("name") in COUNTRIES or PLACE_TAIL.search(m.group("description")):
         return None  # "Đài khí tượng thủy văn khu vực Nam Bộ": the place ends the body's own name
+    if regex.search(r"(?<!\p{L})(?:đề nghị|yêu cầu|kiến nghị|đề xuất|chỉ đạo|cho|với|của|phía|gửi|và)(?!\p{L})",
+                    m.group("description")):
+        return None  # "Cơ quan an ninh đề nghị phía VSP": the name is an object, the description a clause
     return Speaker(m.group("name"), "org", m.group("description"), "described_org")
 
 
