@@ -169,3 +169,18 @@ def test_names_inside_schools_and_appositions(text, speakers):
 ])
 def test_documents_objects_and_unnamed_sources(text, speakers):
     assert named(quotes_of(text)) == speakers
+
+
+@pytest.mark.parametrize("text, speakers", [
+    # a directive verb that is also a noun, after a person who did something else first: no request of theirs
+    ("Thủ tướng Phan Văn Khải vừa quyết định thành lập đoàn công tác chỉ đạo chống hạn tại Tây Nguyên.", []),
+    ("Bên ngoài sân, HLV Nguyễn Thanh Hải chỉ biết đứng nhìn khi sự chỉ đạo của ông bị bỏ qua.", []),
+    ("Phóng viên đã liên lạc với hậu vệ Trần Hải Lâm và nhận được câu trả lời: không có chuyện bán độ.", []),
+    # the person right before it, an apposition between, and a body named in lower case still count
+    ("Ông Nguyễn Văn Nhân, Phó Chủ tịch UBND tỉnh, đề nghị Sở Y tế sớm triển khai trang web tư vấn.",
+     [("Nguyễn Văn Nhân", "person")]),
+    ("Riêng với học sinh vi phạm, Ban an toàn giao thông cũng đề nghị xử lý tùy theo mức độ.",
+     [("Ban an toàn giao thông", "org")]),
+])
+def test_directives_that_are_nouns_too(text, speakers):
+    assert named(quotes_of(text)) == speakers

@@ -8,7 +8,7 @@ import regex
 from pipeline.speech.cues import find_cues, verb_pattern
 from pipeline.speech.interview import interview_answer
 from pipeline.speech.names import gender_of, honorific_before, honorific_names, person_names
-from pipeline.speech.speakers import ArticleContext, Speaker, parse_speaker, speaker_slot
+from pipeline.speech.speakers import ArticleContext, Speaker, SpeakerSpan, parse_speaker, speaker_slot
 from pipeline.text import paragraphs
 
 QUOTE_COLUMNS = ["article_id", "unit_id", "title", "date", "source", "series", "topic", "theme", "speaker",
@@ -29,6 +29,17 @@ def _content(cue) -> str:
     span = " ".join(cue.span.split())
     slot = speaker_slot(span.strip(" ,;:"))[0]
     return span[:span.rfind(slot)].strip(" ,;:-–—") if slot in span else cue.quote
+
+
+def _names_the_subject(span: str, speaker: Speaker) -> bool:
+    """A directive with no punctuation after it ("yêu cầu", "chỉ đạo": nouns too) counts only for a named speaker
+    right before it ("UBND huyện An Minh yêu cầu"), not for one who did something else first ("Thủ tướng A vừa
+    quyết định thành lập đoàn công tác chỉ đạo ...")."""
+    if speaker.kind != "person":
+        return speaker.kind == "org"  # organisations' names run on in lower case ("Ban an toàn giao thông")
+    # after a person's name, a run of lower-case words with no comma, dash or bracket (an apposition has them)
+    # is a clause of its own
+    return not regex.search(r"\p{Lu}[\p{L}.\-]*(?:\s+\p{Ll}+){2,}$", SpeakerSpan.of(span).core)
 
 
 def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: int, use_ner: bool) -> list[dict]:
@@ -54,7 +65,7 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
             continue
         ctx.text = read + para[:cue.offset]
         speaker = parse_speaker(cue.span, ctx, use_ner)
-        if speaker is None or (cue.named_only and speaker.kind not in NAMED):
+        if speaker is None or (cue.named_only and not _names_the_subject(cue.span, speaker)):
             continue
         done.add(cue.group)
         if speaker.kind == "person":
