@@ -184,3 +184,23 @@ def test_documents_objects_and_unnamed_sources(text, speakers):
 ])
 def test_directives_that_are_nouns_too(text, speakers):
     assert named(quotes_of(text)) == speakers
+
+
+@pytest.mark.parametrize("text, speakers", [
+    # a person opens the sentence and a colon introduces the quotation, whatever the verb
+    ("Ông Peter Kenyon, Giám đốc điều hành của Chelsea, lớn tiếng phủ nhận: “Chúng tôi chưa bao giờ đưa ra lời chào "
+     "mời nào”.", [("Peter Kenyon", "person")]),
+    ("Anh Phạm Ngọc Hà bộc bạch: “Chúng tôi phải đi vận động quyên góp để lo mai táng cho người đã khuất”.",
+     [("Phạm Ngọc Hà", "person")]),
+    # a medium's headline, and a quotation after a colon with no person opening the sentence
+    ("Tờ La Repubblica chạy hàng tít dài: “Đừng cố đi tìm bằng chứng làm gì nữa”.", []),
+    ("Khẩu hiệu của chiến dịch năm nay là: “Hãy sống xanh để bảo vệ trái đất của chúng ta”.", []),
+])
+def test_a_quotation_after_a_colon_in_a_sentence_about_a_person(text, speakers):
+    assert named(quotes_of(text)) == speakers
+
+
+def test_the_rest_of_an_address_in_the_apposition_is_no_speaker():
+    q = quotes_of("“Thiết bị này thay thế được việc truyền dịch”, Dennis Ernst, giám đốc Trung tâm Giáo dục tại Ramsey, "
+                  "Indiana, nói.")
+    assert named(q) == [("Dennis Ernst", "person")]

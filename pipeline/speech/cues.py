@@ -37,6 +37,7 @@ ENDS_IN_INITIAL = regex.compile(r"(?<![\p{L}\d])(?:(?:\p{Lu}\.)+|(?:TS|ThS|PGS|G
 THAT_IS_WHAT_SAID = regex.compile(r"^\s*[,;–—-]?\s*(?:[Đđ]ó|[Đđ]ây) là (?:lời |những |một )?(?P<verb>nhận xét|nhận định|ý kiến|"
                                   r"đánh giá|khẳng định|chia sẻ|tâm sự|phát biểu|lời|câu nói|cảnh báo|bình luận|quan điểm)"
                                   r" (?:của|từ) (?P<span>[^“”\",.;!?]{1,80})")
+NAME_RUN_AT_START = regex.compile(r"(?:(?:[Ôô]ng|[Bb]à)\s+)?\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,3}")
 MAX_ACCORDING_TO_PART = 15  # a longer comma part after "Theo X" is the content
 MAX_SPAN_WORDS_AFTER_QUOTE = 15  # “...”, bà An nhấn mạnh: a longer run after a quote is no attribution
 
@@ -138,7 +139,28 @@ def _direct_cues(text: str, sents: list[tuple[int, int]], verbs: regex.Pattern,
             cues.append(Cue(qs, "direct", m.group("span"), verb.lower(), quote, text[ss:se], -qs - 1,
                             named_only=not m.group("verb")))
             used.append((ss, se))
+        elif (subject := _subject_before_colon(text[ss:qs])):
+            cues.append(Cue(qs, "direct", subject, "quote-marks", quote, text[ss:se], -qs - 1, named_only=True))
+            used.append((ss, se))
     return cues, used
+
+
+def _subject_before_colon(before: str) -> str | None:
+    """"Ông Lê Văn A, Giám đốc Sở X, cũng tỏ ra lạc quan: “...”": a sentence that opens with a person (and an
+    apposition) and introduces the quotation with a colon, whatever its verb; the name and apposition, or None."""
+    if not regex.search(r":\s*$", before):
+        return None
+    segs = before.split(",")
+    first = segs[0].strip().rstrip(":").strip()
+    if len(segs) == 1:  # "Ông Lê Văn A bộc bạch:": the name, then a few lower-case words
+        said = regex.match(r"^(?P<first>.+?)(?:\s+\p{Ll}+){1,6}$", first)
+        first = said.group("first") if said else first
+    named = [n for n in person_names(first) + honorific_names(first) if n[1] == len(first) and n[0] <= 12]
+    foreign = NAME_RUN_AT_START.fullmatch(first) and len(segs) > 2 and segs[1].strip()[:1].islower()
+    if not (named or foreign) or TITLE_HEAD.match(first) or ORG_APPOSITION.match(first):
+        return None  # "Tờ La Repubblica chạy hàng tít:": a medium's headline, not a person's words
+    apposition = segs[1] if len(segs) > 2 and segs[1].strip()[:1].islower() else ""
+    return f"{first},{apposition}" if apposition else first
 
 
 def _according_to_boundary(span: str, rest: str) -> tuple[str, str]:

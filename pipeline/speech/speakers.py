@@ -237,11 +237,15 @@ def _has_name(seg: str) -> bool:
     return bool(person_names(seg) or honorific_names(seg))
 
 
-def _is_apposition(seg: str) -> bool:
-    """A role or description after a name ("Giám đốc Sở X", "một quan chức của Y", "người đã ...", "29 tuổi")."""
+def _is_apposition(seg: str, before: str = "") -> bool:
+    """A role or description after a name ("Giám đốc Sở X", "một quan chức của Y", "người đã ...", "29 tuổi"),
+    or the rest of an address in it ("..., tại Ramsey, Indiana")."""
     seg = seg.strip(" -–—")
     if not seg or _has_name(seg):
         return False
+    if seg in PLACES or seg in COUNTRIES or (regex.search(r"(?<!\p{L})(?:tại|ở)\s+\p{Lu}[\p{L}\s]*$", before)
+                                            and NAME_RUN.fullmatch(seg) and len(seg.split()) <= 3):
+        return True
     return seg[0].islower() or bool(TITLE_HEAD.match(seg)) or bool(regex.match(r"\d+\s+tuổi(?!\p{L})", seg))
 
 
@@ -252,7 +256,7 @@ def speaker_slot(full: str) -> tuple[str, str, str]:
     content or an adverbial ("Liên quan đến ông A, mới đây, cơ quan điều tra cho biết"), never the speaker."""
     segs = _segments(full)
     j = len(segs) - 1
-    while j > 0 and _is_apposition(segs[j]):
+    while j > 0 and _is_apposition(segs[j], segs[j - 1]):
         j -= 1
     name = _subject_name(segs[j]) if j < len(segs) - 1 else None
     if not name:
