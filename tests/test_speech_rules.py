@@ -204,3 +204,10 @@ def test_the_rest_of_an_address_in_the_apposition_is_no_speaker():
     q = quotes_of("“Thiết bị này thay thế được việc truyền dịch”, Dennis Ernst, giám đốc Trung tâm Giáo dục tại Ramsey, "
                   "Indiana, nói.")
     assert named(q) == [("Dennis Ernst", "person")]
+
+
+def test_a_joint_attribution_is_one_row_a_person():
+    q = quotes_of("Ông Trần Văn Hải và bà Lê Thị Mai cùng cho rằng giá điện cần được điều chỉnh theo lộ trình.")
+    assert named(q) == [("Trần Văn Hải", "person"), ("Lê Thị Mai", "person")]
+    q = quotes_of("Bộ Khoa học và Công nghệ cho biết, quỹ sẽ được thành lập trong năm nay.")
+    assert named(q) == [("Bộ Khoa học và Công nghệ", "org")]  # "và" inside an organisation's name

@@ -42,6 +42,17 @@ def _names_the_subject(span: str, speaker: Speaker) -> bool:
     return not regex.search(r"\p{Lu}[\p{L}.\-]*(?:\s+\p{Ll}+){2,}$", SpeakerSpan.of(span).core)
 
 
+def _joint(span: str, speaker: Speaker, ctx: ArticleContext, use_ner: bool) -> list[Speaker]:
+    """"Ông A và bà B cùng cho rằng": one row a person (coding rule R6), when both sides of "và" name a person."""
+    parts = regex.split(r"\s+và\s+", SpeakerSpan.of(span).core)
+    if speaker.kind != "person" or len(parts) != 2 or not all(person_names(p) or honorific_names(p) for p in parts):
+        return [speaker]
+    first = parse_speaker(parts[0], ctx, use_ner)
+    if first is None or first.kind != "person" or first.name == speaker.name:
+        return [speaker]
+    return [first, speaker]
+
+
 def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: int, use_ner: bool) -> list[dict]:
     """The quotes of one paragraph, in reading order; every full name of the paragraph is remembered in ctx
     as it is passed, so that a later "ông Sơn" or "Theo ông" resolves to it."""
@@ -68,16 +79,16 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
         if speaker is None or (cue.named_only and not _names_the_subject(cue.span, speaker)):
             continue
         done.add(cue.group)
-        if speaker.kind == "person":
-            if not speaker.role:  # "bà An" keeps the role given with her full name
-                speaker.role = next((sp.role for sp in reversed(ctx.speakers) if sp.name == speaker.name
-                                     and sp.role), "")
-            ctx.speakers.append(speaker)
-        elif speaker.kind == "org":
-            ctx.orgs.append(speaker.name)
-        rows.append({"speaker": speaker.name, "speaker_type": speaker.kind, "role": speaker.role, "cue": cue.cue,
-                     "kind": cue.kind, "resolution": speaker.resolution, "quote": _content(cue),
-                     "sentence": cue.sentence.strip()})
+        for sp in _joint(cue.span, speaker, ctx, use_ner):
+            if sp.kind == "person":
+                if not sp.role:  # "bà An" keeps the role given with her full name
+                    sp.role = next((s.role for s in reversed(ctx.speakers) if s.name == sp.name and s.role), "")
+                ctx.speakers.append(sp)
+            elif sp.kind == "org":
+                ctx.orgs.append(sp.name)
+            rows.append({"speaker": sp.name, "speaker_type": sp.kind, "role": sp.role, "cue": cue.cue,
+                         "kind": cue.kind, "resolution": sp.resolution, "quote": _content(cue),
+                         "sentence": cue.sentence.strip()})
     for name in names:
         remember(name)
     ctx.text = f"{read}{para}\n"
