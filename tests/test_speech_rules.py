@@ -211,3 +211,22 @@ def test_a_joint_attribution_is_one_row_a_person():
     assert named(q) == [("Trần Văn Hải", "person"), ("Lê Thị Mai", "person")]
     q = quotes_of("Bộ Khoa học và Công nghệ cho biết, quỹ sẽ được thành lập trong năm nay.")
     assert named(q) == [("Bộ Khoa học và Công nghệ", "org")]  # "và" inside an organisation's name
+
+
+@pytest.mark.parametrize("text, speakers", [
+    # a lower-case description before a foreign name, appositions after it (an address in brackets among them)
+    ("“Đặt kim sai chỗ thì thuốc sẽ chảy ra ngoài tĩnh mạch”, nhà phát minh thiết bị Herbert Zeman, một kỹ sư tại "
+     "Đại học Tennessee, Memphis (Mỹ), nói.", [("Herbert Zeman", "person")]),
+    # ... but not a newspaper, a school or a product named after the description
+    ("Vân, học sinh trường Phan Đình Phùng, cho biết phòng thi rất nghiêm.", [("Vân", "person")]),
+    ("“Sẽ có nhiều người vô tội thiệt mạng”, Khaled Maeena, tổng biên tập báo Arab News, cho rằng.",
+     [("Khaled Maeena", "person")]),
+    # school and street names, the second syllable of "môi trường", a bracketed affiliation
+    ("Thứ trưởng Bộ Tài nguyên Môi trường Đặng Hùng Võ cho biết nghị định đã được ký.", [("Đặng Hùng Võ", "person")]),
+    ("Còn theo luật sư Mỹ Hà (Văn phòng Luật sư Hà Đăng), nhiều người đã tới nhờ tư vấn pháp lý.",
+     [("Mỹ Hà", "person")]),
+    # a voice is no speech verb
+    ("Công ty Nemesysco giới thiệu sản phẩm Voice Analysis, giúp phát hiện nói dối qua giọng nói.", []),
+])
+def test_descriptions_brackets_and_place_words(text, speakers):
+    assert named(quotes_of(text)) == speakers

@@ -24,9 +24,11 @@ COUNTRIES = ("Việt Nam", "Mỹ", "Hoa Kỳ", "Trung Quốc", "Nhật Bản", "
              "Ai Cập", "Afghanistan", "Pakistan", "Đài Loan", "Hồng Kông", "Brazil", "Ukraine", "Cuba")
 PLACE_CUES = r"(?:TP\.?|Tp\.?|[Tt]hành phố|[Tt]ỉnh|[Qq]uận|[Hh]uyện|[Pp]hường|[Xx]ã|[Đđ]ường|[Pp]hố|[Ss]ông|[Hh]ồ|[Cc]ầu|" \
              r"[Kk]hu|[Ll]àng|[Tt]hị xã|[Tt]hị trấn|[Vv]ùng|[Cc]hợ|[Bb]ến|[Cc]ảng|[Đđ]ảo|[Nn]úi|[Cc]ông viên|[Tt]ại|" \
-             r"[Tt]rường|THPT|THCS|PTTH|PTCS|[Tt]iểu học|[Mm]ầm non)"  # schools, named after people: Trường THPT Võ Thị Sáu
+             r"(?<!(?:[Mm]ôi|[Tt]hị|[Cc]hiến|[Hh]iện|[Qq]uảng|[Nn]ông|[Cc]ông|[Ll]ập|[Tt]hương|[Pp]hi) )[Tt]rường|" \
+             r"THPT|THCS|PTTH|PTCS|[Tt]iểu học|[Mm]ầm non)"
+# schools are named after people ("Trường THPT Võ Thị Sáu"); "trường" is no school in "môi trường", "thị trường" ...
 # "H.Dương Minh Châu", "Q.Hoàn Kiếm": huyện and quận abbreviated, often with no space after the dot
-AFTER_PLACE_CUE = regex.compile(rf"(?:{PLACE_CUES}\s+|(?<![\p{{L}}.])(?:H|Q|TX|TT)\.\s*)$")
+AFTER_PLACE_CUE = regex.compile(rf"(?:(?<!\p{{L}}){PLACE_CUES}\s+|(?<![\p{{L}}.])(?:H|Q|TX|TT)\.\s*)$")
 # "UBND thành phố Lê Hồng Sơn", "Chánh Thanh tra TP Hoàng Đức Long": an office (a capitalised word before the
 # administrative unit) and its holder, not a place named after a person
 ORG_BEFORE_PLACE = regex.compile(r"(?:UBND|HĐND|[Ủủ]y ban nhân dân|[Hh]ội đồng nhân dân|\p{Lu}[\p{L}\-]*"

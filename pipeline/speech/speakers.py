@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import regex
 
-from pipeline.speech.names import (COUNTRIES, HONORIFIC, PLACES, SYLLABLE, gender_of, honorific_before, honorific_names, ner_entities,
+from pipeline.speech.names import (AFTER_PLACE_CUE, COUNTRIES, HONORIFIC, PLACES, SYLLABLE, gender_of, honorific_before, honorific_names, ner_entities,
                                    person_names)
 
 OTHER_REJECT = regex.compile(r"^(?:có thể|cần|cần phải|phải|xin|điều này|đây|đó|có|chúng ta|chúng tôi|tôi|mình|họ|"
@@ -22,7 +22,7 @@ STARTS_CLAUSE = regex.compile(r"^(?:tuy|dù|mặc dù|nếu|khi|để|vì|do|nh�
                               regex.I)
 # "đáng lưu ý", "được yêu cầu", "cần nhấn mạnh", "vì cho rằng", "Theo nhận định của": the cue is no speech act
 NOT_SPEECH_BEFORE = regex.compile(r"(?<!\p{L})(?:đáng|được|bị|cần|phải|có thể|không|chưa|để|mà|vì|nếu|sẽ|theo|"
-                                  r"muốn|hãy|xin|(?-i:cấm|câu|lời|sự))$", regex.I)  # "câu trả lời", "sự chỉ đạo": nouns
+                                  r"muốn|hãy|xin|(?-i:cấm|câu|lời|sự|giọng))$", regex.I)  # "câu trả lời", "sự chỉ đạo": nouns
 # heads separated by commas: most are two words ("Ủy ban", "Thành ủy"), and a single word of one ("Thành",
 # "Công") is no organisation
 ORG_HEADS = [h.strip() for h in (
@@ -110,7 +110,7 @@ class ArticleContext:
             org = next((o for o in reversed(self.orgs) if o != word and word in o.split()), None)
             return (org, "org") if org else None
         # the given names before it, initials included ("R. Laing", "Anthony Salzman", "Mary Ann Smith")
-        given = r"(?:\p{Lu}\.\s*|\p{Lu}\p{Ll}+\s+){1,3}"
+        given = r"(?:\p{Lu}\. ?|\p{Lu}\p{Ll}+ +){1,3}"  # on one line: not the end of the paragraph before
         for m in reversed(list(regex.finditer(rf"(?<![\p{{L}}.]){given}{regex.escape(word)}(?!\p{{L}})", self.text))):
             words = m.group().split()
             while words[:-1] and (words[0] in NOT_GIVEN_NAME or words[0] in COUNTRIES or words[0] in PLACES):
@@ -194,13 +194,19 @@ ORG_APPOSITION = regex.compile(r"^(?:công ty|hãng|tập đoàn|tổ chức|cơ
                                r"trang web|website|tờ báo|tờ|báo|đài|nhà cung cấp|một trong những (?:công ty|hãng|"
                                r"tập đoàn|nhà sản xuất|ngân hàng|doanh nghiệp))(?!\p{L})", regex.I)
 # the noun, then a lower-case description of at most six words, then the name (in quotation marks or not)
-DESCRIBED_ORG = regex.compile(rf"(?P<description>(?i:{ORG_APPOSITION.pattern})(?:\s+\p{{Ll}}\S*){{0,6}})\s+[“\"]?"
+DESCRIBED_ORG = regex.compile(rf"(?P<description>(?i:{ORG_APPOSITION.pattern})(?:\s+(?:\p{{Ll}}\S*|(?:{'|'.join(COUNTRIES)})(?!\p{{L}}))){{0,6}})"
+                              r"\s+[“\"]?"
                               rf"(?P<name>\p{{Lu}}[\p{{L}}\d&.\-]*(?:\s+[\p{{Lu}}\d][\p{{L}}\d&.\-]*){{0,4}})[”\"]?")
 PLACE_TAIL = regex.compile(r"(?<!\p{L})(?:khu vực|miền|vùng|tỉnh|thành phố|quận|huyện|xã|phường|quốc gia|nước|"
                            r"tại|ở)$")
 # words before a name that make it an object, not the subject: "Liên quan đến ông A", "Sau khi gặp bà B"
 NOT_SUBJECT = regex.compile(r"(?<!\p{L})(?:của|với|đến|về|cho|tại|ở|từ|khi|sau|trước|gặp|theo|là|và|đối với|"
                             r"liên quan|trong|qua|bởi|do|như)(?!\p{L})", regex.I)
+DESCRIBED_NAME = regex.compile(r"(?P<description>\p{Ll}+(?:\s+\p{Ll}+){0,5})\s+"
+                               r"(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,3})")
+NOT_A_PERSON_BEFORE = regex.compile(r"(?<!\p{L})(?:công ty|hãng|tập đoàn|tổ chức|cơ quan|ngân hàng|doanh nghiệp|"
+                                    r"trang web|website|tờ|báo|đài|tạp chí|viện|đại học|bệnh viện|trung tâm|sản phẩm|"
+                                    r"trên|dưới)(?!\p{L})", regex.I)
 MAX_APPOSITIONS = 3  # role segments after a name; more are clauses of their own
 NAME_RUN = regex.compile(r"\p{Lu}[\p{L}.\-']*(?:\s+\p{Lu}[\p{L}.\-']*){0,4}")
 
@@ -230,7 +236,24 @@ def _subject_name(seg: str, strict: bool = False) -> str | None:
         before = regex.split(r"[.!?…:;”\"]", seg[:start])[-1]  # in the name's own clause
         return None if NOT_SUBJECT.search(before) else name
     bare = regex.sub(rf"^(?:{HONORIFIC}|{TITLE_WORD})\s+", "", seg)  # "Giáo sư David Blazes, chủ tịch ..."
-    return bare if not strict and NAME_RUN.fullmatch(bare) and not TITLE_HEAD.match(bare) else None
+    if strict:
+        return None
+    if NAME_RUN.fullmatch(bare) and not TITLE_HEAD.match(bare):
+        return bare
+    return _described_name(seg)
+
+
+def _described_name(seg: str) -> str | None:
+    """A lower-case description, then the name ("nhà phát minh thiết bị Herbert Zeman", before an apposition)."""
+    described = DESCRIBED_NAME.fullmatch(seg.strip(" -–—"))
+    if not described or described.group("name") in (*PLACES, *COUNTRIES):
+        return None
+    description = described.group("description")
+    # "tổng biên tập báo Arab News", "học sinh trường Phan Đình Phùng", "viết trên tạp chí X": a body or a place
+    if NOT_SUBJECT.search(description) or NOT_A_PERSON_BEFORE.search(description) or \
+            AFTER_PLACE_CUE.search(description + " "):
+        return None
+    return described.group("name")
 
 
 def _has_name(seg: str) -> bool:
@@ -240,8 +263,8 @@ def _has_name(seg: str) -> bool:
 def _is_apposition(seg: str, before: str = "") -> bool:
     """A role or description after a name ("Giám đốc Sở X", "một quan chức của Y", "người đã ...", "29 tuổi"),
     or the rest of an address in it ("..., tại Ramsey, Indiana")."""
-    seg = seg.strip(" -–—")
-    if not seg or _has_name(seg):
+    seg = regex.sub(r"\s*\([^()]*\)", "", seg).strip(" -–—")  # "Memphis (Mỹ)"
+    if not seg or _has_name(seg) or _described_name(seg):
         return False
     if seg in PLACES or seg in COUNTRIES or (regex.search(r"(?<!\p{L})(?:tại|ở)\s+\p{Lu}[\p{L}\s]*$", before)
                                             and NAME_RUN.fullmatch(seg) and len(seg.split()) <= 3):
@@ -288,6 +311,7 @@ class SpeakerSpan:
         full = " ".join(span.replace("|", " ").split()).strip(" ,;:")
         slot, named, apposition = speaker_slot(full)
         core = TRAILING_AUX.sub("", CONNECTIVES.sub("", slot)).strip(" ,;:-–—")
+        core = regex.sub(r"\s*\([^()]*\)$", "", core) or core  # "luật sư Mỹ Hà (Văn phòng X)": an apposition
         return cls(slot, core, _last_clause(core).strip(" -–—"), use_ner, named, apposition)
 
 
@@ -308,7 +332,8 @@ def _apposition_role(span: SpeakerSpan, name: str, end: int) -> str:
 
 def by_full_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     """The full name nearest the cue, with the title before it and the apposition after it."""
-    names = person_names(span.full)
+    # a name in brackets is an affiliation ("luật sư Mỹ Hà (Văn phòng Luật sư Hà Đăng)"), not the speaker
+    names = [n for n in person_names(span.full) if span.full[:n[0]].count("(") <= span.full[:n[0]].count(")")]
     if not names:
         return None
     start, end, name = names[-1]
@@ -410,7 +435,7 @@ def by_ner(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     # a country is no person ("Ai Cập"), nor part of one ("Tổng thống Mỹ Bush": Bush)
     persons = [regex.sub(rf"^(?:{'|'.join(COUNTRIES)})\s+", "", t) for k, t in ents if k == "PER"]
     persons = [t for t in persons if len(t.split()) >= 2 and not ACRONYM.match(t) and t not in COUNTRIES
-               and t not in PLACES]
+               and t not in PLACES and not _after_place_word(t, span.core)]
     if persons and not ORG_TAIL.match(span.clause):  # "Trường ĐH DL Hùng Vương": a name inside the body's name
         name = persons[-1]
         ctx.mention(name, None)
@@ -418,6 +443,12 @@ def by_ner(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     orgs = [t for k, t in ents if k == "ORG" and sum(w[:1].isupper() for w in t.split()) * 2 >= len(t.split())
             and len(t.split()) <= 12]  # longer: a run of names, not one organisation (never cut mid-name)
     return Speaker(" ".join(orgs[-1].split()), "org", "", "ner") if orgs else None
+
+
+def _after_place_word(name: str, text: str) -> bool:
+    """"đường Xô Viết Nghệ Tĩnh", "trường Phan Đình Phùng": a street or a school, not a person."""
+    at = text.find(name)
+    return at > 0 and bool(AFTER_PLACE_CUE.search(text[max(0, at - 40):at]))
 
 
 def by_title_alone(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
