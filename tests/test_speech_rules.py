@@ -230,3 +230,17 @@ def test_a_joint_attribution_is_one_row_a_person():
 ])
 def test_descriptions_brackets_and_place_words(text, speakers):
     assert named(quotes_of(text)) == speakers
+
+
+@pytest.mark.parametrize("paragraphs, speakers", [
+    # a person said to belong to the organisation that ends the clause
+    (["Tiến sĩ Julian Whitaker thuộc Viện Wellness ở California cho rằng đây là một cuộc cách mạng."],
+     [("Julian Whitaker", "person")]),
+    # a surname said alone: one given name before it, not the club before that; a medium's short name
+    (["Huấn luyện viên của Chelsea Jose Mourinho đã rời sân sớm.", "Ông Mourinho cho biết, đội sẽ thắng trận sau."],
+     [("Jose Mourinho", "person")]),
+    (["Một độc giả đã gọi điện đến tờ New York Times.", "Times cho biết, cuốn sách có ít nhất ba đoạn giống hệt."],
+     [("New York Times", "org")]),
+])
+def test_members_of_organisations_and_surnames_said_alone(paragraphs, speakers):
+    assert named(quotes_of(*paragraphs)) == speakers

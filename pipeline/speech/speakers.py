@@ -109,9 +109,14 @@ class ArticleContext:
         if ACRONYM.match(word):
             org = next((o for o in reversed(self.orgs) if o != word and word in o.split()), None)
             return (org, "org") if org else None
-        # the given names before it, initials included ("R. Laing", "Anthony Salzman", "Mary Ann Smith")
-        given = r"(?:\p{Lu}\. ?|\p{Lu}\p{Ll}+ +){1,3}"  # on one line: not the end of the paragraph before
+        # one given name and initials before it, on one line ("R. Laing", "Anthony Salzman", "George W. Bush"; not
+        # "Chelsea Jose Mourinho", nor the end of the paragraph before)
+        given = r"(?:\p{Lu}\p{Ll}+ +(?:\p{Lu}\. ?)*|(?:\p{Lu}\. ?)+)"
         for m in reversed(list(regex.finditer(rf"(?<![\p{{L}}.]){given}{regex.escape(word)}(?!\p{{L}})", self.text))):
+            run = regex.search(r"(?:\p{Lu}\S* +)*$", self.text[:m.start()]).group() + m.group()
+            if regex.search(r"(?<!\p{L})(?:tờ|báo|hãng tin|tạp chí|đài)\s+$",
+                            self.text[:m.end() - len(run)], regex.I):
+                return run, "org"  # "Times" after "tờ New York Times": a medium
             words = m.group().split()
             while words[:-1] and (words[0] in NOT_GIVEN_NAME or words[0] in COUNTRIES or words[0] in PLACES):
                 words = words[1:]
@@ -207,6 +212,8 @@ DESCRIBED_NAME = regex.compile(r"(?P<description>\p{Ll}+(?:\s+\p{Ll}+){0,5})\s+"
 NOT_A_PERSON_BEFORE = regex.compile(r"(?<!\p{L})(?:công ty|hãng|tập đoàn|tổ chức|cơ quan|ngân hàng|doanh nghiệp|"
                                     r"trang web|website|tờ|báo|đài|tạp chí|viện|đại học|bệnh viện|trung tâm|sản phẩm|"
                                     r"trên|dưới)(?!\p{L})", regex.I)
+# a person (two to four capitalised words) said to belong to the organisation that ends the clause
+MEMBER_NAME = regex.compile(r"(?:^|\p{Ll}\s+)(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,3})\s+(?:thuộc|của|tại|ở|từ)\s+$")
 MAX_APPOSITIONS = 3  # role segments after a name; more are clauses of their own
 NAME_RUN = regex.compile(r"\p{Lu}[\p{L}.\-']*(?:\s+\p{Lu}[\p{L}.\-']*){0,4}")
 
@@ -471,6 +478,10 @@ def by_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     org = ORG_TAIL.search(span.clause)
     if not org or not regex.match(r"\p{Lu}", org.group()) or len(org.group().split()) > 12:
         return None
+    member = MEMBER_NAME.search(span.clause[:org.start()])
+    if member and member.group("name") not in (*PLACES, *COUNTRIES):  # "Tiến sĩ Julian Whitaker thuộc Viện X"
+        ctx.mention(member.group("name"), None)
+        return Speaker(member.group("name"), "person", _clean_role(span.clause[:member.start("name")]), "member")
     role = _clean_role(span.clause[:org.start()])
     return Speaker(" ".join(org.group().split()), "org", role if len(role.split()) <= 4 else "", "org")
 
