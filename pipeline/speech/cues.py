@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import regex
 
 from pipeline.speech.names import HONORIFIC, honorific_names, person_names
-from pipeline.speech.speakers import ORG_APPOSITION, TITLE_HEAD, TITLE_WORD
+from pipeline.speech.slot import ORG_APPOSITION, TITLE_HEAD, TITLE_WORD
 
 AUX = r"(?:(?:đã|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ)\s+)*"
 ACCORDING_TO = regex.compile(

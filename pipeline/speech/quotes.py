@@ -8,7 +8,8 @@ import regex
 from pipeline.speech.cues import find_cues, verb_pattern
 from pipeline.speech.interview import interview_answer
 from pipeline.speech.names import gender_of, honorific_before, honorific_names, person_names
-from pipeline.speech.speakers import ArticleContext, Speaker, SpeakerSpan, parse_speaker, speaker_slot
+from pipeline.speech.slot import speaker_slot
+from pipeline.speech.speakers import ArticleContext, Speaker, SpeakerSpan, parse_speaker
 from pipeline.text import paragraphs
 
 QUOTE_COLUMNS = ["article_id", "unit_id", "title", "date", "source", "series", "topic", "theme", "speaker",
