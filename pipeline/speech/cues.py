@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import regex
 
 from pipeline.speech.names import HONORIFIC, honorific_names, person_names
-from pipeline.speech.speakers import TITLE_HEAD
+from pipeline.speech.slot import ORG_APPOSITION, TITLE_HEAD, TITLE_WORD
 
 AUX = r"(?:(?:đã|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ)\s+)*"
 ACCORDING_TO = regex.compile(
@@ -19,7 +19,10 @@ ACCORDING_TO = regex.compile(
 ACCORDING_TO_NAME = regex.compile(rf"^\s*(?:(?:Cũng|Còn|Nhưng|Song|Và)\s+)?[Tt]heo\s+(?P<span>{HONORIFIC}\s+\p{{Lu}}\p{{Ll}}*"
                                   r"(?:\s+\p{Lu}\p{Ll}*){0,3})\s+(?P<rest>\p{Ll}.+)$")
 # "Theo X" cites someone when X is capitalised, a pronoun or a group ("các chuyên gia"), not "theo đó"/"theo quy định"
-CITES_SOMEONE = regex.compile(rf"(?:\p{{Lu}}|{HONORIFIC}(?!\p{{L}})|vị(?!\p{{L}})|các|nhiều|một số)")
+# or a title or an organisation's noun written lower-case ("Theo tiến sĩ Laing", "Theo hãng nghiên cứu Gartner")
+CITES_SOMEONE = regex.compile(rf"(?:\p{{Lu}}|{HONORIFIC}(?!\p{{L}})|vị(?!\p{{L}})|các|nhiều|một số|{TITLE_WORD}(?!\p{{L}})|"
+                              rf"(?:chuyên gia|giới|giám đốc|chủ tịch|bộ trưởng|thứ trưởng|người phát ngôn)(?!\p{{L}})|"
+                              rf"(?!báo cáo|tờ (?:trình|khai))(?i:{ORG_APPOSITION.pattern}))")  # documents, not media
 # "..., nhưng theo báo cáo của tổ kiểm tra thì ...": a source's report cited inside the sentence
 MID_ACCORDING_TO = regex.compile(r"(?:,|(?<!\p{L})nhưng|(?<!\p{L})song)\s+theo\s+(?:nhận định|đánh giá|ý kiến|báo cáo|"
                                  r"thống kê|số liệu|thông tin|dự báo|ước tính|kết luận)\s+(?:mới nhất\s+)?của\s+"
@@ -30,6 +33,11 @@ MID_ACCORDING_TO = regex.compile(r"(?:,|(?<!\p{L})nhưng|(?<!\p{L})song)\s+theo\
 DIRECTIVE = {"yêu cầu", "đề nghị", "kiến nghị", "đề xuất", "chỉ đạo", "thông báo", "cam kết"}
 # a split after an initial or a title's abbreviation ("ông J.T.Wang", "TS. Nguyễn Văn A", "P.V.") is no sentence end
 ENDS_IN_INITIAL = regex.compile(r"(?<![\p{L}\d])(?:(?:\p{Lu}\.)+|(?:TS|ThS|PGS|GS|BS|KS|NCS|Th\.S|Mr|Mrs|Ms|Dr|St)\.)$")
+# “...” - đó là nhận xét của PGS X: the quotation named as someone's remark after it
+THAT_IS_WHAT_SAID = regex.compile(r"^\s*[,;–—-]?\s*(?:[Đđ]ó|[Đđ]ây) là (?:lời |những |một )?(?P<verb>nhận xét|nhận định|ý kiến|"
+                                  r"đánh giá|khẳng định|chia sẻ|tâm sự|phát biểu|lời|câu nói|cảnh báo|bình luận|quan điểm)"
+                                  r" (?:của|từ) (?P<span>[^“”\",.;!?]{1,80})")
+NAME_RUN_AT_START = regex.compile(r"(?:(?:[Ôô]ng|[Bb]à)\s+)?\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,3}")
 MAX_ACCORDING_TO_PART = 15  # a longer comma part after "Theo X" is the content
 MAX_SPAN_WORDS_AFTER_QUOTE = 15  # “...”, bà An nhấn mạnh: a longer run after a quote is no attribution
 
@@ -122,6 +130,8 @@ def _direct_cues(text: str, sents: list[tuple[int, int]], verbs: regex.Pattern,
         m = regex.match(rf"^\s*[,;–—-]?\s*(?P<span>[^“”\"]{{1,120}}?)\s+{AUX}(?:{verbs.pattern})\s*(?:[,.!?…;]|$)",
                         after, flags=regex.I)
         if not (m and len(m.group("span").split()) <= MAX_SPAN_WORDS_AFTER_QUOTE):
+            m = THAT_IS_WHAT_SAID.match(after)
+        if not m:
             m = regex.search(rf"(?P<span>[^“”\"]+?)\s+{AUX}(?:{verbs.pattern})(?:\s+(?:rằng|thì))?\s*[:,]?\s*$", text[ss:qs],
                              flags=regex.I)
         if m:
@@ -129,7 +139,28 @@ def _direct_cues(text: str, sents: list[tuple[int, int]], verbs: regex.Pattern,
             cues.append(Cue(qs, "direct", m.group("span"), verb.lower(), quote, text[ss:se], -qs - 1,
                             named_only=not m.group("verb")))
             used.append((ss, se))
+        elif (subject := _subject_before_colon(text[ss:qs])):
+            cues.append(Cue(qs, "direct", subject, "quote-marks", quote, text[ss:se], -qs - 1, named_only=True))
+            used.append((ss, se))
     return cues, used
+
+
+def _subject_before_colon(before: str) -> str | None:
+    """"Ông Lê Văn A, Giám đốc Sở X, cũng tỏ ra lạc quan: “...”": a sentence that opens with a person (and an
+    apposition) and introduces the quotation with a colon, whatever its verb; the name and apposition, or None."""
+    if not regex.search(r":\s*$", before):
+        return None
+    segs = before.split(",")
+    first = segs[0].strip().rstrip(":").strip()
+    if len(segs) == 1:  # "Ông Lê Văn A bộc bạch:": the name, then a few lower-case words
+        said = regex.match(r"^(?P<first>.+?)(?:\s+\p{Ll}+){1,6}$", first)
+        first = said.group("first") if said else first
+    named = [n for n in person_names(first) + honorific_names(first) if n[1] == len(first) and n[0] <= 12]
+    foreign = NAME_RUN_AT_START.fullmatch(first) and len(segs) > 2 and segs[1].strip()[:1].islower()
+    if not (named or foreign) or TITLE_HEAD.match(first) or ORG_APPOSITION.match(first):
+        return None  # "Tờ La Repubblica chạy hàng tít:": a medium's headline, not a person's words
+    apposition = segs[1] if len(segs) > 2 and segs[1].strip()[:1].islower() else ""
+    return f"{first},{apposition}" if apposition else first
 
 
 def _according_to_boundary(span: str, rest: str) -> tuple[str, str]:
@@ -137,6 +168,8 @@ def _according_to_boundary(span: str, rest: str) -> tuple[str, str]:
     was leading to ("Theo Chủ nhiệm Ủy ban Văn hóa, Giáo dục ... Trần Thị B, ...") or the role after the name
     ("Theo ông A, Phó Chủ nhiệm Ủy ban X, ...")."""
     named_span = person_names(span) or honorific_names(span)
+    if regex.match(r"(?:một số|một|các|nhiều|những)\s", span):
+        return span, rest  # "Theo một số nguồn tin, trong máy tính của X, ...": an unnamed source, X is content
     parts = rest.split(",")
     for n in range(1, len(parts)):  # the title's own commas ("Ủy ban Văn hóa, Giáo dục, Thanh thiếu niên ...")
         part = ",".join(parts[:n])

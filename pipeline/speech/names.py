@@ -23,9 +23,12 @@ COUNTRIES = ("Việt Nam", "Mỹ", "Hoa Kỳ", "Trung Quốc", "Nhật Bản", "
              "Malaysia", "Indonesia", "Philippines", "Australia", "Úc", "Canada", "Iraq", "Iran", "Israel",
              "Ai Cập", "Afghanistan", "Pakistan", "Đài Loan", "Hồng Kông", "Brazil", "Ukraine", "Cuba")
 PLACE_CUES = r"(?:TP\.?|Tp\.?|[Tt]hành phố|[Tt]ỉnh|[Qq]uận|[Hh]uyện|[Pp]hường|[Xx]ã|[Đđ]ường|[Pp]hố|[Ss]ông|[Hh]ồ|[Cc]ầu|" \
-             r"[Kk]hu|[Ll]àng|[Tt]hị xã|[Tt]hị trấn|[Vv]ùng|[Cc]hợ|[Bb]ến|[Cc]ảng|[Đđ]ảo|[Nn]úi|[Cc]ông viên|[Tt]ại)"
+             r"[Kk]hu|[Ll]àng|[Tt]hị xã|[Tt]hị trấn|[Vv]ùng|[Cc]hợ|[Bb]ến|[Cc]ảng|[Đđ]ảo|[Nn]úi|[Cc]ông viên|[Tt]ại|" \
+             r"(?<!(?:[Mm]ôi|[Tt]hị|[Cc]hiến|[Hh]iện|[Qq]uảng|[Nn]ông|[Cc]ông|[Ll]ập|[Tt]hương|[Pp]hi) )[Tt]rường|" \
+             r"THPT|THCS|PTTH|PTCS|[Tt]iểu học|[Mm]ầm non)"
+# schools are named after people ("Trường THPT Võ Thị Sáu"); "trường" is no school in "môi trường", "thị trường" ...
 # "H.Dương Minh Châu", "Q.Hoàn Kiếm": huyện and quận abbreviated, often with no space after the dot
-AFTER_PLACE_CUE = regex.compile(rf"(?:{PLACE_CUES}\s+|(?<![\p{{L}}.])(?:H|Q|TX|TT)\.\s*)$")
+AFTER_PLACE_CUE = regex.compile(rf"(?:(?<!\p{{L}}){PLACE_CUES}\s+|(?<![\p{{L}}.])(?:H|Q|TX|TT)\.\s*)$")
 # "UBND thành phố Lê Hồng Sơn", "Chánh Thanh tra TP Hoàng Đức Long": an office (a capitalised word before the
 # administrative unit) and its holder, not a place named after a person
 ORG_BEFORE_PLACE = regex.compile(r"(?:UBND|HĐND|[Ủủ]y ban nhân dân|[Hh]ội đồng nhân dân|\p{Lu}[\p{L}\-]*"
@@ -77,9 +80,12 @@ def person_names(text: str) -> list[tuple[int, int, str]]:
     for m in CAP_RUN.finditer(text):
         words = m.group().split()
         spans = _word_spans(text, m)
+        # a run right after a place word is the place's name ("trường tiểu học Trần Văn Đang"): a name inside it
+        # begins later and keeps three syllables ("Trường Lê Quý Đôn Nguyễn Văn A")
+        after_cue = bool(AFTER_PLACE_CUE.search(text[max(0, m.start() - 40):m.start()]))
         for i, w in enumerate(words):
             rest = words[i:]
-            if w not in SURNAMES or not 2 <= len(rest) <= 4:
+            if w not in SURNAMES or not 2 <= len(rest) <= 4 or (after_cue and i > 0 and len(rest) < 3):
                 continue
             if _is_place(rest, text[max(0, spans[i][0] - 40):spans[i][0]]):
                 continue

@@ -6,13 +6,19 @@ import pandas as pd
 import regex
 
 from pipeline.speech.cues import find_cues, verb_pattern
+from pipeline.speech.interview import interview_answer
 from pipeline.speech.names import gender_of, honorific_before, honorific_names, person_names
-from pipeline.speech.speakers import ArticleContext, parse_speaker, speaker_slot
+from pipeline.speech.slot import speaker_slot
+from pipeline.speech.speakers import ArticleContext, Speaker, SpeakerSpan, parse_speaker
 from pipeline.text import paragraphs
 
 QUOTE_COLUMNS = ["article_id", "unit_id", "title", "date", "source", "series", "topic", "theme", "speaker",
                  "speaker_type", "role", "cue", "kind", "resolution", "quote", "sentence"]
 QUOTE_META = ("title", "date", "source", "series", "topic", "theme")
+# a name that opens its sentence ("Ông A ...", "Còn với ông A, ...", "Đối với bà B, ..."): the person the next
+# sentences are about, whom a sentence-initial "Ông"/"Bà" refers to even when someone else spoke before
+TOPIC_BEFORE = regex.compile(r"(?:^|[.!?…]\s+)(?:(?:Còn|Riêng|Đối|Về phần)\s+)?(?:(?:với|Với)\s+)?"
+                             r"(?:[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)?\s*$")
 NAMED = ["person", "org"]  # speaker types that count as actors; "other" is a cited document or unnamed experts
 
 
@@ -26,6 +32,28 @@ def _content(cue) -> str:
     return span[:span.rfind(slot)].strip(" ,;:-–—") if slot in span else cue.quote
 
 
+def _names_the_subject(span: str, speaker: Speaker) -> bool:
+    """A directive with no punctuation after it ("yêu cầu", "chỉ đạo": nouns too) counts only for a named speaker
+    right before it ("UBND huyện An Minh yêu cầu"), not for one who did something else first ("Thủ tướng A vừa
+    quyết định thành lập đoàn công tác chỉ đạo ...")."""
+    if speaker.kind != "person":
+        return speaker.kind == "org"  # organisations' names run on in lower case ("Ban an toàn giao thông")
+    # after a person's name, a run of lower-case words with no comma, dash or bracket (an apposition has them)
+    # is a clause of its own
+    return not regex.search(r"\p{Lu}[\p{L}.\-]*(?:\s+\p{Ll}+){2,}$", SpeakerSpan.of(span).core)
+
+
+def _joint(span: str, speaker: Speaker, ctx: ArticleContext, use_ner: bool) -> list[Speaker]:
+    """"Ông A và bà B cùng cho rằng": one row a person (coding rule R6), when both sides of "và" name a person."""
+    parts = regex.split(r"\s+và\s+", SpeakerSpan.of(span).core)
+    if speaker.kind != "person" or len(parts) != 2 or not all(person_names(p) or honorific_names(p) for p in parts):
+        return [speaker]
+    first = parse_speaker(parts[0], ctx, use_ner)
+    if first is None or first.kind != "person" or first.name == speaker.name:
+        return [speaker]
+    return [first, speaker]
+
+
 def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: int, use_ner: bool) -> list[dict]:
     """The quotes of one paragraph, in reading order; every full name of the paragraph is remembered in ctx
     as it is passed, so that a later "ông Sơn" or "Theo ông" resolves to it."""
@@ -33,9 +61,15 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
     names = sorted(person_names(para) + [n for n in honorific_names(para) if len(n[2].split()) > 1])
 
     def remember(name: tuple[int, int, str]) -> None:
-        ctx.mention(name[2], gender_of(name[2], honorific_before(para[:name[0]])))
+        gender = gender_of(name[2], honorific_before(para[:name[0]]))
+        ctx.mention(name[2], gender)
+        if TOPIC_BEFORE.search(para[:name[0]]):  # the sentence's topic: a later "Ông nhận xét" is about them
+            ctx.speakers.append(Speaker(name[2], "person", "", "topic", gender))
 
     rows, done, read = [], set(), ctx.text
+    answer = interview_answer(para, ctx, quote_min_words, use_ner)
+    if answer:
+        rows.append(answer)
     for cue in find_cues(para, pattern, quote_min_words):
         while names and names[0][0] < cue.offset:
             remember(names.pop(0))
@@ -43,19 +77,19 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
             continue
         ctx.text = read + para[:cue.offset]
         speaker = parse_speaker(cue.span, ctx, use_ner)
-        if speaker is None or (cue.named_only and speaker.kind not in NAMED):
+        if speaker is None or (cue.named_only and not _names_the_subject(cue.span, speaker)):
             continue
         done.add(cue.group)
-        if speaker.kind == "person":
-            if not speaker.role:  # "bà An" keeps the role given with her full name
-                speaker.role = next((sp.role for sp in reversed(ctx.speakers) if sp.name == speaker.name
-                                     and sp.role), "")
-            ctx.speakers.append(speaker)
-        elif speaker.kind == "org":
-            ctx.orgs.append(speaker.name)
-        rows.append({"speaker": speaker.name, "speaker_type": speaker.kind, "role": speaker.role, "cue": cue.cue,
-                     "kind": cue.kind, "resolution": speaker.resolution, "quote": _content(cue),
-                     "sentence": cue.sentence.strip()})
+        for sp in _joint(cue.span, speaker, ctx, use_ner):
+            if sp.kind == "person":
+                if not sp.role:  # "bà An" keeps the role given with her full name
+                    sp.role = next((s.role for s in reversed(ctx.speakers) if s.name == sp.name and s.role), "")
+                ctx.speakers.append(sp)
+            elif sp.kind == "org":
+                ctx.orgs.append(sp.name)
+            rows.append({"speaker": sp.name, "speaker_type": sp.kind, "role": sp.role, "cue": cue.cue,
+                         "kind": cue.kind, "resolution": sp.resolution, "quote": _content(cue),
+                         "sentence": cue.sentence.strip()})
     for name in names:
         remember(name)
     ctx.text = f"{read}{para}\n"

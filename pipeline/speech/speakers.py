@@ -12,8 +12,10 @@ from collections.abc import Callable
 
 import regex
 
-from pipeline.speech.names import (COUNTRIES, HONORIFIC, PLACES, SYLLABLE, gender_of, honorific_before, honorific_names, ner_entities,
-                                   person_names)
+from pipeline.speech.names import (AFTER_PLACE_CUE, COUNTRIES, HONORIFIC, PLACES, SYLLABLE, gender_of, honorific_before,
+                                   honorific_names, ner_entities, person_names)
+from pipeline.speech.slot import (CONNECTIVES, DESCRIBED_ORG, MEMBER_NAME, ORG_APPOSITION, PLACE_TAIL, TITLE_WORD,
+                                  speaker_slot)
 
 OTHER_REJECT = regex.compile(r"^(?:có thể|cần|cần phải|phải|xin|điều này|đây|đó|có|chúng ta|chúng tôi|tôi|mình|họ|"
                              r"nó|chúng|bạn|ta|người ta|ai|"
@@ -22,14 +24,14 @@ STARTS_CLAUSE = regex.compile(r"^(?:tuy|dù|mặc dù|nếu|khi|để|vì|do|nh�
                               regex.I)
 # "đáng lưu ý", "được yêu cầu", "cần nhấn mạnh", "vì cho rằng", "Theo nhận định của": the cue is no speech act
 NOT_SPEECH_BEFORE = regex.compile(r"(?<!\p{L})(?:đáng|được|bị|cần|phải|có thể|không|chưa|để|mà|vì|nếu|sẽ|theo|"
-                                  r"muốn|hãy|xin)$", regex.I)
+                                  r"muốn|hãy|xin|(?-i:cấm|câu|lời|sự|giọng))$", regex.I)  # "câu trả lời", "sự chỉ đạo": nouns
 # heads separated by commas: most are two words ("Ủy ban", "Thành ủy"), and a single word of one ("Thành",
 # "Công") is no organisation
 ORG_HEADS = [h.strip() for h in (
     "Bộ, Sở, UBND, HĐND, Ủy ban, Uỷ ban, Ban, Viện, Trường, Đại học, Công ty, Tập đoàn, Tổng cục, Cục, Hiệp hội, Hội, "
     "Ngân hàng, Quỹ, Trung tâm, Tổ chức, Hội đồng, Văn phòng, Thành ủy, Tỉnh ủy, Quốc hội, Chính phủ, Bộ Chính trị, "
     "Liên minh, Tổng công ty, Chi cục, Phòng, Sàn, Báo, Đài, Cổng, Học viện, Bệnh viện, Công an, Tòa án, "
-    "Viện kiểm sát, Hãng tin, Hãng thông tấn, Thông tấn xã, Tạp chí, Hãng").split(",")]
+    "Viện kiểm sát, Hãng tin, Hãng thông tấn, Thông tấn xã, Tạp chí, Hãng, Bưu điện, Nhà máy, Đảng").split(",")]
 # bodies named only generically but identifiable in context are organisations (coding rule C1), written lower-case
 GENERIC_BODY = regex.compile(r"(?<!\p{L})(?:cơ quan (?:chức năng|điều tra|công an|thuế|hải quan|quản lý)|"
                              r"tổ (?:kiểm tra|công tác|điều tra)|đoàn (?:kiểm tra|thanh tra|công tác)|"
@@ -40,21 +42,19 @@ MEMBER_OF = regex.compile(r"(?<!\p{L})(?:thành viên|đại diện|lãnh đạo
 ORG_TAIL = regex.compile(rf"(?<!\p{{L}})(?:{'|'.join(map(regex.escape, sorted(ORG_HEADS, key=len, reverse=True)))})"
                          r"(?!\s+(?:trưởng|phó)(?!\p{L}))"
                          rf"(?:\s+(?:\S+))*$")
-CONNECTIVES = regex.compile(
-    r"^(?:(?:Còn|Cũng|Nhưng|Song|Tuy nhiên|Trong khi đó|Ngoài ra|Bên cạnh đó|Đồng thời|Theo đó|Thêm vào đó|Mặt khác|"
-    r"Về (?:vấn đề|việc|phía|nội dung) này|Về phần mình|Chia sẻ thêm|Trao đổi với (?:PV|phóng viên)[^,]*|Tại [^,]{1,60}"
-    r"|Trước đó|Sau đó|Cùng quan điểm|Đánh giá về [^,]{1,60}|Nói về [^,]{1,60})\s*,?\s*)+")
 # auxiliaries and a time said between speaker and verb ("Ủy ban bầu cử Iraq hôm qua cũng bác bỏ")
-TRAILING_AUX = regex.compile(r"(?:(?:^|\s+)(?:đã|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ|cũng đã|khi|mới đây|"
-                             r"vừa qua|hôm\s+(?:qua|nay|kia|thứ\s+\p{L}+|[\d./-]+)|ngày\s+[\d./-]+|"
+TRAILING_AUX = regex.compile(r"(?:(?:^|\s+)(?:đã|có|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ|cũng đã|khi|mới đây|"
+                             r"vừa qua|chính thức|công khai|một lần nữa|(?:cuối\s+)?tuần\s+(?:qua|trước|này)|"
+                             r"(?:cuối\s+)?tháng\s+(?:qua|trước|này)|hôm\s+(?:qua|nay|kia|thứ\s+\p{L}+|[\d./-]+)|ngày\s+[\d./-]+|"
                              r"(?:sáng|trưa|chiều|tối)\s+(?:nay|qua|[\d./-]+)))+\s*$")
 # words that may stand capitalised before a foreign surname and are not a given name ("Theo Schaeuble")
 NOT_GIVEN_NAME = {"Theo", "Ông", "Bà", "Anh", "Chị", "Ngài", "Còn", "Và", "Nhưng", "Song", "Giáo", "Tiến", "Nhà",
                   "Tổng", "Thủ", "Bộ", "Chủ", "Phó", "Tuy", "Khi", "Sau", "Trước", "Với", "Cũng", "Đại", "Tại"}
-PRONOUN = regex.compile(rf"^(?:{HONORIFIC}|vị|người)(?:\s+(?:ta|này|ấy|cho hay))?$", regex.I)
+# "ông ta", "vị này", "người này"; not "người ta" (impersonal: one, people)
+PRONOUN = regex.compile(rf"^(?:{HONORIFIC}(?:\s+ta)?|vị|người)(?:\s+(?:này|ấy|cho hay))?$", regex.I)
 # a short name after an honorific or an abbreviated professional title ("KS Khánh", "LS. Nguyên", "TS Hùng")
 TITLE_ABBR = r"(?:GS|PGS|TS|ThS|KS|BS|LS|NCS)(?:\.?\s*TS)?\.?"
-SHORT_NAME = regex.compile(rf"(?<!\p{{L}})({HONORIFIC}|{TITLE_ABBR})\s+({SYLLABLE})(?:\s+({SYLLABLE}))?\s*$")
+SHORT_NAME = regex.compile(rf"(?<!\p{{L}})({HONORIFIC}|{TITLE_ABBR}|{TITLE_WORD})\s+({SYLLABLE})(?:\s+({SYLLABLE}))?\s*$")
 TITLE_ALONE = regex.compile(r"\p{Lu}\p{Ll}+(?:\s+\p{Ll}+){1,3}")
 TITLE_AND_SHORT = regex.compile(rf"(?P<title>\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Ll}}+)+)\s+(?P<short>{SYLLABLE})")
 CITED_SOURCE = regex.compile(r"\p{Lu}|(?:các|nhiều|một số|hầu hết|đa số|giới|phần lớn)(?!\p{L})")
@@ -63,11 +63,13 @@ ROLE_BREAK = regex.compile(r"(?<!\p{L})(?:song|nhưng|thì|mà|khi|vì|nên|là|
 # a representative or a described person, not the body itself (coding rule C1): "Đại diện SJC", "Một chuyên gia
 # của trường X", "một lãnh đạo của Công ty Y" are unnamed sources
 UNNAMED_HEAD = regex.compile(r"^(?:đại diện|người đại diện|(?:một|các|nhiều|những|một số)\s+(?:\p{Ll}+\s+){0,2}?"
-                             r"(?:chuyên gia|lãnh đạo|quan chức|cán bộ|đại diện|nguồn tin|thành viên|nhà|người|ý kiến)"
+                             r"(?:chuyên gia|lãnh đạo|quan chức|cán bộ|đại diện|nguồn tin|thành viên|nhà|người|ý kiến|bác sĩ|bác sỹ|luật sư|"
+                             r"giáo viên|nhân viên|công nhân)"
                              r"|nguồn tin|có ý kiến|ý kiến)(?!\p{L})", regex.I)
 # heads that name no one by themselves ("Bộ" cho biết, "Ban tổ chức", "Công nghệ" from a list of laws)
 GENERIC_SPEAKERS = {h.lower() for h in ORG_HEADS} | {"ban tổ chức", "công nghệ", "có ý kiến", "ý kiến", "thành phố",
-                                                     "công ty", "nhà nước", "khoa học", "ngành", "tổ chức"}
+                                                     "công ty", "nhà nước", "khoa học", "ngành", "tổ chức",
+                                                     "tp", "tỉnh", "huyện", "quận", "xã"}  # "TP chỉ đạo": which?
 # a name of its own: every word capitalised or an acronym ("Alcatel", "BKA", "GfK", "Nokia Networks")
 PROPER_NAME = regex.compile(r"\p{Lu}[\p{L}\d&.\-]*(?:\s+\p{Lu}[\p{L}\d&.\-]*){0,4}")
 ACRONYM = regex.compile(r"^[\p{Lu}\d&.\-]{2,}(?:\s+[\p{Lu}\d&.\-]{2,})*$")
@@ -93,6 +95,7 @@ class ArticleContext:
     speakers: list[Speaker] = field(default_factory=list)
     orgs: list[str] = field(default_factory=list)  # organisations that spoke, for a later acronym ("BKA")
     text: str = ""  # the article as read up to the cue, for a surname said alone after the full name
+    interviewee: Speaker | None = None  # who answered the last interview question
 
     def full_form(self, word: str) -> tuple[str, str] | None:
         """(name, kind) that a lone capitalised word stands for: an acronym inside an organisation that spoke
@@ -101,10 +104,19 @@ class ArticleContext:
         if ACRONYM.match(word):
             org = next((o for o in reversed(self.orgs) if o != word and word in o.split()), None)
             return (org, "org") if org else None
-        for m in reversed(list(regex.finditer(rf"(?<!\p{{L}})(\p{{Lu}}\p{{Ll}}+)\s+{regex.escape(word)}(?!\p{{L}})",
-                                              self.text))):
-            if m.group(1) not in NOT_GIVEN_NAME:
-                return m.group(), "person"
+        # one given name and initials before it, on one line ("R. Laing", "Anthony Salzman", "George W. Bush"; not
+        # "Chelsea Jose Mourinho", nor the end of the paragraph before)
+        given = r"(?:\p{Lu}\p{Ll}+ +(?:\p{Lu}\. ?)*|(?:\p{Lu}\. ?)+)"
+        for m in reversed(list(regex.finditer(rf"(?<![\p{{L}}.]){given}{regex.escape(word)}(?!\p{{L}})", self.text))):
+            run = regex.search(r"(?:\p{Lu}\S* +)*$", self.text[:m.start()]).group() + m.group()
+            if regex.search(r"(?<!\p{L})(?:tờ|báo|hãng tin|tạp chí|đài)\s+$",
+                            self.text[:m.end() - len(run)], regex.I):
+                return run, "org"  # "Times" after "tờ New York Times": a medium
+            words = m.group().split()
+            while words[:-1] and (words[0] in NOT_GIVEN_NAME or words[0] in COUNTRIES or words[0] in PLACES):
+                words = words[1:]
+            if words[:-1]:
+                return " ".join(words), "person"
         return None
 
     def mention(self, name: str, gender: str | None) -> None:
@@ -168,86 +180,6 @@ def _role_after(text: str) -> str:
 
 # ------------------------------------------------------------------------------------------------------ steps
 
-# ------------------------------------------------------------------------------------------------ the slot
-
-# an apposition led by a title ("Giám đốc Sở X", "Phó Chủ tịch ...", "GS. ..."): a role, never the speaker itself
-TITLE_HEAD = regex.compile(r"^(?:Phó|Tổng|Giám đốc|Chủ tịch|Chủ nhiệm|Bộ trưởng|Thứ trưởng|Trưởng|Chánh|Cục trưởng|"
-                           r"Vụ trưởng|Viện trưởng|Hiệu trưởng|Thống đốc|Đại sứ|Người phát ngôn|Phát ngôn viên|"
-                           r"Chuyên gia|Giáo sư|Tiến sĩ|Thạc sĩ|Luật sư|Bác sĩ|Kỹ sư|Nhà báo|Nguyên|Cựu|Thủ tướng|"
-                           r"Tổng thống|Bí thư|Trợ lý|Cố vấn|Ủy viên|Uỷ viên|Thành viên|Đại diện|Người đứng đầu|"
-                           r"Chủ doanh nghiệp|Chủ nhân|GS|PGS|TS|ThS|KS|BS)(?![\p{L}])")
-# an apposition led by an organisation's noun describes a company, not a person ("Vinamilk, công ty sữa ...")
-ORG_APPOSITION = regex.compile(r"^(?:công ty|hãng|tập đoàn|tổ chức|cơ quan|nhà sản xuất|ngân hàng|doanh nghiệp|"
-                               r"trang web|website|tờ báo|tờ|báo|đài|nhà cung cấp|một trong những (?:công ty|hãng|"
-                               r"tập đoàn|nhà sản xuất|ngân hàng|doanh nghiệp))(?!\p{L})", regex.I)
-# words before a name that make it an object, not the subject: "Liên quan đến ông A", "Sau khi gặp bà B"
-NOT_SUBJECT = regex.compile(r"(?<!\p{L})(?:của|với|đến|về|cho|tại|ở|từ|khi|sau|trước|gặp|theo|là|và|đối với|"
-                            r"liên quan|trong|qua|bởi|do|như)(?!\p{L})", regex.I)
-MAX_APPOSITIONS = 3  # role segments after a name; more are clauses of their own
-NAME_RUN = regex.compile(r"\p{Lu}[\p{L}.\-']*(?:\s+\p{Lu}[\p{L}.\-']*){0,4}")
-
-
-def _segments(text: str) -> list[str]:
-    """text cut at its commas, not at those inside brackets ("Công ty A (Hà Nội, Việt Nam)")."""
-    # nor inside a dash-delimited apposition ("bà A - Ủy viên Ủy ban Khoa học, Công nghệ và Môi trường - cho rằng")
-    dashed = [m.span() for m in regex.finditer(r"\s[-–—]\s.+?\s[-–—](?:\s|$)", text)]
-    out, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        depth += ch == "("
-        depth -= ch == ")" and depth > 0
-        if ch == "," and depth == 0 and not any(s < i < e for s, e in dashed):
-            out.append(text[start:i])
-            start = i + 1
-    return [*out, text[start:]]
-
-
-def _subject_name(seg: str, strict: bool = False) -> str | None:
-    """The name a segment consists of, as the subject: "ông Nguyễn Văn A", "Phó Giám đốc Sở X Lê Văn B",
-    "Nikki Hemming"; None when the name follows a preposition or a verb ("Liên quan đến ông A")."""
-    seg = CONNECTIVES.sub("", seg.strip(" -–—")).strip()
-    names = person_names(seg) + honorific_names(seg)
-    ends = [n for n in names if n[1] == len(seg.rstrip(" ."))]
-    if ends:
-        start, _, name = max(ends, key=lambda n: n[1] - n[0])
-        return None if NOT_SUBJECT.search(seg[:start]) else name
-    bare = regex.sub(rf"^{HONORIFIC}\s+", "", seg)
-    return bare if not strict and NAME_RUN.fullmatch(bare) and not TITLE_HEAD.match(bare) else None
-
-
-def _has_name(seg: str) -> bool:
-    return bool(person_names(seg) or honorific_names(seg))
-
-
-def _is_apposition(seg: str) -> bool:
-    """A role or description after a name ("Giám đốc Sở X", "một quan chức của Y", "người đã ...", "29 tuổi")."""
-    seg = seg.strip(" -–—")
-    if not seg or _has_name(seg):
-        return False
-    return seg[0].islower() or bool(TITLE_HEAD.match(seg)) or bool(regex.match(r"\d+\s+tuổi(?!\p{L})", seg))
-
-
-def speaker_slot(full: str) -> tuple[str, str, str]:
-    """(slot, name, appositions): the words that can name the speaker before a sentence-final or mid-sentence
-    verb. The slot is the last comma segment, or the name segment before the appositions that end the span
-    ("..., Nikki Hemming, một quan chức của X, công ty mẹ của Y, tuyên bố"); what comes before is the
-    content or an adverbial ("Liên quan đến ông A, mới đây, cơ quan điều tra cho biết"), never the speaker."""
-    segs = _segments(full)
-    j = len(segs) - 1
-    while j > 0 and _is_apposition(segs[j]):
-        j -= 1
-    name = _subject_name(segs[j]) if j < len(segs) - 1 else None
-    if not name:
-        # a person's name that the patterns know, then a role in several parts or written oddly ("Ông A,
-        # Trưởng phòng Quản lý khách sạn, Sở Du lịch, cho biết"): every nameless segment after it is its role
-        j = len(segs) - 1
-        while j > 0 and len(segs) - 1 - j < MAX_APPOSITIONS and not _has_name(segs[j]):
-            j -= 1
-        name = _subject_name(segs[j], strict=True) if j < len(segs) - 1 else None
-    if name:
-        return ",".join(segs[j:]).strip(" ,;:"), name, ", ".join(s.strip() for s in segs[j + 1:])
-    return segs[-1].strip(" ,;:"), "", ""
-
-
 @dataclass(frozen=True)
 class SpeakerSpan:
     """The words of one cue, three ways: as written (full names and their appositions), without the leading
@@ -265,6 +197,7 @@ class SpeakerSpan:
         full = " ".join(span.replace("|", " ").split()).strip(" ,;:")
         slot, named, apposition = speaker_slot(full)
         core = TRAILING_AUX.sub("", CONNECTIVES.sub("", slot)).strip(" ,;:-–—")
+        core = regex.sub(r"\s*\([^()]*\)$", "", core) or core  # "luật sư Mỹ Hà (Văn phòng X)": an apposition
         return cls(slot, core, _last_clause(core).strip(" -–—"), use_ner, named, apposition)
 
 
@@ -285,10 +218,14 @@ def _apposition_role(span: SpeakerSpan, name: str, end: int) -> str:
 
 def by_full_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     """The full name nearest the cue, with the title before it and the apposition after it."""
-    names = person_names(span.full)
+    # a name in brackets is an affiliation ("luật sư Mỹ Hà (Văn phòng Luật sư Hà Đăng)"), not the speaker
+    names = [n for n in person_names(span.full) if span.full[:n[0]].count("(") <= span.full[:n[0]].count(")")]
     if not names:
         return None
     start, end, name = names[-1]
+    if UNNAMED_HEAD.match(span.clause) and regex.search(r"(?<!\p{L})(?:của|thuộc|tại|ở)(?!\p{L})",
+                                                        span.full[:start]):
+        return None  # "các bác sĩ của Bệnh viện Từ Dũ": a name inside the description of unnamed speakers
     gender = gender_of(name, honorific_before(span.full[:start]))
     ctx.mention(name, gender)
     role = "; ".join(r for r in (_role_before(span.full[:start]), _apposition_role(span, name, end)) if r)
@@ -303,10 +240,18 @@ def by_short_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     if not short:
         return None
     honorific, first, second = short.group(1), short.group(2), short.group(3)
+    if " ".join(filter(None, (first, second))) in (*COUNTRIES, *PLACES):
+        return None  # "các bác sĩ Pháp", "Hiệp hội Bác sĩ Hoa Kỳ": a country, not a name
     found = ctx.by_short_name(second or first)
     role = _role_before(span.core[:short.start()])
+    if not regex.fullmatch(HONORIFIC, honorific):  # "Tiến sĩ Laing": the title is his role
+        role = f"{role} {honorific}".strip()
     if found and (second is None or found[0].endswith(f"{first} {second}")):
         return Speaker(found[0], "person", role, "short_name", gender_of(found[0], honorific) or found[1])
+    full = ctx.full_form(first) if second is None else None
+    if full and full[1] == "person":  # "ông Salzman" after "Anthony Salzman", a name no surname list knows
+        ctx.mention(full[0], gender_of(full[0], honorific))
+        return Speaker(full[0], "person", role, "full_form", gender_of(full[0], honorific))
     if second:
         name = f"{first} {second}"
         ctx.mention(name, gender_of(name, honorific))
@@ -376,14 +321,20 @@ def by_ner(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     # a country is no person ("Ai Cập"), nor part of one ("Tổng thống Mỹ Bush": Bush)
     persons = [regex.sub(rf"^(?:{'|'.join(COUNTRIES)})\s+", "", t) for k, t in ents if k == "PER"]
     persons = [t for t in persons if len(t.split()) >= 2 and not ACRONYM.match(t) and t not in COUNTRIES
-               and t not in PLACES]
-    if persons:
+               and t not in PLACES and not _after_place_word(t, span.core)]
+    if persons and not ORG_TAIL.match(span.clause):  # "Trường ĐH DL Hùng Vương": a name inside the body's name
         name = persons[-1]
         ctx.mention(name, None)
         return Speaker(name, "person", _clean_role(span.core.replace(name, " ")), "ner")
     orgs = [t for k, t in ents if k == "ORG" and sum(w[:1].isupper() for w in t.split()) * 2 >= len(t.split())
             and len(t.split()) <= 12]  # longer: a run of names, not one organisation (never cut mid-name)
     return Speaker(" ".join(orgs[-1].split()), "org", "", "ner") if orgs else None
+
+
+def _after_place_word(name: str, text: str) -> bool:
+    """"đường Xô Viết Nghệ Tĩnh", "trường Phan Đình Phùng": a street or a school, not a person."""
+    at = text.find(name)
+    return at > 0 and bool(AFTER_PLACE_CUE.search(text[max(0, at - 40):at]))
 
 
 def by_title_alone(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
@@ -406,8 +357,26 @@ def by_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     org = ORG_TAIL.search(span.clause)
     if not org or not regex.match(r"\p{Lu}", org.group()) or len(org.group().split()) > 12:
         return None
+    member = MEMBER_NAME.search(span.clause[:org.start()])
+    if member and member.group("name") not in (*PLACES, *COUNTRIES):  # "Tiến sĩ Julian Whitaker thuộc Viện X"
+        ctx.mention(member.group("name"), None)
+        return Speaker(member.group("name"), "person", _clean_role(span.clause[:member.start("name")]), "member")
     role = _clean_role(span.clause[:org.start()])
     return Speaker(" ".join(org.group().split()), "org", role if len(role.split()) <= 4 else "", "org")
+
+
+def by_described_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
+    """"hãng nghiên cứu thị trường Gartner Dataquest", "tờ Financial Times": an organisation's noun and its
+    description, then the name, which is the speaker (the description its role)."""
+    m = DESCRIBED_ORG.fullmatch(span.clause)
+    if not m or m.group("name").lower() in GENERIC_SPEAKERS or person_names(m.group("name")):
+        return None
+    if m.group("name") in PLACES or m.group("name") in COUNTRIES or PLACE_TAIL.search(m.group("description")):
+        return None  # "Đài khí tượng thủy văn khu vực Nam Bộ": the place ends the body's own name
+    if regex.search(r"(?<!\p{L})(?:đề nghị|yêu cầu|kiến nghị|đề xuất|chỉ đạo|cho|với|của|phía|gửi|và)(?!\p{L})",
+                    m.group("description")):
+        return None  # "Cơ quan an ninh đề nghị phía VSP": the name is an object, the description a clause
+    return Speaker(m.group("name"), "org", m.group("description"), "described_org")
 
 
 def by_generic_body(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
@@ -451,7 +420,7 @@ def _forced_capital(word: str, span: SpeakerSpan, ctx: ArticleContext) -> bool:
 
 
 STEPS: tuple[Callable[[SpeakerSpan, ArticleContext], Speaker | None], ...] = (
-    by_full_name, by_short_name, by_honorific_name, by_apposition, by_pronoun, as_unnamed, by_generic_body, by_ner, by_title_alone,
+    by_full_name, by_short_name, by_honorific_name, by_apposition, by_pronoun, as_unnamed, by_generic_body, by_described_organisation, by_ner, by_title_alone,
     by_title_and_short_name, by_organisation, as_cited_source)
 
 

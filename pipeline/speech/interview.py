@@ -1,0 +1,66 @@
+"""Interview answers (coding rule R1, cue `interview`): a paragraph printed after the answerer's name ("- Ông X:
+...") or, in a question-and-answer article, a dash-led paragraph after a question, spoken by the interviewee
+that the article introduced ("trao đổi với ông X", "ông X trả lời phỏng vấn") or named before an earlier answer."""
+from __future__ import annotations
+
+import regex
+
+from pipeline.speech.names import honorific_names, person_names
+from pipeline.speech.speakers import ArticleContext, Speaker, parse_speaker
+
+# "- Ông Nguyễn Hải Hường: Tôi không ...": a name (with an honorific or a title) and a colon open the paragraph
+NAMED_ANSWER = regex.compile(r"^\s*[-–—.]?\s*(?P<who>(?:(?:[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị|GS|PGS|TS|ThS)\.?\s+)?"
+                             r"\p{Lu}[\p{L}.\-]*(?:\s+\p{Lu}[\p{L}.\-]*){0,4})\s*:\s*(?P<content>\S.*)$")
+DASH_ANSWER = regex.compile(r"^\s*[-–—]\s*(?P<content>\S.*)$")
+# the article's introduction of whom it interviews: "trao đổi với ông X", "ông X trả lời phỏng vấn báo Y"
+INTERVIEW_WITH = regex.compile(r"(?<!\p{L})(?:trao đổi|trò chuyện|phỏng vấn|hỏi chuyện)\s+(?:với\s+)?(?=\p{L})")
+GAVE_INTERVIEW = regex.compile(r"(?<!\p{L})trả lời phỏng vấn|trao đổi với (?:PV|phóng viên|báo)(?!\p{L})")
+ENDS_IN_QUESTION = regex.compile(r"\?[\s”\")]*$")
+
+
+def _name_at_start(text: str) -> str | None:
+    """The name that opens text, after an optional honorific ("ông Trịnh Lê Văn - Trưởng ban ...")."""
+    found = [n for n in person_names(text) + honorific_names(text) if n[0] <= 4]
+    return max(found, key=lambda n: n[1] - n[0])[2] if found else None
+
+
+def introduced_interviewee(text: str) -> str | None:
+    """The person the article said it interviews, the last such introduction in text."""
+    for m in reversed(list(INTERVIEW_WITH.finditer(text))):
+        name = _name_at_start(text[m.end():m.end() + 80])
+        if name:
+            return name
+    for sentence in reversed(regex.split(r"(?<=[.!?])\s+|\n", text)):
+        gave = GAVE_INTERVIEW.search(sentence)
+        names = person_names(sentence[:gave.start()]) + honorific_names(sentence[:gave.start()]) if gave else []
+        if names:
+            return min(names)[2]  # the sentence's subject: its first name
+    return None
+
+
+def interview_answer(para: str, ctx: ArticleContext, quote_min_words: int, use_ner: bool) -> dict | None:
+    """The paragraph as one interview answer (one row: a multi-sentence answer is one speech act), or None."""
+    if ENDS_IN_QUESTION.search(para):
+        return None  # the interviewer's question
+    named = NAMED_ANSWER.match(para)
+    previous = ctx.text.rstrip().rsplit("\n", 1)[-1]
+    # after a dash or a question: a headline "X: ..." is not an answer
+    if named and (person_names(named.group("who")) or honorific_names(named.group("who"))) and \
+            (DASH_ANSWER.match(para) or ENDS_IN_QUESTION.search(previous)):
+        speaker = parse_speaker(named.group("who"), ctx, use_ner)
+        content = named.group("content")
+    else:
+        dash = DASH_ANSWER.match(para)
+        if not dash or not ENDS_IN_QUESTION.search(previous):
+            return None
+        speaker = ctx.interviewee
+        if speaker is None:
+            name = introduced_interviewee(ctx.text)
+            speaker = Speaker(name, "person", resolution="interview") if name else None
+        content = dash.group("content")
+    if speaker is None or speaker.kind != "person" or len(content.split()) < quote_min_words:
+        return None
+    ctx.interviewee = speaker
+    return {"speaker": speaker.name, "speaker_type": "person", "role": speaker.role, "cue": "interview",
+            "kind": "direct", "resolution": speaker.resolution or "interview", "quote": content.strip(),
+            "sentence": para.strip()}
