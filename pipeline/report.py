@@ -275,7 +275,8 @@ def build(params: dict, metrics: dict, cleaning: dict, topics: pd.DataFrame, com
     figures = the figures manifest (name -> caption, about, field, order, width, width_in), each with "png";
     fit = data/processed/topic_fit.json (codebook words never seen); case = words in their usual spelling
     (pipeline.surface); sample = how the corpus was drawn, when its README says; themes = {"summary":
-    reports/themes_summary.json, "validation": reports/validation_themes.json or None} (the measured layer)."""
+    reports/themes_summary.json, "validation": reports/validation_themes.json or None, "speakers":
+    reports/validation_quotes.json or None} (the measured layers and their validation)."""
     labels = codebook.labels(params, "en")
     rows = params["report"].get("rows_per_table", 12)
     topic_table, theme_sizes = topic_tables(topics, params["report"]["max_topics_table"], case)
@@ -299,6 +300,7 @@ def build(params: dict, metrics: dict, cleaning: dict, topics: pd.DataFrame, com
            "embedder": narrative.EMBEDDERS.get(params["embedding"]["backend"], params["embedding"]["backend"]),
            "params_table": params_table(params), "citation": citation_text(citation) if citation else None,
            "theme_summary": (themes or {}).get("summary"), "validation": (themes or {}).get("validation"),
+           "speaker_validation": (themes or {}).get("speakers"),
            "labels": labels}
     ctx["compared"], ctx["not_compared"] = narrative.compared(ctx["fields"])
     ctx["summary"] = narrative.summary(metrics, theme_sizes, ctx["fields"], ctx["tests"], compare, labels,
@@ -373,7 +375,9 @@ def main(argv: list[str] | None = None) -> None:
     compare, discourse = load_compare(ws, params["compare"]["by"] or []), load_discourse(ws)
     fit, units, theme_summary = ws.read(paths.TOPIC_FIT, paths.UNITS, paths.THEMES_SUMMARY)
     validation = ws / paths.VALIDATION_THEMES  # written by `make validate`, not a stage: shown when present
-    themes = {"summary": theme_summary, "validation": pio.read_json(validation) if validation.exists() else None}
+    quotes = ws / paths.VALIDATION_QUOTES  # written by `make validate-quotes`, not a stage: shown when present
+    themes = {"summary": theme_summary, "validation": pio.read_json(validation) if validation.exists() else None,
+              "speakers": pio.read_json(quotes) if quotes.exists() else None}
     shown = [w for v in topics["top_words"] for w in str(v).split()]
     shown += [w for f in compare["fields"].values() for w in f["distinctive"].get("word", [])]
     shown += [w for v in discourse["passages"].get("label", []) for w in re.split(r"[\s,:]+", str(v)) if w]
