@@ -2,9 +2,9 @@
 
 Run once per batch, before that batch is coded, from the repository root with ../shared beside it:
     python scripts/draw_quote_validation.py [SHARED_DIR] [--batch N]   # SHARED_DIR defaults to ../shared
---batch N writes batches 1..N (default: the latest, 2). `--batch 1` reproduces batch 1's file byte for byte (the
-file as it was before batch 2 existed); the default reproduces the current file. Batch 1 is always drawn first, in
-memory, because batch 2 excludes its articles.
+--batch N writes batches 1..N (default: the latest, 3). `--batch 1` reproduces batch 1's file byte for byte (the
+file as it was before batch 2 existed), `--batch 2` the file as it was before batch 3; the default reproduces the
+current file. Earlier batches are always drawn first, in memory, because each later batch excludes their articles.
 
 Deterministic (seed 20261202) and independent of the pipeline: it does not import `pipeline` and uses its own
 candidate filter, which is deliberately broad (it is a sampling frame, not a quote detector).
@@ -32,6 +32,11 @@ MAX_CHARS, one paragraph per article, sample ids excluded from held-out VNTC) wi
 batch 1 (by id), no held-out record whose whitespace-normalised text repeats a sample article or a batch-1 article
 (VNTC holds some articles twice under two ids), and no seed lines (batch 1 took them all). Quotas: sample
 B2_SAMPLE = (43 matching, 7 not), held-out B2_HELDOUT = (85, 15), i.e. about 85 % / 15 % as in batch 1.
+
+Batch 3 (seed 20261205, drawn after batch 2 was scored once and then opened for development): another fresh held-out
+set, split `holdout3`, ids continuing after batch 2. Same frame and quotas as batch 2, excluding every article of
+batches 1 and 2 by id and every held-out record whose normalised text repeats a sample article or an article of
+batches 1-2.
 """
 from __future__ import annotations
 
@@ -53,6 +58,8 @@ B2_SEED = 20261203
 B2_SAMPLE = (43, 7)  # (filter-matching, not matching) = 50, 14 % not matching
 B2_HELDOUT = (85, 15)  # = 100, 15 % not matching
 B2_SPLIT = "holdout2"
+B3_SEED = 20261205
+B3_SPLIT = "holdout3"  # same quotas as batch 2 (B2_SAMPLE, B2_HELDOUT)
 
 SAMPLE = Path("data/sample/vntc_sample.jsonl")
 HELDOUT_FILE = "../shared/corpora/vntc-train.jsonl.gz"  # as recorded in the csv
@@ -162,47 +169,50 @@ def batch1(shared: Path, sample_recs) -> list:
             for n, r in enumerate(rows, 1)]
 
 
-def batch2(shared: Path, sample_recs, b1_rows: list) -> list:
-    """A fresh held-out batch: same frame as batch 1, none of batch 1's articles, ids continuing after batch 1."""
-    rng = random.Random(B2_SEED)
+def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_name: str) -> list:
+    """A fresh held-out batch: same frame as batch 1, none of prev_rows' articles (nor held-out records repeating
+    their texts or a sample text), ids continuing after prev_rows. Batch 2 = fresh_batch(.., batch-1 rows, B2_SEED)."""
+    rng = random.Random(seed)
     sample_ids = {r["id"] for _, r in sample_recs}
-    b1_articles = {r["article_id"] for r in b1_rows}
-    # texts a held-out record must not repeat: every sample article and every batch-1 article
-    b1_texts = {_norm(r["text"]) for _, r in sample_recs}
-    b1_heldout_lines = {int(r["line"]) for r in b1_rows if r["corpus"] == "vntc_heldout"}
+    prev_articles = {r["article_id"] for r in prev_rows}
+    # texts a held-out record must not repeat: every sample article and every article of an earlier batch
+    prev_texts = {_norm(r["text"]) for _, r in sample_recs}
+    prev_heldout_lines = {int(r["line"]) for r in prev_rows if r["corpus"] == "vntc_heldout"}
     with gzip.open(shared / "corpora/vntc-train.jsonl.gz", "rt", encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
-            if n in b1_heldout_lines:
-                b1_texts.add(_norm(json.loads(line)["text"]))
+            if n in prev_heldout_lines:
+                prev_texts.add(_norm(json.loads(line)["text"]))
 
     rows = []
-    sources = (("sample", str(SAMPLE), [(n, r) for n, r in sample_recs if r["id"] not in b1_articles], B2_SAMPLE),
+    sources = (("sample", str(SAMPLE), [(n, r) for n, r in sample_recs if r["id"] not in prev_articles], B2_SAMPLE),
                ("vntc_heldout", HELDOUT_FILE,
-                heldout_records(shared, sample_ids | b1_articles, frozenset(b1_texts)), B2_HELDOUT))
+                heldout_records(shared, sample_ids | prev_articles, frozenset(prev_texts)), B2_HELDOUT))
     for corpus, file, recs, (k_cand, k_other) in sources:
         cands, others = vntc_frame(recs, corpus, file)
         used: set = set()
         rows += draw_one_per_article(rng, cands, k_cand, used)
         rows += draw_one_per_article(rng, others, k_other, used)
-    assert not {r["article_id"] for r in rows} & b1_articles
+    assert not {r["article_id"] for r in rows} & prev_articles
 
     order = {"sample": 0, "vntc_heldout": 1}
     rows.sort(key=lambda r: (order[r["corpus"]], r["line"], r["paragraph_index"]))
-    start = int(b1_rows[-1]["passage_id"][1:]) + 1
-    return [{"passage_id": f"Q{n:03d}", **r, "split": B2_SPLIT, "filter_match": is_candidate(r["text"])}
+    start = int(prev_rows[-1]["passage_id"][1:]) + 1
+    return [{"passage_id": f"Q{n:03d}", **r, "split": split_name, "filter_match": is_candidate(r["text"])}
             for n, r in enumerate(rows, start)]
 
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("shared", nargs="?", default="../shared", help="where shared/ is (recorded as ../shared)")
-    ap.add_argument("--batch", type=int, choices=(1, 2), default=2, help="write batches 1..N (default 2)")
+    ap.add_argument("--batch", type=int, choices=(1, 2, 3), default=3, help="write batches 1..N (default 3)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     sample_recs = load_sample()
     rows = batch1(shared, sample_recs)
     if args.batch >= 2:
-        rows += batch2(shared, sample_recs, rows)
+        rows += fresh_batch(shared, sample_recs, rows, B2_SEED, B2_SPLIT)
+    if args.batch >= 3:
+        rows += fresh_batch(shared, sample_recs, rows, B3_SEED, B3_SPLIT)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=FIELDS)
