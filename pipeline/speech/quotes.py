@@ -9,7 +9,7 @@ from pipeline.speech.cues import find_cues, verb_pattern
 from pipeline.speech.interview import interview_answer
 from pipeline.speech.names import gender_of, honorific_before, honorific_names, person_names
 from pipeline.speech.slot import speaker_slot
-from pipeline.speech.speakers import ArticleContext, Speaker, SpeakerSpan, parse_speaker
+from pipeline.speech.speakers import ArticleContext, Speaker, SpeakerSpan, parse_speaker, role_of
 from pipeline.text import paragraphs
 
 QUOTE_COLUMNS = ["article_id", "unit_id", "title", "date", "source", "series", "topic", "theme", "speaker",
@@ -63,6 +63,9 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
     def remember(name: tuple[int, int, str]) -> None:
         gender = gender_of(name[2], honorific_before(para[:name[0]]))
         ctx.mention(name[2], gender)
+        role = role_of(para, name[0], name[1])
+        if role:  # "Thứ trưởng Bộ X Đặng Hùng Võ": a later "Thứ trưởng cho rằng" refers back to him
+            ctx.titled.append((name[2], role, gender))
         if TOPIC_BEFORE.search(para[:name[0]]):  # the sentence's topic: a later "Ông nhận xét" is about them
             ctx.speakers.append(Speaker(name[2], "person", "", "topic", gender))
 

@@ -14,7 +14,7 @@ import regex
 
 from pipeline.speech.names import (AFTER_PLACE_CUE, COUNTRIES, HONORIFIC, PLACES, SYLLABLE, gender_of, honorific_before,
                                    honorific_names, ner_entities, person_names)
-from pipeline.speech.slot import (CONNECTIVES, DESCRIBED_ORG, MEMBER_NAME, ORG_APPOSITION, PLACE_TAIL, TITLE_WORD,
+from pipeline.speech.slot import (CONNECTIVES, DESCRIBED_ORG, MEMBER_NAME, ORG_APPOSITION, PLACE_TAIL, TITLE_HEAD, TITLE_WORD,
                                   speaker_slot)
 
 OTHER_REJECT = regex.compile(r"^(?:có thể|cần|cần phải|phải|xin|điều này|đây|đó|có|chúng ta|chúng tôi|tôi|mình|họ|"
@@ -56,6 +56,12 @@ PRONOUN = regex.compile(rf"^(?:{HONORIFIC}(?:\s+ta)?|vị|người)(?:\s+(?:này
 TITLE_ABBR = r"(?:GS|PGS|TS|ThS|KS|BS|LS|NCS)(?:\.?\s*TS)?\.?"
 SHORT_NAME = regex.compile(rf"(?<!\p{{L}})({HONORIFIC}|{TITLE_ABBR}|{TITLE_WORD})\s+({SYLLABLE})(?:\s+({SYLLABLE}))?\s*$")
 TITLE_ALONE = regex.compile(r"\p{Lu}\p{Ll}+(?:\s+\p{Ll}+){1,3}")
+# a role said alone, maybe after ông/bà/vị and before này/ấy: a reference back to the person who holds it
+ROLE_REFERENCE = regex.compile(rf"(?:(?:{HONORIFIC}|vị|ngài)\s+)?(?P<title>(?i:{TITLE_HEAD.pattern[1:]})(?:\s+\p{{Ll}}+){{0,2}}?)"
+                               r"(?:\s+(?:này|ấy|nói trên))?", regex.I)
+# roles many people share in one article: "chuyên gia cho rằng" is an unnamed expert, not the last one named
+SHARED_ROLES = {"chuyên gia", "thành viên", "đại diện", "giáo viên", "giảng viên", "ủy viên", "uỷ viên", "nhà văn",
+                "nghệ sĩ", "nguyên", "cựu", "phó", "tổng", "trưởng", "chủ doanh nghiệp"}
 TITLE_AND_SHORT = regex.compile(rf"(?P<title>\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Ll}}+)+)\s+(?P<short>{SYLLABLE})")
 CITED_SOURCE = regex.compile(r"\p{Lu}|(?:các|nhiều|một số|hầu hết|đa số|giới|phần lớn)(?!\p{L})")
 ROLE_BREAK = regex.compile(r"(?<!\p{L})(?:song|nhưng|thì|mà|khi|vì|nên|là|đã|cũng|với|cho|rằng|được|sẽ|đang|vừa|"
@@ -96,6 +102,7 @@ class ArticleContext:
     orgs: list[str] = field(default_factory=list)  # organisations that spoke, for a later acronym ("BKA")
     text: str = ""  # the article as read up to the cue, for a surname said alone after the full name
     interviewee: Speaker | None = None  # who answered the last interview question
+    titled: list[tuple[str, str, str | None]] = field(default_factory=list)  # (name, role, gender) as introduced
 
     def full_form(self, word: str) -> tuple[str, str] | None:
         """(name, kind) that a lone capitalised word stands for: an acronym inside an organisation that spoke
@@ -122,6 +129,18 @@ class ArticleContext:
     def mention(self, name: str, gender: str | None) -> None:
         known = next((g for n, g in self.mentions if n == name and g), None)
         self.mentions.append((name, gender or known))
+
+    def holder_of(self, title: str) -> Speaker | None:
+        """The person most recently given a role that begins with title ("Thứ trưởng" after "Thứ trưởng Bộ Tài
+        nguyên Môi trường Đặng Hùng Võ"), whether they spoke then or were only introduced."""
+        title = title.lower()
+        for sp in reversed(self.speakers):  # a speaker is the likelier referent than one named in passing
+            if sp.kind == "person" and sp.role.lower().startswith(title):
+                return Speaker(sp.name, "person", sp.role, "role", sp.gender)
+        for name, role, gender in reversed(self.titled):
+            if role.lower().startswith(title):
+                return Speaker(name, "person", role, "role", gender)
+        return None
 
     def by_short_name(self, short: str) -> tuple[str, str | None] | None:
         for name, gender in reversed(self.mentions):
@@ -176,6 +195,13 @@ def _role_after(text: str) -> str:
     if breaks:
         role = role[:breaks[0].start()].strip(" ,")
     return role if len(role.split()) <= 20 else ""
+
+
+def role_of(text: str, start: int, end: int) -> str:
+    """The title before a name in running text and the apposition after it, joined ("Thứ trưởng Bộ X")."""
+    before = _role_before(text[:start])
+    before = before if TITLE_HEAD.match(before) or regex.match(TITLE_WORD, before) else ""
+    return "; ".join(r for r in (before, _role_after(text[end:])) if r)
 
 
 # ------------------------------------------------------------------------------------------------------ steps
@@ -338,11 +364,15 @@ def _after_place_word(name: str, text: str) -> bool:
 
 
 def by_title_alone(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
-    """A title alone ("Thứ trưởng"): the last speaker whose role begins with it."""
-    if not TITLE_ALONE.fullmatch(span.clause):
+    """A title alone, as news refers back to a person introduced with it ("Thứ trưởng cho rằng", "Theo bộ
+    trưởng", "vị Phó chủ tịch này nói"): the person most recently given a role that begins with it."""
+    m = ROLE_REFERENCE.fullmatch(span.clause)
+    if not m or m.group("title").lower() in SHARED_ROLES:
         return None
-    holder = next((sp for sp in reversed(ctx.speakers) if sp.role.lower().startswith(span.clause.lower())), None)
-    return None if holder is None else Speaker(holder.name, "person", holder.role, "role", holder.gender)
+    holder = ctx.holder_of(m.group("title"))
+    if holder is None and TITLE_ALONE.fullmatch(span.clause):
+        return None
+    return holder
 
 
 def by_title_and_short_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
