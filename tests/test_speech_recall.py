@@ -42,3 +42,29 @@ def test_the_latest_holder_of_the_title_is_meant():
 def test_a_title_many_share_is_not_a_reference():
     q = quotes_of("Chuyên gia Nguyễn Văn Tâm dự hội thảo.", "Chuyên gia cho rằng, lãi suất sẽ còn giảm.")
     assert named(q) == []
+
+
+def test_an_interviewee_introduced_by_title_or_by_their_own_interview_is_the_answerer():
+    q = quotes_of("Báo đã trao đổi với Giám đốc Sở Y tế Lê Thị Mai về dịch sốt xuất huyết.",
+                  "- Số ca mắc năm nay tăng ra sao?",
+                  "- Số ca mắc tăng gấp đôi so với cùng kỳ, chủ yếu ở các quận ven.")
+    assert list(q.loc[q["cue"] == "interview", "speaker"]) == ["Lê Thị Mai"]
+    q = quotes_of("Tiến sĩ Hồ Văn Khải, Viện trưởng Viện Kinh tế, đã trao đổi với VnExpress về giá dầu.",
+                  "- Giá dầu tác động thế nào tới kinh tế?",
+                  "- Tác động là rất lớn với các ngành gia công dùng nhiều năng lượng. - Còn giá cả?")
+    answers = q[q["cue"] == "interview"]
+    assert list(answers["speaker"]) == ["Hồ Văn Khải"] and not answers.iloc[0]["quote"].endswith("?")
+
+
+def test_an_answer_with_no_introduction_is_the_quoted_persons():
+    q = quotes_of("“Tôi vẫn đi diễn đều đặn mỗi tuần”, nghệ sĩ Trần Văn Lộc tâm sự.",
+                  "- Thu nhập của ông hiện giờ ra sao?",
+                  "- Diễn một buổi có khi đủ ăn cả tháng, nhưng tôi diễn vì vui là chính.")
+    assert list(q["speaker"]) == ["Trần Văn Lộc", "Trần Văn Lộc"] and q.iloc[1]["cue"] == "interview"
+
+
+def test_a_speech_verb_and_colon_that_end_a_paragraph_announce_the_next():
+    q = quotes_of("Trao đổi về vấn đề này, ông Nguyễn Văn Hải, Chủ tịch Hiệp hội Thép, cho biết:",
+                  "- Các doanh nghiệp thép đang chịu sức ép rất lớn từ hàng nhập khẩu giá rẻ.")
+    assert list(zip(q["unit_id"], q["speaker"], q["kind"])) == [("u1", "Nguyễn Văn Hải", "direct")]
+    assert q.iloc[0]["quote"].startswith("Các doanh nghiệp thép")

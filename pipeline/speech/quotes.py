@@ -70,9 +70,14 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
             ctx.speakers.append(Speaker(name[2], "person", "", "topic", gender))
 
     rows, done, read = [], set(), ctx.text
+    announced, ctx.announced = ctx.announced, None
     answer = interview_answer(para, ctx, quote_min_words, use_ner)
     if answer:
         rows.append(answer)
+    elif announced and len(para.split()) >= quote_min_words:  # the words "ông X cho biết:" announced
+        sp, verb = announced
+        rows.append({"speaker": sp.name, "speaker_type": sp.kind, "role": sp.role, "cue": verb, "kind": "direct",
+                     "resolution": sp.resolution, "quote": para.strip(" -–—“”\""), "sentence": para.strip()})
     for cue in find_cues(para, pattern, quote_min_words):
         while names and names[0][0] < cue.offset:
             remember(names.pop(0))
@@ -83,6 +88,7 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
         if speaker is None or (cue.named_only and not _names_the_subject(cue.span, speaker)):
             continue
         done.add(cue.group)
+        ends_para = not regex.search(r"\p{L}", cue.quote) and para.rstrip().endswith(":")
         for sp in _joint(cue.span, speaker, ctx, use_ner):
             if sp.kind == "person":
                 if not sp.role:  # "bà An" keeps the role given with her full name
@@ -90,6 +96,9 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
                 ctx.speakers.append(sp)
             elif sp.kind == "org":
                 ctx.orgs.append(sp.name)
+            if ends_para and cue.kind == "indirect":  # "..., ông X cho biết:": what he said is the next paragraph
+                ctx.announced = (sp, cue.cue)
+                continue
             rows.append({"speaker": sp.name, "speaker_type": sp.kind, "role": sp.role, "cue": cue.cue,
                          "kind": cue.kind, "resolution": sp.resolution, "quote": _content(cue),
                          "sentence": cue.sentence.strip()})
