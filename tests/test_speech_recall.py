@@ -68,3 +68,17 @@ def test_a_speech_verb_and_colon_that_end_a_paragraph_announce_the_next():
                   "- Các doanh nghiệp thép đang chịu sức ép rất lớn từ hàng nhập khẩu giá rẻ.")
     assert list(zip(q["unit_id"], q["speaker"], q["kind"])) == [("u1", "Nguyễn Văn Hải", "direct")]
     assert q.iloc[0]["quote"].startswith("Các doanh nghiệp thép")
+
+
+def test_two_verbs_joined_by_va_are_two_speech_acts():
+    q = quotes_of("Ông Trần Văn Phúc, Chủ tịch Hiệp hội Gỗ, dự hội nghị.",
+                  "“Giá gỗ nguyên liệu đã tăng gần gấp đôi trong một năm qua”, ông Phúc nói và nhấn mạnh thêm "
+                  "“doanh nghiệp nhỏ sẽ khó trụ nổi nếu không liên kết với nhau”.")
+    assert list(zip(q["speaker"], q["cue"])) == [("Trần Văn Phúc", "nói"), ("Trần Văn Phúc", "nhấn mạnh")]
+    assert q.iloc[1]["quote"].startswith("doanh nghiệp nhỏ")
+
+
+def test_a_name_set_off_by_a_dash_apposition_and_its_initials():
+    q = quotes_of("Giáo sư R.Kessler - người chủ trì nghiên cứu - khẳng định: “Trẻ ngủ đủ giấc học tốt hơn hẳn các bạn”.",
+                  "Giáo sư Kessler cho biết, nhóm sẽ mở rộng nghiên cứu.")
+    assert named(q) == [("R.Kessler", "person"), ("R.Kessler", "person")]

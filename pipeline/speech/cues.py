@@ -95,7 +95,9 @@ def verb_pattern(verbs: list[str], punct_verbs: list[str]) -> regex.Pattern:
     weak = "|".join(regex.escape(v) for v in sorted(punct_verbs, key=len, reverse=True)) or "(?!)"
     bare = "|".join(regex.escape(v) for v in sorted(punct_verbs, key=len, reverse=True) if v.lower() in DIRECTIVE)
     # a directive with no punctuation after it ("UBND huyện yêu cầu xã ...") counts only for a named speaker
-    return regex.compile(rf"(?<!\p{{L}})(?:(?P<verb>{strong})(?!\p{{L}})|(?P<verb>{weak})(?=\s*[,:.!?…]|\s+rằng(?!\p{{L}})|\s*$)"
+    # "ông Liêm nói và nhấn mạnh thêm": a weak verb joined to another speech verb is one too
+    chained = rf"\s+và\s+(?:{strong}|{weak})(?!\p{{L}})"
+    return regex.compile(rf"(?<!\p{{L}})(?:(?P<verb>{strong})(?!\p{{L}})|(?P<verb>{weak})(?=\s*[,:.!?…]|\s+rằng(?!\p{{L}})|\s*$|{chained})"
                          rf"|(?P<bare>{bare or '(?!)'})(?!\p{{L}}))", regex.I)
 
 
@@ -127,12 +129,14 @@ def _direct_cues(text: str, sents: list[tuple[int, int]], verbs: regex.Pattern,
             continue  # a scare quote or a name in quotation marks
         ss, se = sentence_of(qs)
         after = text[qe:sentence_of(max(qe - 1, 0))[1]]
-        m = regex.match(rf"^\s*[,;–—-]?\s*(?P<span>[^“”\"]{{1,120}}?)\s+{AUX}(?:{verbs.pattern})\s*(?:[,.!?…;]|$)",
+        m = regex.match(rf"^\s*[,;–—-]?\s*(?P<span>[^“”\"]{{1,120}}?)\s+{AUX}(?:{verbs.pattern})\s*(?:[,.!?…;]|$|và\s)",
                         after, flags=regex.I)
         if not (m and len(m.group("span").split()) <= MAX_SPAN_WORDS_AFTER_QUOTE):
             m = THAT_IS_WHAT_SAID.match(after)
         if not m:
-            m = regex.search(rf"(?P<span>[^“”\"]+?)\s+{AUX}(?:{verbs.pattern})(?:\s+(?:rằng|thì))?\s*[:,]?\s*$", text[ss:qs],
+            # "”, ông Liêm nói và nhấn mạnh thêm “...”": the second verb of a chain opens a quotation of its own
+            m = regex.search(rf"(?P<span>[^“”\"]+?)(?:\s+{AUX}(?:{verbs.pattern})\s+và)?\s+{AUX}(?:{verbs.pattern})"
+                             rf"(?:\s+(?:rằng|thì|thêm))?\s*[:,]?\s*$", text[ss:qs],
                              flags=regex.I)
         if m:
             verb = m.group("verb") or m.group("bare")
