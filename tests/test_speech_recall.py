@@ -82,3 +82,15 @@ def test_a_name_set_off_by_a_dash_apposition_and_its_initials():
     q = quotes_of("Giáo sư R.Kessler - người chủ trì nghiên cứu - khẳng định: “Trẻ ngủ đủ giấc học tốt hơn hẳn các bạn”.",
                   "Giáo sư Kessler cho biết, nhóm sẽ mở rộng nghiên cứu.")
     assert named(q) == [("R.Kessler", "person"), ("R.Kessler", "person")]
+
+
+def test_theo_after_a_connective_after_lời_and_between_commas():
+    q = quotes_of("Tuy nhiên theo ông Lê Quang Hòa, chuyên viên Sở Công thương, giá phân bón sẽ còn tăng.",
+                  "Cũng theo lời ông Hòa, nguồn cung trong nước chỉ đáp ứng một nửa nhu cầu.",
+                  "Về giải pháp, theo ông, “cần mở rộng vùng nguyên liệu và hỗ trợ vốn cho nông dân”.")
+    assert named(q) == [("Lê Quang Hòa", "person")] * 3
+
+
+def test_theo_before_an_analysis_or_announcement_of_an_organisation():
+    q = quotes_of("Theo phân tích của Vafi, việc thu thuế trái phiếu sẽ đẩy lãi suất lên cao.")
+    assert named(q) == [("Vafi", "org")]

@@ -11,12 +11,16 @@ from pipeline.speech.names import HONORIFIC, honorific_names, person_names
 from pipeline.speech.slot import ORG_APPOSITION, TITLE_HEAD, TITLE_WORD
 
 AUX = r"(?:(?:đã|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ)\s+)*"
+# connectives before "Theo X," ("Tuy nhiên theo ông A, ...", "Cũng theo lời ông B, ...")
+THEO_LEAD = r"^\s*(?:(?:Cũng|Còn|Nhưng|Song|Và|Tuy nhiên|Trong khi đó|Ngoài ra|Mặt khác|Đồng thời),?\s+(?:cũng\s+)?)?"
 ACCORDING_TO = regex.compile(
-    r"^\s*(?:(?:Cũng|Còn|Nhưng|Song|Và)\s+)?[Tt]heo\s+(?:(?:nhận định|đánh giá|ý kiến|báo cáo|"
+    rf"{THEO_LEAD}[Tt]heo\s+(?:(?:nhận định|đánh giá|ý kiến|báo cáo|phân tích|thông báo|công bố|"
     r"thống kê|số liệu|kết quả [^,]{0,40}|thông tin|quan điểm|dự báo|ước tính|tính toán|lời)\s+"
-    r"(?:mới nhất\s+)?của\s+|tin (?:từ|của)\s+)?(?P<span>[^,;:“”]{2,100}?),\s*(?P<rest>.+)$")
+    r"(?:mới nhất\s+)?(?:của\s+)?|lời\s+|tin (?:từ|của)\s+)?(?P<span>[^,;:“”]{2,100}?),\s*(?P<rest>.+)$")
+# "Ví dụ, về biện pháp thị trường, theo ông, “...”": "theo" and a person inside the sentence, between commas
+MID_THEO_PERSON = regex.compile(rf",\s+theo\s+(?P<span>{HONORIFIC}(?:\s+\p{{Lu}}\p{{Ll}}*){{0,4}})\s*,\s*(?P<rest>.+)$")
 # "Theo ông Yểu điều này là do ...": a name after an honorific needs no comma to end
-ACCORDING_TO_NAME = regex.compile(rf"^\s*(?:(?:Cũng|Còn|Nhưng|Song|Và)\s+)?[Tt]heo\s+(?P<span>{HONORIFIC}\s+\p{{Lu}}\p{{Ll}}*"
+ACCORDING_TO_NAME = regex.compile(rf"{THEO_LEAD}[Tt]heo\s+(?P<span>{HONORIFIC}\s+\p{{Lu}}\p{{Ll}}*"
                                   r"(?:\s+\p{Lu}\p{Ll}*){0,3})\s+(?P<rest>\p{Ll}.+)$")
 # "Theo X" cites someone when X is capitalised, a pronoun or a group ("các chuyên gia"), not "theo đó"/"theo quy định"
 # or a title or an organisation's noun written lower-case ("Theo tiến sĩ Laing", "Theo hãng nghiên cứu Gartner")
@@ -201,7 +205,7 @@ def _sentence_cues(text: str, sent: tuple[int, int], verbs: regex.Pattern, quote
         if m and CITES_SOMEONE.match(m.group("span")):
             span, rest = _according_to_boundary(m.group("span"), m.group("rest"))
             return [Cue(ss + k + m.start("span"), "according_to", span, "theo", rest.strip(), text, ss)]
-    m = MID_ACCORDING_TO.search(text)
+    m = MID_ACCORDING_TO.search(text) or MID_THEO_PERSON.search(text)
     if m:
         return [Cue(ss + m.start("span"), "according_to", m.group("span"), "theo", m.group("rest").strip(), text, ss)]
     cues = []
