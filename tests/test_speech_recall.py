@@ -94,3 +94,20 @@ def test_theo_after_a_connective_after_lời_and_between_commas():
 def test_theo_before_an_analysis_or_announcement_of_an_organisation():
     q = quotes_of("Theo phân tích của Vafi, việc thu thuế trái phiếu sẽ đẩy lãi suất lên cao.")
     assert named(q) == [("Vafi", "org")]
+
+
+def test_a_directive_or_statement_used_as_a_noun_is_no_cue():
+    q = quotes_of("Huấn luyện viên Eriksson đã đề nghị lùi hạn nộp danh sách.",
+                  "Nhưng sau cuộc họp, đề nghị của Eriksson đã không được Ủy ban tổ chức World Cup chấp thuận.",
+                  "Cục Quản lý xuất nhập cảnh sẽ cấp thẻ cho người đề nghị trong ba ngày.",
+                  "Ông Bush, ứng cử viên tổng thống, đã mở đầu năm bằng tuyên bố được NASA rất chờ đón.")
+    assert [c for c in q["cue"]] == ["đề nghị"]
+
+
+def test_a_military_rank_a_korean_name_and_a_sentence_end_after_a_name():
+    q = quotes_of("Tướng Mark Kimmitt, thuộc Bộ chỉ huy quân đội Mỹ, thừa nhận như vậy với báo chí.",
+                  "Ông Roe Jung-hye, trưởng ban nghiên cứu, cho biết: “Kết quả đã bị cố ý giả mạo từ đầu”.")
+    assert named(q) == [("Mark Kimmitt", "person"), ("Roe Jung-hye", "person")]
+    q = quotes_of("Ông Nguyễn Thanh Xuân bị kết án oan năm 1984.",
+                  "Tòa xin lỗi ông Xuân. Nhưng “tôi vẫn chưa thể quên những năm tháng đó”, ông tâm sự.")
+    assert named(q) == [("Nguyễn Thanh Xuân", "person")]

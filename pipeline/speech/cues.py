@@ -102,7 +102,7 @@ def verb_pattern(verbs: list[str], punct_verbs: list[str]) -> regex.Pattern:
     # "ông Liêm nói và nhấn mạnh thêm": a weak verb joined to another speech verb is one too
     chained = rf"\s+và\s+(?:{strong}|{weak})(?!\p{{L}})"
     return regex.compile(rf"(?<!\p{{L}})(?:(?P<verb>{strong})(?!\p{{L}})|(?P<verb>{weak})(?=\s*[,:.!?…]|\s+rằng(?!\p{{L}})|\s*$|{chained})"
-                         rf"|(?P<bare>{bare or '(?!)'})(?!\p{{L}}))", regex.I)
+                         rf"|(?<!(?:người|những|các|mọi|này)\s+)(?P<bare>{bare or '(?!)'})(?!\p{{L}})(?!\s+của(?!\p{{L}})))", regex.I)
 
 
 @dataclass

@@ -14,7 +14,8 @@ CONNECTIVES = regex.compile(
     r"|Trước đó|Sau đó|Cùng quan điểm|Đánh giá về [^,]{1,60}|Nói về [^,]{1,60})\s*,?\s*)+")
 # a professional title written out, also before a foreign surname ("Tiến sỹ Blumenthal", "HLV Riedl")
 TITLE_WORD = (r"(?:[Tt]iến s[ĩỹ]|[Gg]iáo sư|[Pp]hó giáo sư|[Bb]ác s[ĩỹ]|[Tt]hạc s[ĩỹ]|[Ll]uật sư|[Kk]ỹ sư|[Nn]hà báo|"
-              r"[Hh]uấn luyện viên|HLV|[Đđ]ại sứ|[Nn]gài)")
+              r"[Hh]uấn luyện viên|HLV|[Đđ]ại sứ|[Nn]gài|"
+              r"(?:[Đđ]ại |[Tt]rung |[Tt]hiếu |[Tt]hượng )?(?:[Tt]ướng|[Tt]á)|[Đđ]ô đốc)")
 
 # an apposition led by a title ("Giám đốc Sở X", "Phó Chủ tịch ...", "GS. ..."): a role, never the speaker itself
 TITLE_HEAD = regex.compile(r"^(?:Phó|Tổng|Giám đốc|Chủ tịch|Chủ nhiệm|Bộ trưởng|Thứ trưởng|Trưởng|Chánh|Cục trưởng|"

@@ -24,7 +24,7 @@ STARTS_CLAUSE = regex.compile(r"^(?:tuy|dù|mặc dù|nếu|khi|để|vì|do|nh�
                               regex.I)
 # "đáng lưu ý", "được yêu cầu", "cần nhấn mạnh", "vì cho rằng", "Theo nhận định của": the cue is no speech act
 NOT_SPEECH_BEFORE = regex.compile(r"(?<!\p{L})(?:đáng|được|bị|cần|phải|có thể|không|chưa|để|mà|vì|nếu|sẽ|theo|"
-                                  r"muốn|hãy|xin|(?-i:cấm|câu|lời|sự|giọng))$", regex.I)  # "câu trả lời", "sự chỉ đạo": nouns
+                                  r"muốn|hãy|xin|bằng|(?-i:cấm|câu|lời|sự|giọng))$", regex.I)  # "câu trả lời", "sự chỉ đạo": nouns
 # heads separated by commas: most are two words ("Ủy ban", "Thành ủy"), and a single word of one ("Thành",
 # "Công") is no organisation
 ORG_HEADS = [h.strip() for h in (
@@ -120,6 +120,8 @@ class ArticleContext:
             if regex.search(r"(?<!\p{L})(?:tờ|báo|hãng tin|tạp chí|đài)\s+$",
                             self.text[:m.end() - len(run)], regex.I):
                 return run, "org"  # "Times" after "tờ New York Times": a medium
+            if AFTER_PLACE_CUE.search(self.text[max(0, m.start() - 40):m.start()]):
+                continue  # "chợ Bến Thành": a place, not a given name and surname
             words = m.group().split()
             if len(words) == 1 and m.group() != word:  # "D.Nieman": the initial glued to the surname
                 return m.group(), "person"
