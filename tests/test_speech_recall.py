@@ -111,3 +111,15 @@ def test_a_military_rank_a_korean_name_and_a_sentence_end_after_a_name():
     q = quotes_of("Ông Nguyễn Thanh Xuân bị kết án oan năm 1984.",
                   "Tòa xin lỗi ông Xuân. Nhưng “tôi vẫn chưa thể quên những năm tháng đó”, ông tâm sự.")
     assert named(q) == [("Nguyễn Thanh Xuân", "person")]
+
+
+def test_an_organisation_speaks_through_its_report_or_letter():
+    q = quotes_of("Công ty nghiên cứu thị trường eMarketer vừa đưa ra báo cáo thống kê cho biết rằng doanh số "
+                  "thương mại điện tử đã tăng 28% trong năm qua.",
+                  "Bộ Giáo dục có công văn gửi các sở yêu cầu rà soát toàn bộ hồ sơ tuyển sinh.")
+    assert named(q) == [("eMarketer", "org"), ("Bộ Giáo dục", "org")]
+
+
+def test_a_sector_named_by_its_acronym_is_an_organisation():
+    q = quotes_of("Vừa qua, ngành BHXH thành phố cho biết hiện có hơn 93 doanh nghiệp nợ đọng bảo hiểm.")
+    assert named(q) == [("ngành BHXH thành phố", "org")]

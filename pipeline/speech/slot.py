@@ -31,7 +31,7 @@ ORG_APPOSITION = regex.compile(r"^(?:công ty|hãng|tập đoàn|tổ chức|cơ
 # the noun, then a lower-case description of at most six words, then the name (in quotation marks or not)
 DESCRIBED_ORG = regex.compile(rf"(?P<description>(?i:{ORG_APPOSITION.pattern})(?:\s+(?:\p{{Ll}}\S*|(?:{'|'.join(COUNTRIES)})(?!\p{{L}}))){{0,6}})"
                               r"\s+[“\"]?"
-                              rf"(?P<name>\p{{Lu}}[\p{{L}}\d&.\-]*(?:\s+[\p{{Lu}}\d][\p{{L}}\d&.\-]*){{0,4}})[”\"]?")
+                              rf"(?P<name>(?:\p{{Lu}}|\p{{Ll}}\p{{Lu}})[\p{{L}}\d&.\-]*(?:\s+[\p{{Lu}}\d][\p{{L}}\d&.\-]*){{0,4}})[”\"]?")
 PLACE_TAIL = regex.compile(r"(?<!\p{L})(?:khu vực|miền|vùng|tỉnh|thành phố|quận|huyện|xã|phường|quốc gia|nước|"
                            r"tại|ở)$")
 # words before a name that make it an object, not the subject: "Liên quan đến ông A", "Sau khi gặp bà B"

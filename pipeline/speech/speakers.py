@@ -35,7 +35,8 @@ ORG_HEADS = [h.strip() for h in (
 # bodies named only generically but identifiable in context are organisations (coding rule C1), written lower-case
 GENERIC_BODY = regex.compile(r"(?<!\p{L})(?:cơ quan (?:chức năng|điều tra|công an|thuế|hải quan|quản lý)|"
                              r"tổ (?:kiểm tra|công tác|điều tra)|đoàn (?:kiểm tra|thanh tra|công tác)|"
-                             r"bộ phận kỹ thuật|ban quản lý(?: dự án)?)$")
+                             r"bộ phận kỹ thuật|ban quản lý(?: dự án)?|"
+                             r"ngành (?-i:\p{Lu}[\p{L}\-]*(?:\s+\p{Lu}[\p{L}\-]*)*)(?:\s+(?:thành phố|tỉnh|huyện|quận))?)$")  # "ngành BHXH thành phố"
 MEMBER_OF = regex.compile(r"(?<!\p{L})(?:thành viên|đại diện|lãnh đạo|cán bộ|người|chuyên gia)(?:\s+(?:của|trong|thuộc))?\s*$",
                           regex.I)
 # "Bộ trưởng", "Cục trưởng", "Viện phó" are titles, not the body
@@ -79,6 +80,11 @@ GENERIC_SPEAKERS = {h.lower() for h in ORG_HEADS} | {"ban tổ chức", "công n
 # a name of its own: every word capitalised or an acronym ("Alcatel", "BKA", "GfK", "Nokia Networks")
 PROPER_NAME = regex.compile(r"\p{Lu}[\p{L}\d&.\-]*(?:\s+\p{Lu}[\p{L}\d&.\-]*){0,4}")
 ACRONYM = regex.compile(r"^[\p{Lu}\d&.\-]{2,}(?:\s+[\p{Lu}\d&.\-]{2,})*$")
+# "eMarketer vừa đưa ra báo cáo thống kê cho biết", "Bộ GTVT có công văn gửi các ban quản lý dự án yêu cầu": the
+# body speaks through its report or letter
+THROUGH_DOCUMENT = regex.compile(r"\s+(?:(?:vừa|đã|mới|cũng)\s+)*(?:đưa ra|công bố|phát hành|ra|có|gửi)\s+(?:một\s+)?(?:bản\s+)?"
+                                 r"(?:báo cáo|thông cáo(?: báo chí)?|công văn|văn bản|thư|thông báo)(?:\s+\p{Ll}+){0,2}"
+                                 r"(?:\s+(?:gửi|tới|đến)(?:\s+\S+){1,6})?\s*$")
 MAX_SPAN_WORDS = 45  # longer "spans" are whole clauses, not the words naming a speaker
 
 
@@ -474,7 +480,7 @@ DASH_APPOSITION = regex.compile(r"^(?P<head>[^,–—-]+?)\s[-–—]\s(?P<appos
 
 
 def _parse_speaker(span: str, ctx: ArticleContext, use_ner: bool = True) -> Speaker | None:
-    words = SpeakerSpan.of(span, use_ner)
+    words = SpeakerSpan.of(THROUGH_DOCUMENT.sub("", span) or span, use_ner)
     if not is_speech_span(words):
         return None
     for step in STEPS:
