@@ -123,3 +123,11 @@ def test_an_organisation_speaks_through_its_report_or_letter():
 def test_a_sector_named_by_its_acronym_is_an_organisation():
     q = quotes_of("Vừa qua, ngành BHXH thành phố cho biết hiện có hơn 93 doanh nghiệp nợ đọng bảo hiểm.")
     assert named(q) == [("ngành BHXH thành phố", "org")]
+
+
+def test_a_speech_verb_with_its_addressee():
+    q = quotes_of("Ca sĩ Trần Thu Hà thông báo với luật sư của mình: “Tôi đang viết một cuốn tự truyện về đời mình”.",
+                  "Phía Bộ Công an đã thông báo cho Liên đoàn bóng đá biết, cơ quan điều tra đã giải mã cuốn sổ tay.",
+                  "Ông Lê Minh Hà nói với phóng viên về chuyến đi.")
+    assert named(q) == [("Trần Thu Hà", "person"), ("Bộ Công an", "org")]
+    assert q.iloc[1]["quote"].startswith("cơ quan điều tra")

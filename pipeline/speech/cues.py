@@ -101,7 +101,9 @@ def verb_pattern(verbs: list[str], punct_verbs: list[str]) -> regex.Pattern:
     # a directive with no punctuation after it ("UBND huyện yêu cầu xã ...") counts only for a named speaker
     # "ông Liêm nói và nhấn mạnh thêm": a weak verb joined to another speech verb is one too
     chained = rf"\s+và\s+(?:{strong}|{weak})(?!\p{{L}})"
-    return regex.compile(rf"(?<!\p{{L}})(?:(?P<verb>{strong})(?!\p{{L}})|(?P<verb>{weak})(?=\s*[,:.!?…]|\s+rằng(?!\p{{L}})|\s*$|{chained})"
+    # "thông báo với luật sư của mình:", "nói với PV rằng", "thông báo cho LĐBĐ VN biết,": the addressee, then the words
+    addressee = r"(?:\s+(?:với|cho)\s+[^,:.;!?“”\"]{1,40}?(?:\s+biết)?(?=\s*[,:]|\s+rằng(?!\p{L})))?"
+    return regex.compile(rf"(?<!\p{{L}})(?:(?P<verb>{strong})(?!\p{{L}})|(?P<verb>{weak}){addressee}(?=\s*[,:.!?…]|\s+rằng(?!\p{{L}})|\s*$|{chained})"
                          rf"|(?<!(?:người|những|các|mọi|này)\s+)(?P<bare>{bare or '(?!)'})(?!\p{{L}})(?!\s+của(?!\p{{L}})))", regex.I)
 
 
