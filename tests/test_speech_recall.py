@@ -131,3 +131,23 @@ def test_a_speech_verb_with_its_addressee():
                   "Ông Lê Minh Hà nói với phóng viên về chuyến đi.")
     assert named(q) == [("Trần Thu Hà", "person"), ("Bộ Công an", "org")]
     assert q.iloc[1]["quote"].startswith("cơ quan điều tra")
+
+
+def test_an_unintroduced_interview_is_answered_by_the_person_the_headline_quotes():
+    q = quotes_of("Nghệ sĩ hài Mạc Can: 'Tôi muốn trải lòng cùng cuộc đời'",
+                  "Cuốn sách đã tạo được tiếng vang lớn trong giới văn chương năm nay.",
+                  "- Cảm giác của anh thế nào?",
+                  "- Ngày nhà văn Hồ Minh Thái thông báo sẽ in cuốn sách, tôi đã khóc vì vui mừng.",
+                  "- Ông có thể kể lai lịch cuốn sách?",
+                  "- Cho đến giờ tôi vẫn chưa gặp mặt nhà văn ấy, chỉ nói chuyện qua điện thoại mà thôi.")
+    answers = q[q["cue"] == "interview"]
+    assert list(answers["speaker"]) == ["Mạc Can", "Mạc Can"]
+
+
+def test_a_person_named_inside_an_answer_does_not_become_the_answerer():
+    q = quotes_of("Cuốn sách đầu tay đã tạo được tiếng vang lớn trong giới văn chương năm nay.",
+                  "- Ai giúp ông in cuốn sách?",
+                  "- Nhà văn Hồ Minh Thái đã gọi điện thông báo: sách sẽ in trong tháng này, tôi mừng lắm.",
+                  "- Ông đã gặp nhà văn ấy chưa?",
+                  "- Chưa, chúng tôi chỉ nói chuyện qua điện thoại mà thôi, nhưng tôi rất biết ơn.")
+    assert named(q) == [("Hồ Minh Thái", "person")]  # his announcement; the answers have no known answerer

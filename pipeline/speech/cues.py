@@ -16,7 +16,7 @@ THEO_LEAD = r"^\s*(?:(?:Cũng|Còn|Nhưng|Song|Và|Tuy nhiên|Trong khi đó|Ngo
 ACCORDING_TO = regex.compile(
     rf"{THEO_LEAD}[Tt]heo\s+(?:(?:nhận định|đánh giá|ý kiến|báo cáo|phân tích|thông báo|công bố|"
     r"thống kê|số liệu|kết quả [^,]{0,40}|thông tin|quan điểm|dự báo|ước tính|tính toán|lời)\s+"
-    r"(?:mới nhất\s+)?(?:của\s+)?|lời\s+|tin (?:từ|của)\s+)?(?P<span>[^,;:“”]{2,100}?),\s*(?P<rest>.+)$")
+    r"(?:mới nhất\s+)?của\s+|(?:phân tích|thông báo|lời)\s+|tin (?:từ|của)\s+)?(?P<span>[^,;:“”]{2,100}?),\s*(?P<rest>.+)$")
 # "Ví dụ, về biện pháp thị trường, theo ông, “...”": "theo" and a person inside the sentence, between commas
 MID_THEO_PERSON = regex.compile(rf",\s+theo\s+(?P<span>{HONORIFIC}(?:\s+\p{{Lu}}\p{{Ll}}*){{0,4}})\s*,\s*(?P<rest>.+)$")
 # "Theo ông Yểu điều này là do ...": a name after an honorific needs no comma to end

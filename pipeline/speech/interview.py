@@ -45,6 +45,21 @@ def introduced_interviewee(text: str) -> str | None:
     return None
 
 
+HEADLINE_QUOTE = regex.compile(r"^(?P<who>[^:\n]{3,60}?)\s*:\s*['\"“‘]")
+
+
+def _headline_or_quoted(ctx: ArticleContext) -> Speaker | None:
+    """No introduction: the person the headline quotes ("NSƯT Phạm Bằng: 'Tôi ...'"), else the person the
+    article quoted before its questions began (not one named inside an answer)."""
+    headline = HEADLINE_QUOTE.match(ctx.text)
+    names = person_names(headline.group("who")) + honorific_names(headline.group("who")) if headline else []
+    if names:
+        return Speaker(max(names)[2], "person", resolution="interview_headline")
+    quoted = next((sp for sp in reversed(ctx.speakers[:ctx.qa_from])
+                   if sp.kind == "person" and sp.resolution != "topic"), None)
+    return Speaker(quoted.name, "person", quoted.role, "interview_quoted") if quoted else None
+
+
 def interview_answer(para: str, ctx: ArticleContext, quote_min_words: int, use_ner: bool) -> dict | None:
     """The paragraph as one interview answer (one row: a multi-sentence answer is one speech act), or None."""
     para = TRAILING_QUESTION.sub("", para)
@@ -65,9 +80,9 @@ def interview_answer(para: str, ctx: ArticleContext, quote_min_words: int, use_n
         if speaker is None:
             name = introduced_interviewee(ctx.text)
             speaker = Speaker(name, "person", resolution="interview") if name else None
-        if speaker is None:  # no introduction: the person the article has quoted, as in a portrait's Q&A part
-            quoted = next((sp for sp in reversed(ctx.speakers) if sp.kind == "person" and sp.resolution != "topic"), None)
-            speaker = Speaker(quoted.name, "person", quoted.role, "interview_quoted") if quoted else None
+        ctx.qa_from = len(ctx.speakers) if ctx.qa_from is None else ctx.qa_from
+        if speaker is None:
+            speaker = _headline_or_quoted(ctx)
         content = dash.group("content")
     if speaker is None or speaker.kind != "person" or len(content.split()) < quote_min_words:
         return None

@@ -109,6 +109,7 @@ class ArticleContext:
     text: str = ""  # the article as read up to the cue, for a surname said alone after the full name
     interviewee: Speaker | None = None  # who answered the last interview question
     titled: list[tuple[str, str, str | None]] = field(default_factory=list)  # (name, role, gender) as introduced
+    qa_from: int | None = None  # len(speakers) when the first answer of a question-and-answer part came
     announced: tuple[Speaker, str] | None = None  # (speaker, verb) of "ông X cho biết:" ending the last paragraph
 
     def full_form(self, word: str) -> tuple[str, str] | None:
