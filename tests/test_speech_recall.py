@@ -151,3 +151,10 @@ def test_a_person_named_inside_an_answer_does_not_become_the_answerer():
                   "- Ông đã gặp nhà văn ấy chưa?",
                   "- Chưa, chúng tôi chỉ nói chuyện qua điện thoại mà thôi, nhưng tôi rất biết ơn.")
     assert named(q) == [("Hồ Minh Thái", "person")]  # his announcement; the answers have no known answerer
+
+
+def test_a_pronoun_subject_introduces_the_quotation_after_a_colon():
+    q = quotes_of("HLV Trần Văn Hải tiết lộ đã theo dõi cầu thủ này từ hai năm nay.",
+                  "Ông đánh giá rất cao tân binh: “Cậu ấy còn trẻ nhưng sẽ tỏa sáng trong tương lai gần”.",
+                  "Bà mợ của nhỏ oang oang: “Ruộng sâu trâu nái không bằng con gái đầu lòng đâu con”.")
+    assert named(q) == [("Trần Văn Hải", "person")] * 2

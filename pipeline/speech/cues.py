@@ -160,6 +160,11 @@ def _subject_before_colon(before: str) -> str | None:
     apposition) and introduces the quotation with a colon, whatever its verb; the name and apposition, or None."""
     if not regex.search(r":\s*$", before):
         return None
+    pronoun = regex.match(r"^\s*(?P<who>(?:[Ôô]ng|[Bb]à)(?:\s+(?:ta|ấy|này))?)"
+                          r"(?!\s+(?:mợ|cụ|chủ|lão|già|nội|ngoại|bầu|trùm|cả|hai|ba|tư|năm|sáu|bảy|tám|chín|mười|con|cháu|anh|chị|em)(?!\p{L}))"
+                          r"(?:\s+\p{Ll}+){2,11}\s*:\s*$", before)  # not "Bà mợ của nhỏ", "Ông chủ quán": a kin or a trade
+    if pronoun:
+        return pronoun.group("who")  # "Ông đánh giá rất cao tân binh này: “...”": the person the article speaks of
     segs = before.split(",")
     first = segs[0].strip().rstrip(":").strip()
     if len(segs) == 1:  # "Ông Lê Văn A bộc bạch:": the name, then a few lower-case words
