@@ -158,3 +158,9 @@ def test_a_pronoun_subject_introduces_the_quotation_after_a_colon():
                   "Ông đánh giá rất cao tân binh: “Cậu ấy còn trẻ nhưng sẽ tỏa sáng trong tương lai gần”.",
                   "Bà mợ của nhỏ oang oang: “Ruộng sâu trâu nái không bằng con gái đầu lòng đâu con”.")
     assert named(q) == [("Trần Văn Hải", "person")] * 2
+
+
+def test_a_name_that_ends_an_offices_name_is_not_the_speaker():
+    q = quotes_of("Hôm qua, luật sư Hoàng Văn Dũng thuộc Văn phòng luật sư Phạm Hồng Hải đã gửi đơn đề nghị "
+                  "được bào chữa cho bị can.")
+    assert named(q) == [("Hoàng Văn Dũng", "person")]

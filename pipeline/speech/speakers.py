@@ -85,6 +85,8 @@ ACRONYM = regex.compile(r"^[\p{Lu}\d&.\-]{2,}(?:\s+[\p{Lu}\d&.\-]{2,})*$")
 THROUGH_DOCUMENT = regex.compile(r"\s+(?:(?:vừa|đã|mới|cũng)\s+)*(?:đưa ra|công bố|phát hành|ra|có|gửi)\s+(?:một\s+)?(?:bản\s+)?"
                                  r"(?:báo cáo|thông cáo(?: báo chí)?|công văn|văn bản|thư|thông báo)(?:\s+\p{Ll}+){0,2}"
                                  r"(?:\s+(?:gửi|tới|đến)(?:\s+\S+){1,6})?\s*$")
+NAMED_AFTER = regex.compile(r"(?<!\p{L})(?:thuộc|của|tại|ở)\s+(?:\p{L}+\s+){0,2}(?i:văn phòng(?: luật sư)?|công ty(?: luật)?|"
+                            r"quỹ|giải thưởng|nhà thờ|đền|chùa)(?:\s+\p{Ll}+){0,3}\s+$")
 MAX_SPAN_WORDS = 45  # longer "spans" are whole clauses, not the words naming a speaker
 
 
@@ -258,6 +260,8 @@ def by_full_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     """The full name nearest the cue, with the title before it and the apposition after it."""
     # a name in brackets is an affiliation ("luật sư Mỹ Hà (Văn phòng Luật sư Hà Đăng)"), not the speaker
     names = [n for n in person_names(span.full) if span.full[:n[0]].count("(") <= span.full[:n[0]].count(")")]
+    # "luật sư Hoàng Văn Dũng thuộc Văn phòng luật sư Phạm Hồng Hải": a name that ends an office's name is not the speaker
+    names = [n for n in names if not NAMED_AFTER.search(span.full[:n[0]])] or names[:1] if len(names) > 1 else names
     if not names:
         return None
     start, end, name = names[-1]
