@@ -161,6 +161,6 @@ def test_a_pronoun_subject_introduces_the_quotation_after_a_colon():
 
 
 def test_a_name_that_ends_an_offices_name_is_not_the_speaker():
-    q = quotes_of("Hôm qua, luật sư Hoàng Văn Dũng thuộc Văn phòng luật sư Phạm Hồng Hải đã gửi đơn đề nghị "
-                  "được bào chữa cho bị can.")
+    q = quotes_of("Luật sư Hoàng Văn Dũng thuộc Văn phòng luật sư Phạm Hồng Hải cho biết, thân chủ của ông "
+                  "sẽ kháng cáo.")
     assert named(q) == [("Hoàng Văn Dũng", "person")]
