@@ -164,3 +164,16 @@ def test_a_name_that_ends_an_offices_name_is_not_the_speaker():
     q = quotes_of("Luật sư Hoàng Văn Dũng thuộc Văn phòng luật sư Phạm Hồng Hải cho biết, thân chủ của ông "
                   "sẽ kháng cáo.")
     assert named(q) == [("Hoàng Văn Dũng", "person")]
+
+
+def test_theo_do_after_a_report_cites_who_issued_it():
+    q = quotes_of("Hiệp hội Viễn thông quốc tế thuộc LHQ vừa công bố báo cáo về internet. Theo đó, số người dùng "
+                  "internet sẽ tăng gấp đôi trong mười năm tới.",
+                  "Theo đó, các doanh nghiệp phải nộp hồ sơ trước ngày 15.")
+    assert named(q) == [("Hiệp hội Viễn thông quốc tế", "org")]
+
+
+def test_a_weak_verb_after_a_noun_marker_is_a_noun():
+    q = quotes_of("Cục Quản lý xuất nhập cảnh sẽ cấp thẻ cho người đề nghị.",
+                  "Các đề nghị, kiến nghị của cử tri đã được tổng hợp đầy đủ.")
+    assert named(q) == []

@@ -42,6 +42,12 @@ THAT_IS_WHAT_SAID = regex.compile(r"^\s*[,;–—-]?\s*(?:[Đđ]ó|[Đđ]ây) l�
                                   r"đánh giá|khẳng định|chia sẻ|tâm sự|phát biểu|lời|câu nói|cảnh báo|bình luận|quan điểm)"
                                   r" (?:của|từ) (?P<span>[^“”\",.;!?]{1,80})")
 NAME_RUN_AT_START = regex.compile(r"(?:(?:[Ôô]ng|[Bb]à)\s+)?\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,3}")
+# "X vừa đưa ra bảng xếp hạng ... Theo đó, ...", "Báo cáo ... của X ... Theo đó, ...": "Theo đó" cites X's report
+# (coding rule C12), not "accordingly"
+REPORT_BY = regex.compile(r"(?:^|,\s*)(?P<span>[^,]{2,80}?)\s+(?:(?:vừa|đã|mới|cũng)\s+)*(?:đưa ra|công bố|vẽ ra|phát hành)\s+"
+                          r"(?:một\s+)?(?:bản\s+)?(?:báo cáo|bảng xếp hạng|kết quả|nghiên cứu|viễn cảnh|khảo sát)(?!\p{L})"
+                          r"|^\s*(?:Bản\s+)?[Bb]áo cáo[^,]{0,30}?\s+của\s+(?P<span>[^,]{2,60}?)\s*(?:,|\s+(?:được|cho|đã))")
+THEO_DO = regex.compile(r"^\s*Theo đó\s*,\s*(?P<rest>.+)$")
 MAX_ACCORDING_TO_PART = 15  # a longer comma part after "Theo X" is the content
 MAX_SPAN_WORDS_AFTER_QUOTE = 15  # “...”, bà An nhấn mạnh: a longer run after a quote is no attribution
 
@@ -100,11 +106,12 @@ def verb_pattern(verbs: list[str], punct_verbs: list[str]) -> regex.Pattern:
     bare = "|".join(regex.escape(v) for v in sorted(punct_verbs, key=len, reverse=True) if v.lower() in DIRECTIVE)
     # a directive with no punctuation after it ("UBND huyện yêu cầu xã ...") counts only for a named speaker
     # "ông Liêm nói và nhấn mạnh thêm": a weak verb joined to another speech verb is one too
+    noun_before = r"(?<!(?:người|những|các|mọi|này)\s+)"  # "cho người đề nghị", "các đề nghị": nouns
     chained = rf"\s+và\s+(?:{strong}|{weak})(?!\p{{L}})"
     # "thông báo với luật sư của mình:", "nói với PV rằng", "thông báo cho LĐBĐ VN biết,": the addressee, then the words
     addressee = r"(?:\s+(?:với|cho)\s+[^,:.;!?“”\"]{1,40}?(?:\s+biết)?(?=\s*[,:]|\s+rằng(?!\p{L})))?"
-    return regex.compile(rf"(?<!\p{{L}})(?:(?P<verb>{strong})(?!\p{{L}})|(?P<verb>{weak}){addressee}(?=\s*[,:.!?…]|\s+rằng(?!\p{{L}})|\s*$|{chained})"
-                         rf"|(?<!(?:người|những|các|mọi|này)\s+)(?P<bare>{bare or '(?!)'})(?!\p{{L}})(?!\s+của(?!\p{{L}})))", regex.I)
+    return regex.compile(rf"(?<!\p{{L}})(?:(?P<verb>{strong})(?!\p{{L}})|{noun_before}(?P<verb>{weak}){addressee}(?=\s*[,:.!?…]|\s+rằng(?!\p{{L}})|\s*$|{chained})"
+                         rf"|{noun_before}(?P<bare>{bare or '(?!)'})(?!\p{{L}})(?!\s+của(?!\p{{L}})))", regex.I)
 
 
 @dataclass
@@ -235,7 +242,12 @@ def find_cues(text: str, verbs: regex.Pattern, quote_min_words: int = 6) -> list
     sents = sentences(text)
     cues, used = _direct_cues(text, sents, verbs, quote_min_words)
     quotes = quote_spans(text)
-    for sent in sents:
-        if sent not in used:
+    for i, sent in enumerate(sents):
+        theo_do = THEO_DO.match(text[sent[0]:sent[1]])
+        report = REPORT_BY.search(text[sents[i - 1][0]:sents[i - 1][1]]) if theo_do and i else None
+        if report:
+            cues.append(Cue(sent[0], "according_to", report.group("span"), "theo", theo_do.group("rest"),
+                            text[sent[0]:sent[1]], sent[0]))
+        elif sent not in used:
             cues.extend(_sentence_cues(text, sent, verbs, quotes))
     return sorted(cues, key=lambda c: c.offset)

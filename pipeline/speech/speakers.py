@@ -408,7 +408,8 @@ def by_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
         ctx.mention(member.group("name"), None)
         return Speaker(member.group("name"), "person", _clean_role(span.clause[:member.start("name")]), "member")
     role = _clean_role(span.clause[:org.start()])
-    return Speaker(" ".join(org.group().split()), "org", role if len(role.split()) <= 4 else "", "org")
+    name = regex.split(r"\s+(?:trực thuộc|thuộc)\s+", org.group())[0]  # "Hiệp hội X thuộc LHQ": the parent is no part of it
+    return Speaker(" ".join(name.split()), "org", role if len(role.split()) <= 4 else "", "org")
 
 
 def by_described_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
