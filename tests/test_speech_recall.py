@@ -42,6 +42,8 @@ def test_the_latest_holder_of_the_title_is_meant():
 def test_a_title_many_share_is_not_a_reference():
     q = quotes_of("Chuyên gia Nguyễn Văn Tâm dự hội thảo.", "Chuyên gia cho rằng, lãi suất sẽ còn giảm.")
     assert named(q) == []
+    assert named(quotes_of("Ông Lê Văn Tâm bị bắt.", "Sau đó ông này nói rằng sức khỏe không bảo đảm.")) == [
+        ("Lê Văn Tâm", "person")]  # "này" makes a pronoun, not a noun
 
 
 def test_an_interviewee_introduced_by_title_or_by_their_own_interview_is_the_answerer():
@@ -174,6 +176,8 @@ def test_theo_do_after_a_report_cites_who_issued_it():
 
 
 def test_a_weak_verb_after_a_noun_marker_is_a_noun():
-    q = quotes_of("Cục Quản lý xuất nhập cảnh sẽ cấp thẻ cho người đề nghị.",
+    q = quotes_of("Cục Quản lý xuất nhập cảnh sẽ cấp thẻ cho người đề nghị.", "Ông Lê Văn Tâm bị bắt.",
                   "Các đề nghị, kiến nghị của cử tri đã được tổng hợp đầy đủ.")
     assert named(q) == []
+    assert named(quotes_of("Ông Lê Văn Tâm bị bắt.", "Sau đó ông này nói rằng sức khỏe không bảo đảm.")) == [
+        ("Lê Văn Tâm", "person")]  # "này" makes a pronoun, not a noun

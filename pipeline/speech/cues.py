@@ -106,7 +106,7 @@ def verb_pattern(verbs: list[str], punct_verbs: list[str]) -> regex.Pattern:
     bare = "|".join(regex.escape(v) for v in sorted(punct_verbs, key=len, reverse=True) if v.lower() in DIRECTIVE)
     # a directive with no punctuation after it ("UBND huyện yêu cầu xã ...") counts only for a named speaker
     # "ông Liêm nói và nhấn mạnh thêm": a weak verb joined to another speech verb is one too
-    noun_before = r"(?<!(?:người|những|các|mọi|này)\s+)"  # "cho người đề nghị", "các đề nghị": nouns
+    noun_before = r"(?<!(?:người|những|các|mọi)\s+)"  # "cho người đề nghị", "các đề nghị": nouns
     chained = rf"\s+và\s+(?:{strong}|{weak})(?!\p{{L}})"
     # "thông báo với luật sư của mình:", "nói với PV rằng", "thông báo cho LĐBĐ VN biết,": the addressee, then the words
     addressee = r"(?:\s+(?:với|cho)\s+[^,:.;!?“”\"]{1,40}?(?:\s+biết)?(?=\s*[,:]|\s+rằng(?!\p{L})))?"
