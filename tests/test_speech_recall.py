@@ -181,3 +181,10 @@ def test_a_weak_verb_after_a_noun_marker_is_a_noun():
     assert named(q) == []
     assert named(quotes_of("Ông Lê Văn Tâm bị bắt.", "Sau đó ông này nói rằng sức khỏe không bảo đảm.")) == [
         ("Lê Văn Tâm", "person")]  # "này" makes a pronoun, not a noun
+
+
+def test_a_surname_that_spells_a_function_word_is_still_a_name():
+    q = quotes_of("Giám đốc EVN Telecom Nguyễn Mạnh Bằng dự họp.", "Ông Bằng nhận định, giá cước sẽ còn giảm.",
+                  "Phó Chủ tịch Intel - Ông Louis Burns-đã từng nhận định: “Ngành công nghệ sẽ còn thay đổi rất nhiều”.")
+    assert named(q)[0] == ("Nguyễn Mạnh Bằng", "person")
+    assert "Burns-đã" not in " ".join(q["speaker"])

@@ -24,7 +24,7 @@ STARTS_CLAUSE = regex.compile(r"^(?:tuy|dù|mặc dù|nếu|khi|để|vì|do|nh�
                               regex.I)
 # "đáng lưu ý", "được yêu cầu", "cần nhấn mạnh", "vì cho rằng", "Theo nhận định của": the cue is no speech act
 NOT_SPEECH_BEFORE = regex.compile(r"(?<!\p{L})(?:đáng|được|bị|cần|phải|có thể|không|chưa|để|mà|vì|nếu|sẽ|theo|"
-                                  r"muốn|hãy|xin|bằng|(?-i:cấm|câu|lời|sự|giọng))$", regex.I)  # "câu trả lời", "sự chỉ đạo": nouns
+                                  r"muốn|hãy|xin|(?-i:bằng|cấm|câu|lời|sự|giọng))$", regex.I)  # "câu trả lời", "sự chỉ đạo": nouns
 # heads separated by commas: most are two words ("Ủy ban", "Thành ủy"), and a single word of one ("Thành",
 # "Công") is no organisation
 ORG_HEADS = [h.strip() for h in (
