@@ -11,12 +11,16 @@ from pipeline.speech.names import HONORIFIC, honorific_names, person_names
 from pipeline.speech.slot import ORG_APPOSITION, TITLE_HEAD, TITLE_WORD
 
 AUX = r"(?:(?:đã|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ)\s+)*"
+# connectives before "Theo X," ("Tuy nhiên theo ông A, ...", "Cũng theo lời ông B, ...")
+THEO_LEAD = r"^\s*(?:(?:Cũng|Còn|Nhưng|Song|Và|Tuy nhiên|Trong khi đó|Ngoài ra|Mặt khác|Đồng thời),?\s+(?:cũng\s+)?)?"
 ACCORDING_TO = regex.compile(
-    r"^\s*(?:(?:Cũng|Còn|Nhưng|Song|Và)\s+)?[Tt]heo\s+(?:(?:nhận định|đánh giá|ý kiến|báo cáo|"
+    rf"{THEO_LEAD}[Tt]heo\s+(?:(?:nhận định|đánh giá|ý kiến|báo cáo|phân tích|thông báo|công bố|"
     r"thống kê|số liệu|kết quả [^,]{0,40}|thông tin|quan điểm|dự báo|ước tính|tính toán|lời)\s+"
-    r"(?:mới nhất\s+)?của\s+|tin (?:từ|của)\s+)?(?P<span>[^,;:“”]{2,100}?),\s*(?P<rest>.+)$")
+    r"(?:mới nhất\s+)?của\s+|(?:phân tích|thông báo|lời)\s+|tin (?:từ|của)\s+)?(?P<span>[^,;:“”]{2,100}?),\s*(?P<rest>.+)$")
+# "Ví dụ, về biện pháp thị trường, theo ông, “...”": "theo" and a person inside the sentence, between commas
+MID_THEO_PERSON = regex.compile(rf",\s+theo\s+(?P<span>{HONORIFIC}(?:\s+\p{{Lu}}\p{{Ll}}*){{0,4}})\s*,\s*(?P<rest>.+)$")
 # "Theo ông Yểu điều này là do ...": a name after an honorific needs no comma to end
-ACCORDING_TO_NAME = regex.compile(rf"^\s*(?:(?:Cũng|Còn|Nhưng|Song|Và)\s+)?[Tt]heo\s+(?P<span>{HONORIFIC}\s+\p{{Lu}}\p{{Ll}}*"
+ACCORDING_TO_NAME = regex.compile(rf"{THEO_LEAD}[Tt]heo\s+(?P<span>{HONORIFIC}\s+\p{{Lu}}\p{{Ll}}*"
                                   r"(?:\s+\p{Lu}\p{Ll}*){0,3})\s+(?P<rest>\p{Ll}.+)$")
 # "Theo X" cites someone when X is capitalised, a pronoun or a group ("các chuyên gia"), not "theo đó"/"theo quy định"
 # or a title or an organisation's noun written lower-case ("Theo tiến sĩ Laing", "Theo hãng nghiên cứu Gartner")
@@ -38,6 +42,12 @@ THAT_IS_WHAT_SAID = regex.compile(r"^\s*[,;–—-]?\s*(?:[Đđ]ó|[Đđ]ây) l�
                                   r"đánh giá|khẳng định|chia sẻ|tâm sự|phát biểu|lời|câu nói|cảnh báo|bình luận|quan điểm)"
                                   r" (?:của|từ) (?P<span>[^“”\",.;!?]{1,80})")
 NAME_RUN_AT_START = regex.compile(r"(?:(?:[Ôô]ng|[Bb]à)\s+)?\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,3}")
+# "X vừa đưa ra bảng xếp hạng ... Theo đó, ...", "Báo cáo ... của X ... Theo đó, ...": "Theo đó" cites X's report
+# (coding rule C12), not "accordingly"
+REPORT_BY = regex.compile(r"(?:^|,\s*)(?P<span>[^,]{2,80}?)\s+(?:(?:vừa|đã|mới|cũng)\s+)*(?:đưa ra|công bố|vẽ ra|phát hành)\s+"
+                          r"(?:một\s+)?(?:bản\s+)?(?:báo cáo|bảng xếp hạng|kết quả|nghiên cứu|viễn cảnh|khảo sát)(?!\p{L})"
+                          r"|^\s*(?:Bản\s+)?[Bb]áo cáo[^,]{0,30}?\s+của\s+(?P<span>[^,]{2,60}?)\s*(?:,|\s+(?:được|cho|đã))")
+THEO_DO = regex.compile(r"^\s*Theo đó\s*,\s*(?P<rest>.+)$")
 MAX_ACCORDING_TO_PART = 15  # a longer comma part after "Theo X" is the content
 MAX_SPAN_WORDS_AFTER_QUOTE = 15  # “...”, bà An nhấn mạnh: a longer run after a quote is no attribution
 
@@ -95,8 +105,13 @@ def verb_pattern(verbs: list[str], punct_verbs: list[str]) -> regex.Pattern:
     weak = "|".join(regex.escape(v) for v in sorted(punct_verbs, key=len, reverse=True)) or "(?!)"
     bare = "|".join(regex.escape(v) for v in sorted(punct_verbs, key=len, reverse=True) if v.lower() in DIRECTIVE)
     # a directive with no punctuation after it ("UBND huyện yêu cầu xã ...") counts only for a named speaker
-    return regex.compile(rf"(?<!\p{{L}})(?:(?P<verb>{strong})(?!\p{{L}})|(?P<verb>{weak})(?=\s*[,:.!?…]|\s+rằng(?!\p{{L}})|\s*$)"
-                         rf"|(?P<bare>{bare or '(?!)'})(?!\p{{L}}))", regex.I)
+    # "ông Liêm nói và nhấn mạnh thêm": a weak verb joined to another speech verb is one too
+    noun_before = r"(?<!(?:người|những|các|mọi)\s+)"  # "cho người đề nghị", "các đề nghị": nouns
+    chained = rf"\s+và\s+(?:{strong}|{weak})(?!\p{{L}})"
+    # "thông báo với luật sư của mình:", "nói với PV rằng", "thông báo cho LĐBĐ VN biết,": the addressee, then the words
+    addressee = r"(?:\s+(?:với|cho)\s+[^,:.;!?“”\"]{1,40}?(?:\s+biết)?(?=\s*[,:]|\s+rằng(?!\p{L})))?"
+    return regex.compile(rf"(?<!\p{{L}})(?:(?P<verb>{strong})(?!\p{{L}})|{noun_before}(?P<verb>{weak}){addressee}(?=\s*[,:.!?…]|\s+rằng(?!\p{{L}})|\s*$|{chained})"
+                         rf"|{noun_before}(?P<bare>{bare or '(?!)'})(?!\p{{L}})(?!\s+của(?!\p{{L}})))", regex.I)
 
 
 @dataclass
@@ -127,12 +142,14 @@ def _direct_cues(text: str, sents: list[tuple[int, int]], verbs: regex.Pattern,
             continue  # a scare quote or a name in quotation marks
         ss, se = sentence_of(qs)
         after = text[qe:sentence_of(max(qe - 1, 0))[1]]
-        m = regex.match(rf"^\s*[,;–—-]?\s*(?P<span>[^“”\"]{{1,120}}?)\s+{AUX}(?:{verbs.pattern})\s*(?:[,.!?…;]|$)",
+        m = regex.match(rf"^\s*[,;–—-]?\s*(?P<span>[^“”\"]{{1,120}}?)\s+{AUX}(?:{verbs.pattern})\s*(?:[,.!?…;]|$|và\s)",
                         after, flags=regex.I)
         if not (m and len(m.group("span").split()) <= MAX_SPAN_WORDS_AFTER_QUOTE):
             m = THAT_IS_WHAT_SAID.match(after)
         if not m:
-            m = regex.search(rf"(?P<span>[^“”\"]+?)\s+{AUX}(?:{verbs.pattern})(?:\s+(?:rằng|thì))?\s*[:,]?\s*$", text[ss:qs],
+            # "”, ông Liêm nói và nhấn mạnh thêm “...”": the second verb of a chain opens a quotation of its own
+            m = regex.search(rf"(?P<span>[^“”\"]+?)(?:\s+{AUX}(?:{verbs.pattern})\s+và)?\s+{AUX}(?:{verbs.pattern})"
+                             rf"(?:\s+(?:rằng|thì|thêm))?\s*[:,]?\s*$", text[ss:qs],
                              flags=regex.I)
         if m:
             verb = m.group("verb") or m.group("bare")
@@ -150,6 +167,11 @@ def _subject_before_colon(before: str) -> str | None:
     apposition) and introduces the quotation with a colon, whatever its verb; the name and apposition, or None."""
     if not regex.search(r":\s*$", before):
         return None
+    pronoun = regex.match(r"^\s*(?P<who>(?:[Ôô]ng|[Bb]à)(?:\s+(?:ta|ấy|này))?)"
+                          r"(?!\s+(?:mợ|cụ|chủ|lão|già|nội|ngoại|bầu|trùm|cả|hai|ba|tư|năm|sáu|bảy|tám|chín|mười|con|cháu|anh|chị|em)(?!\p{L}))"
+                          r"(?:\s+\p{Ll}+){2,11}\s*:\s*$", before)  # not "Bà mợ của nhỏ", "Ông chủ quán": a kin or a trade
+    if pronoun:
+        return pronoun.group("who")  # "Ông đánh giá rất cao tân binh này: “...”": the person the article speaks of
     segs = before.split(",")
     first = segs[0].strip().rstrip(":").strip()
     if len(segs) == 1:  # "Ông Lê Văn A bộc bạch:": the name, then a few lower-case words
@@ -197,7 +219,7 @@ def _sentence_cues(text: str, sent: tuple[int, int], verbs: regex.Pattern, quote
         if m and CITES_SOMEONE.match(m.group("span")):
             span, rest = _according_to_boundary(m.group("span"), m.group("rest"))
             return [Cue(ss + k + m.start("span"), "according_to", span, "theo", rest.strip(), text, ss)]
-    m = MID_ACCORDING_TO.search(text)
+    m = MID_ACCORDING_TO.search(text) or MID_THEO_PERSON.search(text)
     if m:
         return [Cue(ss + m.start("span"), "according_to", m.group("span"), "theo", m.group("rest").strip(), text, ss)]
     cues = []
@@ -220,7 +242,12 @@ def find_cues(text: str, verbs: regex.Pattern, quote_min_words: int = 6) -> list
     sents = sentences(text)
     cues, used = _direct_cues(text, sents, verbs, quote_min_words)
     quotes = quote_spans(text)
-    for sent in sents:
-        if sent not in used:
+    for i, sent in enumerate(sents):
+        theo_do = THEO_DO.match(text[sent[0]:sent[1]])
+        report = REPORT_BY.search(text[sents[i - 1][0]:sents[i - 1][1]]) if theo_do and i else None
+        if report:
+            cues.append(Cue(sent[0], "according_to", report.group("span"), "theo", theo_do.group("rest"),
+                            text[sent[0]:sent[1]], sent[0]))
+        elif sent not in used:
             cues.extend(_sentence_cues(text, sent, verbs, quotes))
     return sorted(cues, key=lambda c: c.offset)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import regex
 
 from pipeline.speech.names import honorific_names, person_names
+from pipeline.speech.slot import TITLE_HEAD
 from pipeline.speech.speakers import ArticleContext, Speaker, parse_speaker
 
 # "- Ông Nguyễn Hải Hường: Tôi không ...": a name (with an honorific or a title) and a colon open the paragraph
@@ -14,13 +15,19 @@ NAMED_ANSWER = regex.compile(r"^\s*[-–—.]?\s*(?P<who>(?:(?:[Ôô]ng|[Bb]à|[
 DASH_ANSWER = regex.compile(r"^\s*[-–—]\s*(?P<content>\S.*)$")
 # the article's introduction of whom it interviews: "trao đổi với ông X", "ông X trả lời phỏng vấn báo Y"
 INTERVIEW_WITH = regex.compile(r"(?<!\p{L})(?:trao đổi|trò chuyện|phỏng vấn|hỏi chuyện)\s+(?:với\s+)?(?=\p{L})")
-GAVE_INTERVIEW = regex.compile(r"(?<!\p{L})trả lời phỏng vấn|trao đổi với (?:PV|phóng viên|báo)(?!\p{L})")
+# "ông X đã trao đổi với VnExpress": the outlet, a capitalised name, is the interviewer
+GAVE_INTERVIEW = regex.compile(r"(?<!\p{L})trả lời phỏng vấn|(?:trao đổi|trò chuyện) với (?:PV|phóng viên|báo|(?-i:\p{Lu}\S*))(?!\p{L})")
+# "... diễn một buổi có khi đủ ăn cả tháng. - Đã có của ăn của để, vậy ông ...?": the next question run into the answer
+TRAILING_QUESTION = regex.compile(r"(?<=[.!…”\"])\s+[-–—]\s+[^-–—]+\?[\s”\")]*$")
 ENDS_IN_QUESTION = regex.compile(r"\?[\s”\")]*$")
 
 
 def _name_at_start(text: str) -> str | None:
-    """The name that opens text, after an optional honorific ("ông Trịnh Lê Văn - Trưởng ban ...")."""
+    """The name that opens text, after an optional honorific ("ông Trịnh Lê Văn - Trưởng ban ...") or a title
+    ("Trưởng phòng quản lý thi Sở GDĐT Hà Nội Dương Nguyên Hồng")."""
     found = [n for n in person_names(text) + honorific_names(text) if n[0] <= 4]
+    if not found:  # a title, then the name: no sentence end and no comma between
+        found = [n for n in person_names(text) if TITLE_HEAD.match(text.lstrip()) and not regex.search(r"[.,;:!?]", text[:n[0]])]
     return max(found, key=lambda n: n[1] - n[0])[2] if found else None
 
 
@@ -38,8 +45,24 @@ def introduced_interviewee(text: str) -> str | None:
     return None
 
 
+HEADLINE_QUOTE = regex.compile(r"^(?P<who>[^:\n]{3,60}?)\s*:\s*['\"“‘]")
+
+
+def _headline_or_quoted(ctx: ArticleContext) -> Speaker | None:
+    """No introduction: the person the headline quotes ("NSƯT Phạm Bằng: 'Tôi ...'"), else the person the
+    article quoted before its questions began (not one named inside an answer)."""
+    headline = HEADLINE_QUOTE.match(ctx.text)
+    names = person_names(headline.group("who")) + honorific_names(headline.group("who")) if headline else []
+    if names:
+        return Speaker(max(names)[2], "person", resolution="interview_headline")
+    quoted = next((sp for sp in reversed(ctx.speakers[:ctx.qa_from])
+                   if sp.kind == "person" and sp.resolution != "topic"), None)
+    return Speaker(quoted.name, "person", quoted.role, "interview_quoted") if quoted else None
+
+
 def interview_answer(para: str, ctx: ArticleContext, quote_min_words: int, use_ner: bool) -> dict | None:
     """The paragraph as one interview answer (one row: a multi-sentence answer is one speech act), or None."""
+    para = TRAILING_QUESTION.sub("", para)
     if ENDS_IN_QUESTION.search(para):
         return None  # the interviewer's question
     named = NAMED_ANSWER.match(para)
@@ -57,6 +80,9 @@ def interview_answer(para: str, ctx: ArticleContext, quote_min_words: int, use_n
         if speaker is None:
             name = introduced_interviewee(ctx.text)
             speaker = Speaker(name, "person", resolution="interview") if name else None
+        ctx.qa_from = len(ctx.speakers) if ctx.qa_from is None else ctx.qa_from
+        if speaker is None:
+            speaker = _headline_or_quoted(ctx)
         content = dash.group("content")
     if speaker is None or speaker.kind != "person" or len(content.split()) < quote_min_words:
         return None

@@ -9,7 +9,7 @@ from pipeline.speech.cues import find_cues, verb_pattern
 from pipeline.speech.interview import interview_answer
 from pipeline.speech.names import gender_of, honorific_before, honorific_names, person_names
 from pipeline.speech.slot import speaker_slot
-from pipeline.speech.speakers import ArticleContext, Speaker, SpeakerSpan, parse_speaker
+from pipeline.speech.speakers import ArticleContext, Speaker, SpeakerSpan, parse_speaker, role_of
 from pipeline.text import paragraphs
 
 QUOTE_COLUMNS = ["article_id", "unit_id", "title", "date", "source", "series", "topic", "theme", "speaker",
@@ -63,13 +63,21 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
     def remember(name: tuple[int, int, str]) -> None:
         gender = gender_of(name[2], honorific_before(para[:name[0]]))
         ctx.mention(name[2], gender)
+        role = role_of(para, name[0], name[1])
+        if role:  # "Thứ trưởng Bộ X Đặng Hùng Võ": a later "Thứ trưởng cho rằng" refers back to him
+            ctx.titled.append((name[2], role, gender))
         if TOPIC_BEFORE.search(para[:name[0]]):  # the sentence's topic: a later "Ông nhận xét" is about them
             ctx.speakers.append(Speaker(name[2], "person", "", "topic", gender))
 
     rows, done, read = [], set(), ctx.text
+    announced, ctx.announced = ctx.announced, None
     answer = interview_answer(para, ctx, quote_min_words, use_ner)
     if answer:
         rows.append(answer)
+    elif announced and len(para.split()) >= quote_min_words:  # the words "ông X cho biết:" announced
+        sp, verb = announced
+        rows.append({"speaker": sp.name, "speaker_type": sp.kind, "role": sp.role, "cue": verb, "kind": "direct",
+                     "resolution": sp.resolution, "quote": para.strip(" -–—“”\""), "sentence": para.strip()})
     for cue in find_cues(para, pattern, quote_min_words):
         while names and names[0][0] < cue.offset:
             remember(names.pop(0))
@@ -80,6 +88,7 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
         if speaker is None or (cue.named_only and not _names_the_subject(cue.span, speaker)):
             continue
         done.add(cue.group)
+        ends_para = not regex.search(r"\p{L}", cue.quote) and para.rstrip().endswith(":")
         for sp in _joint(cue.span, speaker, ctx, use_ner):
             if sp.kind == "person":
                 if not sp.role:  # "bà An" keeps the role given with her full name
@@ -87,6 +96,9 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
                 ctx.speakers.append(sp)
             elif sp.kind == "org":
                 ctx.orgs.append(sp.name)
+            if ends_para and cue.kind == "indirect":  # "..., ông X cho biết:": what he said is the next paragraph
+                ctx.announced = (sp, cue.cue)
+                continue
             rows.append({"speaker": sp.name, "speaker_type": sp.kind, "role": sp.role, "cue": cue.cue,
                          "kind": cue.kind, "resolution": sp.resolution, "quote": _content(cue),
                          "sentence": cue.sentence.strip()})

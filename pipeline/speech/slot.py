@@ -14,7 +14,8 @@ CONNECTIVES = regex.compile(
     r"|Trước đó|Sau đó|Cùng quan điểm|Đánh giá về [^,]{1,60}|Nói về [^,]{1,60})\s*,?\s*)+")
 # a professional title written out, also before a foreign surname ("Tiến sỹ Blumenthal", "HLV Riedl")
 TITLE_WORD = (r"(?:[Tt]iến s[ĩỹ]|[Gg]iáo sư|[Pp]hó giáo sư|[Bb]ác s[ĩỹ]|[Tt]hạc s[ĩỹ]|[Ll]uật sư|[Kk]ỹ sư|[Nn]hà báo|"
-              r"[Hh]uấn luyện viên|HLV|[Đđ]ại sứ|[Nn]gài)")
+              r"[Hh]uấn luyện viên|HLV|[Đđ]ại sứ|[Nn]gài|"
+              r"(?:[Đđ]ại |[Tt]rung |[Tt]hiếu |[Tt]hượng )?(?:[Tt]ướng|[Tt]á)|[Đđ]ô đốc)")
 
 # an apposition led by a title ("Giám đốc Sở X", "Phó Chủ tịch ...", "GS. ..."): a role, never the speaker itself
 TITLE_HEAD = regex.compile(r"^(?:Phó|Tổng|Giám đốc|Chủ tịch|Chủ nhiệm|Bộ trưởng|Thứ trưởng|Trưởng|Chánh|Cục trưởng|"
@@ -30,7 +31,7 @@ ORG_APPOSITION = regex.compile(r"^(?:công ty|hãng|tập đoàn|tổ chức|cơ
 # the noun, then a lower-case description of at most six words, then the name (in quotation marks or not)
 DESCRIBED_ORG = regex.compile(rf"(?P<description>(?i:{ORG_APPOSITION.pattern})(?:\s+(?:\p{{Ll}}\S*|(?:{'|'.join(COUNTRIES)})(?!\p{{L}}))){{0,6}})"
                               r"\s+[“\"]?"
-                              rf"(?P<name>\p{{Lu}}[\p{{L}}\d&.\-]*(?:\s+[\p{{Lu}}\d][\p{{L}}\d&.\-]*){{0,4}})[”\"]?")
+                              rf"(?P<name>(?:\p{{Lu}}|\p{{Ll}}\p{{Lu}})[\p{{L}}\d&.\-]*(?:\s+[\p{{Lu}}\d][\p{{L}}\d&.\-]*){{0,4}})[”\"]?")
 PLACE_TAIL = regex.compile(r"(?<!\p{L})(?:khu vực|miền|vùng|tỉnh|thành phố|quận|huyện|xã|phường|quốc gia|nước|"
                            r"tại|ở)$")
 # words before a name that make it an object, not the subject: "Liên quan đến ông A", "Sau khi gặp bà B"

@@ -14,7 +14,7 @@ import regex
 
 from pipeline.speech.names import (AFTER_PLACE_CUE, COUNTRIES, HONORIFIC, PLACES, SYLLABLE, gender_of, honorific_before,
                                    honorific_names, ner_entities, person_names)
-from pipeline.speech.slot import (CONNECTIVES, DESCRIBED_ORG, MEMBER_NAME, ORG_APPOSITION, PLACE_TAIL, TITLE_WORD,
+from pipeline.speech.slot import (CONNECTIVES, DESCRIBED_ORG, MEMBER_NAME, ORG_APPOSITION, PLACE_TAIL, TITLE_HEAD, TITLE_WORD,
                                   speaker_slot)
 
 OTHER_REJECT = regex.compile(r"^(?:có thể|cần|cần phải|phải|xin|điều này|đây|đó|có|chúng ta|chúng tôi|tôi|mình|họ|"
@@ -24,7 +24,7 @@ STARTS_CLAUSE = regex.compile(r"^(?:tuy|dù|mặc dù|nếu|khi|để|vì|do|nh�
                               regex.I)
 # "đáng lưu ý", "được yêu cầu", "cần nhấn mạnh", "vì cho rằng", "Theo nhận định của": the cue is no speech act
 NOT_SPEECH_BEFORE = regex.compile(r"(?<!\p{L})(?:đáng|được|bị|cần|phải|có thể|không|chưa|để|mà|vì|nếu|sẽ|theo|"
-                                  r"muốn|hãy|xin|(?-i:cấm|câu|lời|sự|giọng))$", regex.I)  # "câu trả lời", "sự chỉ đạo": nouns
+                                  r"muốn|hãy|xin|(?-i:bằng|cấm|câu|lời|sự|giọng))$", regex.I)  # "câu trả lời", "sự chỉ đạo": nouns
 # heads separated by commas: most are two words ("Ủy ban", "Thành ủy"), and a single word of one ("Thành",
 # "Công") is no organisation
 ORG_HEADS = [h.strip() for h in (
@@ -35,7 +35,8 @@ ORG_HEADS = [h.strip() for h in (
 # bodies named only generically but identifiable in context are organisations (coding rule C1), written lower-case
 GENERIC_BODY = regex.compile(r"(?<!\p{L})(?:cơ quan (?:chức năng|điều tra|công an|thuế|hải quan|quản lý)|"
                              r"tổ (?:kiểm tra|công tác|điều tra)|đoàn (?:kiểm tra|thanh tra|công tác)|"
-                             r"bộ phận kỹ thuật|ban quản lý(?: dự án)?)$")
+                             r"bộ phận kỹ thuật|ban quản lý(?: dự án)?|"
+                             r"ngành (?-i:\p{Lu}[\p{L}\-]*(?:\s+\p{Lu}[\p{L}\-]*)*)(?:\s+(?:thành phố|tỉnh|huyện|quận))?)$")  # "ngành BHXH thành phố"
 MEMBER_OF = regex.compile(r"(?<!\p{L})(?:thành viên|đại diện|lãnh đạo|cán bộ|người|chuyên gia)(?:\s+(?:của|trong|thuộc))?\s*$",
                           regex.I)
 # "Bộ trưởng", "Cục trưởng", "Viện phó" are titles, not the body
@@ -56,6 +57,12 @@ PRONOUN = regex.compile(rf"^(?:{HONORIFIC}(?:\s+ta)?|vị|người)(?:\s+(?:này
 TITLE_ABBR = r"(?:GS|PGS|TS|ThS|KS|BS|LS|NCS)(?:\.?\s*TS)?\.?"
 SHORT_NAME = regex.compile(rf"(?<!\p{{L}})({HONORIFIC}|{TITLE_ABBR}|{TITLE_WORD})\s+({SYLLABLE})(?:\s+({SYLLABLE}))?\s*$")
 TITLE_ALONE = regex.compile(r"\p{Lu}\p{Ll}+(?:\s+\p{Ll}+){1,3}")
+# a role said alone, maybe after ông/bà/vị and before này/ấy: a reference back to the person who holds it
+ROLE_REFERENCE = regex.compile(rf"(?:(?:{HONORIFIC}|vị|ngài)\s+)?(?P<title>(?i:{TITLE_HEAD.pattern[1:]})(?:\s+\p{{Ll}}+){{0,2}}?)"
+                               r"(?:\s+(?:này|ấy|nói trên))?", regex.I)
+# roles many people share in one article: "chuyên gia cho rằng" is an unnamed expert, not the last one named
+SHARED_ROLES = {"chuyên gia", "thành viên", "đại diện", "giáo viên", "giảng viên", "ủy viên", "uỷ viên", "nhà văn",
+                "nghệ sĩ", "nguyên", "cựu", "phó", "tổng", "trưởng", "chủ doanh nghiệp"}
 TITLE_AND_SHORT = regex.compile(rf"(?P<title>\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Ll}}+)+)\s+(?P<short>{SYLLABLE})")
 CITED_SOURCE = regex.compile(r"\p{Lu}|(?:các|nhiều|một số|hầu hết|đa số|giới|phần lớn)(?!\p{L})")
 ROLE_BREAK = regex.compile(r"(?<!\p{L})(?:song|nhưng|thì|mà|khi|vì|nên|là|đã|cũng|với|cho|rằng|được|sẽ|đang|vừa|"
@@ -73,6 +80,13 @@ GENERIC_SPEAKERS = {h.lower() for h in ORG_HEADS} | {"ban tổ chức", "công n
 # a name of its own: every word capitalised or an acronym ("Alcatel", "BKA", "GfK", "Nokia Networks")
 PROPER_NAME = regex.compile(r"\p{Lu}[\p{L}\d&.\-]*(?:\s+\p{Lu}[\p{L}\d&.\-]*){0,4}")
 ACRONYM = regex.compile(r"^[\p{Lu}\d&.\-]{2,}(?:\s+[\p{Lu}\d&.\-]{2,})*$")
+# "eMarketer vừa đưa ra báo cáo thống kê cho biết", "Bộ GTVT có công văn gửi các ban quản lý dự án yêu cầu": the
+# body speaks through its report or letter
+THROUGH_DOCUMENT = regex.compile(r"\s+(?:(?:vừa|đã|mới|cũng)\s+)*(?:đưa ra|công bố|phát hành|ra|có|gửi)\s+(?:một\s+)?(?:bản\s+)?"
+                                 r"(?:báo cáo|thông cáo(?: báo chí)?|công văn|văn bản|thư|thông báo)(?:\s+\p{Ll}+){0,2}"
+                                 r"(?:\s+(?:gửi|tới|đến)(?:\s+\S+){1,6})?\s*$")
+NAMED_AFTER = regex.compile(r"(?<!\p{L})(?:thuộc|của|tại|ở)\s+(?:\p{L}+\s+){0,2}(?i:văn phòng(?: luật sư)?|công ty(?: luật)?|"
+                            r"quỹ|giải thưởng|nhà thờ|đền|chùa)(?:\s+\p{Ll}+){0,3}\s+$")
 MAX_SPAN_WORDS = 45  # longer "spans" are whole clauses, not the words naming a speaker
 
 
@@ -96,6 +110,9 @@ class ArticleContext:
     orgs: list[str] = field(default_factory=list)  # organisations that spoke, for a later acronym ("BKA")
     text: str = ""  # the article as read up to the cue, for a surname said alone after the full name
     interviewee: Speaker | None = None  # who answered the last interview question
+    titled: list[tuple[str, str, str | None]] = field(default_factory=list)  # (name, role, gender) as introduced
+    qa_from: int | None = None  # len(speakers) when the first answer of a question-and-answer part came
+    announced: tuple[Speaker, str] | None = None  # (speaker, verb) of "ông X cho biết:" ending the last paragraph
 
     def full_form(self, word: str) -> tuple[str, str] | None:
         """(name, kind) that a lone capitalised word stands for: an acronym inside an organisation that spoke
@@ -112,7 +129,11 @@ class ArticleContext:
             if regex.search(r"(?<!\p{L})(?:tờ|báo|hãng tin|tạp chí|đài)\s+$",
                             self.text[:m.end() - len(run)], regex.I):
                 return run, "org"  # "Times" after "tờ New York Times": a medium
+            if AFTER_PLACE_CUE.search(self.text[max(0, m.start() - 40):m.start()]):
+                continue  # "chợ Bến Thành": a place, not a given name and surname
             words = m.group().split()
+            if len(words) == 1 and m.group() != word:  # "D.Nieman": the initial glued to the surname
+                return m.group(), "person"
             while words[:-1] and (words[0] in NOT_GIVEN_NAME or words[0] in COUNTRIES or words[0] in PLACES):
                 words = words[1:]
             if words[:-1]:
@@ -122,6 +143,18 @@ class ArticleContext:
     def mention(self, name: str, gender: str | None) -> None:
         known = next((g for n, g in self.mentions if n == name and g), None)
         self.mentions.append((name, gender or known))
+
+    def holder_of(self, title: str) -> Speaker | None:
+        """The person most recently given a role that begins with title ("Thứ trưởng" after "Thứ trưởng Bộ Tài
+        nguyên Môi trường Đặng Hùng Võ"), whether they spoke then or were only introduced."""
+        title = title.lower()
+        for sp in reversed(self.speakers):  # a speaker is the likelier referent than one named in passing
+            if sp.kind == "person" and sp.role.lower().startswith(title):
+                return Speaker(sp.name, "person", sp.role, "role", sp.gender)
+        for name, role, gender in reversed(self.titled):
+            if role.lower().startswith(title):
+                return Speaker(name, "person", role, "role", gender)
+        return None
 
     def by_short_name(self, short: str) -> tuple[str, str | None] | None:
         for name, gender in reversed(self.mentions):
@@ -178,6 +211,13 @@ def _role_after(text: str) -> str:
     return role if len(role.split()) <= 20 else ""
 
 
+def role_of(text: str, start: int, end: int) -> str:
+    """The title before a name in running text and the apposition after it, joined ("Thứ trưởng Bộ X")."""
+    before = _role_before(text[:start])
+    before = before if TITLE_HEAD.match(before) or regex.match(TITLE_WORD, before) else ""
+    return "; ".join(r for r in (before, _role_after(text[end:])) if r)
+
+
 # ------------------------------------------------------------------------------------------------------ steps
 
 @dataclass(frozen=True)
@@ -220,6 +260,8 @@ def by_full_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     """The full name nearest the cue, with the title before it and the apposition after it."""
     # a name in brackets is an affiliation ("luật sư Mỹ Hà (Văn phòng Luật sư Hà Đăng)"), not the speaker
     names = [n for n in person_names(span.full) if span.full[:n[0]].count("(") <= span.full[:n[0]].count(")")]
+    # "luật sư Hoàng Văn Dũng thuộc Văn phòng luật sư Phạm Hồng Hải": a name that ends an office's name is not the speaker
+    names = [n for n in names if not NAMED_AFTER.search(span.full[:n[0]])] or names[:1] if len(names) > 1 else names
     if not names:
         return None
     start, end, name = names[-1]
@@ -338,11 +380,15 @@ def _after_place_word(name: str, text: str) -> bool:
 
 
 def by_title_alone(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
-    """A title alone ("Thứ trưởng"): the last speaker whose role begins with it."""
-    if not TITLE_ALONE.fullmatch(span.clause):
+    """A title alone, as news refers back to a person introduced with it ("Thứ trưởng cho rằng", "Theo bộ
+    trưởng", "vị Phó chủ tịch này nói"): the person most recently given a role that begins with it."""
+    m = ROLE_REFERENCE.fullmatch(span.clause)
+    if not m or m.group("title").lower() in SHARED_ROLES:
         return None
-    holder = next((sp for sp in reversed(ctx.speakers) if sp.role.lower().startswith(span.clause.lower())), None)
-    return None if holder is None else Speaker(holder.name, "person", holder.role, "role", holder.gender)
+    holder = ctx.holder_of(m.group("title"))
+    if holder is None and TITLE_ALONE.fullmatch(span.clause):
+        return None
+    return holder
 
 
 def by_title_and_short_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
@@ -362,7 +408,8 @@ def by_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
         ctx.mention(member.group("name"), None)
         return Speaker(member.group("name"), "person", _clean_role(span.clause[:member.start("name")]), "member")
     role = _clean_role(span.clause[:org.start()])
-    return Speaker(" ".join(org.group().split()), "org", role if len(role.split()) <= 4 else "", "org")
+    name = regex.split(r"\s+(?:trực thuộc|thuộc)\s+", org.group())[0]  # "Hiệp hội X thuộc LHQ": the parent is no part of it
+    return Speaker(" ".join(name.split()), "org", role if len(role.split()) <= 4 else "", "org")
 
 
 def by_described_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
@@ -425,8 +472,21 @@ STEPS: tuple[Callable[[SpeakerSpan, ArticleContext], Speaker | None], ...] = (
 
 
 def parse_speaker(span: str, ctx: ArticleContext, use_ner: bool = True) -> Speaker | None:
-    """The speaker named in the words around a speech cue, or None when the span names nobody."""
-    words = SpeakerSpan.of(span, use_ner)
+    """The speaker named in the words around a speech cue, or None when the span names nobody; a name the
+    patterns do not know, set off by an apposition between dashes ("Giáo sư D.Nieman - người tiến hành cuộc
+    nghiên cứu -"), is read as if the apposition stood between commas."""
+    found = _parse_speaker(span, ctx, use_ner)
+    dashed = DASH_APPOSITION.match(" ".join(span.split()))
+    if found is None and dashed:
+        return _parse_speaker(f"{dashed.group('head')}, {dashed.group('apposition')}", ctx, use_ner)
+    return found
+
+
+DASH_APPOSITION = regex.compile(r"^(?P<head>[^,–—-]+?)\s[-–—]\s(?P<apposition>\p{Ll}[^,–—-]*?)\s*[-–—]?\s*$")
+
+
+def _parse_speaker(span: str, ctx: ArticleContext, use_ner: bool = True) -> Speaker | None:
+    words = SpeakerSpan.of(THROUGH_DOCUMENT.sub("", span) or span, use_ner)
     if not is_speech_span(words):
         return None
     for step in STEPS:
