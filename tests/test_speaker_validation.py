@@ -1,5 +1,5 @@
 """Speaker attribution measured on the hand-coded quote set (data/validation/quote_*.csv, pipeline.speech.validation):
-a regression in the speech rules lowers the holdout2 numbers below the floors and fails here."""
+a regression in the speech rules lowers the holdout3 numbers below the floors and fails here."""
 from __future__ import annotations
 
 import pandas as pd
@@ -10,19 +10,19 @@ from pipeline.speech import validation as V
 
 NEEDS_SHARED = pytest.mark.skipif(not (V.shared_dir() / "corpora" / "vntc-train.jsonl.gz").exists(),
                                   reason="../shared corpora absent: the held-out VNTC passages need their articles")
-# Measured 2026-12-02, stop 20 (named speakers, borderline rows left out, NER on as the stage runs it) on holdout2,
-# the batch coded after the rules were written and never used to develop them: precision 0.741 [Wilson 0.611,
-# 0.839], recall 0.440 [0.342, 0.542] (tp 40, fp 14, fn 51); the rules of stop 19 scored 0.740 / 0.407 there. On
-# batch 1 (development since stop 20) the rules score 0.96-1.0 / 0.83-0.85. The floors are holdout2's minus 0.05.
-# Issue 15's target (0.90 / 0.75) is not met.
-FLOOR_PRECISION, FLOOR_RECALL = 0.69, 0.39
+# Measured 2026-12-02, stop 20 (named speakers, borderline rows left out, NER on as the stage runs it) on holdout3,
+# the batch coded after the rules were written and never used to develop them: precision 0.827 [Wilson 0.703,
+# 0.906], recall 0.518 [0.412, 0.622] (tp 43, fp 9, fn 40); the rules of stop 19 scored 0.792 / 0.458 there. On
+# the development splits (batch 1, and batch 2 after it was scored once at 0.741 / 0.440) the rules score
+# 0.93-1.0 / 0.73-0.86. The floors are holdout3's minus 0.05. Issue 15's target (0.90 / 0.75) is not met.
+FLOOR_PRECISION, FLOOR_RECALL = 0.77, 0.46
 
 
 @NEEDS_SHARED
 def test_fresh_holdout_speaker_attribution_is_not_worse_than_measured():
     result, outcomes = V.evaluate(P.load(V.ROOT / "params.yaml"))
-    fresh = result["named_strict"]["holdout2"]["all"]
-    assert fresh["tp"] + fresh["fn"] >= 80  # the gold set is read whole, not an empty or partial frame
+    fresh = result["named_strict"]["holdout3"]["all"]
+    assert fresh["tp"] + fresh["fn"] >= 70  # the gold set is read whole, not an empty or partial frame
     assert fresh["precision"] >= FLOOR_PRECISION, fresh
     assert fresh["recall"] >= FLOOR_RECALL, fresh
     assert set(outcomes["outcome"]) <= {"tp", "fp", "fn", "skip"}
