@@ -3,26 +3,12 @@ references back to a person named earlier, interview answers, several speech act
 organisations as sources. Example sentences written for these tests (not taken from the coded quote set)."""
 from __future__ import annotations
 
-from pathlib import Path
-
-import pandas as pd
-
-from pipeline import params as P
-from pipeline.speech import quotes as Q
-
-PARAMS = P.load(Path(__file__).resolve().parent.parent / "params.yaml")
 
 
-def quotes_of(*paragraphs: str) -> pd.DataFrame:
-    units = pd.DataFrame([{"unit_id": f"u{i}", "article_id": "a", "position": i, "text": p}
-                          for i, p in enumerate(paragraphs)])
-    d = PARAMS["discourse"]
-    return Q.extract_quotes(units, d["speech_verbs"], d["speech_verbs_punct"], use_ner=False)
+
+from speech_helpers import named, quotes_of
 
 
-def named(q: pd.DataFrame) -> list[tuple[str, str]]:
-    q = q[q["speaker_type"].isin(Q.NAMED)]
-    return list(zip(q["speaker"], q["speaker_type"]))
 
 
 def test_a_title_alone_refers_back_to_the_person_introduced_with_it():

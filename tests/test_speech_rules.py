@@ -3,28 +3,13 @@
 Example sentences written for these tests (not taken from the coded quote set)."""
 from __future__ import annotations
 
-from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from pipeline import params as P
-from pipeline.speech import quotes as Q
 
-PARAMS = P.load(Path(__file__).resolve().parent.parent / "params.yaml")
-VERBS = PARAMS["discourse"]["speech_verbs"]
-PUNCT_VERBS = PARAMS["discourse"]["speech_verbs_punct"]
+from speech_helpers import named, quotes_of
 
 
-def quotes_of(*paragraphs: str, use_ner: bool = False) -> pd.DataFrame:
-    units = pd.DataFrame([{"unit_id": f"u{i}", "article_id": "a", "position": i, "text": p}
-                          for i, p in enumerate(paragraphs)])
-    return Q.extract_quotes(units, VERBS, PUNCT_VERBS, use_ner=use_ner)
-
-
-def named(q: pd.DataFrame) -> list[tuple[str, str]]:
-    q = q[q["speaker_type"].isin(Q.NAMED)]
-    return list(zip(q["speaker"], q["speaker_type"]))
 
 
 def test_a_foreign_surname_after_an_honorific_takes_the_full_name_said_before():

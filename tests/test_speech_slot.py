@@ -3,30 +3,15 @@ verb; names that are objects of a preposition; appositions in several parts; a s
 given later; questions; sentence-initial pronouns. Example sentences written for these tests."""
 from __future__ import annotations
 
-from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from pipeline import params as P
 from pipeline.speech import names as N
-from pipeline.speech import quotes as Q
 from pipeline.speech import speakers as S
 
-PARAMS = P.load(Path(__file__).resolve().parent.parent / "params.yaml")
-VERBS = PARAMS["discourse"]["speech_verbs"]
-PUNCT_VERBS = PARAMS["discourse"]["speech_verbs_punct"]
+from speech_helpers import named, quotes_of
 
 
-def quotes_of(*paragraphs: str) -> pd.DataFrame:
-    units = pd.DataFrame([{"unit_id": f"u{i}", "article_id": "a", "position": i, "text": p}
-                          for i, p in enumerate(paragraphs)])
-    return Q.extract_quotes(units, VERBS, PUNCT_VERBS, use_ner=False)
-
-
-def named(q: pd.DataFrame) -> list[tuple[str, str]]:
-    q = q[q["speaker_type"].isin(Q.NAMED)]
-    return list(zip(q["speaker"], q["speaker_type"]))
 
 
 def test_content_first_then_the_speaker_with_an_apposition():
