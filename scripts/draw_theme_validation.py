@@ -1,6 +1,6 @@
 """Draw the units of the hand-coded theme validation set and assign their split (before any coding).
 
-    python scripts/draw_theme_validation.py [--batch all|1|2] [--shared ../shared] [--out data/validation/themes_units.csv]
+    python scripts/draw_theme_validation.py [--batch all|1|2|3] [--shared ../shared] [--out data/validation/themes_units.csv]
 
 Deterministic (seed 20261202; every corpus has its own random stream derived from the seed, so changing one
 corpus's draw leaves the others as they are). Standard library + pandas only. See data/validation/README.md
@@ -26,8 +26,11 @@ eligibility and the same `text` shown; every unit gets split `holdout2`:
 - danes: 30 items, topic round-robin as in batch 1;
 - no seed paragraphs (batch 1 took every body paragraph).
 
-`--batch all` (the default) writes batch 1 followed by batch 2, i.e. data/validation/themes_units.csv;
-`--batch 1` writes batch 1 alone (byte for byte the file as it was before batch 2 was drawn).
+Batch 3 (seed 20261205, drawn after batch 2 was scored and opened for development): 160 more units, split
+`holdout3`, drawn exactly like batch 2 (same sizes and strata) from records that neither batch 1 nor batch 2 drew.
+
+`--batch all` (the default) writes batches 1, 2 and 3, i.e. data/validation/themes_units.csv; `--batch 1` writes
+batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` / `--batch 3` one batch alone.
 """
 from __future__ import annotations
 
@@ -43,6 +46,7 @@ import pandas as pd
 
 SEED = 20261202
 SEED_BATCH2 = 20261203
+SEED_BATCH3 = 20261205
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_FILE = "data/sample/vntc_sample.jsonl"
 VNTC_FILE = "corpora/vntc-train.jsonl.gz"         # relative to the shared folder
@@ -58,6 +62,10 @@ N_SAMPLE_2 = 55
 N_VNTC_2 = 75
 N_DANES_2 = 30
 SPLIT_BATCH2 = "holdout2"
+N_SAMPLE_3 = 55
+N_VNTC_3 = 75
+N_DANES_3 = 30
+SPLIT_BATCH3 = "holdout3"
 MAX_CHARS = 1500          # coders see the first 1,500 characters of an article (VNTC: title is in its first line)
 MIN_ARTICLE_CHARS = 200   # the pipeline rejects shorter articles (clean.min_chars); none is drawn
 MIN_PARAGRAPH_CHARS = 80
@@ -255,19 +263,21 @@ def draw_danes(shared: Path) -> list[dict]:
 # Batch 2 reuses the batch-1 functions' conventions but has its own random streams (SEED_BATCH2), so batch 1's
 # draw is untouched; it excludes every record that batch 1 drew, by id and by text.
 
-def rng2_for(corpus: str) -> random.Random:
-    return random.Random(f"{SEED_BATCH2}:{corpus}")
+def rng2_for(corpus: str, seed: int = SEED_BATCH2) -> random.Random:
+    return random.Random(f"{seed}:{corpus}")
 
 
-def article_unit(corpus: str, prefix: str, file: str, line_no: int, r: dict, stratum: str) -> dict:
+def article_unit(corpus: str, prefix: str, file: str, line_no: int, r: dict, stratum: str,
+                 split: str = SPLIT_BATCH2) -> dict:
     text, cut = clip(r["text"])
     return {"item_id": f"{prefix}:{r['id']}", "corpus": corpus, "file": file, "line": line_no,
             "article_id": r["id"], "level": "article", "stratum": stratum, "label": r["label"],
-            "text_chars": len(r["text"]), "truncated": cut, "text": text, "split": SPLIT_BATCH2}
+            "text_chars": len(r["text"]), "truncated": cut, "text": text, "split": split}
 
 
-def draw_sample_2(excluded: set[str], taken_texts: set[str]) -> list[dict]:
-    rng = rng2_for("sample")
+def draw_sample_2(excluded: set[str], taken_texts: set[str], n: int = N_SAMPLE_2, seed: int = SEED_BATCH2,
+                  split: str = SPLIT_BATCH2) -> list[dict]:
+    rng = rng2_for("sample", seed)
     cells: dict[str, list] = {}
     with open(REPO / SAMPLE_FILE, encoding="utf-8") as fh:
         for line_no, line in enumerate(fh, 1):
@@ -277,17 +287,18 @@ def draw_sample_2(excluded: set[str], taken_texts: set[str]) -> list[dict]:
             if (r["id"] not in excluded and len(r["text"]) >= MIN_ARTICLE_CHARS
                     and text_key(r["text"]) not in taken_texts):
                 cells.setdefault(f"{r['label']}|{r['source_code']}", []).append((line_no, r))
-    quota = water_fill({k: len(v) for k, v in cells.items()}, N_SAMPLE_2, rng)
+    quota = water_fill({k: len(v) for k, v in cells.items()}, n, rng)
     units = []
     for key in sorted(cells):
         members = sorted(cells[key], key=lambda x: x[0])
         for line_no, r in rng.sample(members, quota[key]):
-            units.append(article_unit("sample", "sample", SAMPLE_FILE, line_no, r, key))
+            units.append(article_unit("sample", "sample", SAMPLE_FILE, line_no, r, key, split))
     return units
 
 
-def draw_vntc_2(shared: Path, excluded: set[str], excluded_texts: set[str]) -> list[dict]:
-    rng = rng2_for("vntc_heldout")
+def draw_vntc_2(shared: Path, excluded: set[str], excluded_texts: set[str], n: int = N_VNTC_2,
+                seed: int = SEED_BATCH2, split: str = SPLIT_BATCH2) -> list[dict]:
+    rng = rng2_for("vntc_heldout", seed)
     by_label: dict[str, list[int]] = {}
     seen_texts: set[str] = set()
     with gzip.open(shared / VNTC_FILE, "rt", encoding="utf-8") as fh:
@@ -301,7 +312,7 @@ def draw_vntc_2(shared: Path, excluded: set[str], excluded_texts: set[str]) -> l
                 by_label.setdefault(r["label"], []).append(line_no)
     if len(by_label) != 10:
         raise SystemExit(f"expected 10 VNTC labels, found {sorted(by_label)}")
-    quota = water_fill({k: len(v) for k, v in by_label.items()}, N_VNTC_2, rng)
+    quota = water_fill({k: len(v) for k, v in by_label.items()}, n, rng)
     wanted: set[int] = set()
     for label in sorted(by_label):
         wanted.update(rng.sample(by_label[label], quota[label]))
@@ -311,12 +322,13 @@ def draw_vntc_2(shared: Path, excluded: set[str], excluded_texts: set[str]) -> l
             if line_no in wanted:
                 r = json.loads(line)
                 units.append(article_unit("vntc_heldout", "vntc", f"../shared/{VNTC_FILE}", line_no, r,
-                                          r["label"]))
+                                          r["label"], split))
     return units
 
 
-def draw_danes_2(shared: Path, taken_lines: set[int], taken_texts: set[str]) -> list[dict]:
-    rng = rng2_for("danes")
+def draw_danes_2(shared: Path, taken_lines: set[int], taken_texts: set[str], n: int = N_DANES_2,
+                 seed: int = SEED_BATCH2, split: str = SPLIT_BATCH2) -> list[dict]:
+    rng = rng2_for("danes", seed)
     records = {}
     with gzip.open(shared / DANES_FILE, "rt", encoding="utf-8") as fh:
         for line_no, line in enumerate(fh, 1):
@@ -328,10 +340,10 @@ def draw_danes_2(shared: Path, taken_lines: set[int], taken_texts: set[str]) -> 
     topics = sorted({t for r in records.values() for t in r["topics"]})
     rng.shuffle(topics)
     drawn: dict[int, str] = {}
-    while len(drawn) < N_DANES_2:
+    while len(drawn) < n:
         progress = False
         for topic in topics:
-            if len(drawn) == N_DANES_2:
+            if len(drawn) == n:
                 break
             candidates = sorted(n for n, r in records.items() if topic in r["topics"] and n not in drawn)
             if candidates:
@@ -347,19 +359,34 @@ def draw_danes_2(shared: Path, taken_lines: set[int], taken_texts: set[str]) -> 
         units.append({"item_id": f"danes:{r['id']}", "corpus": "danes", "file": f"../shared/{DANES_FILE}",
                       "line": line_no, "article_id": str(r["id"]), "level": "article", "stratum": drawn[line_no],
                       "label": r.get("label", ""), "text_chars": len(full), "truncated": cut, "text": text,
-                      "split": SPLIT_BATCH2})
+                      "split": split})
     return units
 
 
 def draw_batch2(shared: Path, excluded: set[str], batch1: list[dict], sample_ids: set[str],
                 sample_texts: set[str]) -> list[dict]:
     """Batch 2: nothing that batch 1 drew (same record id, same line, or same text) nor any rule example."""
-    taken_ids = excluded | {u["article_id"] for u in batch1}
-    taken_texts = {text_key(u["text"]) for u in batch1 if not u["truncated"]}
+    return draw_later(shared, excluded, batch1, sample_ids, sample_texts,
+                      (N_SAMPLE_2, N_VNTC_2, N_DANES_2), SEED_BATCH2, SPLIT_BATCH2)
+
+
+def draw_batch3(shared: Path, excluded: set[str], earlier: list[dict], sample_ids: set[str],
+                sample_texts: set[str]) -> list[dict]:
+    """Batch 3 (seed 20261205, split holdout3): nothing that batches 1 or 2 drew nor any rule example."""
+    return draw_later(shared, excluded, earlier, sample_ids, sample_texts,
+                      (N_SAMPLE_3, N_VNTC_3, N_DANES_3), SEED_BATCH3, SPLIT_BATCH3)
+
+
+def draw_later(shared: Path, excluded: set[str], earlier: list[dict], sample_ids: set[str],
+               sample_texts: set[str], sizes: tuple[int, int, int], seed: int, split: str) -> list[dict]:
+    """A later batch: nothing that an earlier batch drew (same record id, same line, or same text)."""
+    n_sample, n_vntc, n_danes = sizes
+    taken_ids = excluded | {u["article_id"] for u in earlier}
+    taken_texts = {text_key(u["text"]) for u in earlier if not u["truncated"]}
     taken_full: set[str] = set()
-    b1_vntc_lines = {int(u["line"]) for u in batch1 if u["corpus"] == "vntc_heldout"}
-    b1_sample_ids = {u["article_id"] for u in batch1 if u["corpus"] == "sample"}
-    with open(REPO / SAMPLE_FILE, encoding="utf-8") as fh:       # full texts of the batch-1 sample articles
+    b1_vntc_lines = {int(u["line"]) for u in earlier if u["corpus"] == "vntc_heldout"}
+    b1_sample_ids = {u["article_id"] for u in earlier if u["corpus"] == "sample"}
+    with open(REPO / SAMPLE_FILE, encoding="utf-8") as fh:       # full texts of the earlier sample articles
         for line in fh:
             if line.strip():
                 r = json.loads(line)
@@ -369,10 +396,10 @@ def draw_batch2(shared: Path, excluded: set[str], batch1: list[dict], sample_ids
         for line_no, line in enumerate(fh, 1):
             if line_no in b1_vntc_lines:
                 taken_full.add(text_key(json.loads(line)["text"]))
-    units = draw_sample_2(taken_ids, taken_texts | taken_full)
-    units += draw_vntc_2(shared, taken_ids | sample_ids, sample_texts | taken_full)
-    b1_danes = {int(u["line"]) for u in batch1 if u["corpus"] == "danes"}
-    units += draw_danes_2(shared, b1_danes, taken_texts)
+    units = draw_sample_2(taken_ids, taken_texts | taken_full, n_sample, seed, split)
+    units += draw_vntc_2(shared, taken_ids | sample_ids, sample_texts | taken_full, n_vntc, seed, split)
+    b1_danes = {int(u["line"]) for u in earlier if u["corpus"] == "danes"}
+    units += draw_danes_2(shared, b1_danes, taken_texts, n_danes, seed, split)
     return units
 
 
@@ -387,8 +414,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared", default=str(REPO.parent / "shared"),
                     help="the shared folder with corpora/ and seeds/ (default: ../shared beside the repository)")
     ap.add_argument("--out", default=str(REPO / OUT_FILE))
-    ap.add_argument("--batch", choices=["all", "1", "2"], default="all",
-                    help="all (default: batch 1 then batch 2, the committed sheet), 1 or 2 alone")
+    ap.add_argument("--batch", choices=["all", "1", "2", "3"], default="all",
+                    help="all (default: batches 1, 2 and 3, the committed sheet), or one batch alone")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     for needed in (shared / VNTC_FILE, shared / DANES_FILE, shared / SEEDS_DIR):
@@ -403,8 +430,15 @@ def main(argv: list[str] | None = None) -> int:
     units += draw_danes(shared)
     df = to_frame(units)                                   # batch 1, sorted as it always was
     if args.batch != "1":
-        df2 = to_frame(draw_batch2(shared, excluded, units, sample_ids, sample_texts))
-        df = df2 if args.batch == "2" else pd.concat([df, df2], ignore_index=True)
+        batch2 = draw_batch2(shared, excluded, units, sample_ids, sample_texts)
+        df2 = to_frame(batch2)
+        if args.batch == "2":
+            df = df2
+        elif args.batch == "3":
+            df = to_frame(draw_batch3(shared, excluded, units + batch2, sample_ids, sample_texts))
+        else:
+            df3 = to_frame(draw_batch3(shared, excluded, units + batch2, sample_ids, sample_texts))
+            df = pd.concat([df, df2, df3], ignore_index=True)
     assert df["item_id"].is_unique
     df.to_csv(args.out, index=False, lineterminator="\n")
     summary = df.groupby(["corpus", "split"]).size().unstack(fill_value=0)

@@ -21,7 +21,10 @@ UNIT_COLUMNS = ["item_id", "corpus", "file", "line", "article_id", "level", "str
                 "truncated", "text", "split"]
 CODE_COLUMNS = ["theme", "secondary", "confidence", "note", "coder", "coded_at"]
 BATCH2 = "holdout2"     # the split of every batch-2 unit (a fresh held-out batch, README: Batch 2)
-CODERS = {"tune": "claude-session-A", "holdout": "claude-session-A", BATCH2: "claude-session-D"}
+BATCH3 = "holdout3"     # the split of every batch-3 unit (the held-out batch to report, README: Batch 3)
+CODERS = {"tune": "claude-session-A", "holdout": "claude-session-A", BATCH2: "claude-session-D",
+          BATCH3: "claude-session-H"}
+BATCH_OF = {"tune": 1, "holdout": 1, BATCH2: 2, BATCH3: 3}
 
 
 @pytest.fixture(scope="module")
@@ -57,20 +60,21 @@ def test_every_unit_has_valid_codes(coded):
 
 
 def test_split_is_half_and_half_within_each_corpus(units):
-    batch1 = units[units["split"] != BATCH2]
+    batch1 = units[~units["split"].isin([BATCH2, BATCH3])]
     counts = batch1.groupby(["corpus", "split"]).size().unstack(fill_value=0)
     assert set(batch1["split"]) == {"tune", "holdout"}
     assert set(counts.index) == {"sample", "vntc_heldout", "seed", "danes"}
     assert ((counts["tune"] - counts["holdout"]).abs() <= 1).all()
 
 
-def test_batch2_is_fresh_and_follows_batch1(units):
-    is2 = (units["split"] == BATCH2).to_numpy()
-    assert is2.any() and not is2[: is2.argmax()].any() and is2[is2.argmax():].all()   # appended after batch 1
-    batch1, batch2 = units[~is2], units[is2]
-    assert set(batch2["corpus"]) == {"sample", "vntc_heldout", "danes"}
-    assert not set(batch2["article_id"]) & set(batch1["article_id"])
-    assert not set(batch2["text"]) & set(batch1["text"])
+def test_later_batches_are_fresh_and_appended_in_order(units):
+    batch = units["split"].map(BATCH_OF)
+    assert batch.notna().all() and batch.is_monotonic_increasing and set(batch) == {1, 2, 3}
+    for later in (2, 3):
+        new, earlier = units[batch == later], units[batch < later]
+        assert set(new["corpus"]) == {"sample", "vntc_heldout", "danes"} and len(new) == 160
+        assert not set(new["article_id"]) & set(earlier["article_id"])
+        assert not set(new["text"]) & set(earlier["text"])
 
 
 def test_rules_cover_every_code_with_two_examples_outside_the_set(rules, units):
@@ -106,8 +110,12 @@ def test_draw_is_reproducible(tmp_path):
     subprocess.run([sys.executable, str(REPO / "scripts" / "draw_theme_validation.py"), "--shared", str(SHARED),
                     "--out", str(out)], check=True, capture_output=True)
     assert out.read_bytes() == (VALIDATION / "themes_units.csv").read_bytes()
-    # batch 1 alone is the sheet's first part, unchanged by the batch-2 draw
+    # batch 1 alone is the sheet's first part, unchanged by the later draws; batch 3 alone is its last part
+    sheet = (VALIDATION / "themes_units.csv").read_bytes()
     subprocess.run([sys.executable, str(REPO / "scripts" / "draw_theme_validation.py"), "--shared", str(SHARED),
                     "--out", str(out), "--batch", "1"], check=True, capture_output=True)
-    sheet = (VALIDATION / "themes_units.csv").read_bytes()
     assert sheet.startswith(out.read_bytes()) and len(sheet) > len(out.read_bytes())
+    subprocess.run([sys.executable, str(REPO / "scripts" / "draw_theme_validation.py"), "--shared", str(SHARED),
+                    "--out", str(out), "--batch", "3"], check=True, capture_output=True)
+    batch3_rows = out.read_bytes().split(b"\n", 1)[1]                     # without the header line
+    assert sheet.endswith(batch3_rows) and b",holdout3\n" in batch3_rows
