@@ -225,23 +225,18 @@ def draw_seeds(shared: Path) -> list[dict]:
     return units
 
 
-def draw_danes(shared: Path) -> list[dict]:
-    rng = rng_for("danes")
-    records = {}
-    with gzip.open(shared / DANES_FILE, "rt", encoding="utf-8") as fh:
-        for line_no, line in enumerate(fh, 1):
-            r = json.loads(line)
-            if (r.get("title") or "").strip():
-                records[line_no] = r
+def danes_round_robin(records: dict[int, dict], rng: random.Random, n: int) -> list[dict]:
+    """n DaNES items: topics in a seeded random order, round after round, each visit drawing one not-yet-drawn
+    item that carries the topic (its stratum). Shared by every batch (same draws as before it was shared)."""
     topics = sorted({t for r in records.values() for t in r["topics"]})
     rng.shuffle(topics)
     drawn: dict[int, str] = {}                             # line -> the topic that drew it (its stratum)
-    while len(drawn) < N_DANES:
+    while len(drawn) < n:
         progress = False
         for topic in topics:
-            if len(drawn) == N_DANES:
+            if len(drawn) == n:
                 break
-            candidates = sorted(n for n, r in records.items() if topic in r["topics"] and n not in drawn)
+            candidates = sorted(k for k, r in records.items() if topic in r["topics"] and k not in drawn)
             if candidates:
                 drawn[rng.choice(candidates)] = topic
                 progress = True
@@ -255,6 +250,18 @@ def draw_danes(shared: Path) -> list[dict]:
         units.append({"item_id": f"danes:{r['id']}", "corpus": "danes", "file": f"../shared/{DANES_FILE}",
                       "line": line_no, "article_id": str(r["id"]), "level": "article", "stratum": drawn[line_no],
                       "label": r.get("label", ""), "text_chars": len(full), "truncated": cut, "text": text})
+    return units
+
+
+def draw_danes(shared: Path) -> list[dict]:
+    rng = rng_for("danes")
+    records = {}
+    with gzip.open(shared / DANES_FILE, "rt", encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, 1):
+            r = json.loads(line)
+            if (r.get("title") or "").strip():
+                records[line_no] = r
+    units = danes_round_robin(records, rng, N_DANES)
     assign_split(units, rng)
     return units
 
@@ -337,29 +344,9 @@ def draw_danes_2(shared: Path, taken_lines: set[int], taken_texts: set[str], n: 
             if ((r.get("title") or "").strip() and line_no not in taken_lines
                     and text_key(full) not in taken_texts):
                 records[line_no] = r
-    topics = sorted({t for r in records.values() for t in r["topics"]})
-    rng.shuffle(topics)
-    drawn: dict[int, str] = {}
-    while len(drawn) < n:
-        progress = False
-        for topic in topics:
-            if len(drawn) == n:
-                break
-            candidates = sorted(n for n, r in records.items() if topic in r["topics"] and n not in drawn)
-            if candidates:
-                drawn[rng.choice(candidates)] = topic
-                progress = True
-        if not progress:
-            raise SystemExit("DANeS has fewer items than wanted")
-    units = []
-    for line_no in sorted(drawn):
-        r = records[line_no]
-        full = f"{r['title'].strip()}\n{(r.get('text') or '').strip()}".strip()
-        text, cut = clip(full)
-        units.append({"item_id": f"danes:{r['id']}", "corpus": "danes", "file": f"../shared/{DANES_FILE}",
-                      "line": line_no, "article_id": str(r["id"]), "level": "article", "stratum": drawn[line_no],
-                      "label": r.get("label", ""), "text_chars": len(full), "truncated": cut, "text": text,
-                      "split": split})
+    units = danes_round_robin(records, rng, n)
+    for unit in units:
+        unit["split"] = split
     return units
 
 
