@@ -12,10 +12,10 @@ compares its primary theme with the coder's: per theme precision, recall and F1 
 and accuracy, on the `tune` half (where the settings were chosen) and the `holdout` half (reported), per corpus.
 Seed paragraphs share two articles, so their intervals resample articles.
 
-`cv` chooses the settings: the development units (`development`: the tune half and, since batch 1 was scored, its
-holdout half outside the `seed` corpus) are cut into folds by article; in each fold the grid's best setting on the
+`cv` chooses the settings: the development units (`development`: the tune half, batch 1's holdout half outside
+the `seed` corpus and holdout2, each opened after it was scored once) are cut into folds by article; in each fold the grid's best setting on the
 other folds is scored on the fold (nested: the score never saw the units it is reported on), beside the params'
-settings. Later batches (holdout2, ...) are never read by `tune` or `cv`.
+settings. Later batches (holdout3, ...) are never read by `tune` or `cv`.
 """
 from __future__ import annotations
 
@@ -108,10 +108,11 @@ GRID = {"temperature": [0.005, 0.01, 0.02, 0.03, 0.05, 0.1], "keyword_weight": [
 
 
 def development(coded: pd.DataFrame) -> pd.DataFrame:
-    """The units settings may be chosen on: the tune half, and batch 1's holdout half outside the `seed` corpus
-    (opened for development after it was scored once; the seed holdout paragraphs stay closed, and later batches,
-    split holdout2 and on, are reported, never tuned on)."""
-    return coded[(coded["split"] == "tune") | ((coded["split"] == "holdout") & (coded["corpus"] != "seed"))]
+    """The units settings may be chosen on: the tune half, batch 1's holdout half outside the `seed` corpus, and
+    batch 2 (holdout2), each opened for development after it was scored once. The seed holdout paragraphs stay
+    closed, and later batches (holdout3 and on) are reported, never tuned on."""
+    batch1 = (coded["split"] == "tune") | ((coded["split"] == "holdout") & (coded["corpus"] != "seed"))
+    return coded[batch1 | (coded["split"] == "holdout2")]
 
 
 def tune_grid(coded: pd.DataFrame, params, ws: paths.Workspace, rules: Mapping, classes: list[str]) -> pd.DataFrame:
@@ -181,9 +182,9 @@ def cross_validate(coded: pd.DataFrame, params, ws: paths.Workspace, rules: Mapp
     cur = pd.Index(classes).get_indexer(units["item_id"].map(apply(prepared, current)["primary"]))
     cutter = StratifiedGroupKFold(folds, shuffle=True, random_state=seed)
     parts = [te for _, te in cutter.split(np.zeros(len(units)), gold, units["article_id"].to_numpy())]
-    halves = {"tune": np.flatnonzero(units["split"] == "tune"), "holdout": np.flatnonzero(units["split"] != "tune")}
-    parts += [halves["holdout"], halves["tune"]]  # chosen on the other half, scored on this one
-    names = [*(f"fold {i + 1}" for i in range(folds)), "holdout (chosen on tune)", "tune (chosen on holdout)"]
+    halves = {"batch1": np.flatnonzero(units["split"] != "holdout2"), "holdout2": np.flatnonzero(units["split"] == "holdout2")}
+    parts += [halves["holdout2"], halves["batch1"]]  # chosen on the other batch, scored on this one
+    names = [*(f"fold {i + 1}" for i in range(folds)), "holdout2 (chosen on batch 1)", "batch 1 (chosen on holdout2)"]
     out_of_fold = np.empty(len(units), dtype=int)
     rows = []
     for name, test in zip(names, parts):

@@ -101,14 +101,16 @@ def coded_frame():
         split, corpus = ("tune", "sample") if i < 20 else ("holdout", "seed" if i >= 36 else "danes")
         rows.append({"item_id": f"i{i}", "corpus": corpus, "article_id": f"a{i // 2}", "split": split,
                      "theme": ["digital", "science", OTHER][i % 3], "text": "x"})
-    rows += [{"item_id": "n1", "corpus": "sample", "article_id": "b1", "split": "holdout2", "theme": "digital",
+    rows += [{"item_id": f"n{i}", "corpus": "danes", "article_id": f"b{i // 2}", "split": "holdout2",
+              "theme": ["digital", "science", OTHER][i % 3], "text": "x"} for i in range(6)]
+    rows += [{"item_id": "m1", "corpus": "sample", "article_id": "c1", "split": "holdout3", "theme": "digital",
               "text": "x"}]
     return pd.DataFrame(rows)
 
 
-def test_development_units_leave_out_the_seed_holdout_and_later_batches():
+def test_development_units_are_batches_1_and_2_without_the_seed_holdout():
     dev = validation.development(coded_frame())
-    assert set(dev["split"]) == {"tune", "holdout"} and len(dev) == 36
+    assert set(dev["split"]) == {"tune", "holdout", "holdout2"} and len(dev) == 36 + 6  # never holdout3
     assert not ((dev["split"] == "holdout") & (dev["corpus"] == "seed")).any()
 
 
@@ -138,7 +140,7 @@ def test_cv_scores_every_fold_with_settings_chosen_without_it(monkeypatch):
     monkeypatch.setattr(validation, "best_setting", best)
     monkeypatch.setattr(validation, "apply", lambda prep, s: pd.DataFrame({"primary": OTHER}, index=dev["item_id"]))
     report, _ = validation.cross_validate(coded, {"theme_measure": {}}, None, {}, classes, folds=3, seed=1)
-    assert seen_units == [dev["item_id"].tolist()]  # never the seed holdout or holdout2
+    assert seen_units == [dev["item_id"].tolist()]  # never the seed holdout or holdout3
     folds = [p for p in report["parts"] if p["part"].startswith("fold")]
     tests = [set(range(len(dev))) - rows for rows in chosen_on[:3]]
     assert sum(len(t) for t in tests) == len(dev) and set().union(*tests) == set(range(len(dev)))
@@ -146,9 +148,9 @@ def test_cv_scores_every_fold_with_settings_chosen_without_it(monkeypatch):
         assert part["nested"]["n"] == len(test)
         articles = set(dev.loc[sorted(test), "article_id"])
         assert not articles & set(dev.drop(index=sorted(test))["article_id"])  # an article is never split
-    # tune -> holdout and holdout -> tune: chosen on one half, scored on the other
-    assert chosen_on[3] == set(np.flatnonzero(dev["split"] == "tune"))
-    assert chosen_on[4] == set(np.flatnonzero(dev["split"] == "holdout"))
+    # batch 1 -> holdout2 and holdout2 -> batch 1: chosen on one batch, scored on the other
+    assert chosen_on[3] == set(np.flatnonzero(dev["split"] != "holdout2"))
+    assert chosen_on[4] == set(np.flatnonzero(dev["split"] == "holdout2"))
     assert report["pooled"]["nested"]["n"] == len(dev) and report["units"] == len(dev)
 
 
