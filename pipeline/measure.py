@@ -4,7 +4,7 @@ Themes are the measured layer (topics stay the exploratory one). Each text (a pa
 probability for every theme of the codebook and `other`:
 
     logit_t = sim(text, theme_t) / temperature + keyword_weight * log(1 + keyword hits of theme t)
-              (+ other_bias for `other`)
+              + theme_bias_t (other_bias for `other`)
     p = softmax(logit)
 
 The theme's descriptions (with theme_measure.descriptions `exemplars`, the short Vietnamese sentences under
@@ -13,7 +13,9 @@ its keywords and the coding rules' English definition and inclusion rules; `othe
 embedded, and sim is with theme_measure.pool 0 the cosine to their mean (BERTopic's zero-shot idea), with pool
 tau > 0 their soft maximum tau * log(mean_d exp(cos(text, d) / tau)): a theme is a set of sub-fields, and a text
 about one of them should not be diluted by the theme's others (tau -> 0: the nearest description; large tau: the
-mean cosine). `other_bias` is the prior of `other`, the evidence a named theme needs to beat it. Keyword hits
+mean cosine). `other_bias` is the prior of `other`, the evidence a named theme needs to beat it, and
+`theme_bias` the priors of named themes (a theme whose descriptions the embedding places too far from the texts
+the coders put there is under-predicted; a prior corrects that, as a class prior in a classifier). Keyword hits
 count the codebook keywords and the measurement's own (theme_measure.keywords, `other` included) as whole-token
 phrases among the text's segmented tokens, longest first. An article's proportions are the length-weighted mean of
 its paragraphs' (or units') probabilities, so a mixed article is mixed; its primary theme is the argmax, or
@@ -40,7 +42,7 @@ from pipeline.text import merge_short, paragraphs
 
 SHARE_DECIMALS = 6
 # the settings that change how evidence becomes proportions (params theme_measure; validation's grid varies them)
-SETTINGS = ("temperature", "keyword_weight", "min_share", "pool", "other_bias")
+SETTINGS = ("temperature", "keyword_weight", "min_share", "pool", "other_bias", "theme_bias")
 
 
 def description_texts(rules: Mapping, keywords: Mapping[str, list[str]], labels_vi: Mapping[str, str],
@@ -79,13 +81,22 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
 class Themes:
     """What texts are compared with: each theme's normalised description vectors (K x n x dim, `other` last; a
     theme with fewer descriptions is padded with NaN rows), how their cosines are pooled (`pool`: 0 the cosine to
-    their mean, tau > 0 their soft maximum) and the prior logit of `other`. Indexing keeps themes (rows)."""
+    their mean, tau > 0 their soft maximum), the prior logit of `other` and those of the named themes (`bias`,
+    one a theme, `other` last with 0 there; None: none). Indexing keeps themes (rows)."""
     descriptions: np.ndarray
     pool: float = 0.0
     other_bias: float = 0.0
+    bias: np.ndarray | None = None
 
     def __getitem__(self, keep) -> Themes:
-        return replace(self, descriptions=self.descriptions[keep])
+        return replace(self, descriptions=self.descriptions[keep],
+                       bias=None if self.bias is None else self.bias[keep])
+
+    def with_bias(self, names: list[str], theme_bias: Mapping[str, float] | None) -> Themes:
+        """These themes with the prior logits of theme_bias (theme name -> logit; names not here get 0)."""
+        if not theme_bias:
+            return replace(self, bias=None)
+        return replace(self, bias=np.array([float(theme_bias.get(n, 0.0)) for n in names]))
 
     def __len__(self) -> int:
         return len(self.descriptions)
@@ -104,8 +115,8 @@ class Themes:
         return self.pool * (np.log(mean_exp) + top[..., 0])
 
 
-def theme_matrix(description_vectors: Mapping[str, np.ndarray], pool: float = 0.0, other_bias: float = 0.0
-                 ) -> tuple[list[str], Themes]:
+def theme_matrix(description_vectors: Mapping[str, np.ndarray], pool: float = 0.0, other_bias: float = 0.0,
+                 theme_bias: Mapping[str, float] | None = None) -> tuple[list[str], Themes]:
     """(names, Themes) from each theme's description vectors (normalised here). With pool 0 the similarity is the
     cosine to the mean description, as before pooling existed (the nearest description alone scored lower)."""
     names = list(description_vectors)
@@ -114,7 +125,7 @@ def theme_matrix(description_vectors: Mapping[str, np.ndarray], pool: float = 0.
     padded = np.full((len(stacks), width, stacks[0].shape[1]), np.nan)
     for k, v in enumerate(stacks):
         padded[k, :len(v)] = v
-    return names, Themes(padded, float(pool or 0.0), float(other_bias or 0.0))
+    return names, Themes(padded, float(pool or 0.0), float(other_bias or 0.0)).with_bias(names, theme_bias)
 
 
 def as_themes(themes: Themes | np.ndarray) -> Themes:
@@ -162,15 +173,18 @@ def probabilities(vectors: np.ndarray, themes: Themes | np.ndarray, hits: np.nda
     """(n x K) theme probabilities, `other` last; `hits` has a column for each of the first themes (all K
     when `other` has keywords). Pure and deterministic; each row depends on its own text only."""
     themes = as_themes(themes)
-    return softmax_evidence(themes.similarity(_unit(vectors)), hits, temperature, keyword_weight, themes.other_bias)
+    return softmax_evidence(themes.similarity(_unit(vectors)), hits, temperature, keyword_weight, themes.other_bias,
+                            themes.bias)
 
 
 def softmax_evidence(similarity: np.ndarray, hits: np.ndarray, temperature: float, keyword_weight: float,
-                     other_bias: float = 0.0) -> np.ndarray:
+                     other_bias: float = 0.0, bias: np.ndarray | None = None) -> np.ndarray:
     """probabilities() from the similarities (n x K) already computed (validation's grid reuses them)."""
     logits = similarity / temperature
     if keyword_weight:
         logits[:, :hits.shape[1]] += keyword_weight * np.log1p(hits)
+    if bias is not None:
+        logits += bias
     logits[:, -1] += other_bias
     logits -= logits.max(axis=1, keepdims=True)
     expo = np.exp(logits)
@@ -235,7 +249,7 @@ def theme_setup(params: Mapping, rules: Mapping, cache_root, unit_tokens: list[s
     else:
         vectors = text_vectors([t for _, t in flat], params, cache_root)
     grouped = {name: vectors[[i for i, (n, _) in enumerate(flat) if n == name]] for name in desc}
-    names, matrix = theme_matrix(grouped, tm.get("pool", 0.0), tm.get("other_bias", 0.0))
+    names, matrix = theme_matrix(grouped, tm.get("pool", 0.0), tm.get("other_bias", 0.0), tm.get("theme_bias") or {})
     return names, matrix, codebook.keywords(measure_keywords(params), keyword_tokenizer(params)), units
 
 

@@ -343,6 +343,9 @@ class ThemeMeasure(Section):
     min_share: Num("must be a share between 0 and 1", lambda v: 0 <= v <= 1) = 0.2
     pool: Num("must be a number of at least 0 (0: the mean description)", lambda v: v >= 0) = 0.0
     other_bias: Num("must be a number (the prior logit of other)", lambda v: True) = 0.0
+    # prior logits of named themes the measure under-predicts (chosen by `python -m pipeline.validation cv`)
+    theme_bias: Annotated[dict[StrictStr, Num("must be a number (a prior logit)", lambda v: True)],
+                          Rule("must map theme names to numbers (prior logits)")] = {}
     descriptions: Choice("exemplars", "rules") = "exemplars"
     keywords: Annotated[dict[StrictStr, Words("must be a list of keywords", empty=True)],
                         Rule("must map theme names (or other) to lists of keywords")] = {}
@@ -468,6 +471,10 @@ class Params(Section):
         for theme in self.theme_measure.keywords:
             if theme not in themes:
                 raise _fail(f"names no theme of `themes` ({', '.join(themes)})", f"theme_measure.keywords.{theme}")
+        for theme in self.theme_measure.theme_bias:
+            if theme not in self.themes:
+                raise _fail(f"names no theme of `themes` ({', '.join(self.themes)}; `other` has other_bias)",
+                            f"theme_measure.theme_bias.{theme}")
         for i, pair in enumerate(self.compare.contrasts or []):
             if pair[0] == pair[1]:
                 raise _fail(f"= {pair!r} must be two different themes", f"compare.contrasts[{i}]")

@@ -165,7 +165,11 @@ def test_the_tune_grid_never_sees_the_holdout_half(monkeypatch):
                           "theme": ["digital", OTHER, "digital"], "text": ["a", "b", "c"]})
     seen = []
     monkeypatch.setattr(validation, "setup", lambda units, *a: seen.append(list(units["item_id"])) or {})
-    chosen = {"temperature": 0.03, "keyword_weight": 0.5, "min_share": 0.2, "pool": 0.01, "other_bias": 0.5}
+    chosen = {"temperature": 0.03, "keyword_weight": 0.5, "min_share": 0.2, "pool": 0.01, "other_bias": 0.5,
+              "theme_bias": {"institutions": 1.0}}
+    # a small grid holding the chosen setting (the shipped one has tens of thousands of settings)
+    monkeypatch.setattr(validation, "GRID", {k: [v, *(w for w in validation.GRID[k][:2] if w != v)]
+                                             for k, v in chosen.items()})
     monkeypatch.setattr(validation, "apply", lambda prepared, s: pd.DataFrame(
         {"primary": ["digital", OTHER] if dict(s) == chosen else [OTHER, "digital"]}, index=["t1", "t2"]))
     grid = validation.tune_grid(coded, load(Path(__file__).resolve().parent.parent / "params.yaml"), None, {},

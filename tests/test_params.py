@@ -19,7 +19,8 @@ BASE = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))
 FILE = "params.yaml"
 
 # mappings whose keys are names the user chooses (any name may be added; a deleted entry is not a missing key)
-FREE_FORM = {"themes", "theme_labels", "segment.abbreviations", "effects.references", "theme_measure.keywords"}
+FREE_FORM = {"themes", "theme_labels", "segment.abbreviations", "effects.references", "theme_measure.keywords",
+             "theme_measure.theme_bias"}
 # keys that may be left out, with the value the stages fall back on (pipeline/*.py: .get(key, default))
 OPTIONAL = {
     "corpus.format": "auto", "corpus.fields": None, "corpus.sidecar": None, "corpus.language": None,
@@ -36,7 +37,7 @@ OPTIONAL = {
     "figures.full_width_in": None, "figures.max_groups": 6, "figures.map_points": 5000,
     "report.author": None, "report.rows_per_table": 12, "compute.scheduler": "local",
     "compare.min_word_articles": 3, "effects.controls": [], "effects.numeric": [], "effects.references": {},
-    "effects.time": None, "effects.cov_type": "HC3", "effects.cluster": None, "evaluate.sweep_k": [6, 8, 10, 12, 14], "evaluate.workers": 0,
+    "effects.time": None, "effects.cov_type": "HC3", "effects.cluster": None, "evaluate.sweep_k": [6, 8, 10, 12, 14], "evaluate.workers": 0, "theme_measure.theme_bias": {},
 }
 OPTIONAL_SECTIONS = {"compute",  # left out: local (see test_a_file_without_compute_runs_locally)
                      "effects",  # left out: no controls (raw effects only), dates as periods
@@ -204,6 +205,8 @@ def test_a_file_without_compute_runs_locally():
     ("theme_labels.no_such_theme", {"vi": "x", "en": "y"}, "theme_labels.no_such_theme names no theme of `themes`"),
     ("theme_labels.institutions", {"vi": "Thể chế"}, "theme_labels.institutions.en is missing; it must be a non-empty label"),
     ("theme_measure.keywords.sport", ["bóng đá"], "theme_measure.keywords.sport names no theme of `themes`"),
+    ("theme_measure.theme_bias.other", 1.0, "theme_measure.theme_bias.other names no theme of `themes`"),
+    ("theme_measure.theme_bias.institutions", "high", "theme_measure.theme_bias.institutions = 'high' must be a number"),
     ("theme_measure.descriptions", "english", "theme_measure.descriptions = 'english' must be one of: exemplars, rules"),
     ("compare.contrasts", [["institutions", "space"]], "compare.contrasts[0] names 'space', not a theme of the codebook"),
     ("compare.contrasts", [["institutions", "institutions"]], "compare.contrasts[0] = ['institutions', 'institutions'] "
