@@ -331,7 +331,7 @@ def main(argv: list[str] | None = None) -> None:
               "classes": classes, **report(coded, props["primary"], classes, tm["bootstrap"], tm["seed"])}
     target = ws / (paths.VALIDATION_THEMES if not args.units else f"reports/validation_themes_{args.units}.json")
     pio.write_json(target, result)
-    for split in ("tune", "holdout", "holdout2"):  # holdout2: the reported split (data/validation/README.md)
+    for split in ("tune", "holdout", "holdout2", "holdout3"):  # the newest batch is reported (data/validation/README.md)
         if split in result:
             print(f"validation: {split}: accuracy {result[split]['accuracy']:.3f}, macro-F1 {result[split]['macro_f1']:.3f}"
                   f" (n={result[split]['n']})")

@@ -30,14 +30,15 @@ def test_seed_paragraphs_are_measured_above_the_floor():
 
 @pytest.mark.integration
 def test_the_fresh_holdout_is_measured_above_the_floor():
-    """holdout2 was coded after the settings were chosen and is the reported number (stop 20: accuracy 0.756,
-    macro-F1 0.676; the settings of stop 19 scored 0.756 / 0.685 there). Floors: those minus 0.05."""
+    """holdout3 was coded after the settings were chosen and is the reported number (stop 20: accuracy 0.706,
+    macro-F1 0.635; holdout2, scored once before it became development data: 0.756 / 0.676). Floors: holdout3's
+    minus 0.05."""
     params = P.load(ROOT / "params.yaml")
     coded = pd.read_csv(ROOT / params["theme_measure"]["validation_set"], keep_default_na=False, dtype=str)
-    fresh = coded[coded["split"] == "holdout2"]
+    fresh = coded[coded["split"] == "holdout3"]
     assert len(fresh) >= 150
     rules = yaml.safe_load((ROOT / params["theme_measure"]["coding_rules"]).read_text(encoding="utf-8"))["themes"]
     props = predict(fresh, params, paths.workspace(ROOT), rules)
     s = agreement.scores(fresh["theme"].tolist(), fresh["item_id"].map(props["primary"]).tolist(),
                          [*params["themes"], OTHER])
-    assert s["accuracy"] >= 0.70 and s["macro_f1"] >= 0.62, s
+    assert s["accuracy"] >= 0.65 and s["macro_f1"] >= 0.58, s
