@@ -221,10 +221,11 @@ def refit(seeds: list[int], params, units: pd.DataFrame, embeddings: np.ndarray,
 
 def refits(params, units: pd.DataFrame, embeddings: np.ndarray, seeds: list[int], sweep: list[int] | None = None,
            workers: int = 0) -> list[tuple[list[int], dict[int, list[int]]]]:
-    """refit over `workers` processes (0 = all cores), one seed a task, in the order of seeds: each refit runs
-    UMAP and the clustering on about one core, so at 20,000 units the three refits were evaluate's largest cost.
-    The workers start fresh (forkserver): UMAP and scikit-learn use OpenMP, which a forked child cannot.
-    The result equals the serial one (each refit is seeded; tests/test_evaluate.py)."""
+    """refit over `workers` processes (0 = all cores), one seed a task, in the order of seeds (the refits were
+    evaluate's largest cost at 20,000 units; on a busy 2-core machine the gain was not measurable, since UMAP and
+    scikit-learn already use both cores part of the time). The workers start fresh (forkserver): UMAP and
+    scikit-learn use OpenMP, which a forked child cannot. The result equals the serial one (each refit is
+    seeded; tests/test_topics.py)."""
     done = dict(compute.run_chunks(refit, [[s] for s in seeds], workers=workers,
                                    kwargs={"params": params, "units": units, "embeddings": embeddings, "sweep": sweep},
                                    fresh=True))
