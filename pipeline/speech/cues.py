@@ -13,10 +13,19 @@ from pipeline.speech.slot import ORG_APPOSITION, TITLE_HEAD, TITLE_WORD
 AUX = r"(?:(?:đã|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ)\s+)*"
 # connectives before "Theo X," ("Tuy nhiên theo ông A, ...", "Cũng theo lời ông B, ...")
 THEO_LEAD = r"^\s*(?:(?:Cũng|Còn|Nhưng|Song|Và|Tuy nhiên|Trong khi đó|Ngoài ra|Mặt khác|Đồng thời),?\s+(?:cũng\s+)?)?"
-ACCORDING_TO = regex.compile(
-    rf"{THEO_LEAD}[Tt]heo\s+(?:(?:nhận định|đánh giá|ý kiến|báo cáo|phân tích|thông báo|công bố|"
-    r"thống kê|số liệu|kết quả [^,]{0,40}|thông tin|quan điểm|dự báo|ước tính|tính toán|lời)\s+"
-    r"(?:mới nhất\s+)?của\s+|(?:phân tích|thông báo|lời)\s+|tin (?:từ|của)\s+)?(?P<span>[^,;:“”]{2,100}?),\s*(?P<rest>.+)$")
+SOURCE_NOUNS = ("nhận định", "đánh giá", "ý kiến", "báo cáo", "phân tích", "thông báo", "công bố", "thống kê",
+                "số liệu", "kết quả [^,]{0,40}", "thông tin", "quan điểm", "dự báo", "ước tính", "tính toán", "lời")
+
+
+def according_to_pattern(speech_words: tuple[str, ...] = ()) -> regex.Pattern:
+    """"Theo X, ..." and "Theo X thì ...": X alone, or a source noun "của" X. The source nouns are the listed ones
+    and the speech verbs used as nouns ("Theo đề xuất của Sở X", "Theo giải thích của ông Y"), but not the
+    directives: "theo yêu cầu/chỉ đạo của X" says why something was done, not what X said."""
+    nouns = sorted({*SOURCE_NOUNS, *(regex.escape(w) for w in speech_words if w.lower() not in DIRECTIVE)},
+                   key=len, reverse=True)
+    return regex.compile(
+        rf"{THEO_LEAD}[Tt]heo\s+(?:(?:{'|'.join(nouns)})\s+(?:mới nhất\s+)?của\s+|(?:phân tích|thông báo|lời)\s+|"
+        r"tin (?:từ|của)\s+)?(?P<span>[^,;:“”]{2,100}?)(?:,\s*|\s+thì\s+)(?P<rest>.+)$")
 # "Ví dụ, về biện pháp thị trường, theo ông, “...”": "theo" and a person inside the sentence, between commas
 MID_THEO_PERSON = regex.compile(rf",\s+theo\s+(?P<span>{HONORIFIC}(?:\s+\p{{Lu}}\p{{Ll}}*){{0,4}})\s*,\s*(?P<rest>.+)$")
 # "Theo ông Yểu điều này là do ...": a name after an honorific needs no comma to end
@@ -35,6 +44,8 @@ MID_ACCORDING_TO = regex.compile(r"(?:,|(?<!\p{L})nhưng|(?<!\p{L})song)\s+theo\
 # after them ("UBND huyện An Minh yêu cầu xã ..."), for a named speaker; the others are nouns too often
 # ("công nghệ thông tin", "đánh giá cao")
 DIRECTIVE = {"yêu cầu", "đề nghị", "kiến nghị", "đề xuất", "chỉ đạo", "thông báo", "cam kết"}
+ACCORDING_TO = according_to_pattern()
+_ACCORDING_TO: dict[str, regex.Pattern] = {}  # verb_pattern's pattern -> "Theo" with its speech verbs as nouns
 # a split after an initial or a title's abbreviation ("ông J.T.Wang", "TS. Nguyễn Văn A", "P.V.") is no sentence end
 ENDS_IN_INITIAL = regex.compile(r"(?<![\p{L}\d])(?:(?:\p{Lu}\.)+|(?:TS|ThS|PGS|GS|BS|KS|NCS|Th\.S|Mr|Mrs|Ms|Dr|St)\.)$")
 # “...” - đó là nhận xét của PGS X: the quotation named as someone's remark after it
@@ -106,12 +117,14 @@ def verb_pattern(verbs: list[str], punct_verbs: list[str]) -> regex.Pattern:
     bare = "|".join(regex.escape(v) for v in sorted(punct_verbs, key=len, reverse=True) if v.lower() in DIRECTIVE)
     # a directive with no punctuation after it ("UBND huyện yêu cầu xã ...") counts only for a named speaker
     # "ông Liêm nói và nhấn mạnh thêm": a weak verb joined to another speech verb is one too
-    noun_before = r"(?<!(?:người|những|các|mọi)\s+)"  # "cho người đề nghị", "các đề nghị": nouns
+    noun_before = r"(?<!(?:người|những|các|mọi|đơn)\s+)"  # "cho người đề nghị", "các đề nghị", "đơn đề nghị": nouns
     chained = rf"\s+và\s+(?:{strong}|{weak})(?!\p{{L}})"
     # "thông báo với luật sư của mình:", "nói với PV rằng", "thông báo cho LĐBĐ VN biết,": the addressee, then the words
     addressee = r"(?:\s+(?:với|cho)\s+[^,:.;!?“”\"]{1,40}?(?:\s+biết)?(?=\s*[,:]|\s+rằng(?!\p{L})))?"
-    return regex.compile(rf"(?<!\p{{L}})(?:(?P<verb>{strong})(?!\p{{L}})|{noun_before}(?P<verb>{weak}){addressee}(?=\s*[,:.!?…]|\s+rằng(?!\p{{L}})|\s*$|{chained})"
+    pattern = regex.compile(rf"(?<!\p{{L}})(?:(?P<verb>{strong})(?!\p{{L}})|{noun_before}(?P<verb>{weak}){addressee}(?=\s*[,:.!?…]|\s+rằng(?!\p{{L}})|\s*$|{chained})"
                          rf"|{noun_before}(?P<bare>{bare or '(?!)'})(?!\p{{L}})(?!\s+của(?!\p{{L}})))", regex.I)
+    _ACCORDING_TO[pattern.pattern] = according_to_pattern((*verbs, *punct_verbs))
+    return pattern
 
 
 @dataclass
@@ -185,6 +198,11 @@ def _subject_before_colon(before: str) -> str | None:
     return f"{first},{apposition}" if apposition else first
 
 
+def _ends_in_name(span: str) -> bool:
+    span = span.rstrip()
+    return any(e == len(span) for _, e, _ in person_names(span))
+
+
 def _according_to_boundary(span: str, rest: str) -> tuple[str, str]:
     """Where "Theo X, ..." ends: after the first comma, unless the next comma part is the name the title
     was leading to ("Theo Chủ nhiệm Ủy ban Văn hóa, Giáo dục ... Trần Thị B, ...") or the role after the name
@@ -215,8 +233,9 @@ def _sentence_cues(text: str, sent: tuple[int, int], verbs: regex.Pattern, quote
         return []  # a question (an interviewer's, a rhetorical one): its speech verbs are asked about, not said
     # "Theo X, ..." opens the sentence, or follows the dash after a dateline or a headline run into the lead
     for k in (0, *(d.end() for d in regex.finditer(r"[-–—]\s*(?=[Tt]heo\s)", text))):
-        m = ACCORDING_TO_NAME.match(text[k:]) or ACCORDING_TO.match(text[k:])
-        if m and CITES_SOMEONE.match(m.group("span")):
+        m = ACCORDING_TO_NAME.match(text[k:]) or _ACCORDING_TO.get(verbs.pattern, ACCORDING_TO).match(text[k:])
+        # a full name ending the span cites a person whatever words describe them ("Theo lương y Trần Khiết,")
+        if m and (CITES_SOMEONE.match(m.group("span")) or _ends_in_name(m.group("span"))):
             span, rest = _according_to_boundary(m.group("span"), m.group("rest"))
             return [Cue(ss + k + m.start("span"), "according_to", span, "theo", rest.strip(), text, ss)]
     m = MID_ACCORDING_TO.search(text) or MID_THEO_PERSON.search(text)
