@@ -29,3 +29,25 @@ def test_theo_a_full_name_after_any_description():
 def test_a_request_in_an_application_is_a_noun():
     q = quotes_of("Luật sư của bị can Lê Văn Tâm đã có đơn đề nghị.")
     assert named(q) == []
+
+
+def test_a_colon_after_a_titled_name_or_a_name_and_its_predicate_introduces_the_quotation():
+    q = quotes_of("Giám đốc Sở TDTT Nghệ An Nguyễn Hoàng Thụ: “Tôi thấy chán cái trò khủng bố tin nhắn này lắm rồi”.",
+                  "Ông Trần Văn Cường đánh giá về trận thắng trước Campuchia: “Tỷ số như vậy chẳng có gì đặc biệt cả”.")
+    assert named(q) == [("Nguyễn Hoàng Thụ", "person"), ("Trần Văn Cường", "person")]
+
+
+def test_a_one_word_name_before_a_colon_speaks_only_as_a_person():
+    q = quotes_of("Ruud Gullit và HLV của CLB AZ Alkmaar, Co Adriaanse, phản đối ác liệt nhất.",
+                  "Adriaanse quả quyết: “Hà Lan chẳng mong có danh hiệu gì nếu cứ tiếp tục như thế”.",
+                  "Giữa trưa, Long lên tiếng đòi tiền.",  # capitalised inside a sentence: a name, not position
+                  "Long thuyết phục: “Em đã nhiệt tình với các anh chị rồi thì cũng đáp lại chút chi cho em”.",
+                  "Olympia còn tiếp tục: “Giải năm nay sẽ có thêm nhiều hạng mục dành cho học sinh”.")
+    assert named(q) == [("Co Adriaanse", "person"), ("Long", "person")]
+
+
+def test_a_given_name_alone_is_a_person_and_a_place_is_no_given_name():
+    q = quotes_of("Nhóm sinh viên bán cờ ở chợ Bến Thành suốt buổi sáng.",
+                  "Thành, trưởng nhóm cho biết, nhóm đã chuẩn bị kinh doanh mặt hàng này từ nửa tháng nay.",
+                  "Mặt e thẹn, Hồng - cũng lớp phục vụ - cho biết: “Lần đầu mới nếm thử đã thấy mắt mũi ngà ngà rồi”.")
+    assert named(q) == [("Thành", "person"), ("Hồng", "person")]

@@ -187,12 +187,25 @@ def _subject_before_colon(before: str) -> str | None:
         return pronoun.group("who")  # "Ông đánh giá rất cao tân binh này: “...”": the person the article speaks of
     segs = before.split(",")
     first = segs[0].strip().rstrip(":").strip()
-    if len(segs) == 1:  # "Ông Lê Văn A bộc bạch:": the name, then a few lower-case words
-        said = regex.match(r"^(?P<first>.+?)(?:\s+\p{Ll}+){1,6}$", first)
-        first = said.group("first") if said else first
-    named = [n for n in person_names(first) + honorific_names(first) if n[1] == len(first) and n[0] <= 12]
+    if len(segs) == 1:
+        # "Adriaanse quả quyết:", "Long thuyết phục:": one name, then a few lower-case words (quotes.py keeps it
+        # only if it resolves to a person)
+        one = regex.match(r"^(?P<name>\p{Lu}[\p{L}\-']+)(?:\s+\p{Ll}+){1,6}$", first)
+        if one and not TITLE_HEAD.match(first) and not ORG_APPOSITION.match(first):
+            return one.group("name")
+        # "Ông Lê Văn A bộc bạch:", "Ông Tavares đánh giá về thắng lợi trước Campuchia:": the name that opens the
+        # sentence (maybe after its title), then its predicate, lower-case first, of at most twelve words
+        for start, end, _ in sorted(person_names(first) + honorific_names(first)):
+            opens = start <= 12 or (TITLE_HEAD.match(first) and not regex.search(r"[.,;:!?]", first[:start]))
+            rest = first[end:]
+            if opens and (not rest or (regex.match(r"\s+\p{Ll}", rest) and len(rest.split()) <= 12)):
+                first = first[:end]
+                break
+    # the name opens the segment, or follows its title ("Giám đốc Sở TDTT Nghệ An Nguyễn Hoàng Thụ:")
+    named = [n for n in person_names(first) + honorific_names(first) if n[1] == len(first) and (
+        n[0] <= 12 or (TITLE_HEAD.match(first) and not regex.search(r"[.,;:!?]", first[:n[0]])))]
     foreign = NAME_RUN_AT_START.fullmatch(first) and len(segs) > 2 and segs[1].strip()[:1].islower()
-    if not (named or foreign) or TITLE_HEAD.match(first) or ORG_APPOSITION.match(first):
+    if not (named or foreign) or (TITLE_HEAD.match(first) and not named) or ORG_APPOSITION.match(first):
         return None  # "Tờ La Repubblica chạy hàng tít:": a medium's headline, not a person's words
     apposition = segs[1] if len(segs) > 2 and segs[1].strip()[:1].islower() else ""
     return f"{first},{apposition}" if apposition else first

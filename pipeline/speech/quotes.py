@@ -87,6 +87,8 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
         speaker = parse_speaker(cue.span, ctx, use_ner)
         if speaker is None or (cue.named_only and not _names_the_subject(cue.span, speaker)):
             continue
+        if cue.cue == "quote-marks" and " " not in cue.span.strip() and speaker.kind != "person":
+            continue  # "X quả quyết: “...”" with a one-word X: a person's words, not a headline's or a place's
         done.add(cue.group)
         ends_para = not regex.search(r"\p{L}", cue.quote) and para.rstrip().endswith(":")
         for sp in _joint(cue.span, speaker, ctx, use_ner):

@@ -129,8 +129,9 @@ class ArticleContext:
             if regex.search(r"(?<!\p{L})(?:tờ|báo|hãng tin|tạp chí|đài)\s+$",
                             self.text[:m.end() - len(run)], regex.I):
                 return run, "org"  # "Times" after "tờ New York Times": a medium
-            if AFTER_PLACE_CUE.search(self.text[max(0, m.start() - 40):m.start()]):
-                continue  # "chợ Bến Thành": a place, not a given name and surname
+            if AFTER_PLACE_CUE.search(self.text[max(0, m.start() - 40):m.start()]) or \
+                    AFTER_PLACE_CUE.search(m.group()[:-len(word)]):
+                continue  # "chợ Bến Thành", "Bến Thành": a place, not a given name and surname
             words = m.group().split()
             if len(words) == 1 and m.group() != word:  # "D.Nieman": the initial glued to the surname
                 return m.group(), "person"
@@ -445,6 +446,10 @@ def as_cited_source(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
         full = ctx.full_form(c) if len(c.split()) == 1 else None
         if full:
             return Speaker(full[0], full[1], "", "full_form")
+        if VN_SYLLABLE.fullmatch(c) and c not in COUNTRIES and c not in PLACES:
+            # one Vietnamese syllable, capitalised, speaking: a given name ("Long thuyết phục", "Oanh nói"); an
+            # organisation is an acronym or several words ("Bộ" alone is generic, above)
+            return Speaker(c, "person", "", "given_name")
         return Speaker(c, "org", "", "name_org")
     if (0 < len(c.split()) <= 6 and not OTHER_REJECT.match(c) and not STARTS_CLAUSE.match(c)
             and CITED_SOURCE.match(c)):
@@ -476,9 +481,9 @@ def parse_speaker(span: str, ctx: ArticleContext, use_ner: bool = True) -> Speak
     patterns do not know, set off by an apposition between dashes ("Giáo sư D.Nieman - người tiến hành cuộc
     nghiên cứu -"), is read as if the apposition stood between commas."""
     found = _parse_speaker(span, ctx, use_ner)
-    dashed = DASH_APPOSITION.match(" ".join(span.split()))
-    if found is None and dashed:
-        return _parse_speaker(f"{dashed.group('head')}, {dashed.group('apposition')}", ctx, use_ner)
+    dashed = DASH_APPOSITION.match(_last_clause(" ".join(span.split())).strip())  # "Mặt e thẹn, Hồng - ... -"
+    if (found is None or found.kind == "other") and dashed:  # "Hồng - cũng lớp phục vụ - cho biết"
+        return _parse_speaker(f"{dashed.group('head')}, {dashed.group('apposition')}", ctx, use_ner) or found
     return found
 
 
