@@ -51,3 +51,9 @@ def test_a_given_name_alone_is_a_person_and_a_place_is_no_given_name():
                   "Thành, trưởng nhóm cho biết, nhóm đã chuẩn bị kinh doanh mặt hàng này từ nửa tháng nay.",
                   "Mặt e thẹn, Hồng - cũng lớp phục vụ - cho biết: “Lần đầu mới nếm thử đã thấy mắt mũi ngà ngà rồi”.")
     assert named(q) == [("Thành", "person"), ("Hồng", "person")]
+
+
+def test_a_light_verb_before_a_speech_noun_is_no_part_of_the_name():
+    q = quotes_of("Ngày 11/7, Hội Luật gia Việt Nam đã ra tuyên bố ủng hộ các nạn nhân chất độc da cam.",
+                  "Tổ chức Xúc tiến Thương mại Nhật Bản Jetro đã đưa ra nhận định, Việt Nam là điểm đến hấp dẫn.")
+    assert [s for s, _ in named(q)] == ["Hội Luật gia Việt Nam", "Tổ chức Xúc tiến Thương mại Nhật Bản Jetro"]
