@@ -57,3 +57,14 @@ def test_a_light_verb_before_a_speech_noun_is_no_part_of_the_name():
     q = quotes_of("Ngày 11/7, Hội Luật gia Việt Nam đã ra tuyên bố ủng hộ các nạn nhân chất độc da cam.",
                   "Tổ chức Xúc tiến Thương mại Nhật Bản Jetro đã đưa ra nhận định, Việt Nam là điểm đến hấp dẫn.")
     assert [s for s, _ in named(q)] == ["Hội Luật gia Việt Nam", "Tổ chức Xúc tiến Thương mại Nhật Bản Jetro"]
+
+
+def test_guards_of_the_round_3_rules():
+    q = quotes_of("Theo yêu cầu của Chủ tịch QH Nguyễn Văn An, thời gian giám sát sẽ tăng lên.",
+                  "Ủy ban Thường vụ QH đã nhất trí đặt ra yêu cầu các bộ báo cáo trước ngày 15.",
+                  "Báo Granma ca ngợi thành tựu của Việt Nam\nBài báo kết luận: “Rõ ràng đây là một Đại hội trọng đại với "
+                  "nhiều chỉ tiêu”.", "Trong thông cáo, BAI cho biết sẽ điều tra để xác định ai vi phạm.")
+    assert "Nguyễn Văn An" not in q["speaker"].tolist()  # at his request, not his words
+    assert "Ủy ban Thường vụ QH đã nhất trí đặt" not in q["speaker"].tolist()  # "đặt ra": no light verb cut
+    assert "Bài" not in q["speaker"].tolist()  # a paragraph's first word is capitalised by position
+    assert ("BAI", "org") in named(q)  # an acronym is no given name

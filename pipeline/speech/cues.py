@@ -213,6 +213,8 @@ def _subject_before_colon(before: str) -> str | None:
 
 def _ends_in_name(span: str) -> bool:
     span = span.rstrip()
+    if regex.match(rf"(?:{'|'.join(DIRECTIVE)})\s", span, flags=regex.I):
+        return False  # "Theo yêu cầu của Chủ tịch QH Nguyễn Văn An": at his request, not in his words
     return any(e == len(span) for _, e, _ in person_names(span))
 
 

@@ -44,7 +44,7 @@ ORG_TAIL = regex.compile(rf"(?<!\p{{L}})(?:{'|'.join(map(regex.escape, sorted(OR
                          r"(?!\s+(?:trưởng|phó)(?!\p{L}))"
                          rf"(?:\s+(?:\S+))*$")
 # auxiliaries and a time said between speaker and verb ("Ủy ban bầu cử Iraq hôm qua cũng bác bỏ")
-TRAILING_AUX = regex.compile(r"(?:(?:^|\s+)(?:đã|có|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ|cũng đã|khi|mới đây|đưa ra|ra|"
+TRAILING_AUX = regex.compile(r"(?:(?:^|\s+)(?:đã|có|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ|cũng đã|khi|mới đây|đưa ra|(?<=(?:đã|vừa|cũng|mới)\s+)ra|"
                              r"vừa qua|chính thức|công khai|một lần nữa|(?:cuối\s+)?tuần\s+(?:qua|trước|này)|"
                              r"(?:cuối\s+)?tháng\s+(?:qua|trước|này)|hôm\s+(?:qua|nay|kia|thứ\s+\p{L}+|[\d./-]+)|ngày\s+[\d./-]+|"
                              r"(?:sáng|trưa|chiều|tối)\s+(?:nay|qua|[\d./-]+)))+\s*$")
@@ -446,7 +446,7 @@ def as_cited_source(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
         full = ctx.full_form(c) if len(c.split()) == 1 else None
         if full:
             return Speaker(full[0], full[1], "", "full_form")
-        if VN_SYLLABLE.fullmatch(c) and c not in COUNTRIES and c not in PLACES:
+        if regex.fullmatch(r"\p{Lu}\p{Ll}+", c) and VN_SYLLABLE.fullmatch(c) and c not in COUNTRIES and c not in PLACES:
             # one Vietnamese syllable, capitalised, speaking: a given name ("Long thuyết phục", "Oanh nói"); an
             # organisation is an acronym or several words ("Bộ" alone is generic, above)
             return Speaker(c, "person", "", "given_name")
@@ -468,7 +468,8 @@ def _forced_capital(word: str, span: SpeakerSpan, ctx: ArticleContext) -> bool:
     counts as a name only if the article also writes it capitalised inside a sentence ("... của Google")."""
     if " " in word or not span.full.startswith(word) or not VN_SYLLABLE.fullmatch(word):
         return False  # several words, not sentence-initial, or not a Vietnamese syllable ("Google", "GfK")
-    return not regex.search(rf"[\p{{L}}\d,;:)]\s+{regex.escape(word)}(?!\p{{L}})", ctx.text)
+    # on one line: a paragraph's first word after a headline with no full stop is sentence-initial too
+    return not regex.search(rf"[\p{{L}}\d,;:)][ \t]+{regex.escape(word)}(?!\p{{L}})", ctx.text)
 
 
 STEPS: tuple[Callable[[SpeakerSpan, ArticleContext], Speaker | None], ...] = (
