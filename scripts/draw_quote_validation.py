@@ -2,9 +2,10 @@
 
 Run once per batch, before that batch is coded, from the repository root with ../shared beside it:
     python scripts/draw_quote_validation.py [SHARED_DIR] [--batch N]   # SHARED_DIR defaults to ../shared
---batch N writes batches 1..N (default: the latest, 3). `--batch 1` reproduces batch 1's file byte for byte (the
-file as it was before batch 2 existed), `--batch 2` the file as it was before batch 3; the default reproduces the
-current file. Earlier batches are always drawn first, in memory, because each later batch excludes their articles.
+--batch N writes batches 1..N (default: the latest, 4). `--batch 1` reproduces batch 1's file byte for byte (the
+file as it was before batch 2 existed), `--batch 2` the file as it was before batch 3, `--batch 3` the file as it was
+before batch 4; the default reproduces the current file. Earlier batches are always drawn first, in memory,
+because each later batch excludes their articles.
 
 Deterministic (seed 20261202) and independent of the pipeline: it does not import `pipeline` and uses its own
 candidate filter, which is deliberately broad (it is a sampling frame, not a quote detector).
@@ -37,6 +38,11 @@ Batch 3 (seed 20261205, drawn after batch 2 was scored once and then opened for 
 set, split `holdout3`, ids continuing after batch 2. Same frame and quotas as batch 2, excluding every article of
 batches 1 and 2 by id and every held-out record whose normalised text repeats a sample article or an article of
 batches 1-2.
+
+Batch 4 (seed 20261207, drawn after batch 3 had been coded, before any batch-4 passage was coded): a third fresh
+held-out set, split `holdout4`, ids continuing after batch 3. Same frame and quotas as batches 2 and 3, excluding
+every article of batches 1-3 by id and every held-out record whose normalised text repeats a sample article or an
+article of batches 1-3.
 """
 from __future__ import annotations
 
@@ -60,6 +66,8 @@ B2_HELDOUT = (85, 15)  # = 100, 15 % not matching
 B2_SPLIT = "holdout2"
 B3_SEED = 20261205
 B3_SPLIT = "holdout3"  # same quotas as batch 2 (B2_SAMPLE, B2_HELDOUT)
+B4_SEED = 20261207
+B4_SPLIT = "holdout4"  # same quotas as batches 2 and 3
 
 SAMPLE = Path("data/sample/vntc_sample.jsonl")
 HELDOUT_FILE = "../shared/corpora/vntc-train.jsonl.gz"  # as recorded in the csv
@@ -204,7 +212,7 @@ def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_nam
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("shared", nargs="?", default="../shared", help="where shared/ is (recorded as ../shared)")
-    ap.add_argument("--batch", type=int, choices=(1, 2, 3), default=3, help="write batches 1..N (default 3)")
+    ap.add_argument("--batch", type=int, choices=(1, 2, 3, 4), default=4, help="write batches 1..N (default 4)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     sample_recs = load_sample()
@@ -213,6 +221,8 @@ def main(argv=None) -> None:
         rows += fresh_batch(shared, sample_recs, rows, B2_SEED, B2_SPLIT)
     if args.batch >= 3:
         rows += fresh_batch(shared, sample_recs, rows, B3_SEED, B3_SPLIT)
+    if args.batch >= 4:
+        rows += fresh_batch(shared, sample_recs, rows, B4_SEED, B4_SPLIT)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=FIELDS)
