@@ -20,7 +20,7 @@ Secondary, reported beside it: named rows including the borderline ones, and det
 sources included) per passage: min(gold, extracted) found, regardless of who speaks.
 Intervals: 95 % Wilson for precision and recall (statsmodels), bootstrap over articles for F1.
 
-Reported: the `holdout3` split (see SPLITS).
+Reported: the newest batch (pipeline.splits.reported; holdout4 since stop 21).
 
 Run: `python -m pipeline.speech.validation [--no-ner] [--out reports/validation_quotes.json]`; with the NER
 tagger, as the discourse stage runs, it takes about 20 s.
@@ -39,6 +39,7 @@ import pandas as pd
 import regex
 
 from pipeline.paths import VALIDATION_QUOTES
+from pipeline.splits import SPLITS, reported
 from pipeline.speech.quotes import NAMED, extract_quotes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,10 +48,6 @@ BORDERLINE = regex.compile(r"borderline|interviewer's question|rhetorical questi
 HONORIFICS = regex.compile(r"^(?:ông|bà|anh|chị|ngài)\s+", regex.I)
 BOOTSTRAP = 2000
 SEED = 20261202
-# the gold set's splits (data/validation/README.md): batch 1's tune and holdout halves and batch 2 (holdout2,
-# scored once and then opened) are development data; batch 3 (holdout3) was coded afterwards, never used to
-# develop the rules, and is what is reported
-SPLITS = ("tune", "holdout", "holdout2", "holdout3")
 
 
 def shared_dir() -> Path:
@@ -219,7 +216,7 @@ def _detection(coded: pd.DataFrame, extracted: pd.DataFrame, passages: pd.DataFr
 
 def _by_split(counts: pd.DataFrame) -> dict:
     out = {}
-    for split in SPLITS:
+    for split in [s for s in SPLITS if s in set(counts["split"])]:
         s = counts[counts["split"] == split]
         out[split] = {"all": score(s), **{c: score(g) for c, g in s.groupby("corpus")}}
     return out
@@ -231,7 +228,7 @@ def evaluate(params, root: Path = ROOT, shared: Path | None = None, use_ner: boo
     extracted = extract_for_passages(passages, article_texts(passages, root, shared), params, use_ner)
     abbreviations = params["segment"].get("abbreviations") or {}
     outcomes = match(coded, extracted, abbreviations)
-    result = {"use_ner": use_ner, "n_passages": len(passages), "n_gold_quotes": len(coded),
+    result = {"use_ner": use_ner, "reported": reported(passages["split"]), "n_passages": len(passages), "n_gold_quotes": len(coded),
               "n_gold_named": int((coded["speaker_type"].isin(NAMED) & ~coded["borderline"]).sum()),
               "n_extracted": len(extracted), "n_extracted_named": int(extracted["speaker_type"].isin(NAMED).sum()),
               "named_strict": _by_split(_per_article(outcomes, passages, strict=True)),
@@ -246,13 +243,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="speaker attribution against data/validation/quotes_coded.csv")
     parser.add_argument("--out", default=str(ROOT / VALIDATION_QUOTES))
     parser.add_argument("--no-ner", action="store_true", help="without underthesea's NER tagger (the stage uses it)")
-    parser.add_argument("--errors", choices=list(SPLITS), help="print that split's errors (all four are development data now)")
+    parser.add_argument("--errors", choices=list(SPLITS), help="print that split's errors")
     args = parser.parse_args(argv)
     result, outcomes = evaluate(P.load(ROOT / "params.yaml"), use_ner=not args.no_ner)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    for split in SPLITS:
-        s = result["named_strict"][split]["all"]
+    for split, scores in result["named_strict"].items():
+        s = scores["all"]
         print(f"{split}: precision {s['precision']} {s['precision_ci']}, recall {s['recall']} {s['recall_ci']}, "
               f"F1 {s['f1']} {s['f1_ci']} (tp {s['tp']}, fp {s['fp']}, fn {s['fn']})")
     if args.errors:

@@ -1,0 +1,25 @@
+"""The hand-coded validation sets' splits, in the order they were coded, and which one a score is reported on.
+
+One place for this fact (data/validation/README.md tells the story): batch 1 was split into `tune` and `holdout`;
+every later batch (`holdout2`, `holdout3`, ...) was drawn and coded blind after the method it scores had been fixed,
+scored once, and then opened for development. The newest batch present is the one reported; the others are
+development data, and scores on them are not evidence of how the method does on new text.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+SPLITS = ("tune", "holdout", "holdout2", "holdout3", "holdout4")
+
+
+def reported(present: Iterable[str]) -> str | None:
+    """The newest split among `present` (the one to report), or None when none of SPLITS is there."""
+    present = set(present)
+    return next((s for s in reversed(SPLITS) if s in present), None)
+
+
+def development(present: Iterable[str]) -> list[str]:
+    """The splits among `present` that are development data: all but the reported one, in coding order."""
+    newest = reported(present)
+    present = set(present)
+    return [s for s in SPLITS if s in present and s != newest]
