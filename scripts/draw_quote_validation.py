@@ -2,9 +2,9 @@
 
 Run once per batch, before that batch is coded, from the repository root with ../shared beside it:
     python scripts/draw_quote_validation.py [SHARED_DIR] [--batch N]   # SHARED_DIR defaults to ../shared
---batch N writes batches 1..N (default: the latest, 4). `--batch 1` reproduces batch 1's file byte for byte (the
+--batch N writes batches 1..N (default: the latest, 5). `--batch 1` reproduces batch 1's file byte for byte (the
 file as it was before batch 2 existed), `--batch 2` the file as it was before batch 3, `--batch 3` the file as it was
-before batch 4; the default reproduces the current file. Earlier batches are always drawn first, in memory,
+before batch 4, `--batch 4` the file as it was before batch 5; the default reproduces the current file. Earlier batches are always drawn first, in memory,
 because each later batch excludes their articles.
 
 Deterministic (seed 20261202) and independent of the pipeline: it does not import `pipeline` and uses its own
@@ -43,6 +43,18 @@ Batch 4 (seed 20261207, drawn after batch 3 had been coded, before any batch-4 p
 held-out set, split `holdout4`, ids continuing after batch 3. Same frame and quotas as batches 2 and 3, excluding
 every article of batches 1-3 by id and every held-out record whose normalised text repeats a sample article or an
 article of batches 1-3.
+
+Batch 5 (seed 20261209, drawn after batch 4 had been coded, before any batch-5 passage was coded): a fourth fresh
+held-out set, split `holdout5`, ids continuing after batch 4. Same frame and quotas as batches 2-4, excluding every
+article of batches 1-4 by id and every held-out record whose normalised text repeats a sample article or an article
+of batches 1-4. It also excludes every article that data/validation/quote_rules.md uses as a worked example, so that
+no drawn passage has its answer written in the rules (batch 4's Q595 = sample L3 P4 was one). The rules cite their
+examples as `sample L<n> P<p>` (line n of data/sample/vntc_sample.jsonl, paragraph p); the sample lines they cited
+when batch 5 was drawn are frozen in RULE_EXAMPLE_SAMPLE_LINES (all 18, most already in batches 1-4), and the whole
+article of each is left out. Their seed examples (`seed 000 L<n>`) need nothing: seeds left the frame after batch 1;
+the passages cited as `Q…` in C1-C16 all belong to batches 1-2. The list is frozen rather than re-read from the rules
+so that batch 5 reproduces if later clarifications cite more examples; the script warns when the rules cite a sample
+line that is not in the list (exclude it in the next batch).
 """
 from __future__ import annotations
 
@@ -68,6 +80,11 @@ B3_SEED = 20261205
 B3_SPLIT = "holdout3"  # same quotas as batch 2 (B2_SAMPLE, B2_HELDOUT)
 B4_SEED = 20261207
 B4_SPLIT = "holdout4"  # same quotas as batches 2 and 3
+B5_SEED = 20261209
+B5_SPLIT = "holdout5"  # same quotas as batches 2-4
+# sample lines cited as worked examples (`sample L<n> P<p>`) in quote_rules.md when batch 5 was drawn
+RULE_EXAMPLE_SAMPLE_LINES = (3, 8, 16, 17, 21, 27, 33, 46, 48, 51, 55, 79, 87, 135, 184, 194, 273, 327)
+RULES = Path("data/validation/quote_rules.md")
 
 SAMPLE = Path("data/sample/vntc_sample.jsonl")
 HELDOUT_FILE = "../shared/corpora/vntc-train.jsonl.gz"  # as recorded in the csv
@@ -177,12 +194,25 @@ def batch1(shared: Path, sample_recs) -> list:
             for n, r in enumerate(rows, 1)]
 
 
-def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_name: str) -> list:
+def rule_example_articles(sample_recs) -> frozenset:
+    """Ids of the sample articles quote_rules.md uses as worked examples (frozen list; warn if the rules cite more)."""
+    if RULES.exists():
+        cited = {int(n) for n in re.findall(r"sample L(\d+)", RULES.read_text(encoding="utf-8"))}
+        new = sorted(cited - set(RULE_EXAMPLE_SAMPLE_LINES))
+        if new:
+            print(f"warning: {RULES} now cites sample lines {new} not in RULE_EXAMPLE_SAMPLE_LINES "
+                  "(batch 5 did not exclude them; exclude them in the next batch)", file=sys.stderr)
+    return frozenset(r["id"] for n, r in sample_recs if n in RULE_EXAMPLE_SAMPLE_LINES)
+
+
+def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_name: str,
+                exclude_articles: frozenset = frozenset()) -> list:
     """A fresh held-out batch: same frame as batch 1, none of prev_rows' articles (nor held-out records repeating
-    their texts or a sample text), ids continuing after prev_rows. Batch 2 = fresh_batch(.., batch-1 rows, B2_SEED)."""
+    their texts or a sample text) and none of exclude_articles, ids continuing after prev_rows.
+    Batch 2 = fresh_batch(.., batch-1 rows, B2_SEED)."""
     rng = random.Random(seed)
     sample_ids = {r["id"] for _, r in sample_recs}
-    prev_articles = {r["article_id"] for r in prev_rows}
+    prev_articles = {r["article_id"] for r in prev_rows} | exclude_articles
     # texts a held-out record must not repeat: every sample article and every article of an earlier batch
     prev_texts = {_norm(r["text"]) for _, r in sample_recs}
     prev_heldout_lines = {int(r["line"]) for r in prev_rows if r["corpus"] == "vntc_heldout"}
@@ -212,7 +242,7 @@ def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_nam
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("shared", nargs="?", default="../shared", help="where shared/ is (recorded as ../shared)")
-    ap.add_argument("--batch", type=int, choices=(1, 2, 3, 4), default=4, help="write batches 1..N (default 4)")
+    ap.add_argument("--batch", type=int, choices=(1, 2, 3, 4, 5), default=5, help="write batches 1..N (default 5)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     sample_recs = load_sample()
@@ -223,6 +253,8 @@ def main(argv=None) -> None:
         rows += fresh_batch(shared, sample_recs, rows, B3_SEED, B3_SPLIT)
     if args.batch >= 4:
         rows += fresh_batch(shared, sample_recs, rows, B4_SEED, B4_SPLIT)
+    if args.batch >= 5:
+        rows += fresh_batch(shared, sample_recs, rows, B5_SEED, B5_SPLIT, rule_example_articles(sample_recs))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=FIELDS)
