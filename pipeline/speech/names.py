@@ -23,7 +23,7 @@ COUNTRIES = ("Việt Nam", "Mỹ", "Hoa Kỳ", "Trung Quốc", "Nhật Bản", "
              "Malaysia", "Indonesia", "Philippines", "Australia", "Úc", "Canada", "Iraq", "Iran", "Israel",
              "Ai Cập", "Afghanistan", "Pakistan", "Đài Loan", "Hồng Kông", "Brazil", "Ukraine", "Cuba")
 PLACE_CUES = r"(?:TP\.?|Tp\.?|[Tt]hành phố|[Tt]ỉnh|[Qq]uận|[Hh]uyện|[Pp]hường|[Xx]ã|[Đđ]ường|[Pp]hố|[Ss]ông|[Hh]ồ|[Cc]ầu|" \
-             r"[Kk]hu|[Ll]àng|[Tt]hị xã|[Tt]hị trấn|[Vv]ùng|[Cc]hợ|[Bb]ến|[Cc]ảng|[Đđ]ảo|[Nn]úi|[Cc]ông viên|[Tt]ại|" \
+             r"[Kk]hu|[Ll]àng|[Tt]hôn|[Ấấ]p|[Xx]óm|[Tt]hị xã|[Tt]hị trấn|[Vv]ùng|[Cc]hợ|[Bb]ến|[Cc]ảng|[Đđ]ảo|[Nn]úi|[Cc]ông viên|[Tt]ại|" \
              r"(?<!(?:[Mm]ôi|[Tt]hị|[Cc]hiến|[Hh]iện|[Qq]uảng|[Nn]ông|[Cc]ông|[Ll]ập|[Tt]hương|[Pp]hi) )[Tt]rường|" \
              r"THPT|THCS|PTTH|PTCS|[Tt]iểu học|[Mm]ầm non)"
 # schools are named after people ("Trường THPT Võ Thị Sáu"); "trường" is no school in "môi trường", "thị trường" ...
