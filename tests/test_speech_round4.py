@@ -29,3 +29,25 @@ def test_a_hamlet_in_the_apposition_is_a_place_not_the_speaker():
     q = quotes_of("Anh Trần Đức, chủ một trang trại thôn Trằm Ngang, xã Quảng Thái, giải thích: “Được tý đồng vốn nào "
                   "đã đổ hết xuống đất cát rồi”.")
     assert named(q) == [("Trần Đức", "person")]
+
+
+def test_after_a_quotation_the_addressee_may_end_the_sentence():
+    q = quotes_of("“Chúng tôi hài lòng với những gì đạt được trong năm nay”, Preben Hjortlund, Chủ tịch Phòng Thương mại "
+                  "châu Âu tại Việt Nam (Eurocham), trao đổi với Bloomberg.",
+                  "Cán bộ của Sở Tài nguyên và Môi trường đã về nghiên cứu, giải thích cho hai hộ dân biết.")
+    assert named(q) == [("Preben Hjortlund", "person")]  # an explanation with no content is no quote
+
+
+def test_a_foreign_name_said_without_honorific_is_what_a_later_ong_refers_to():
+    q = quotes_of("Triển lãm sắp đặt của Wolfang Laib",
+                  "Nghệ thuật sắp đặt của Wolfang Laib không quá cầu kỳ.",
+                  "Ông tâm sự, để có được các tác phẩm trưng bày này, ông phải trải qua một quá trình dày công thu lượm.")
+    assert named(q) == [("Wolfang Laib", "person")]
+
+
+def test_foreign_names_are_read_without_the_words_that_run_into_them():
+    from pipeline.speech.names import foreign_names
+
+    found = [n for _, _, n in foreign_names("Thủ tướng Anh Tony Blair nói. Theo Schaeuble, Liên Hiệp Quốc Kofi Annan "
+                                            "và hãng Real Madrid tới New York.")]
+    assert found == ["Tony Blair", "Kofi Annan"]

@@ -7,7 +7,7 @@ import regex
 
 from pipeline.speech.cues import find_cues, verb_pattern
 from pipeline.speech.interview import interview_answer
-from pipeline.speech.names import gender_of, honorific_before, honorific_names, person_names
+from pipeline.speech.names import foreign_names, gender_of, honorific_before, honorific_names, person_names
 from pipeline.speech.slot import speaker_slot
 from pipeline.speech.speakers import ArticleContext, Speaker, SpeakerSpan, parse_speaker, role_of
 from pipeline.text import paragraphs
@@ -58,7 +58,9 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
     """The quotes of one paragraph, in reading order; every full name of the paragraph is remembered in ctx
     as it is passed, so that a later "ông Sơn" or "Theo ông" resolves to it."""
     # names said in passing also anchor a later "ông Sơn"; foreign ones after ông/bà ("ông Bob Bird") as well
-    names = sorted(person_names(para) + [n for n in honorific_names(para) if len(n[2].split()) > 1])
+    names = person_names(para) + [n for n in honorific_names(para) if len(n[2].split()) > 1]
+    # and foreign names said without ông/bà ("Thủ tướng Anh Tony Blair"), for a later "Ông cũng kêu gọi"
+    names = sorted(names + [f for f in foreign_names(para) if not any(s < f[1] and f[0] < e for s, e, _ in names)])
 
     def remember(name: tuple[int, int, str]) -> None:
         gender = gender_of(name[2], honorific_before(para[:name[0]]))
