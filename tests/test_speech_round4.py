@@ -51,3 +51,12 @@ def test_foreign_names_are_read_without_the_words_that_run_into_them():
     found = [n for _, _, n in foreign_names("Thủ tướng Anh Tony Blair nói. Theo Schaeuble, Liên Hiệp Quốc Kofi Annan "
                                             "và hãng Real Madrid tới New York.")]
     assert found == ["Tony Blair", "Kofi Annan"]
+
+
+def test_a_paragraph_only_of_quotation_is_spoken_by_the_last_speaker_of_the_paragraph_before():
+    q = quotes_of("“Chúng tôi có bốn yêu sách với chính phủ các nước”, Mullah Mohammad Ishaq nói.",
+                  "“Thứ hai, chúng tôi muốn những người đang bị giam giữ được thả ngay lập tức”.",
+                  "“Thứ ba, chúng tôi yêu cầu các nước rút quân ngay lập tức”.",
+                  "Các chính phủ chưa trả lời.",
+                  "“Chúng tôi sẽ còn chờ thêm ba ngày nữa mà thôi”.")  # narration between: nobody is said to speak
+    assert named(q) == [("Mullah Mohammad Ishaq", "person")] * 3
