@@ -54,7 +54,8 @@ def test_foreign_names_are_read_without_the_words_that_run_into_them():
 
 
 def test_a_paragraph_only_of_quotation_is_spoken_by_the_last_speaker_of_the_paragraph_before():
-    q = quotes_of("“Chúng tôi có bốn yêu sách với chính phủ các nước”, Mullah Mohammad Ishaq nói.",
+    q = quotes_of("“Chúng tôi có bốn yêu sách với chính phủ các nước”, Mullah Mohammad Ishaq, phát ngôn viên "
+                  "của nhóm, nói.",
                   "“Thứ hai, chúng tôi muốn những người đang bị giam giữ được thả ngay lập tức”.",
                   "“Thứ ba, chúng tôi yêu cầu các nước rút quân ngay lập tức”.",
                   "Các chính phủ chưa trả lời.",
