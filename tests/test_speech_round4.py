@@ -61,3 +61,12 @@ def test_a_paragraph_only_of_quotation_is_spoken_by_the_last_speaker_of_the_para
                   "Các chính phủ chưa trả lời.",
                   "“Chúng tôi sẽ còn chờ thêm ba ngày nữa mà thôi”.")  # narration between: nobody is said to speak
     assert named(q) == [("Mullah Mohammad Ishaq", "person")] * 3
+
+
+def test_more_speech_verbs_and_the_weak_ones_only_before_punctuation():
+    q = quotes_of("Bà Lê Thị Hoa khuyến nghị các doanh nghiệp phải chú trọng kết hợp những thế mạnh riêng.",
+                  "Ông Trần Văn Minh cũng kêu gọi các nước tiếp tục cuộc chiến chống khủng bố bằng mọi biện pháp.",
+                  "Ông Phạm Văn Tâm hỏi: “Ngoài chó becgiê, ông có thấy nghé, bò giống gấu, hổ không?”.",
+                  "Ông Đỗ Văn Long hỏi thăm sức khỏe của những người dân trong xóm.",  # "hỏi" with no punctuation: no cue
+                  "Công ty Nam Khoa công bố kết quả kinh doanh năm 2005.")
+    assert named(q) == [("Lê Thị Hoa", "person"), ("Trần Văn Minh", "person"), ("Phạm Văn Tâm", "person")]
