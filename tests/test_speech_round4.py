@@ -70,3 +70,17 @@ def test_more_speech_verbs_and_the_weak_ones_only_before_punctuation():
                   "Ông Đỗ Văn Long hỏi thăm sức khỏe của những người dân trong xóm.",  # "hỏi" with no punctuation: no cue
                   "Công ty Nam Khoa công bố kết quả kinh doanh năm 2005.")
     assert named(q) == [("Lê Thị Hoa", "person"), ("Trần Văn Minh", "person"), ("Phạm Văn Tâm", "person")]
+
+
+def test_a_speaker_must_be_a_plausible_name():
+    q = quotes_of("Có TCT đề nghị phá sản một công ty nhưng không được ngân hàng chấp nhận.",
+                  "Đến phút cuối, MC thông báo, họ không diễn được vì lý do sức khỏe.")
+    assert named(q) == []  # "there is a corporation that ...": unnamed; a master of ceremonies is a role
+
+
+def test_the_ner_tagger_s_person_is_no_acronym_and_no_address_in_brackets():
+    q = quotes_of("Trường ĐH Ngoại thương (cơ sở phía Nam: 2 Bis Phan Xích Long, quận Phú Nhuận, ĐT: (08) 8463135) "
+                  "thông báo, chỉ tiêu tuyển sinh năm nay là 2.300.",
+                  "Chủ tịch SSA Gordon tuyên bố: “Nước Mỹ không bao giờ cho phép các đối tác vi phạm luật pháp”.",
+                  use_ner=True)
+    assert not {"Bis Phan Xích Long", "SSA Gordon"} & set(q["speaker"])

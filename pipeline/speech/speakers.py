@@ -69,11 +69,13 @@ ROLE_BREAK = regex.compile(r"(?<!\p{L})(?:song|nhưng|thì|mà|khi|vì|nên|là|
 UNNAMED_HEAD = regex.compile(r"^(?:đại diện|người đại diện|(?:một|các|nhiều|những|một số)\s+(?:\p{Ll}+\s+){0,2}?"
                              r"(?:chuyên gia|lãnh đạo|quan chức|cán bộ|đại diện|nguồn tin|thành viên|nhà|người|ý kiến|bác sĩ|bác sỹ|luật sư|"
                              r"giáo viên|nhân viên|công nhân)"
-                             r"|nguồn tin|có ý kiến|ý kiến)(?!\p{L})", regex.I)
+                             r"|nguồn tin|có ý kiến|ý kiến"
+                             r"|có(?=\s+\p{Lu}))(?!\p{L})", regex.I)  # "Có TCT đề nghị": there is one (unnamed) that
 # heads that name no one by themselves ("Bộ" cho biết, "Ban tổ chức", "Công nghệ" from a list of laws)
 GENERIC_SPEAKERS = {h.lower() for h in ORG_HEADS} | {"ban tổ chức", "công nghệ", "có ý kiến", "ý kiến", "thành phố",
                                                      "công ty", "nhà nước", "khoa học", "ngành", "tổ chức",
-                                                     "tp", "tỉnh", "huyện", "quận", "xã"}  # "TP chỉ đạo": which?
+                                                     "tp", "tỉnh", "huyện", "quận", "xã",  # "TP chỉ đạo": which?
+                                                     "mc"}  # a master of ceremonies: a role
 # a name of its own: every word capitalised or an acronym ("Alcatel", "BKA", "GfK", "Nokia Networks")
 PROPER_NAME = regex.compile(r"\p{Lu}[\p{L}\d&.\-]*(?:\s+\p{Lu}[\p{L}\d&.\-]*){0,4}")
 ACRONYM = regex.compile(r"^[\p{Lu}\d&.\-]{2,}(?:\s+[\p{Lu}\d&.\-]{2,})*$")
@@ -360,7 +362,13 @@ def by_ner(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
         return None
     ents = ner_entities(span.core)
     # a country is no person ("Ai Cập"), nor part of one ("Tổng thống Mỹ Bush": Bush)
-    persons = [regex.sub(rf"^(?:{'|'.join(COUNTRIES)})\s+", "", t) for k, t in ents if k == "PER"]
+    # nor an acronym, which is the body before a name ("Chủ tịch SSA Gordon"); nor a name in brackets, an address
+    # or an affiliation ("Trường X (cơ sở: 2 Bis Phan Xích Long, ...)")
+    outside = span.core
+    while regex.search(r"\([^()]*\)", outside):  # brackets nest: "(cơ sở: 91 Chùa Láng, ĐT: (04) 8344291)"
+        outside = regex.sub(r"\([^()]*\)", lambda m: " " * len(m.group()), outside)
+    persons = [regex.sub(rf"^(?:{'|'.join(COUNTRIES)})\s+", "", t) for k, t in ents if k == "PER" and t in outside]
+    persons = [regex.sub(r"^(?:[\p{Lu}\d&\-]{2,}\s+)+", "", t) for t in persons]
     persons = [t for t in persons if len(t.split()) >= 2 and not ACRONYM.match(t) and t not in COUNTRIES
                and t not in PLACES and not _after_place_word(t, span.core)]
     if persons and not ORG_TAIL.match(span.clause):  # "Trường ĐH DL Hùng Vương": a name inside the body's name
