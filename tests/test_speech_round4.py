@@ -84,3 +84,15 @@ def test_the_ner_tagger_s_person_is_no_acronym_and_no_address_in_brackets():
                   "Chủ tịch SSA Gordon tuyên bố: “Nước Mỹ không bao giờ cho phép các đối tác vi phạm luật pháp”.",
                   use_ner=True)
     assert not {"Bis Phan Xích Long", "SSA Gordon"} & set(q["speaker"])
+
+
+def test_guards_found_on_the_bundled_sample():
+    from pipeline.speech.names import foreign_names
+
+    # a product or a model named by a run before a number, or after "có tên", is no person a later "Ông" means
+    assert foreign_names("Trung Quốc đã phóng một vệ tinh có tên Long March 4-B vào quỹ đạo.") == []
+    q = quotes_of("Bộ trưởng Phạm Quang Nghị nói: “Đầu tư của Nhà nước cho nền điện ảnh là dĩ nhiên, không thể giảm”.",
+                  "“Một số ý kiến cho rằng sẽ là nỗi kinh hoàng nếu kịch bản đều phải xét duyệt, quan điểm bộ trưởng "
+                  "thế nào?”.",  # the interviewer's question, not the minister's words
+                  "Vì Microsoft dự đoán, trong tương lai khách hàng sẽ có nhu cầu lớn hơn nhiều.")
+    assert named(q) == [("Phạm Quang Nghị", "person")]

@@ -56,11 +56,14 @@ NOT_GIVEN_NAME = {"Theo", "Ông", "Bà", "Anh", "Chị", "Ngài", "Còn", "Và",
                   "Tổng", "Thủ", "Bộ", "Chủ", "Phó", "Tuy", "Khi", "Sau", "Trước", "Với", "Cũng", "Đại", "Tại"}
 # a capitalised word of a foreign name: letters, maybe hyphenated ("Ahdieh-Grant", "Shuaib-Ud"), never an acronym
 FOREIGN_WORD = r"\p{Lu}\p{Ll}+(?:-\p{Lu}?\p{Ll}+)*"
-FOREIGN_RUN = regex.compile(rf"(?<![\p{{L}}\d.\-]){FOREIGN_WORD}(?:\s+{FOREIGN_WORD}){{1,4}}(?![\p{{L}}\d\-])")
+# (a run followed by a number is a product or a model: "Long March 4-B", "Windows 95")
+FOREIGN_RUN = regex.compile(rf"(?<![\p{{L}}\d.\-]){FOREIGN_WORD}(?:\s+{FOREIGN_WORD}){{1,4}}(?![\p{{L}}\d\-])(?!\s*\d)")
 # a run after these names a body, a title, a medium, a team or a place, not a person
 NOT_A_PERSON_CUE = regex.compile(r"(?<!\p{L})(?:công ty|hãng|tập đoàn|tổ chức|cơ quan|ngân hàng|doanh nghiệp|trang web|"
                                  r"website|tờ|báo|đài|tạp chí|viện|đại học|trường|bệnh viện|trung tâm|đội|câu lạc bộ|CLB|"
-                                 r"giải|sân|phim|bộ phim|tác phẩm|sách|cuốn|bang|nước|thủ đô|tại|ở|đến|từ|tới|sang)\s+$",
+                                 r"giải|sân|phim|bộ phim|tác phẩm|sách|cuốn|bang|nước|thủ đô|tại|ở|đến|từ|tới|sang|"
+                                 r"có tên|tên là|mang tên|vệ tinh|tên lửa|tàu|chương trình|dự án|sản phẩm|hệ thống|"
+                                 r"phần mềm|dòng|thương hiệu|nhãn hiệu|khách sạn|sân bay|hội thảo|hội nghị|triển lãm)\s+$",
                                  regex.I)
 
 

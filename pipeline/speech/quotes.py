@@ -127,7 +127,8 @@ def _only_quotation(para: str, quote_min_words: int) -> bool:
     """The whole paragraph is one quotation of at least quote_min_words words ('"Đột nhiên tôi nhìn thấy ..."')."""
     text = para.strip().rstrip(".")
     spans = quote_spans(text)
-    return len(spans) == 1 and spans[0] == (0, len(text)) and len(text.split()) >= quote_min_words
+    return len(spans) == 1 and spans[0] == (0, len(text)) and len(text.split()) >= quote_min_words and \
+        not text.rstrip(" ”\"").endswith("?")  # an interviewer's question: asked, not said
 
 
 def resolve_later(rows: list[dict], ctx: ArticleContext) -> list[dict]:

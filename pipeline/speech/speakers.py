@@ -75,7 +75,7 @@ UNNAMED_HEAD = regex.compile(r"^(?:đại diện|người đại diện|(?:một
 GENERIC_SPEAKERS = {h.lower() for h in ORG_HEADS} | {"ban tổ chức", "công nghệ", "có ý kiến", "ý kiến", "thành phố",
                                                      "công ty", "nhà nước", "khoa học", "ngành", "tổ chức",
                                                      "tp", "tỉnh", "huyện", "quận", "xã",  # "TP chỉ đạo": which?
-                                                     "mc"}  # a master of ceremonies: a role
+                                                     "mc", "hội nghị", "hội thảo"}  # a role; which meeting?
 # a name of its own: every word capitalised or an acronym ("Alcatel", "BKA", "GfK", "Nokia Networks")
 PROPER_NAME = regex.compile(r"\p{Lu}[\p{L}\d&.\-]*(?:\s+\p{Lu}[\p{L}\d&.\-]*){0,4}")
 ACRONYM = regex.compile(r"^[\p{Lu}\d&.\-]{2,}(?:\s+[\p{Lu}\d&.\-]{2,})*$")
@@ -368,7 +368,11 @@ def by_ner(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     while regex.search(r"\([^()]*\)", outside):  # brackets nest: "(cơ sở: 91 Chùa Láng, ĐT: (04) 8344291)"
         outside = regex.sub(r"\([^()]*\)", lambda m: " " * len(m.group()), outside)
     persons = [regex.sub(rf"^(?:{'|'.join(COUNTRIES)})\s+", "", t) for k, t in ents if k == "PER" and t in outside]
-    persons = [regex.sub(r"^(?:[\p{Lu}\d&\-]{2,}\s+)+", "", t) for t in persons]
+    unprefixed = [regex.sub(r"^(?:[\p{Lu}\d&\-]{2,}\s+)+", "", t) for t in persons]
+    # what follows the acronym is Vietnamese words and no full name (person_names finds those): a place or a
+    # body's name ("KKT Vân Phong"), not a person
+    persons = [u for t, u in zip(persons, unprefixed)
+               if u == t or not all(VN_SYLLABLE.fullmatch(w) for w in u.split())]
     persons = [t for t in persons if len(t.split()) >= 2 and not ACRONYM.match(t) and t not in COUNTRIES
                and t not in PLACES and not _after_place_word(t, span.core)]
     if persons and not ORG_TAIL.match(span.clause):  # "Trường ĐH DL Hùng Vương": a name inside the body's name
@@ -444,7 +448,9 @@ def by_generic_body(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
 def as_cited_source(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     """A document, a law, "nhiều chuyên gia": cited, not named (a few words, not a clause, not a pronoun)."""
     c = span.clause
+    # "Vì Microsoft dự đoán": a subordinate clause's first word is no part of a name
     if PROPER_NAME.fullmatch(c) and c.lower() not in GENERIC_SPEAKERS and not OTHER_REJECT.match(c) \
+            and not STARTS_CLAUSE.match(c) \
             and not c.endswith(("...", "…")) and not _forced_capital(c, span, ctx):
         found = ctx.by_short_name(c) if len(c.split()) == 1 else None  # "Wiseman nhận định" after "Richard Wiseman"
         if found:
