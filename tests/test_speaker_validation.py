@@ -1,5 +1,5 @@
 """Speaker attribution measured on the hand-coded quote set (data/validation/quote_*.csv, pipeline.speech.validation):
-a regression in the speech rules lowers the holdout3 numbers below the floors and fails here."""
+a regression in the speech rules lowers the holdout3 or holdout4 numbers below the floors and fails here."""
 from __future__ import annotations
 
 import pandas as pd
@@ -13,18 +13,22 @@ NEEDS_SHARED = pytest.mark.skipif(not (V.shared_dir() / "corpora" / "vntc-train.
 # Measured 2026-12-02, stop 20 (named speakers, borderline rows left out, NER on as the stage runs it) on holdout3,
 # the batch coded after the rules were written: precision 0.827 [Wilson 0.703, 0.906], recall 0.518 [0.412, 0.622]
 # (tp 43, fp 9, fn 40). Holdout3 was then opened for development; round 3 (rule families written from batches 1-2,
-# kept only if neutral or better on holdout3) scores 0.877 / 0.602 there (tp 50, fp 7, fn 33): a development
-# score now, not a fresh one. The floors are that minus about 0.05. Issue 15's target (0.90 / 0.75) is not met.
-FLOOR_PRECISION, FLOOR_RECALL = 0.82, 0.55
+# kept only if neutral or better on holdout3) scores 0.877 / 0.602 there (tp 50, fp 7, fn 33). Holdout4, coded blind
+# after round 3, scored 0.837 / 0.547 (tp 41, fp 8, fn 34) once; then opened too. Round 4 (leave one batch out between
+# batches 1-3 and 4) scores holdout3 0.867 / 0.627 (tp 52, fp 8, fn 31) and holdout4 0.942 / 0.653 (tp 49, fp 3,
+# fn 26): development scores, not fresh ones. The floors are those minus about 0.05. Issue 15's target (0.90 / 0.75)
+# is not met on fresh data.
+FLOORS = {"holdout3": (0.82, 0.57), "holdout4": (0.89, 0.60)}  # split: (precision, recall)
 
 
 @NEEDS_SHARED
-def test_fresh_holdout_speaker_attribution_is_not_worse_than_measured():
+def test_development_speaker_attribution_is_not_worse_than_measured():
     result, outcomes = V.evaluate(P.load(V.ROOT / "params.yaml"))
-    fresh = result["named_strict"]["holdout3"]["all"]
-    assert fresh["tp"] + fresh["fn"] >= 70  # the gold set is read whole, not an empty or partial frame
-    assert fresh["precision"] >= FLOOR_PRECISION, fresh
-    assert fresh["recall"] >= FLOOR_RECALL, fresh
+    for split, (floor_precision, floor_recall) in FLOORS.items():
+        scores = result["named_strict"][split]["all"]
+        assert scores["tp"] + scores["fn"] >= 70, split  # the gold set is read whole, not an empty or partial frame
+        assert scores["precision"] >= floor_precision, (split, scores)
+        assert scores["recall"] >= floor_recall, (split, scores)
     assert set(outcomes["outcome"]) <= {"tp", "fp", "fn", "skip"}
 
 

@@ -59,6 +59,10 @@ REPORT_BY = regex.compile(r"(?:^|,\s*)(?P<span>[^,]{2,80}?)\s+(?:(?:vừa|đã|m
                           r"(?:một\s+)?(?:bản\s+)?(?:báo cáo|bảng xếp hạng|kết quả|nghiên cứu|viễn cảnh|khảo sát)(?!\p{L})"
                           r"|^\s*(?:Bản\s+)?[Bb]áo cáo[^,]{0,30}?\s+của\s+(?P<span>[^,]{2,60}?)\s*(?:,|\s+(?:được|cho|đã))")
 THEO_DO = regex.compile(r"^\s*Theo đó\s*,\s*(?P<rest>.+)$")
+# "Gophatdat.com", "vnexpress.net": a full stop with a lower-case letter glued after it is inside a word (a domain),
+# no sentence end ("Bình Triệu 2.Riêng", a capital after it, still is one)
+INSIDE_A_WORD = regex.compile(r"\.\p{Ll}")
+TRAILING_ADDRESSEE = regex.compile(r"(?<=\p{L})\s+(?:với|cho)\s+[^,:;!?“”\"]{1,40}?(?=\s*[.!?…]?\s*$)")
 MAX_ACCORDING_TO_PART = 15  # a longer comma part after "Theo X" is the content
 MAX_SPAN_WORDS_AFTER_QUOTE = 15  # “...”, bà An nhấn mạnh: a longer run after a quote is no attribution
 
@@ -103,7 +107,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for s, e in spans:
         if merged and (any(qs < s < qe for qs, qe in quotes)
-                       or ENDS_IN_INITIAL.search(text[merged[-1][0]:s].rstrip())):
+                       or ENDS_IN_INITIAL.search(text[merged[-1][0]:s].rstrip())
+                       or INSIDE_A_WORD.match(text, max(s - 1, 0))):
             merged[-1] = (merged[-1][0], e)
         else:
             merged.append((s, e))
@@ -155,6 +160,8 @@ def _direct_cues(text: str, sents: list[tuple[int, int]], verbs: regex.Pattern,
             continue  # a scare quote or a name in quotation marks
         ss, se = sentence_of(qs)
         after = text[qe:sentence_of(max(qe - 1, 0))[1]]
+        # "”, X, Chủ tịch Eurocham, trao đổi với Bloomberg.": the addressee that ends the sentence is left out
+        after = TRAILING_ADDRESSEE.sub("", after)
         m = regex.match(rf"^\s*[,;–—-]?\s*(?P<span>[^“”\"]{{1,120}}?)\s+{AUX}(?:{verbs.pattern})\s*(?:[,.!?…;]|$|và\s)",
                         after, flags=regex.I)
         if not (m and len(m.group("span").split()) <= MAX_SPAN_WORDS_AFTER_QUOTE):

@@ -21,9 +21,9 @@ PLACES = {"Hà Nội", "Hà Giang", "Hà Tĩnh", "Hà Nam", "Hà Đông", "Cao B
 COUNTRIES = ("Việt Nam", "Mỹ", "Hoa Kỳ", "Trung Quốc", "Nhật Bản", "Nhật", "Hàn Quốc", "Triều Tiên", "Nga", "Pháp",
              "Đức", "Anh", "Ý", "Italy", "Tây Ban Nha", "Ấn Độ", "Thái Lan", "Lào", "Campuchia", "Singapore",
              "Malaysia", "Indonesia", "Philippines", "Australia", "Úc", "Canada", "Iraq", "Iran", "Israel",
-             "Ai Cập", "Afghanistan", "Pakistan", "Đài Loan", "Hồng Kông", "Brazil", "Ukraine", "Cuba")
+             "Ai Cập", "Afghanistan", "Sri Lanka", "Pakistan", "Đài Loan", "Hồng Kông", "Brazil", "Ukraine", "Cuba")
 PLACE_CUES = r"(?:TP\.?|Tp\.?|[Tt]hành phố|[Tt]ỉnh|[Qq]uận|[Hh]uyện|[Pp]hường|[Xx]ã|[Đđ]ường|[Pp]hố|[Ss]ông|[Hh]ồ|[Cc]ầu|" \
-             r"[Kk]hu|[Ll]àng|[Tt]hị xã|[Tt]hị trấn|[Vv]ùng|[Cc]hợ|[Bb]ến|[Cc]ảng|[Đđ]ảo|[Nn]úi|[Cc]ông viên|[Tt]ại|" \
+             r"[Kk]hu|[Ll]àng|[Tt]hôn|[Ấấ]p|[Xx]óm|[Tt]hị xã|[Tt]hị trấn|[Vv]ùng|[Cc]hợ|[Bb]ến|[Cc]ảng|[Đđ]ảo|[Nn]úi|[Cc]ông viên|[Tt]ại|" \
              r"(?<!(?:[Mm]ôi|[Tt]hị|[Cc]hiến|[Hh]iện|[Qq]uảng|[Nn]ông|[Cc]ông|[Ll]ập|[Tt]hương|[Pp]hi) )[Tt]rường|" \
              r"THPT|THCS|PTTH|PTCS|[Tt]iểu học|[Mm]ầm non)"
 # schools are named after people ("Trường THPT Võ Thị Sáu"); "trường" is no school in "môi trường", "thị trường" ...
@@ -45,6 +45,53 @@ CAP_RUN = regex.compile(rf"(?<![\p{{L}}\d]){SYLLABLE}(?:\s+{SYLLABLE})*(?![\p{{L
 # ("Roe Jung-hye", but "Louis Burns-đã từng": a dash, then Vietnamese; "ông Xuân. Nhưng" is a sentence end, "J." an initial)
 CAP_WORD = r"\p{Lu}\p{L}*(?:\.\p{Lu}\p{L}*|-\p{Lu}\p{L}*|-[a-z]+(?![\p{L}]))*(?:(?<=(?<![\p{L}.])\p{Lu})\.)?"
 HONORIFIC_NAME = regex.compile(rf"(?<!\p{{L}})(?:[Ôô]ng|[Bb]à)\s+(?P<name>{CAP_WORD}(?:\s+{CAP_WORD}){{0,3}})(?![\p{{L}}.\-])")
+
+
+# the shape of one Vietnamese syllable: initial consonant, one to three vowels, final consonant
+VN_SYLLABLE = regex.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
+                            r"[aăâeêioôơuưy\p{M}àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]{1,3}"
+                            r"(?:ng|nh|ch|[cmnpt])?", regex.I)
+# words that may stand capitalised before a foreign surname and are not a given name ("Theo Schaeuble")
+NOT_GIVEN_NAME = {"Theo", "Ông", "Bà", "Anh", "Chị", "Ngài", "Còn", "Và", "Nhưng", "Song", "Giáo", "Tiến", "Nhà",
+                  "Tổng", "Thủ", "Bộ", "Chủ", "Phó", "Tuy", "Khi", "Sau", "Trước", "Với", "Cũng", "Đại", "Tại"}
+# a capitalised word of a foreign name: letters, maybe hyphenated ("Ahdieh-Grant", "Shuaib-Ud"), never an acronym
+FOREIGN_WORD = r"\p{Lu}\p{Ll}+(?:-\p{Lu}?\p{Ll}+)*"
+# (a run followed by a number is a product or a model: "Long March 4-B", "Windows 95")
+FOREIGN_RUN = regex.compile(rf"(?<![\p{{L}}\d.\-]){FOREIGN_WORD}(?:\s+{FOREIGN_WORD}){{1,4}}(?![\p{{L}}\d\-])(?!\s*\d)")
+# a run after these names a body, a title, a medium, a team or a place, not a person
+NOT_A_PERSON_CUE = regex.compile(r"(?<!\p{L})(?:công ty|hãng|tập đoàn|tổ chức|cơ quan|ngân hàng|doanh nghiệp|trang web|"
+                                 r"website|tờ|báo|đài|tạp chí|viện|đại học|trường|bệnh viện|trung tâm|đội|câu lạc bộ|CLB|"
+                                 r"giải|sân|phim|bộ phim|tác phẩm|sách|cuốn|bang|nước|thủ đô|tại|ở|đến|từ|tới|sang|"
+                                 r"có tên|tên là|mang tên|vệ tinh|tên lửa|tàu|chương trình|dự án|sản phẩm|hệ thống|"
+                                 r"phần mềm|dòng|thương hiệu|nhãn hiệu|khách sạn|sân bay|hội thảo|hội nghị|triển lãm)\s+$",
+                                 regex.I)
+
+
+def foreign_names(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of names that are not Vietnamese: two to four capitalised words, one at least no
+    Vietnamese syllable ("Tony Blair", "Wolfang Laib", "Kenneth Lay"), after the Vietnamese words that run into
+    them ("Thủ tướng Anh Tony Blair", "Liên Hiệp Quốc Kofi Annan"); not after a body's, a medium's or a place's
+    noun, nor a listed country or place. Mentions only: a later "ông" or surname resolves to them."""
+    out = []
+    for m in FOREIGN_RUN.finditer(text):
+        words, start = m.group().split(), m.start()
+        if len(words) > 2 and regex.search(r"(?<!\p{L})của\s+$", text[:start]):  # "HLV của Chelsea Jose Mourinho"
+            start = text.index(words[1], start + len(words[0]))
+            words = words[1:]
+        opens = not text[:start].strip() or bool(regex.search(r"[.!?:;“\"(\-–—]\s*$", text[:start]))
+        # "Theo Schaeuble", "Nhưng Cheney", "Ông Mukai": a word capitalised by position or a function word is no given name
+        while len(words) > 1 and (words[0] in NOT_GIVEN_NAME or words[0] in COUNTRIES or (
+                VN_SYLLABLE.fullmatch(words[0]) and (len(words) > 2 or opens))):
+            opens = False
+            start = text.index(words[1], start + len(words[0]))
+            words = words[1:]
+        name = " ".join(words)
+        if len(words) < 2 or all(VN_SYLLABLE.fullmatch(w) for w in words) or name in PLACES or name in COUNTRIES or \
+                any(w in COUNTRIES for w in words) or NOT_A_PERSON_CUE.search(text[max(0, start - 30):start]) or \
+                AFTER_PLACE_CUE.search(text[max(0, start - 40):start]):
+            continue
+        out.append((start, m.end(), name))
+    return out
 
 
 def honorific_names(text: str) -> list[tuple[int, int, str]]:

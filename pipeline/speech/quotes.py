@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import regex
 
-from pipeline.speech.cues import find_cues, verb_pattern
+from pipeline.speech.cues import find_cues, quote_spans, verb_pattern
 from pipeline.speech.interview import interview_answer
-from pipeline.speech.names import gender_of, honorific_before, honorific_names, person_names
+from pipeline.speech.names import foreign_names, gender_of, honorific_before, honorific_names, person_names
 from pipeline.speech.slot import speaker_slot
 from pipeline.speech.speakers import ArticleContext, Speaker, SpeakerSpan, parse_speaker, role_of
 from pipeline.text import paragraphs
@@ -58,7 +58,9 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
     """The quotes of one paragraph, in reading order; every full name of the paragraph is remembered in ctx
     as it is passed, so that a later "ông Sơn" or "Theo ông" resolves to it."""
     # names said in passing also anchor a later "ông Sơn"; foreign ones after ông/bà ("ông Bob Bird") as well
-    names = sorted(person_names(para) + [n for n in honorific_names(para) if len(n[2].split()) > 1])
+    names = person_names(para) + [n for n in honorific_names(para) if len(n[2].split()) > 1]
+    # and foreign names said without ông/bà ("Thủ tướng Anh Tony Blair"), for a later "Ông cũng kêu gọi"
+    names = sorted(names + [f for f in foreign_names(para) if not any(s < f[1] and f[0] < e for s, e, _ in names)])
 
     def remember(name: tuple[int, int, str]) -> None:
         gender = gender_of(name[2], honorific_before(para[:name[0]]))
@@ -71,6 +73,7 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
 
     rows, done, read = [], set(), ctx.text
     announced, ctx.announced = ctx.announced, None
+    quoted_last, ctx.quoted_last = ctx.quoted_last, None
     answer = interview_answer(para, ctx, quote_min_words, use_ner)
     if answer:
         rows.append(answer)
@@ -78,6 +81,13 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
         sp, verb = announced
         rows.append({"speaker": sp.name, "speaker_type": sp.kind, "role": sp.role, "cue": verb, "kind": "direct",
                      "resolution": sp.resolution, "quote": para.strip(" -–—“”\""), "sentence": para.strip()})
+    elif quoted_last and _only_quotation(para, quote_min_words) and not find_cues(para, pattern, quote_min_words):
+        # a paragraph that is only a quotation, with no cue of its own: the words of whoever spoke last in the
+        # paragraph before (coding rule R1: '"...", ông nói.' then '"..."')
+        sp = quoted_last
+        rows.append({"speaker": sp.name, "speaker_type": sp.kind, "role": sp.role, "cue": "quote-marks",
+                     "kind": "direct", "resolution": "previous_paragraph", "quote": para.strip(" “”\"."),
+                     "sentence": para.strip()})
     for cue in find_cues(para, pattern, quote_min_words):
         while names and names[0][0] < cue.offset:
             remember(names.pop(0))
@@ -107,7 +117,18 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
     for name in names:
         remember(name)
     ctx.text = f"{read}{para}\n"
+    last = next((r for r in reversed(rows) if r["speaker_type"] in NAMED), None)
+    if last is not None:
+        ctx.quoted_last = Speaker(last["speaker"], last["speaker_type"], last["role"], last["resolution"])
     return rows
+
+
+def _only_quotation(para: str, quote_min_words: int) -> bool:
+    """The whole paragraph is one quotation of at least quote_min_words words ('"Đột nhiên tôi nhìn thấy ..."')."""
+    text = para.strip().rstrip(".")
+    spans = quote_spans(text)
+    return len(spans) == 1 and spans[0] == (0, len(text)) and len(text.split()) >= quote_min_words and \
+        not text.rstrip(" ”\"").endswith("?")  # an interviewer's question: asked, not said
 
 
 def resolve_later(rows: list[dict], ctx: ArticleContext) -> list[dict]:

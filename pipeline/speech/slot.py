@@ -109,12 +109,23 @@ def _is_apposition(seg: str, before: str = "") -> bool:
     return seg[0].islower() or bool(TITLE_HEAD.match(seg)) or bool(regex.match(r"\d+\s+tuổi(?!\p{L})", seg))
 
 
+def _open_dash_as_comma(full: str) -> str:
+    """"Ông Phùng Hoài Dương - Giám đốc Kinh doanh, HP Việt Nam": a dash right after a name opens its apposition,
+    which no second dash closes and which may hold commas of its own; read as the comma that it stands for."""
+    for _, end, _ in person_names(full) + honorific_names(full):
+        dash = regex.match(r"\s[-–—]\s+(?=\S)", full[end:])
+        rest = full[end + dash.end():] if dash else ""
+        if dash and not regex.search(r"\s[-–—]\s", rest) and not _has_name(rest):
+            return f"{full[:end]}, {rest}"
+    return full
+
+
 def speaker_slot(full: str) -> tuple[str, str, str]:
     """(slot, name, appositions): the words that can name the speaker before a sentence-final or mid-sentence
     verb. The slot is the last comma segment, or the name segment before the appositions that end the span
     ("..., Nikki Hemming, một quan chức của X, công ty mẹ của Y, tuyên bố"); what comes before is the
     content or an adverbial ("Liên quan đến ông A, mới đây, cơ quan điều tra cho biết"), never the speaker."""
-    segs = _segments(full)
+    segs = _segments(_open_dash_as_comma(full))
     j = len(segs) - 1
     while j > 0 and _is_apposition(segs[j], segs[j - 1]):
         j -= 1

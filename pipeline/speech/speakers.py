@@ -13,7 +13,7 @@ from collections.abc import Callable
 import regex
 
 from pipeline.speech.names import (AFTER_PLACE_CUE, COUNTRIES, HONORIFIC, PLACES, SYLLABLE, gender_of, honorific_before,
-                                   honorific_names, ner_entities, person_names)
+                                   NOT_GIVEN_NAME, VN_SYLLABLE, honorific_names, ner_entities, person_names)
 from pipeline.speech.slot import (CONNECTIVES, DESCRIBED_ORG, MEMBER_NAME, ORG_APPOSITION, PLACE_TAIL, TITLE_HEAD, TITLE_WORD,
                                   speaker_slot)
 
@@ -48,9 +48,6 @@ TRAILING_AUX = regex.compile(r"(?:(?:^|\s+)(?:đã|có|cũng|vừa|lại|từng|
                              r"vừa qua|chính thức|công khai|một lần nữa|(?:cuối\s+)?tuần\s+(?:qua|trước|này)|"
                              r"(?:cuối\s+)?tháng\s+(?:qua|trước|này)|hôm\s+(?:qua|nay|kia|thứ\s+\p{L}+|[\d./-]+)|ngày\s+[\d./-]+|"
                              r"(?:sáng|trưa|chiều|tối)\s+(?:nay|qua|[\d./-]+)))+\s*$")
-# words that may stand capitalised before a foreign surname and are not a given name ("Theo Schaeuble")
-NOT_GIVEN_NAME = {"Theo", "Ông", "Bà", "Anh", "Chị", "Ngài", "Còn", "Và", "Nhưng", "Song", "Giáo", "Tiến", "Nhà",
-                  "Tổng", "Thủ", "Bộ", "Chủ", "Phó", "Tuy", "Khi", "Sau", "Trước", "Với", "Cũng", "Đại", "Tại"}
 # "ông ta", "vị này", "người này"; not "người ta" (impersonal: one, people)
 PRONOUN = regex.compile(rf"^(?:{HONORIFIC}(?:\s+ta)?|vị|người)(?:\s+(?:này|ấy|cho hay))?$", regex.I)
 # a short name after an honorific or an abbreviated professional title ("KS Khánh", "LS. Nguyên", "TS Hùng")
@@ -72,11 +69,13 @@ ROLE_BREAK = regex.compile(r"(?<!\p{L})(?:song|nhưng|thì|mà|khi|vì|nên|là|
 UNNAMED_HEAD = regex.compile(r"^(?:đại diện|người đại diện|(?:một|các|nhiều|những|một số)\s+(?:\p{Ll}+\s+){0,2}?"
                              r"(?:chuyên gia|lãnh đạo|quan chức|cán bộ|đại diện|nguồn tin|thành viên|nhà|người|ý kiến|bác sĩ|bác sỹ|luật sư|"
                              r"giáo viên|nhân viên|công nhân)"
-                             r"|nguồn tin|có ý kiến|ý kiến)(?!\p{L})", regex.I)
+                             r"|nguồn tin|có ý kiến|ý kiến"
+                             r"|có(?=\s+\p{Lu}))(?!\p{L})", regex.I)  # "Có TCT đề nghị": there is one (unnamed) that
 # heads that name no one by themselves ("Bộ" cho biết, "Ban tổ chức", "Công nghệ" from a list of laws)
 GENERIC_SPEAKERS = {h.lower() for h in ORG_HEADS} | {"ban tổ chức", "công nghệ", "có ý kiến", "ý kiến", "thành phố",
                                                      "công ty", "nhà nước", "khoa học", "ngành", "tổ chức",
-                                                     "tp", "tỉnh", "huyện", "quận", "xã"}  # "TP chỉ đạo": which?
+                                                     "tp", "tỉnh", "huyện", "quận", "xã",  # "TP chỉ đạo": which?
+                                                     "mc", "hội nghị", "hội thảo"}  # a role; which meeting?
 # a name of its own: every word capitalised or an acronym ("Alcatel", "BKA", "GfK", "Nokia Networks")
 PROPER_NAME = regex.compile(r"\p{Lu}[\p{L}\d&.\-]*(?:\s+\p{Lu}[\p{L}\d&.\-]*){0,4}")
 ACRONYM = regex.compile(r"^[\p{Lu}\d&.\-]{2,}(?:\s+[\p{Lu}\d&.\-]{2,})*$")
@@ -113,6 +112,7 @@ class ArticleContext:
     titled: list[tuple[str, str, str | None]] = field(default_factory=list)  # (name, role, gender) as introduced
     qa_from: int | None = None  # len(speakers) when the first answer of a question-and-answer part came
     announced: tuple[Speaker, str] | None = None  # (speaker, verb) of "ông X cho biết:" ending the last paragraph
+    quoted_last: Speaker | None = None  # who spoke last in the previous paragraph, for a paragraph only of quotation
 
     def full_form(self, word: str) -> tuple[str, str] | None:
         """(name, kind) that a lone capitalised word stands for: an acronym inside an organisation that spoke
@@ -362,7 +362,17 @@ def by_ner(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
         return None
     ents = ner_entities(span.core)
     # a country is no person ("Ai Cập"), nor part of one ("Tổng thống Mỹ Bush": Bush)
-    persons = [regex.sub(rf"^(?:{'|'.join(COUNTRIES)})\s+", "", t) for k, t in ents if k == "PER"]
+    # nor an acronym, which is the body before a name ("Chủ tịch SSA Gordon"); nor a name in brackets, an address
+    # or an affiliation ("Trường X (cơ sở: 2 Bis Phan Xích Long, ...)")
+    outside = span.core
+    while regex.search(r"\([^()]*\)", outside):  # brackets nest: "(cơ sở: 91 Chùa Láng, ĐT: (04) 8344291)"
+        outside = regex.sub(r"\([^()]*\)", lambda m: " " * len(m.group()), outside)
+    persons = [regex.sub(rf"^(?:{'|'.join(COUNTRIES)})\s+", "", t) for k, t in ents if k == "PER" and t in outside]
+    unprefixed = [regex.sub(r"^(?:[\p{Lu}\d&\-]{2,}\s+)+", "", t) for t in persons]
+    # what follows the acronym is Vietnamese words and no full name (person_names finds those): a place or a
+    # body's name ("KKT Vân Phong"), not a person
+    persons = [u for t, u in zip(persons, unprefixed)
+               if u == t or not all(VN_SYLLABLE.fullmatch(w) for w in u.split())]
     persons = [t for t in persons if len(t.split()) >= 2 and not ACRONYM.match(t) and t not in COUNTRIES
                and t not in PLACES and not _after_place_word(t, span.core)]
     if persons and not ORG_TAIL.match(span.clause):  # "Trường ĐH DL Hùng Vương": a name inside the body's name
@@ -438,7 +448,9 @@ def by_generic_body(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
 def as_cited_source(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     """A document, a law, "nhiều chuyên gia": cited, not named (a few words, not a clause, not a pronoun)."""
     c = span.clause
+    # "Vì Microsoft dự đoán": a subordinate clause's first word is no part of a name
     if PROPER_NAME.fullmatch(c) and c.lower() not in GENERIC_SPEAKERS and not OTHER_REJECT.match(c) \
+            and not STARTS_CLAUSE.match(c) \
             and not c.endswith(("...", "…")) and not _forced_capital(c, span, ctx):
         found = ctx.by_short_name(c) if len(c.split()) == 1 else None  # "Wiseman nhận định" after "Richard Wiseman"
         if found:
@@ -455,12 +467,6 @@ def as_cited_source(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
             and CITED_SOURCE.match(c)):
         return Speaker(c, "other", "", "other")
     return None
-
-
-# the shape of one Vietnamese syllable: initial consonant, one to three vowels, final consonant
-VN_SYLLABLE = regex.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
-                            r"[aăâeêioôơuưy\p{M}àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]{1,3}"
-                            r"(?:ng|nh|ch|[cmnpt])?", regex.I)
 
 
 def _forced_capital(word: str, span: SpeakerSpan, ctx: ArticleContext) -> bool:
