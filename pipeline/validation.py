@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from pipeline import agreement, measure
+from pipeline import agreement, measure, theme_model
 from pipeline import io as pio
 from pipeline import params as P
 from pipeline import paths
@@ -99,8 +99,50 @@ def apply(prepared: dict, settings: Mapping) -> pd.DataFrame:
 
 def predict(units: pd.DataFrame, params: Mapping, ws: paths.Workspace, rules: Mapping,
             settings: Mapping | None = None) -> pd.DataFrame:
-    """The measurement's proportions and primary theme for each coded unit (index item_id)."""
+    """The measurement's proportions and primary theme for each coded unit (index item_id). With method learned,
+    `fit` says how each unit was predicted: `cross-fitted` (its article is among the training rows: the model of
+    the fold by article that left it out) or `held out` (the model trained on all of train_splits)."""
+    if params["theme_measure"].get("method") == "learned" and not settings:
+        return predict_learned(units, params, ws, rules)
     return apply(setup(units, params, ws, rules), {**params["theme_measure"], **(settings or {})})
+
+
+def learned_setup(params: Mapping, ws: paths.Workspace, rules: Mapping) -> dict:
+    """The training rows of the sheet, their pieces, and `fit_on(mask over the rows)` -> theme_model.Learned."""
+    tm = params["theme_measure"]
+    options = theme_model.settings(tm["learned"])
+    classes = [*params["themes"], OTHER]
+    path = ws.resolve(tm["validation_set"])
+    try:
+        theme_model.check_backend(params)
+        sheet = theme_model.read_sheet(path)
+        theme_model.check_classes(sheet["theme"].unique().tolist(), classes, path)
+    except theme_model.SheetMismatch as error:
+        fail(str(error))
+    train = theme_model.training_rows(sheet, tm["learned"]["train_splits"]).reset_index(drop=True)
+    cache = tm["cache_dir"]
+    _, themes, keywords, _ = measure.theme_setup(params, rules, ws.resolve(cache) if cache else None)
+    vectors, tokens, unit, lengths = theme_model.sheet_pieces(train, params, ws, options["level"] == "paragraph")
+    gold = train["theme"].tolist()
+
+    def fit_on(keep: np.ndarray) -> theme_model.Learned:
+        rows = np.flatnonzero(keep[unit])
+        return theme_model.train_pieces(vectors[rows], [tokens[r] for r in rows], unit[rows], lengths[rows], gold,
+                                        classes, themes, keywords, options, tm["seed"])
+    return dict(train=train, classes=classes, fit_on=fit_on)
+
+
+def predict_learned(units: pd.DataFrame, params: Mapping, ws: paths.Workspace, rules: Mapping) -> pd.DataFrame:
+    tm = params["theme_measure"]
+    prepared = learned_setup(params, ws, rules)
+    units = units.reset_index(drop=True)
+    vectors, tokens, unit, lengths = theme_model.sheet_pieces(units, params, ws, tm["paragraphs"])
+    probs, fold = theme_model.cross_fitted(prepared["train"], units, (vectors, tokens, unit), prepared["classes"],
+                                           tm["learned"]["folds"], tm["seed"], prepared["fit_on"])
+    ids = units["item_id"].tolist()
+    props = measure.proportions(probs, [ids[u] for u in unit], lengths, prepared["classes"], tm["min_share"])
+    props["fit"] = pd.Series(np.where(fold >= 0, "cross-fitted", "held out"), index=ids)
+    return props
 
 
 # the grid `tune` (crossed with the evidence options) and `cv` search
@@ -111,12 +153,14 @@ GRID = {"temperature": [0.005, 0.01, 0.02, 0.03, 0.05, 0.1], "keyword_weight": [
         "theme_bias": [{}, *({"institutions": b} for b in (0.5, 1.0, 1.5, 2.0, 2.5))]}
 
 
-def development(coded: pd.DataFrame) -> pd.DataFrame:
-    """The units settings may be chosen on: the tune half, batch 1's holdout half outside the `seed` corpus, and
-    batch 2 (holdout2), each opened for development after it was scored once. The seed holdout paragraphs stay
-    closed, and later batches (holdout3 and on) are reported, never tuned on."""
-    batch1 = (coded["split"] == "tune") | ((coded["split"] == "holdout") & (coded["corpus"] != "seed"))
-    return coded[batch1 | (coded["split"] == "holdout2")]
+BATCHES_1_2 = ("tune", "holdout", "holdout2")
+
+
+def development(coded: pd.DataFrame, splits=BATCHES_1_2) -> pd.DataFrame:
+    """The units settings may be chosen (and a model trained) on: the rows of these splits (theme_measure.learned
+    .train_splits; by default batch 1 and batch 2 (holdout2), each opened for development after it was scored once),
+    never the seed holdout paragraphs (theme_model.CLOSED). Later batches are reported, never tuned on."""
+    return theme_model.training_rows(coded, splits)
 
 
 def tune_grid(coded: pd.DataFrame, params, ws: paths.Workspace, rules: Mapping, classes: list[str]) -> pd.DataFrame:
@@ -178,7 +222,8 @@ def cross_validate(coded: pd.DataFrame, params, ws: paths.Workspace, rules: Mapp
     of them (what params.yaml should say). Returns (report, every setting's scores on the development units)."""
     from sklearn.model_selection import StratifiedGroupKFold
 
-    units = development(coded).reset_index(drop=True)
+    units = development(coded, (params["theme_measure"].get("learned") or {}).get("train_splits", BATCHES_1_2)
+                        ).reset_index(drop=True)
     prepared = setup(units, params, ws, rules)
     settings, pred, loss = grid_predictions(units, prepared, classes)
     gold = pd.Index(classes).get_indexer(units["theme"])
@@ -186,7 +231,7 @@ def cross_validate(coded: pd.DataFrame, params, ws: paths.Workspace, rules: Mapp
     cur = pd.Index(classes).get_indexer(units["item_id"].map(apply(prepared, current)["primary"]))
     cutter = StratifiedGroupKFold(folds, shuffle=True, random_state=seed)
     parts = [te for _, te in cutter.split(np.zeros(len(units)), gold, units["article_id"].to_numpy())]
-    halves = {"batch1": np.flatnonzero(units["split"] != "holdout2"), "holdout2": np.flatnonzero(units["split"] == "holdout2")}
+    halves = {"batch1": np.flatnonzero(units["split"].isin(["tune", "holdout"])), "holdout2": np.flatnonzero(units["split"] == "holdout2")}
     parts += [halves["holdout2"], halves["batch1"]]  # chosen on the other batch, scored on this one
     names = [*(f"fold {i + 1}" for i in range(folds)), "holdout2 (chosen on batch 1)", "batch 1 (chosen on holdout2)"]
     out_of_fold = np.empty(len(units), dtype=int)
