@@ -338,10 +338,11 @@ class LearnedMeasure(Section):
     train_splits; its settings chosen by `python -m pipeline.validation learn` (nested CV by article)."""
     train_splits: Words("must be a non-empty list of the sheet's splits to train on") = ["tune", "holdout", "holdout2",
                                                                                          "holdout3"]
-    features: Choice("evidence", "evidence+embedding") = "evidence"
+    features: Choice("pooled", "evidence", "evidence+embedding") = "evidence"
     level: Choice("unit", "paragraph") = "unit"   # train on whole coded units or on their paragraphs
     C: Num("must be a positive number (inverse L2 penalty)", lambda v: v > 0) = 0.1
     class_weight: Choice("none", "balanced") = "none"
+    min_share: Num("must be a share between 0 and 1", lambda v: 0 <= v <= 1) = 0.0  # as theme_measure.min_share
     folds: Int(2) = 5                             # cross-fitting by article for scoring trained-on units
 
 

@@ -34,7 +34,9 @@ import pandas as pd
 from pipeline import measure
 from pipeline.measure import Themes, _unit
 
-FEATURE_SETS = ("evidence", "evidence+embedding")
+# simplest first: `pooled` is the similarity measure's own evidence (one similarity a theme, theme_measure.pool)
+# with its numbers learned per theme; `evidence` the cosine to every description; `+embedding` the vector too
+FEATURE_SETS = ("pooled", "evidence", "evidence+embedding")
 # the seed paragraphs of batch 1's holdout half stay closed: their score is reported, so nothing is trained on them
 CLOSED = (("holdout", "seed"),)
 
@@ -83,15 +85,19 @@ def check_classes(sheet_classes: Sequence[str], classes: Sequence[str], path) ->
             " theme_measure.method: similarity")
 
 
-def features(vectors: np.ndarray, themes: Themes, hits: np.ndarray, embedding: bool = False) -> np.ndarray:
-    """(n x p) features of n texts: cosine to each theme's each description (theme order, padding skipped), then
-    log(1 + hits) per keyword column, then (embedding) the normalised vector itself."""
+def features(vectors: np.ndarray, themes: Themes, hits: np.ndarray, feature_set: str = "evidence") -> np.ndarray:
+    """(n x p) features of n texts (FEATURE_SETS): `pooled`, each theme's similarity (Themes.similarity); else the
+    cosine to each theme's each description (theme order, padding skipped); then log(1 + hits) per keyword column;
+    then (`evidence+embedding`) the normalised vector itself."""
     v = _unit(vectors)
-    d = themes.descriptions
-    present = ~np.isnan(d[..., 0])
-    cos = np.einsum("ij,knj->ikn", v, np.nan_to_num(d))[:, present]
-    parts = [cos, np.log1p(np.asarray(hits, dtype=np.float64))]
-    if embedding:
+    if feature_set == "pooled":
+        sims = themes.similarity(v)
+    else:
+        d = themes.descriptions
+        present = ~np.isnan(d[..., 0])
+        sims = np.einsum("ij,knj->ikn", v, np.nan_to_num(d))[:, present]
+    parts = [sims, np.log1p(np.asarray(hits, dtype=np.float64))]
+    if feature_set == "evidence+embedding":
         parts.append(v)
     return np.hstack(parts)
 
@@ -183,11 +189,11 @@ class Learned:
     classes: list[str]
     themes: Themes
     keywords: dict[str, list[str]]
-    embedding: bool
+    feature_set: str
 
     def features(self, vectors: np.ndarray, tokens: list[str]) -> np.ndarray:
         hits = measure.keyword_hits(tokens, {n: self.keywords.get(n, []) for n in self.classes})
-        return features(vectors, self.themes, hits, self.embedding)
+        return features(vectors, self.themes, hits, self.feature_set)
 
     def probabilities(self, vectors: np.ndarray, tokens: list[str]) -> np.ndarray:
         """(n x K) probabilities of texts (their vectors and segmented tokens), `other` last; row by row."""
@@ -199,12 +205,12 @@ def train_pieces(vectors: np.ndarray, tokens: list[str], piece_unit: np.ndarray,
                  options: Mapping, seed: int = 0) -> Learned:
     """Pure core: a Learned fitted on pieces (whole units, or their paragraphs: options level) whose unit index
     is `piece_unit` and unit theme `gold`; paragraphs are weighted so each unit weighs one."""
-    shell = Learned(None, list(classes), themes, dict(keywords), options["features"] == "evidence+embedding")
+    shell = Learned(None, list(classes), themes, dict(keywords), options["features"])
     X = shell.features(vectors, tokens)
     y = np.asarray(gold)[piece_unit]
     weights = None if options["level"] == "unit" else training_weights(piece_unit.tolist(), lengths)
     model = fit(X, y, weights, classes, options["C"], options["class_weight"], seed)
-    return Learned(model, shell.classes, themes, shell.keywords, shell.embedding)
+    return Learned(model, shell.classes, themes, shell.keywords, shell.feature_set)
 
 
 def sheet_pieces(units: pd.DataFrame, params: Mapping, ws: Any, paragraphs: bool

@@ -92,7 +92,7 @@ def measured(units: pd.DataFrame, vectors: np.ndarray, params, ws: paths.Workspa
         if probs is None:
             props = measure.measure(vecs, tokens, groups, lengths, keywords, names, matrix, **options)
         else:
-            props = measure.proportions(probs, groups, lengths, names, tm["min_share"])
+            props = measure.proportions(probs, groups, lengths, names, tm["learned"]["min_share"])
         for name in [*params["themes"], OTHER]:
             if name not in props.columns:
                 props[name] = 0.0

@@ -107,3 +107,63 @@ def test_training_rows_are_the_train_splits_without_the_seed_holdout():
 def test_paragraph_weights_make_each_unit_weigh_one():
     w = theme_model.training_weights(["a", "a", "b"], np.array([300.0, 100.0, 50.0]))
     assert w.tolist() == pytest.approx([0.75, 0.25, 1.0])
+
+
+def test_learn_chooses_each_fold_without_it_on_the_same_folds_for_both_measures(monkeypatch):
+    from pipeline import validation
+
+    rows = [{"item_id": f"i{i}", "corpus": "sample" if i < 30 else "seed", "article_id": f"a{i // 2}",
+             "split": "tune" if i < 34 else "holdout", "theme": CLASSES[i % 3], "text": "x"} for i in range(40)]
+    rows += [{"item_id": "h4", "corpus": "sample", "article_id": "z", "split": "holdout4", "theme": OTHER, "text": "x"}]
+    coded = pd.DataFrame(rows)
+    dev = validation.development(coded, ["tune", "holdout"]).reset_index(drop=True)
+    assert "h4" not in set(dev["item_id"]) and not ((dev["split"] == "holdout") & (dev["corpus"] == "seed")).any()
+    learned_on, similarity_on, predicted = [], [], []
+    truth = pd.Index(CLASSES).get_indexer(dev["theme"])
+    monkeypatch.setattr(validation, "learn_setup", lambda units, *a: {"similarity": {}})
+    monkeypatch.setattr(validation, "grid_predictions",
+                        lambda units, prep, classes: ([{"s": 0}], truth[None], np.zeros((1, len(units)))))
+    monkeypatch.setattr(validation, "apply", lambda prep, s: pd.DataFrame({"primary": OTHER}, index=dev["item_id"]))
+    real_best = validation.best_setting
+
+    def best(gold, pred, loss, rows_, classes):
+        similarity_on.append(set(rows_))
+        return real_best(gold, pred, loss, rows_, classes)
+
+    def choose(prepared, gold, articles, units, classes, seed, folds=4):
+        learned_on.append(set(units))
+        return {"min_share": 0.0}
+
+    def proportions(prepared, gold, cfg, train, test, classes, seed):
+        predicted.append((set(train), set(test)))
+        return pd.DataFrame(np.eye(3)[pd.Index(classes).get_indexer(gold[test])], index=test, columns=classes)
+    monkeypatch.setattr(validation, "best_setting", best)
+    monkeypatch.setattr(validation, "choose_learned", choose)
+    monkeypatch.setattr(validation, "learned_proportions", proportions)
+    params = {"theme_measure": {"learned": {"train_splits": ["tune", "holdout"]}, "bootstrap": 20, "seed": 0}}
+    report = validation.learn(coded, params, None, {}, CLASSES, folds=3, seed=1)
+    assert report["units"] == len(dev)
+    for i, (train, test) in enumerate(predicted):
+        assert not train & test and learned_on[i] == train and similarity_on[i] == train  # same folds, chosen without
+        assert not set(dev.loc[sorted(test), "article_id"]) & set(dev.loc[sorted(train), "article_id"])
+    assert set().union(*(t for _, t in predicted)) == set(range(len(dev)))
+    assert learned_on[-1] == set(range(len(dev)))  # the final choice: on every development unit
+
+
+def test_training_on_the_bundled_sheet_fails_in_one_line_for_another_codebook(tmp_path):
+    from pipeline import params as P
+    from pipeline import paths, workspace
+
+    params = workspace.repo_params()
+    params["themes"] = {"sport": ["bóng đá"], "culture": ["âm nhạc"]}
+    params["theme_labels"] = None
+    params["theme_measure"].update(method="learned", keywords={}, theme_bias={})
+    params["compare"]["contrasts"] = None
+    ws = paths.workspace(workspace.REPO)
+    with pytest.raises(theme_model.SheetMismatch) as error:
+        theme_model.train(P.validate(params), ws, ["sport", "culture", OTHER], None, {})
+    message = str(error.value)
+    assert "\n" not in message and "themes_coded.csv" in message and "sport" in message
+    params["embedding"]["backend"] = "tfidf"
+    with pytest.raises(theme_model.SheetMismatch, match="fixed embedding"):
+        theme_model.train(P.validate(params), ws, ["sport", "culture", OTHER], None, {})
