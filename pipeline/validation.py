@@ -517,6 +517,8 @@ def main(argv: list[str] | None = None) -> None:
         result["settings"] = {**theme_model.settings(tm["learned"]), "train_splits": tm["learned"]["train_splits"],
                               "min_share": tm["learned"]["min_share"], "paragraphs": tm["paragraphs"]}
         mark(result, coded, props["fit"], tm["learned"]["train_splits"])
+    else:  # the similarity settings were chosen on batches 1-2 (params.yaml); the newest batch is reported
+        result["reported"] = max(coded["split"].unique(), key=lambda s: (s.startswith("holdout"), len(s), s))
     target = ws / (paths.VALIDATION_THEMES if not args.units else f"reports/validation_themes_{args.units}.json")
     pio.write_json(target, result)
     for split in sorted(coded["split"].unique()):  # the newest batch is reported (data/validation/README.md)
