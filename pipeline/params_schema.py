@@ -333,8 +333,22 @@ class CodebookFit(Section):
     min_share: Num("must be a share between 0 and 1", lambda v: 0 <= v <= 1) = 0.02
 
 
+class LearnedMeasure(Section):
+    """theme_measure.method learned (pipeline/theme_model.py): a classifier trained on the coded sheet's rows of
+    train_splits; its settings chosen by `python -m pipeline.validation learn` (nested CV by article)."""
+    train_splits: Words("must be a non-empty list of the sheet's splits to train on") = ["tune", "holdout", "holdout2",
+                                                                                         "holdout3"]
+    features: Choice("pooled", "evidence", "evidence+embedding") = "evidence"
+    level: Choice("unit", "paragraph") = "unit"   # train on whole coded units or on their paragraphs
+    C: Num("must be a positive number (inverse L2 penalty)", lambda v: v > 0) = 0.1
+    class_weight: Choice("none", "balanced") = "none"
+    min_share: Num("must be a share between 0 and 1", lambda v: 0 <= v <= 1) = 0.0  # as theme_measure.min_share
+    folds: Int(2) = 5                             # cross-fitting by article for scoring trained-on units
+
+
 class ThemeMeasure(Section):
     """Theme proportions of each unit (pipeline/measure.py) and their validation (pipeline/validation.py)."""
+    method: Choice("similarity", "learned") = "similarity"
     coding_rules: Text("must be the path of the coding rules (YAML)") = "data/validation/coding_rules.yaml"
     validation_set: Text("must be the path of the coded validation sheet (CSV)") = "data/validation/themes_coded.csv"
     paragraphs: Bool = True
@@ -349,6 +363,7 @@ class ThemeMeasure(Section):
     descriptions: Choice("exemplars", "rules") = "exemplars"
     keywords: Annotated[dict[StrictStr, Words("must be a list of keywords", empty=True)],
                         Rule("must map theme names (or other) to lists of keywords")] = {}
+    learned: LearnedMeasure = LearnedMeasure()
     fit: CodebookFit = CodebookFit()
     cache_dir: PathOrNull = "data/cache/themes"
     bootstrap: Int(10) = 1000

@@ -57,6 +57,7 @@ THEMES_SUMMARY = "reports/themes_summary.json"     # codebook fit per theme, mea
 VALIDATION_THEMES = "reports/validation_themes.json"  # the measurement against human coding (validation)
 VALIDATION_THEMES_GRID = "reports/validation_themes_grid.csv"  # `validation tune`: how the settings were chosen
 VALIDATION_THEMES_CV = "reports/validation_themes_cv.json"  # `validation cv`: nested cross-validation of the settings
+VALIDATION_THEMES_LEARN = "reports/validation_themes_learn.json"  # `validation learn`: learned vs similarity, nested CV
 VALIDATION_THEMES_CV_GRID = "reports/validation_themes_cv_grid.csv"  # `validation cv`: every setting, development units
 
 # files inside COMPARE_DIR and DISCOURSE_DIR (their columns live with the code that computes them)
@@ -112,7 +113,7 @@ PARAM_PATHS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "segment": ((), ("segment.cache_dir",)),
     "embed": ((), ("embedding.cache_dir",)),
     "report": (("corpus.path",), ()),
-    "themes": (("theme_measure.coding_rules",), ("theme_measure.cache_dir",)),
+    "themes": (("theme_measure.coding_rules", "theme_measure.validation_set"), ("theme_measure.cache_dir",)),
 }
 
 

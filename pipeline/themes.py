@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from pipeline import codebook, measure
+from pipeline import codebook, measure, theme_model
 from pipeline import io as pio
 from pipeline import params as P
 from pipeline import paths
@@ -73,15 +73,26 @@ def measured(units: pd.DataFrame, vectors: np.ndarray, params, ws: paths.Workspa
     names, matrix, keywords, joint = measure.theme_setup(params, rules, ws.resolve(cache) if cache else None,
                                                          units["tokens"].tolist())
     vectors = joint if joint is not None else vectors  # tfidf: units and descriptions embedded in one space
+    all_names, all_themes = names, matrix  # the learned model's features use every theme's descriptions
     keep = [i for i, n in enumerate(names) if n in measurable or n == OTHER]
     names, matrix = [names[i] for i in keep], matrix[keep]
     vecs, tokens, unit_ids, lengths = measure.evidence(units["text"].tolist(), units["unit_id"].tolist(), params, ws,
                                                        tm["paragraphs"], precomputed=vectors)
     article_of = dict(zip(units["unit_id"], units["article_id"]))
     options = {"temperature": tm["temperature"], "keyword_weight": tm["keyword_weight"], "min_share": tm["min_share"]}
+    probs = None
+    if tm["method"] == "learned":  # a classifier trained on the coded sheet (pipeline/theme_model.py)
+        try:
+            model = theme_model.train(params, ws, all_names, all_themes, keywords)
+        except theme_model.SheetMismatch as error:
+            raise SystemExit(str(error)) from None
+        probs = theme_model.restrict(model.probabilities(vecs, tokens), all_names, names)
     out = []
     for groups in (unit_ids, [article_of[u] for u in unit_ids]):
-        props = measure.measure(vecs, tokens, groups, lengths, keywords, names, matrix, **options)
+        if probs is None:
+            props = measure.measure(vecs, tokens, groups, lengths, keywords, names, matrix, **options)
+        else:
+            props = measure.proportions(probs, groups, lengths, names, tm["learned"]["min_share"])
         for name in [*params["themes"], OTHER]:
             if name not in props.columns:
                 props[name] = 0.0

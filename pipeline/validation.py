@@ -5,6 +5,7 @@
     python -m pipeline.validation agree sheet.csv                      # agreement + pipeline accuracy on a sheet
     python -m pipeline.validation tune                                 # the settings grid on the tune half only
     python -m pipeline.validation cv [--folds 5]                       # the grid cross-validated on the development units
+    python -m pipeline.validation learn [--folds 5]                    # learned vs similarity, nested CV, same folds
 
 `score` applies the themes stage's measurement (pipeline.measure) to each coded unit's text, exactly as the stage
 applies it to a corpus unit (the unit's paragraphs, segmented and embedded with the params' settings, cached), and
@@ -30,7 +31,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from pipeline import agreement, measure
+from pipeline import agreement, measure, theme_model
 from pipeline import io as pio
 from pipeline import params as P
 from pipeline import paths
@@ -99,8 +100,51 @@ def apply(prepared: dict, settings: Mapping) -> pd.DataFrame:
 
 def predict(units: pd.DataFrame, params: Mapping, ws: paths.Workspace, rules: Mapping,
             settings: Mapping | None = None) -> pd.DataFrame:
-    """The measurement's proportions and primary theme for each coded unit (index item_id)."""
+    """The measurement's proportions and primary theme for each coded unit (index item_id). With method learned,
+    `fit` says how each unit was predicted: `cross-fitted` (its article is among the training rows: the model of
+    the fold by article that left it out) or `held out` (the model trained on all of train_splits)."""
+    if params["theme_measure"].get("method") == "learned" and not settings:
+        return predict_learned(units, params, ws, rules)
     return apply(setup(units, params, ws, rules), {**params["theme_measure"], **(settings or {})})
+
+
+def learned_setup(params: Mapping, ws: paths.Workspace, rules: Mapping) -> dict:
+    """The training rows of the sheet, their pieces, and `fit_on(mask over the rows)` -> theme_model.Learned."""
+    tm = params["theme_measure"]
+    options = theme_model.settings(tm["learned"])
+    classes = [*params["themes"], OTHER]
+    path = ws.resolve(tm["validation_set"])
+    try:
+        theme_model.check_backend(params)
+        sheet = theme_model.read_sheet(path)
+        theme_model.check_classes(sheet["theme"].unique().tolist(), classes, path)
+    except theme_model.SheetMismatch as error:
+        fail(str(error))
+    train = theme_model.training_rows(sheet, tm["learned"]["train_splits"]).reset_index(drop=True)
+    cache = tm["cache_dir"]
+    _, themes, keywords, _ = measure.theme_setup(params, rules, ws.resolve(cache) if cache else None)
+    vectors, tokens, unit, lengths = theme_model.sheet_pieces(train, params, ws, options["level"] == "paragraph")
+    gold = train["theme"].tolist()
+
+    def fit_on(keep: np.ndarray) -> theme_model.Learned:
+        rows = np.flatnonzero(keep[unit])
+        return theme_model.train_pieces(vectors[rows], [tokens[r] for r in rows], unit[rows], lengths[rows], gold,
+                                        classes, themes, keywords, options, tm["seed"])
+    return dict(train=train, classes=classes, fit_on=fit_on)
+
+
+def predict_learned(units: pd.DataFrame, params: Mapping, ws: paths.Workspace, rules: Mapping) -> pd.DataFrame:
+    tm = params["theme_measure"]
+    prepared = learned_setup(params, ws, rules)
+    units = units.reset_index(drop=True)
+    vectors, tokens, unit, lengths = theme_model.sheet_pieces(units, params, ws, tm["paragraphs"])
+    probs, fold = theme_model.cross_fitted(prepared["train"], units, (vectors, tokens, unit), prepared["classes"],
+                                           tm["learned"]["folds"], tm["seed"], prepared["fit_on"])
+    ids = units["item_id"].tolist()
+    props = measure.proportions(probs, [ids[u] for u in unit], lengths, prepared["classes"],
+                                tm["learned"]["min_share"])
+    props["fit"] = pd.Series(np.where(fold >= 0, "cross-fitted", "held out"), index=ids)
+    return props
 
 
 # the grid `tune` (crossed with the evidence options) and `cv` search
@@ -111,12 +155,14 @@ GRID = {"temperature": [0.005, 0.01, 0.02, 0.03, 0.05, 0.1], "keyword_weight": [
         "theme_bias": [{}, *({"institutions": b} for b in (0.5, 1.0, 1.5, 2.0, 2.5))]}
 
 
-def development(coded: pd.DataFrame) -> pd.DataFrame:
-    """The units settings may be chosen on: the tune half, batch 1's holdout half outside the `seed` corpus, and
-    batch 2 (holdout2), each opened for development after it was scored once. The seed holdout paragraphs stay
-    closed, and later batches (holdout3 and on) are reported, never tuned on."""
-    batch1 = (coded["split"] == "tune") | ((coded["split"] == "holdout") & (coded["corpus"] != "seed"))
-    return coded[batch1 | (coded["split"] == "holdout2")]
+BATCHES_1_2 = ("tune", "holdout", "holdout2")
+
+
+def development(coded: pd.DataFrame, splits=BATCHES_1_2) -> pd.DataFrame:
+    """The units settings may be chosen (and a model trained) on: the rows of these splits (theme_measure.learned
+    .train_splits; by default batch 1 and batch 2 (holdout2), each opened for development after it was scored once),
+    never the seed holdout paragraphs (theme_model.CLOSED). Later batches are reported, never tuned on."""
+    return theme_model.training_rows(coded, splits)
 
 
 def tune_grid(coded: pd.DataFrame, params, ws: paths.Workspace, rules: Mapping, classes: list[str]) -> pd.DataFrame:
@@ -178,7 +224,8 @@ def cross_validate(coded: pd.DataFrame, params, ws: paths.Workspace, rules: Mapp
     of them (what params.yaml should say). Returns (report, every setting's scores on the development units)."""
     from sklearn.model_selection import StratifiedGroupKFold
 
-    units = development(coded).reset_index(drop=True)
+    units = development(coded, (params["theme_measure"].get("learned") or {}).get("train_splits", BATCHES_1_2)
+                        ).reset_index(drop=True)
     prepared = setup(units, params, ws, rules)
     settings, pred, loss = grid_predictions(units, prepared, classes)
     gold = pd.Index(classes).get_indexer(units["theme"])
@@ -186,7 +233,7 @@ def cross_validate(coded: pd.DataFrame, params, ws: paths.Workspace, rules: Mapp
     cur = pd.Index(classes).get_indexer(units["item_id"].map(apply(prepared, current)["primary"]))
     cutter = StratifiedGroupKFold(folds, shuffle=True, random_state=seed)
     parts = [te for _, te in cutter.split(np.zeros(len(units)), gold, units["article_id"].to_numpy())]
-    halves = {"batch1": np.flatnonzero(units["split"] != "holdout2"), "holdout2": np.flatnonzero(units["split"] == "holdout2")}
+    halves = {"batch1": np.flatnonzero(units["split"].isin(["tune", "holdout"])), "holdout2": np.flatnonzero(units["split"] == "holdout2")}
     parts += [halves["holdout2"], halves["batch1"]]  # chosen on the other batch, scored on this one
     names = [*(f"fold {i + 1}" for i in range(folds)), "holdout2 (chosen on batch 1)", "batch 1 (chosen on holdout2)"]
     out_of_fold = np.empty(len(units), dtype=int)
@@ -211,6 +258,116 @@ def cross_validate(coded: pd.DataFrame, params, ws: paths.Workspace, rules: Mapp
                                      kind="stable")
 
 
+# the learned model's settings `learn` chooses among by nested CV (min_share applies to the averaged proportions,
+# so it costs no refit); listed simplest first, so ties go to the simpler model
+LEARN_GRID = {"features": theme_model.FEATURE_SETS, "level": ("unit", "paragraph"), "class_weight": (None, "balanced"),
+              "C": (0.03, 0.1, 0.3, 1.0, 3.0), "min_share": (0.0, 0.2, 0.3)}
+
+
+def learn_setup(units: pd.DataFrame, params, ws: paths.Workspace, rules: Mapping) -> dict:
+    """The evidence of the units as pieces for applying the model (the params' paragraphs, as the stage applies
+    it) and as whole units (level unit trains on them), each as features of every feature set."""
+    out = {}
+    for kind, paragraphs in (("apply", params["theme_measure"]["paragraphs"]), ("unit", False)):
+        d = params.to_dict()
+        d["theme_measure"]["paragraphs"] = paragraphs
+        prep = setup(units, P.validate(d), ws, rules)
+        hits = measure.keyword_hits(prep["tokens"], {n: prep["keywords"].get(n, []) for n in prep["theme_names"]})
+        position = {i: k for k, i in enumerate(units["item_id"])}
+        out[kind] = {"X": {fs: theme_model.features(prep["vectors"], prep["themes"], hits, fs)
+                           for fs in theme_model.FEATURE_SETS},
+                     "unit": np.array([position[g] for g in prep["groups"]]), "lengths": prep["lengths"]}
+        if kind == "apply":
+            out["similarity"] = prep
+    out["apply"]["weights"] = theme_model.training_weights(out["apply"]["unit"].tolist(), out["apply"]["lengths"])
+    return out
+
+
+def learned_proportions(prepared: dict, gold: np.ndarray, cfg: Mapping, train: np.ndarray, test: np.ndarray,
+                        classes: list[str], seed: int) -> pd.DataFrame:
+    """Fit cfg on the `train` units (whole, or their paragraphs) and give the averaged proportions of the `test`
+    units (index: unit position), applied piece by piece as the stage applies it."""
+    app = prepared["apply"]
+    if cfg["level"] == "unit":
+        X, y, w = prepared["unit"]["X"][cfg["features"]][train], gold[train], None
+    else:
+        rows = np.isin(app["unit"], train)
+        X, y, w = app["X"][cfg["features"]][rows], gold[app["unit"][rows]], app["weights"][rows]
+    model = theme_model.fit(X, y, w, classes, cfg["C"], cfg["class_weight"], seed)
+    rows = np.flatnonzero(np.isin(app["unit"], test))
+    probs = theme_model.probabilities(model, app["X"][cfg["features"]][rows], classes)
+    props = measure.aggregate(probs, app["unit"][rows].tolist(), np.maximum(app["lengths"][rows], 1.0), classes)
+    return props.set_axis(props.index.astype(int))
+
+
+def choose_learned(prepared: dict, gold: np.ndarray, articles: np.ndarray, units: np.ndarray, classes: list[str],
+                   seed: int, folds: int = 4) -> dict:
+    """The LEARN_GRID setting with the best out-of-fold macro-F1 (then accuracy, then log loss, then the simplest)
+    on `units`, by an inner cross-validation by article on them alone."""
+    inner = theme_model.folds(gold[units].tolist(), articles[units], folds, seed)
+    rows = np.sort(units)
+    index = pd.Index(classes)
+    best = None
+    fits = [dict(zip(LEARN_GRID, v)) for v in itertools.product(*(LEARN_GRID[k] for k in LEARN_GRID if k != "min_share"))]
+    for k, cfg in enumerate(fits):
+        props = pd.concat([learned_proportions(prepared, gold, cfg, np.setdiff1d(units, units[te]), units[te], classes,
+                                               seed) for te in inner]).loc[rows, classes]
+        share = props.to_numpy()[np.arange(len(rows)), index.get_indexer(gold[rows])]
+        loss = float(-np.log(np.maximum(share, 1e-6)).mean())
+        for j, min_share in enumerate(LEARN_GRID["min_share"]):
+            s = _score(index.get_indexer(gold[rows]), index.get_indexer(measure.primary(props, min_share)), classes)
+            key = (s["macro_f1"], s["accuracy"], -round(loss, 4), -k, -j)
+            if best is None or key > best[0]:
+                best = (key, {**cfg, "min_share": min_share})
+    return best[1]
+
+
+def learn(coded: pd.DataFrame, params, ws: paths.Workspace, rules: Mapping, classes: list[str], folds: int = 5,
+          seed: int = 0) -> dict:
+    """Nested cross-validation of the learned measure against the similarity measure on the SAME folds by article
+    (stratified by theme) of the development units (theme_measure.learned.train_splits, never the seed holdout):
+    in each outer fold the learned setting is chosen by an inner CV on the other folds, and the similarity
+    setting by GRID on the other folds (and the params' similarity settings, fixed); pooled out-of-fold scores
+    with bootstrap intervals, per corpus and per theme; and the learned setting chosen on all of them."""
+    tm = params["theme_measure"]
+    units = development(coded, tm["learned"]["train_splits"]).reset_index(drop=True)
+    gold, articles = units["theme"].to_numpy(), units["article_id"].to_numpy()
+    prepared = learn_setup(units, params, ws, rules)
+    settings, pred, loss = grid_predictions(units, prepared["similarity"], classes)
+    index = pd.Index(classes)
+    g = index.get_indexer(gold)
+    current = {k: tm.get(k, 0.0) for k in measure.SETTINGS}
+    oof = {"learned": np.empty(len(units), dtype=object), "similarity_nested": np.empty(len(units), dtype=object),
+           "similarity_params": units["item_id"].map(apply(prepared["similarity"], current)["primary"]).to_numpy()}
+    parts = theme_model.folds(gold.tolist(), articles, folds, seed)
+    rows = []
+    for i, test in enumerate(parts):
+        train = np.setdiff1d(np.arange(len(units)), test)
+        choice = best_setting(g, pred, loss, train, classes)
+        oof["similarity_nested"][test] = [classes[j] for j in pred[choice][test]]
+        cfg = choose_learned(prepared, gold, articles, train, classes, seed + i + 1)
+        props = learned_proportions(prepared, gold, cfg, train, test, classes, seed).loc[test, classes]
+        oof["learned"][test] = measure.primary(props, cfg["min_share"]).to_numpy()
+        row = {"part": f"fold {i + 1}", "n": len(test), "learned_chosen": cfg, "similarity_chosen": settings[choice]}
+        row.update({k: _score(g[test], index.get_indexer(v[test]), classes) for k, v in oof.items()})
+        rows.append(row)
+        print(f"validation: learn fold {i + 1}: " + ", ".join(f"{k} {row[k]['accuracy']:.3f} / {row[k]['macro_f1']:.3f}"
+                                                             for k in oof) + f"; chosen {cfg}", flush=True)
+    pooled = {}
+    for name, p in oof.items():
+        entry = agreement.bootstrap_scores(gold.tolist(), p.tolist(), classes, tm["bootstrap"], tm["seed"])
+        entry["by_corpus"] = {c: agreement.bootstrap_scores(gold[ix].tolist(), p[ix].tolist(), classes, tm["bootstrap"],
+                                                            tm["seed"], clusters=articles[ix].tolist())
+                              for c, ix in units.groupby("corpus", sort=True).indices.items()}
+        entry["by_split"] = {c: _score(g[ix], index.get_indexer(p[ix]), classes)
+                             for c, ix in units.groupby("split", sort=True).indices.items()}
+        pooled[name] = entry
+    final = choose_learned(prepared, gold, articles, np.arange(len(units)), classes, seed)
+    return {"units": len(units), "train_splits": list(tm["learned"]["train_splits"]), "folds": folds, "seed": seed,
+            "learn_grid": {k: list(v) for k, v in LEARN_GRID.items()}, "params_similarity": current, "parts": rows,
+            "pooled": pooled, "learned_chosen_on_all": final}
+
+
 def report(coded: pd.DataFrame, predicted: pd.Series, classes: list[str], draws: int, seed: int) -> dict:
     """Scores on each split, and per corpus within it (seed paragraphs resampled by article)."""
     out = {}
@@ -228,6 +385,21 @@ def report(coded: pd.DataFrame, predicted: pd.Series, classes: list[str], draws:
         out["seed_all"] = agreement.bootstrap_scores(seeds["theme"].tolist(), seeds["pred"].tolist(), classes, draws,
                                                      seed, clusters=seeds["article_id"].tolist())
     return out
+
+
+def mark(result: dict, coded: pd.DataFrame, fit: pd.Series, train_splits) -> None:
+    """Method learned: say for each split how its units were predicted (cross-fitted by article, out of fold, for
+    the splits it was trained on; the model trained on train_splits for the others), and which split is reported:
+    the newest one it was not trained on."""
+    for split, part in coded.groupby("split", sort=True):
+        kinds = part["item_id"].map(fit).value_counts().to_dict()
+        result[split]["fit"] = ("cross-fitted by article (out of fold; the model trains on this split)"
+                                if set(kinds) == {"cross-fitted"} else
+                                "held out (model trained on train_splits)" if set(kinds) == {"held out"} else
+                                f"mixed: {kinds}")
+        result[split]["fit_counts"] = {k: int(v) for k, v in kinds.items()}
+    fresh = sorted(s for s in coded["split"].unique() if s not in set(train_splits))
+    result["reported"] = fresh[-1] if fresh else None
 
 
 def draw_sheet(units: pd.DataFrame, n: int, seed: int, definitions: Mapping[str, str],
@@ -270,7 +442,7 @@ def agree(sheet: pd.DataFrame, classes: list[str], path: Path, predicted: pd.Ser
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m pipeline.validation", description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=("score", "draw", "agree", "tune", "cv"))
+    parser.add_argument("command", choices=("score", "draw", "agree", "tune", "cv", "learn"))
     parser.add_argument("sheet", nargs="?", help="agree: the coded sheet (CSV)")
     parser.add_argument("--root", default=None)
     parser.add_argument("--units", default=None, help="score: only this corpus (e.g. seed, for a quick check)")
@@ -308,6 +480,17 @@ def main(argv: list[str] | None = None) -> None:
         print(grid.head(15).to_string(index=False))
         print(f"validation: {len(grid)} settings scored on the tune half in {paths.VALIDATION_THEMES_GRID}")
         return
+    if args.command == "learn":
+        if args.folds < 2:
+            fail(f"learn: --folds {args.folds} must be at least 2")
+        result = learn(coded, params, ws, rules, classes, args.folds, tm["seed"])
+        pio.write_json(ws / paths.VALIDATION_THEMES_LEARN, result)
+        for name, entry in result["pooled"].items():
+            print(f"validation: pooled out of fold, {name}: accuracy {entry['accuracy']:.3f}, macro-F1 "
+                  f"{entry['macro_f1']:.3f} (n={entry['n']})")
+        print(f"validation: learned setting chosen on all development units: {result['learned_chosen_on_all']} "
+              f"({paths.VALIDATION_THEMES_LEARN})")
+        return
     if args.command == "cv":
         if args.folds < 2:
             fail(f"cv: --folds {args.folds} must be at least 2")
@@ -327,14 +510,20 @@ def main(argv: list[str] | None = None) -> None:
     if args.units:
         coded = coded[coded["corpus"] == args.units]
     props = predict(coded, params, ws, rules)
-    result = {"settings": {k: tm.get(k, 0.0) for k in (*measure.SETTINGS, "paragraphs", "descriptions")},
+    result = {"method": tm["method"],
+              "settings": {k: tm.get(k, 0.0) for k in (*measure.SETTINGS, "paragraphs", "descriptions")},
               "classes": classes, **report(coded, props["primary"], classes, tm["bootstrap"], tm["seed"])}
+    if tm["method"] == "learned":
+        result["settings"] = {**theme_model.settings(tm["learned"]), "train_splits": tm["learned"]["train_splits"],
+                              "min_share": tm["learned"]["min_share"], "paragraphs": tm["paragraphs"]}
+        mark(result, coded, props["fit"], tm["learned"]["train_splits"])
+    else:  # the similarity settings were chosen on batches 1-2 (params.yaml); the newest batch is reported
+        result["reported"] = max(coded["split"].unique(), key=lambda s: (s.startswith("holdout"), len(s), s))
     target = ws / (paths.VALIDATION_THEMES if not args.units else f"reports/validation_themes_{args.units}.json")
     pio.write_json(target, result)
-    for split in ("tune", "holdout", "holdout2", "holdout3"):  # the newest batch is reported (data/validation/README.md)
-        if split in result:
-            print(f"validation: {split}: accuracy {result[split]['accuracy']:.3f}, macro-F1 {result[split]['macro_f1']:.3f}"
-                  f" (n={result[split]['n']})")
+    for split in sorted(coded["split"].unique()):  # the newest batch is reported (data/validation/README.md)
+        print(f"validation: {split}: accuracy {result[split]['accuracy']:.3f}, macro-F1 {result[split]['macro_f1']:.3f}"
+              f" (n={result[split]['n']}{'; ' + result[split]['fit'] if 'fit' in result[split] else ''})")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,9 @@ SMALL_SETTINGS = {
     "evaluate.stability_seeds": [1],
     "compare.bootstrap": 200,
     "clean.min_chars": 100,
+    # pipeline mechanics: the similarity measure needs no training (method learned embeds and trains on the 643
+    # coded texts; tests/test_theme_model.py and tests/test_validation_themes.py test it)
+    "theme_measure.method": "similarity",
 }
 set_param = workspace.set_key
 

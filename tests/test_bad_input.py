@@ -376,7 +376,8 @@ def _topics_workspace(tmp_path, tokens: list[str]):
     from pipeline import io as pio
     from pipeline import workspace
 
-    root = workspace.make(tmp_path / "p", overrides={"embedding.backend": "tfidf", "topics.representation": "none"})
+    root = workspace.make(tmp_path / "p", overrides={"embedding.backend": "tfidf", "topics.representation": "none",
+                                                           "theme_measure.method": "similarity"})
     unit_ids = [f"a{i}" for i in range(len(tokens))]
     pio.write_parquet(root / "data/interim/units.parquet",
                       pd.DataFrame({"unit_id": unit_ids, "article_id": unit_ids, "text": tokens, "tokens": tokens}))

@@ -124,7 +124,8 @@ def test_default_topic_parameters_on_40_10_and_3_articles_with_each_backend(tmp_
         (corpus / f"first_{n}.jsonl").write_text("".join(lines[:n]), encoding="utf-8")
     model_dir = build_tiny_sentence_transformer(base / "st", " ".join(lines[:40]).lower().split())
     repo = workspace.make(base / "repo", corpus / "first_40.jsonl",
-                          {"embedding.max_chars": 300, "evaluate.stability_seeds": [1], "compare.bootstrap": 200},
+                          {"embedding.max_chars": 300, "evaluate.stability_seeds": [1], "compare.bootstrap": 200,
+                           "theme_measure.method": "similarity"},  # tfidf: learned needs a fixed embedding
                           code=True, git=True)
     shutil.copy(corpus / "first_10.jsonl", repo / "data/raw")
     shutil.copy(corpus / "first_3.jsonl", repo / "data/raw")

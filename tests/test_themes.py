@@ -81,7 +81,7 @@ def test_article_shares_keep_every_theme_column_even_when_unused():
 def test_themes_stage_writes_labels_scores_and_shares(tmp_path):
     """The themes stage on hand-made upstream files (paragraph units): contract columns, both labels, shares."""
     # tfidf: the theme descriptions are embedded with the units in one space, so no model is loaded here
-    ws = workspace.make(tmp_path / "ws", overrides={"embedding.backend": "tfidf"})
+    ws = workspace.make(tmp_path / "ws", overrides={"embedding.backend": "tfidf", "theme_measure.method": "similarity"})
     params = workspace.repo_params()
     (ws / "data/interim").mkdir(parents=True)
     (ws / "data/processed").mkdir(parents=True)

