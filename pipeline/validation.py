@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from pipeline import agreement, measure, theme_model
+from pipeline import agreement, measure, splits, theme_model
 from pipeline import io as pio
 from pipeline import params as P
 from pipeline import paths
@@ -158,11 +158,11 @@ GRID = {"temperature": [0.005, 0.01, 0.02, 0.03, 0.05, 0.1], "keyword_weight": [
 BATCHES_1_2 = ("tune", "holdout", "holdout2")
 
 
-def development(coded: pd.DataFrame, splits=BATCHES_1_2) -> pd.DataFrame:
+def development(coded: pd.DataFrame, train_splits=BATCHES_1_2) -> pd.DataFrame:
     """The units settings may be chosen (and a model trained) on: the rows of these splits (theme_measure.learned
     .train_splits; by default batch 1 and batch 2 (holdout2), each opened for development after it was scored once),
     never the seed holdout paragraphs (theme_model.CLOSED). Later batches are reported, never tuned on."""
-    return theme_model.training_rows(coded, splits)
+    return theme_model.training_rows(coded, train_splits)
 
 
 def tune_grid(coded: pd.DataFrame, params, ws: paths.Workspace, rules: Mapping, classes: list[str]) -> pd.DataFrame:
@@ -398,8 +398,7 @@ def mark(result: dict, coded: pd.DataFrame, fit: pd.Series, train_splits) -> Non
                                 "held out (model trained on train_splits)" if set(kinds) == {"held out"} else
                                 f"mixed: {kinds}")
         result[split]["fit_counts"] = {k: int(v) for k, v in kinds.items()}
-    fresh = sorted(s for s in coded["split"].unique() if s not in set(train_splits))
-    result["reported"] = fresh[-1] if fresh else None
+    result["reported"] = splits.reported(s for s in coded["split"].unique() if s not in set(train_splits))
 
 
 def draw_sheet(units: pd.DataFrame, n: int, seed: int, definitions: Mapping[str, str],
@@ -518,10 +517,10 @@ def main(argv: list[str] | None = None) -> None:
                               "min_share": tm["learned"]["min_share"], "paragraphs": tm["paragraphs"]}
         mark(result, coded, props["fit"], tm["learned"]["train_splits"])
     else:  # the similarity settings were chosen on batches 1-2 (params.yaml); the newest batch is reported
-        result["reported"] = max(coded["split"].unique(), key=lambda s: (s.startswith("holdout"), len(s), s))
+        result["reported"] = splits.reported(coded["split"].unique())
     target = ws / (paths.VALIDATION_THEMES if not args.units else f"reports/validation_themes_{args.units}.json")
     pio.write_json(target, result)
-    for split in sorted(coded["split"].unique()):  # the newest batch is reported (data/validation/README.md)
+    for split in [s for s in splits.SPLITS if s in set(coded["split"])]:  # coding order; the newest is reported
         print(f"validation: {split}: accuracy {result[split]['accuracy']:.3f}, macro-F1 {result[split]['macro_f1']:.3f}"
               f" (n={result[split]['n']}{'; ' + result[split]['fit'] if 'fit' in result[split] else ''})")
 
