@@ -20,11 +20,11 @@ CODES = ["institutions", "spatial_planning", "digital_governance", "science_inno
 UNIT_COLUMNS = ["item_id", "corpus", "file", "line", "article_id", "level", "stratum", "label", "text_chars",
                 "truncated", "text", "split"]
 CODE_COLUMNS = ["theme", "secondary", "confidence", "note", "coder", "coded_at"]
-BATCH2 = "holdout2"     # the split of every batch-2 unit (a fresh held-out batch, README: Batch 2)
-BATCH3 = "holdout3"     # the split of every batch-3 unit (the held-out batch to report, README: Batch 3)
-CODERS = {"tune": "claude-session-A", "holdout": "claude-session-A", BATCH2: "claude-session-D",
-          BATCH3: "claude-session-H"}
-BATCH_OF = {"tune": 1, "holdout": 1, BATCH2: 2, BATCH3: 3}
+# later batches (README: Batch 2, 3, ...): fresh held-out units, one split and one coder each
+LATER = {"holdout2": (2, "claude-session-D"), "holdout3": (3, "claude-session-H"), "holdout4": (4, "claude-session-J"),
+         "holdout5": (5, "claude-session-M")}
+CODERS = {"tune": "claude-session-A", "holdout": "claude-session-A", **{s: c for s, (_, c) in LATER.items()}}
+BATCH_OF = {"tune": 1, "holdout": 1, **{s: b for s, (b, _) in LATER.items()}}
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,7 @@ def test_every_unit_has_valid_codes(coded):
 
 
 def test_split_is_half_and_half_within_each_corpus(units):
-    batch1 = units[~units["split"].isin([BATCH2, BATCH3])]
+    batch1 = units[~units["split"].isin(list(LATER))]
     counts = batch1.groupby(["corpus", "split"]).size().unstack(fill_value=0)
     assert set(batch1["split"]) == {"tune", "holdout"}
     assert set(counts.index) == {"sample", "vntc_heldout", "seed", "danes"}
@@ -69,8 +69,9 @@ def test_split_is_half_and_half_within_each_corpus(units):
 
 def test_later_batches_are_fresh_and_appended_in_order(units):
     batch = units["split"].map(BATCH_OF)
-    assert batch.notna().all() and batch.is_monotonic_increasing and set(batch) == {1, 2, 3}
-    for later in (2, 3):
+    assert batch.notna().all() and batch.is_monotonic_increasing and set(batch) == set(range(1, batch.max() + 1))
+    assert batch.max() >= 4
+    for later in range(2, batch.max() + 1):
         new, earlier = units[batch == later], units[batch < later]
         assert set(new["corpus"]) == {"sample", "vntc_heldout", "danes"} and len(new) == 160
         assert not set(new["article_id"]) & set(earlier["article_id"])
@@ -110,12 +111,13 @@ def test_draw_is_reproducible(tmp_path):
     subprocess.run([sys.executable, str(REPO / "scripts" / "draw_theme_validation.py"), "--shared", str(SHARED),
                     "--out", str(out)], check=True, capture_output=True)
     assert out.read_bytes() == (VALIDATION / "themes_units.csv").read_bytes()
-    # batch 1 alone is the sheet's first part, unchanged by the later draws; batch 3 alone is its last part
+    # batch 1 alone is the sheet's first part, unchanged by the later draws; the newest batch alone is its last part
     sheet = (VALIDATION / "themes_units.csv").read_bytes()
     subprocess.run([sys.executable, str(REPO / "scripts" / "draw_theme_validation.py"), "--shared", str(SHARED),
                     "--out", str(out), "--batch", "1"], check=True, capture_output=True)
     assert sheet.startswith(out.read_bytes()) and len(sheet) > len(out.read_bytes())
+    newest = max(BATCH_OF[s] for s in pd.read_csv(VALIDATION / "themes_units.csv", usecols=["split"])["split"])
     subprocess.run([sys.executable, str(REPO / "scripts" / "draw_theme_validation.py"), "--shared", str(SHARED),
-                    "--out", str(out), "--batch", "3"], check=True, capture_output=True)
-    batch3_rows = out.read_bytes().split(b"\n", 1)[1]                     # without the header line
-    assert sheet.endswith(batch3_rows) and b",holdout3\n" in batch3_rows
+                    "--out", str(out), "--batch", str(newest)], check=True, capture_output=True)
+    newest_rows = out.read_bytes().split(b"\n", 1)[1]                     # without the header line
+    assert sheet.endswith(newest_rows) and f",holdout{newest}\n".encode() in newest_rows
