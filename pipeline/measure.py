@@ -180,13 +180,23 @@ def probabilities(vectors: np.ndarray, themes: Themes | np.ndarray, hits: np.nda
 def softmax_evidence(similarity: np.ndarray, hits: np.ndarray, temperature: float, keyword_weight: float,
                      other_bias: float = 0.0, bias: np.ndarray | None = None) -> np.ndarray:
     """probabilities() from the similarities (n x K) already computed (validation's grid reuses them)."""
+    return softmax(evidence_logits(similarity, hits, temperature, keyword_weight, other_bias, bias))
+
+
+def evidence_logits(similarity: np.ndarray, hits: np.ndarray, temperature: float, keyword_weight: float,
+                    other_bias: float = 0.0, bias: np.ndarray | None = None) -> np.ndarray:
+    """(n x K) the logits whose softmax is the measure's probabilities (the hybrid measure starts from them)."""
     logits = similarity / temperature
     if keyword_weight:
         logits[:, :hits.shape[1]] += keyword_weight * np.log1p(hits)
     if bias is not None:
         logits += bias
     logits[:, -1] += other_bias
-    logits -= logits.max(axis=1, keepdims=True)
+    return logits
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    logits = logits - logits.max(axis=1, keepdims=True)
     expo = np.exp(logits)
     return expo / expo.sum(axis=1, keepdims=True)
 

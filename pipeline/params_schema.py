@@ -346,9 +346,20 @@ class LearnedMeasure(Section):
     folds: Int(2) = 5                             # cross-fitting by article for scoring trained-on units
 
 
+class HybridMeasure(Section):
+    """theme_measure.method hybrid (pipeline/theme_model.py): the similarity measure (the settings above) and a
+    model trained as `learned` (its train_splits, features, level, folds) combined; chosen by
+    `python -m pipeline.validation hybrid` (nested CV by article)."""
+    form: Choice("blend", "offset") = "offset"    # blend: weighted mean of log-probabilities | offset: corrections
+    C: Num("must be a positive number (inverse L2 penalty of the corrections)", lambda v: v > 0) = 0.1  # offset
+    weight: Num("must be a weight between 0 and 1 (of similarity)", lambda v: 0 <= v <= 1) = 0.5      # blend
+    class_weight: Choice("none", "balanced") = "none"                                                  # offset
+    min_share: Num("must be a share between 0 and 1", lambda v: 0 <= v <= 1) = 0.0
+
+
 class ThemeMeasure(Section):
     """Theme proportions of each unit (pipeline/measure.py) and their validation (pipeline/validation.py)."""
-    method: Choice("similarity", "learned") = "similarity"
+    method: Choice("similarity", "learned", "hybrid") = "similarity"
     coding_rules: Text("must be the path of the coding rules (YAML)") = "data/validation/coding_rules.yaml"
     validation_set: Text("must be the path of the coded validation sheet (CSV)") = "data/validation/themes_coded.csv"
     paragraphs: Bool = True
@@ -364,6 +375,7 @@ class ThemeMeasure(Section):
     keywords: Annotated[dict[StrictStr, Words("must be a list of keywords", empty=True)],
                         Rule("must map theme names (or other) to lists of keywords")] = {}
     learned: LearnedMeasure = LearnedMeasure()
+    hybrid: HybridMeasure = HybridMeasure()
     fit: CodebookFit = CodebookFit()
     cache_dir: PathOrNull = "data/cache/themes"
     bootstrap: Int(10) = 1000

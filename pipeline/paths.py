@@ -58,6 +58,7 @@ VALIDATION_THEMES = "reports/validation_themes.json"  # the measurement against 
 VALIDATION_THEMES_GRID = "reports/validation_themes_grid.csv"  # `validation tune`: how the settings were chosen
 VALIDATION_THEMES_CV = "reports/validation_themes_cv.json"  # `validation cv`: nested cross-validation of the settings
 VALIDATION_THEMES_LEARN = "reports/validation_themes_learn.json"  # `validation learn`: learned vs similarity, nested CV
+VALIDATION_THEMES_HYBRID = "reports/validation_themes_hybrid.json"  # `validation hybrid`: hybrid forms vs both, nested CV
 VALIDATION_THEMES_CV_GRID = "reports/validation_themes_cv_grid.csv"  # `validation cv`: every setting, development units
 
 # files inside COMPARE_DIR and DISCOURSE_DIR (their columns live with the code that computes them)

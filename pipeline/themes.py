@@ -81,7 +81,7 @@ def measured(units: pd.DataFrame, vectors: np.ndarray, params, ws: paths.Workspa
     article_of = dict(zip(units["unit_id"], units["article_id"]))
     options = {"temperature": tm["temperature"], "keyword_weight": tm["keyword_weight"], "min_share": tm["min_share"]}
     probs = None
-    if tm["method"] == "learned":  # a classifier trained on the coded sheet (pipeline/theme_model.py)
+    if tm["method"] in ("learned", "hybrid"):  # trained on the coded sheet (pipeline/theme_model.py)
         try:
             model = theme_model.train(params, ws, all_names, all_themes, keywords)
         except theme_model.SheetMismatch as error:
@@ -92,7 +92,7 @@ def measured(units: pd.DataFrame, vectors: np.ndarray, params, ws: paths.Workspa
         if probs is None:
             props = measure.measure(vecs, tokens, groups, lengths, keywords, names, matrix, **options)
         else:
-            props = measure.proportions(probs, groups, lengths, names, tm["learned"]["min_share"])
+            props = measure.proportions(probs, groups, lengths, names, theme_model.min_share(tm))
         for name in [*params["themes"], OTHER]:
             if name not in props.columns:
                 props[name] = 0.0

@@ -6,6 +6,7 @@
     python -m pipeline.validation tune                                 # the settings grid on the tune half only
     python -m pipeline.validation cv [--folds 5]                       # the grid cross-validated on the development units
     python -m pipeline.validation learn [--folds 5]                    # learned vs similarity, nested CV, same folds
+    python -m pipeline.validation hybrid [--folds 5]                   # hybrid forms vs both, nested CV, same folds
 
 `score` applies the themes stage's measurement (pipeline.measure) to each coded unit's text, exactly as the stage
 applies it to a corpus unit (the unit's paragraphs, segmented and embedded with the params' settings, cached), and
@@ -103,7 +104,7 @@ def predict(units: pd.DataFrame, params: Mapping, ws: paths.Workspace, rules: Ma
     """The measurement's proportions and primary theme for each coded unit (index item_id). With method learned,
     `fit` says how each unit was predicted: `cross-fitted` (its article is among the training rows: the model of
     the fold by article that left it out) or `held out` (the model trained on all of train_splits)."""
-    if params["theme_measure"].get("method") == "learned" and not settings:
+    if params["theme_measure"].get("method") in ("learned", "hybrid") and not settings:
         return predict_learned(units, params, ws, rules)
     return apply(setup(units, params, ws, rules), {**params["theme_measure"], **(settings or {})})
 
@@ -126,8 +127,12 @@ def learned_setup(params: Mapping, ws: paths.Workspace, rules: Mapping) -> dict:
     vectors, tokens, unit, lengths = theme_model.sheet_pieces(train, params, ws, options["level"] == "paragraph")
     gold = train["theme"].tolist()
 
-    def fit_on(keep: np.ndarray) -> theme_model.Learned:
+    def fit_on(keep: np.ndarray) -> theme_model.Learned | theme_model.Hybrid:
         rows = np.flatnonzero(keep[unit])
+        if tm["method"] == "hybrid":
+            return theme_model.train_hybrid(vectors[rows], [tokens[r] for r in rows], unit[rows], lengths[rows], gold,
+                                            classes, themes, keywords, options, theme_model.hybrid_settings(tm),
+                                            tm["seed"])
         return theme_model.train_pieces(vectors[rows], [tokens[r] for r in rows], unit[rows], lengths[rows], gold,
                                         classes, themes, keywords, options, tm["seed"])
     return dict(train=train, classes=classes, fit_on=fit_on)
@@ -141,8 +146,7 @@ def predict_learned(units: pd.DataFrame, params: Mapping, ws: paths.Workspace, r
     probs, fold = theme_model.cross_fitted(prepared["train"], units, (vectors, tokens, unit), prepared["classes"],
                                            tm["learned"]["folds"], tm["seed"], prepared["fit_on"])
     ids = units["item_id"].tolist()
-    props = measure.proportions(probs, [ids[u] for u in unit], lengths, prepared["classes"],
-                                tm["learned"]["min_share"])
+    props = measure.proportions(probs, [ids[u] for u in unit], lengths, prepared["classes"], theme_model.min_share(tm))
     props["fit"] = pd.Series(np.where(fold >= 0, "cross-fitted", "held out"), index=ids)
     return props
 
@@ -274,9 +278,12 @@ def learn_setup(units: pd.DataFrame, params, ws: paths.Workspace, rules: Mapping
         prep = setup(units, P.validate(d), ws, rules)
         hits = measure.keyword_hits(prep["tokens"], {n: prep["keywords"].get(n, []) for n in prep["theme_names"]})
         position = {i: k for k, i in enumerate(units["item_id"])}
+        tm = params["theme_measure"]
         out[kind] = {"X": {fs: theme_model.features(prep["vectors"], prep["themes"], hits, fs)
                            for fs in theme_model.FEATURE_SETS},
-                     "unit": np.array([position[g] for g in prep["groups"]]), "lengths": prep["lengths"]}
+                     "unit": np.array([position[g] for g in prep["groups"]]), "lengths": prep["lengths"],
+                     "logits": theme_model.similarity_logits(prep["vectors"], hits, prep["themes"], tm["temperature"],
+                                                             tm["keyword_weight"])}
         if kind == "apply":
             out["similarity"] = prep
     out["apply"]["weights"] = theme_model.training_weights(out["apply"]["unit"].tolist(), out["apply"]["lengths"])
@@ -284,9 +291,10 @@ def learn_setup(units: pd.DataFrame, params, ws: paths.Workspace, rules: Mapping
 
 
 def learned_proportions(prepared: dict, gold: np.ndarray, cfg: Mapping, train: np.ndarray, test: np.ndarray,
-                        classes: list[str], seed: int) -> pd.DataFrame:
+                        classes: list[str], seed: int, pieces: bool = False) -> pd.DataFrame | np.ndarray:
     """Fit cfg on the `train` units (whole, or their paragraphs) and give the averaged proportions of the `test`
-    units (index: unit position), applied piece by piece as the stage applies it."""
+    units (index: unit position), applied piece by piece as the stage applies it (pieces: the pieces' own
+    probabilities, in their order)."""
     app = prepared["apply"]
     if cfg["level"] == "unit":
         X, y, w = prepared["unit"]["X"][cfg["features"]][train], gold[train], None
@@ -296,6 +304,8 @@ def learned_proportions(prepared: dict, gold: np.ndarray, cfg: Mapping, train: n
     model = theme_model.fit(X, y, w, classes, cfg["C"], cfg["class_weight"], seed)
     rows = np.flatnonzero(np.isin(app["unit"], test))
     probs = theme_model.probabilities(model, app["X"][cfg["features"]][rows], classes)
+    if pieces:
+        return probs
     props = measure.aggregate(probs, app["unit"][rows].tolist(), np.maximum(app["lengths"][rows], 1.0), classes)
     return props.set_axis(props.index.astype(int))
 
@@ -366,6 +376,131 @@ def learn(coded: pd.DataFrame, params, ws: paths.Workspace, rules: Mapping, clas
     return {"units": len(units), "train_splits": list(tm["learned"]["train_splits"]), "folds": folds, "seed": seed,
             "learn_grid": {k: list(v) for k, v in LEARN_GRID.items()}, "params_similarity": current, "parts": rows,
             "pooled": pooled, "learned_chosen_on_all": final}
+
+
+# the hybrid settings `hybrid` chooses among (min_share on the averaged proportions costs no refit); each form's
+# list simplest first (blend weight 1 and offset C -> 0 are the similarity measure), so ties go to the simpler
+HYBRID_GRID = {"blend": [{"weight": w} for w in (1.0, 0.75, 0.5, 0.25, 0.0)],
+               "offset": [{"C": c, "class_weight": cw} for c in (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+                          for cw in (None, "balanced")],
+               "min_share": (0.0, 0.2, 0.3)}
+
+
+def hybrid_proportions(prepared: dict, gold: np.ndarray, form: str, cfg: Mapping, learned: Mapping,
+                       train: np.ndarray, test: np.ndarray, classes: list[str], seed: int, memo: dict) -> pd.DataFrame:
+    """As learned_proportions for the hybrid (form blend or offset, cfg one of HYBRID_GRID[form]); `learned` the
+    learned model's settings (theme_measure.learned), whose fit on `train` the blend memoises."""
+    app = prepared["apply"]
+    rows = np.flatnonzero(np.isin(app["unit"], test))
+    if form == "blend":
+        key = (tuple(train), tuple(test))
+        if key not in memo:
+            memo[key] = learned_proportions(prepared, gold, {**learned, "min_share": 0.0}, train, test, classes, seed,
+                                            pieces=True)
+        probs = theme_model.blend(measure.softmax(app["logits"][rows]), memo[key], cfg["weight"])
+    else:
+        src = prepared["unit"] if learned["level"] == "unit" else app
+        fit_rows = np.flatnonzero(np.isin(src["unit"], train))
+        w = None if learned["level"] == "unit" else app["weights"][fit_rows]
+        model = theme_model.fit_offset(src["X"][learned["features"]][fit_rows], gold[src["unit"][fit_rows]], w,
+                                       classes, src["logits"][fit_rows], cfg["C"], cfg["class_weight"])
+        probs = model.probabilities(app["X"][learned["features"]][rows], app["logits"][rows])
+    props = measure.aggregate(probs, app["unit"][rows].tolist(), np.maximum(app["lengths"][rows], 1.0), classes)
+    return props.set_axis(props.index.astype(int))
+
+
+def seed_tune(units: pd.DataFrame) -> np.ndarray:
+    """Mask of the seed tune paragraphs (the policy news the tool is for that development may read)."""
+    return ((units["split"] == "tune") & (units["corpus"] == "seed")).to_numpy()
+
+
+def rule_key(gold: np.ndarray, pred: np.ndarray, reference: np.ndarray, seed_mask: np.ndarray, classes: list[str]
+             ) -> tuple:
+    """params.yaml's selection rule as a sort key: (seed tune accuracy no worse than the reference's by more than
+    one paragraph, macro-F1, accuracy)."""
+    index = pd.Index(classes)
+    s = _score(index.get_indexer(gold), index.get_indexer(pred), classes)
+    ok = int((pred[seed_mask] == gold[seed_mask]).sum()) >= int((reference[seed_mask] == gold[seed_mask]).sum()) - 1
+    return (ok, s["macro_f1"], s["accuracy"])
+
+
+def choose_hybrid(prepared: dict, gold: np.ndarray, articles: np.ndarray, units: np.ndarray, form: str,
+                  learned: Mapping, reference: np.ndarray, seed_mask: np.ndarray, classes: list[str], seed: int,
+                  folds: int = 4) -> dict:
+    """The HYBRID_GRID[form] setting (with min_share) the selection rule prefers on `units`, by an inner CV by
+    article on them alone; `reference` the similarity measure's primary theme of every unit."""
+    inner = theme_model.folds(gold[units].tolist(), articles[units], folds, seed)
+    rows = np.sort(units)
+    best, memo = None, {}
+    for k, cfg in enumerate(HYBRID_GRID[form]):
+        props = pd.concat([hybrid_proportions(prepared, gold, form, cfg, learned, np.setdiff1d(units, units[te]),
+                                              units[te], classes, seed, memo) for te in inner]).loc[rows, classes]
+        for j, min_share in enumerate(HYBRID_GRID["min_share"]):
+            pred = measure.primary(props, min_share).to_numpy()
+            key = (*rule_key(gold[rows], pred, reference[rows], seed_mask[rows], classes), -k, -j)
+            if best is None or key > best[0]:
+                best = (key, {**cfg, "min_share": min_share})
+    return best[1]
+
+
+def hybrid_cv(coded: pd.DataFrame, params, ws: paths.Workspace, rules: Mapping, classes: list[str], folds: int = 5,
+              seed: int = 0) -> dict:
+    """Nested CV by article of the hybrid's forms against the similarity measure (the params' settings) and the
+    learned model (the params' settings, refitted without the fold) on the SAME folds of the development units
+    (theme_measure.learned.train_splits; the seed tune paragraphs among them): each form's setting chosen in each
+    fold by the selection rule (params.yaml) on an inner CV of the other folds; pooled, per corpus, per split, per
+    theme and on the seed tune paragraphs; every fixed setting's pooled scores beside them; and each form's
+    setting chosen on all units."""
+    tm = params["theme_measure"]
+    units = development(coded, tm["learned"]["train_splits"]).reset_index(drop=True)
+    gold, articles = units["theme"].to_numpy(), units["article_id"].to_numpy()
+    seed_mask = seed_tune(units)
+    prepared = learn_setup(units, params, ws, rules)
+    learned = theme_model.settings(tm["learned"])
+    reference = units["item_id"].map(apply(prepared["similarity"], {k: tm.get(k, 0.0) for k in measure.SETTINGS})
+                                     ["primary"]).to_numpy()
+    oof = {"similarity": reference, "learned": np.empty(len(units), dtype=object),
+           **{f"hybrid_{f}": np.empty(len(units), dtype=object) for f in theme_model.HYBRID_FORMS}}
+    fixed = {(f, k, m): np.empty(len(units), dtype=object) for f in theme_model.HYBRID_FORMS
+             for k in range(len(HYBRID_GRID[f])) for m in HYBRID_GRID["min_share"]}
+    parts = theme_model.folds(gold.tolist(), articles, folds, seed)
+    index, rows = pd.Index(classes), []
+    for i, test in enumerate(parts):
+        train, memo = np.setdiff1d(np.arange(len(units)), test), {}
+        props = learned_proportions(prepared, gold, {**learned, "min_share": 0.0}, train, test, classes, seed)
+        oof["learned"][test] = measure.primary(props.loc[test, classes], tm["learned"]["min_share"]).to_numpy()
+        row = {"part": f"fold {i + 1}", "n": len(test), "seed_tune": int(seed_mask[test].sum())}
+        for f in theme_model.HYBRID_FORMS:
+            for k, cfg in enumerate(HYBRID_GRID[f]):
+                p = hybrid_proportions(prepared, gold, f, cfg, learned, train, test, classes, seed, memo).loc[test, classes]
+                for m in HYBRID_GRID["min_share"]:
+                    fixed[f, k, m][test] = measure.primary(p, m).to_numpy()
+            cfg = choose_hybrid(prepared, gold, articles, train, f, learned, reference, seed_mask, classes, seed + i + 1)
+            k = HYBRID_GRID[f].index({c: v for c, v in cfg.items() if c != "min_share"})
+            oof[f"hybrid_{f}"][test] = fixed[f, k, cfg["min_share"]][test]
+            row[f"hybrid_{f}_chosen"] = cfg
+        row.update({name: _score(index.get_indexer(gold[test]), index.get_indexer(v[test]), classes)
+                    for name, v in oof.items()})
+        rows.append(row)
+        print(f"validation: hybrid fold {i + 1}: " + ", ".join(f"{k} {row[k]['accuracy']:.3f} / {row[k]['macro_f1']:.3f}"
+                                                              for k in oof), flush=True)
+    pooled = {}
+    for name, p in oof.items():
+        entry = agreement.bootstrap_scores(gold.tolist(), p.tolist(), classes, tm["bootstrap"], tm["seed"])
+        entry["by_corpus"] = {c: _score(index.get_indexer(gold[ix]), index.get_indexer(p[ix]), classes)
+                              for c, ix in units.groupby("corpus", sort=True).indices.items()}
+        entry["by_split"] = {c: _score(index.get_indexer(gold[ix]), index.get_indexer(p[ix]), classes)
+                             for c, ix in units.groupby("split", sort=True).indices.items()}
+        entry["seed_tune"] = {"n": int(seed_mask.sum()), "correct": int((p[seed_mask] == gold[seed_mask]).sum())}
+        pooled[name] = entry
+    curve = [{"form": f, **HYBRID_GRID[f][k], "min_share": m,
+              **_score(index.get_indexer(gold), index.get_indexer(p), classes),
+              "seed_tune_correct": int((p[seed_mask] == gold[seed_mask]).sum())} for (f, k, m), p in fixed.items()]
+    final = {f: choose_hybrid(prepared, gold, articles, np.arange(len(units)), f, learned, reference, seed_mask,
+                              classes, seed) for f in theme_model.HYBRID_FORMS}
+    return {"units": len(units), "train_splits": list(tm["learned"]["train_splits"]), "folds": folds, "seed": seed,
+            "learned": learned, "hybrid_grid": HYBRID_GRID, "parts": rows, "pooled": pooled, "fixed_settings": curve,
+            "chosen_on_all": final}
 
 
 def report(coded: pd.DataFrame, predicted: pd.Series, classes: list[str], draws: int, seed: int) -> dict:
@@ -441,7 +576,7 @@ def agree(sheet: pd.DataFrame, classes: list[str], path: Path, predicted: pd.Ser
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m pipeline.validation", description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=("score", "draw", "agree", "tune", "cv", "learn"))
+    parser.add_argument("command", choices=("score", "draw", "agree", "tune", "cv", "learn", "hybrid"))
     parser.add_argument("sheet", nargs="?", help="agree: the coded sheet (CSV)")
     parser.add_argument("--root", default=None)
     parser.add_argument("--units", default=None, help="score: only this corpus (e.g. seed, for a quick check)")
@@ -479,6 +614,18 @@ def main(argv: list[str] | None = None) -> None:
         print(grid.head(15).to_string(index=False))
         print(f"validation: {len(grid)} settings scored on the tune half in {paths.VALIDATION_THEMES_GRID}")
         return
+    if args.command == "hybrid":
+        if args.folds < 2:
+            fail(f"hybrid: --folds {args.folds} must be at least 2")
+        result = hybrid_cv(coded, params, ws, rules, classes, args.folds, tm["seed"])
+        pio.write_json(ws / paths.VALIDATION_THEMES_HYBRID, result)
+        for name, entry in result["pooled"].items():
+            print(f"validation: pooled out of fold, {name}: accuracy {entry['accuracy']:.3f}, macro-F1 "
+                  f"{entry['macro_f1']:.3f} (n={entry['n']}); seed tune {entry['seed_tune']['correct']}/"
+                  f"{entry['seed_tune']['n']}")
+        print(f"validation: hybrid settings chosen on all development units: {result['chosen_on_all']} "
+              f"({paths.VALIDATION_THEMES_HYBRID})")
+        return
     if args.command == "learn":
         if args.folds < 2:
             fail(f"learn: --folds {args.folds} must be at least 2")
@@ -512,9 +659,11 @@ def main(argv: list[str] | None = None) -> None:
     result = {"method": tm["method"],
               "settings": {k: tm.get(k, 0.0) for k in (*measure.SETTINGS, "paragraphs", "descriptions")},
               "classes": classes, **report(coded, props["primary"], classes, tm["bootstrap"], tm["seed"])}
-    if tm["method"] == "learned":
+    if tm["method"] in ("learned", "hybrid"):
         result["settings"] = {**theme_model.settings(tm["learned"]), "train_splits": tm["learned"]["train_splits"],
-                              "min_share": tm["learned"]["min_share"], "paragraphs": tm["paragraphs"]}
+                              "min_share": theme_model.min_share(tm), "paragraphs": tm["paragraphs"]}
+        if tm["method"] == "hybrid":
+            result["settings"]["hybrid"] = theme_model.hybrid_settings(tm)
         mark(result, coded, props["fit"], tm["learned"]["train_splits"])
     else:  # the similarity settings were chosen on batches 1-2 (params.yaml); the newest batch is reported
         result["reported"] = splits.reported(coded["split"].unique())

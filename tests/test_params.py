@@ -46,6 +46,7 @@ OPTIONAL_SECTIONS = {"compute",  # left out: local (see test_a_file_without_comp
                      "clean.repeated_boilerplate"}  # left out: the furniture detector's defaults
 # corpus.fields: every field but text may be left out (null = not present); the detector's keys have defaults
 OPTIONAL_UNDER = {"corpus.fields", "clean.repeated_boilerplate", "theme_measure", "theme_measure.fit", "theme_measure.learned",
+                  "theme_measure.hybrid",
                   "topics.clustering"}
 
 

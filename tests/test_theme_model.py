@@ -150,20 +150,104 @@ def test_learn_chooses_each_fold_without_it_on_the_same_folds_for_both_measures(
     assert learned_on[-1] == set(range(len(dev)))  # the final choice: on every development unit
 
 
-def test_training_on_the_bundled_sheet_fails_in_one_line_for_another_codebook(tmp_path):
+@pytest.mark.parametrize("method", ["learned", "hybrid"])
+def test_training_on_the_bundled_sheet_fails_in_one_line_for_another_codebook(tmp_path, method):
     from pipeline import params as P
     from pipeline import paths, workspace
 
     params = workspace.repo_params()
     params["themes"] = {"sport": ["bóng đá"], "culture": ["âm nhạc"]}
     params["theme_labels"] = None
-    params["theme_measure"].update(method="learned", keywords={}, theme_bias={})
+    params["theme_measure"].update(method=method, keywords={}, theme_bias={})
     params["compare"]["contrasts"] = None
     ws = paths.workspace(workspace.REPO)
     with pytest.raises(theme_model.SheetMismatch) as error:
         theme_model.train(P.validate(params), ws, ["sport", "culture", OTHER], None, {})
     message = str(error.value)
-    assert "\n" not in message and "themes_coded.csv" in message and "sport" in message
+    assert "\n" not in message and "themes_coded.csv" in message and "sport" in message and method in message
     params["embedding"]["backend"] = "tfidf"
     with pytest.raises(theme_model.SheetMismatch, match="fixed embedding"):
         theme_model.train(P.validate(params), ws, ["sport", "culture", OTHER], None, {})
+
+
+def hybrid_setup(n=120, seed=5, noise=0.8):
+    """A similarity measure (temperature 0.05, no keywords) and learned features on synthetic data."""
+    themes, vectors, tokens, gold = synthetic(n=n, seed=seed, noise=noise)
+    return themes, vectors, tokens, gold, {"form": "offset", "C": 1e-6, "weight": 1.0, "class_weight": None,
+                                           "temperature": 0.05, "keyword_weight": 0.5}
+
+
+def test_offset_hybrid_with_C_to_0_is_the_similarity_measure():
+    themes, vectors, tokens, gold, hyb = hybrid_setup()
+    n = len(gold)
+    model = theme_model.train_hybrid(vectors, tokens, np.arange(n), np.ones(n), gold, CLASSES, themes, KEYWORDS,
+                                     OPTIONS, hyb)
+    hits = measure.keyword_hits(tokens, {c: KEYWORDS.get(c, []) for c in CLASSES})
+    similarity = measure.probabilities(vectors, themes, hits, hyb["temperature"], hyb["keyword_weight"])
+    assert np.abs(model.probabilities(vectors, tokens) - similarity).max() < 1e-3
+    blend = theme_model.train_hybrid(vectors, tokens, np.arange(n), np.ones(n), gold, CLASSES, themes, KEYWORDS,
+                                     OPTIONS, {**hyb, "form": "blend"})
+    assert np.allclose(blend.probabilities(vectors, tokens), similarity)  # weight 1: similarity alone
+
+
+def test_offset_hybrid_departs_from_similarity_where_the_coded_units_say_so():
+    # the similarity measure is misled: every `digital` text's vector sits at the `science` description, but its
+    # tokens carry a keyword the similarity measure ignores (keyword_weight 0): only a learned correction finds it
+    themes, vectors, tokens, gold, hyb = hybrid_setup(noise=0.3)
+    hyb = {**hyb, "keyword_weight": 0.0}
+    science = np.flatnonzero(gold == "science")[0]
+    digital = gold == "digital"
+    vectors = vectors.copy()
+    vectors[digital] = vectors[science] + 0.05 * np.random.default_rng(0).normal(size=(digital.sum(), vectors.shape[1]))
+    tokens = ["dữ_liệu dữ_liệu" if d else t for d, t in zip(digital, tokens)]
+    n = len(gold)
+    args = (vectors[:80], tokens[:80], np.arange(80), np.ones(80), gold[:80], CLASSES, themes, KEYWORDS, OPTIONS)
+    weak = theme_model.train_hybrid(*args, hyb).probabilities(vectors[80:], tokens[80:])
+    strong = theme_model.train_hybrid(*args, {**hyb, "C": 10.0}).probabilities(vectors[80:], tokens[80:])
+    truth = gold[80:n]
+    accuracy = [(np.array(CLASSES)[p.argmax(axis=1)] == truth).mean() for p in (weak, strong)]
+    assert accuracy[0] < 0.7 and accuracy[1] >= 0.85
+    blend = theme_model.train_hybrid(*args, {**hyb, "form": "blend", "weight": 0.0}).probabilities(
+        vectors[80:], tokens[80:])  # weight 0: the learned model alone, which also reads the keyword
+    assert (np.array(CLASSES)[blend.argmax(axis=1)] == truth).mean() >= 0.85
+
+
+def test_offset_fit_is_deterministic_and_each_row_is_its_own_text():
+    themes, vectors, tokens, gold, hyb = hybrid_setup()
+    hyb = {**hyb, "C": 1.0, "class_weight": "balanced"}
+    n = len(gold)
+    fits = [theme_model.train_hybrid(vectors, tokens, np.arange(n), np.ones(n), gold, CLASSES, themes, KEYWORDS,
+                                     OPTIONS, hyb) for _ in range(2)]
+    a, b = (f.probabilities(vectors, tokens) for f in fits)
+    assert np.array_equal(a, b)
+    assert np.allclose(fits[0].probabilities(vectors[:5], tokens[:5]), a[:5])  # the same alone as among others
+
+
+@pytest.mark.parametrize("form", ["offset", "blend"])
+def test_hybrid_shares_do_not_move_when_embeddings_are_perturbed_by_1e_5(form):
+    themes, vectors, tokens, gold, hyb = hybrid_setup(n=200, seed=3)
+    hyb = {**hyb, "form": form, "C": 1.0, "weight": 0.5}
+    model = theme_model.train_hybrid(vectors, tokens, np.arange(200), np.ones(200), gold, CLASSES, themes, KEYWORDS,
+                                     OPTIONS, hyb)
+    groups, lengths = [f"a{i // 4}" for i in range(200)], np.full(200, 100.0)
+    base = measure.proportions(model.probabilities(vectors, tokens), groups, lengths, CLASSES, 0.0)
+    noise = np.random.default_rng(9).normal(scale=1e-5, size=vectors.shape)
+    moved = measure.proportions(model.probabilities(vectors + noise, tokens), groups, lengths, CLASSES, 0.0)
+    assert (base[CLASSES] - moved[CLASSES]).abs().to_numpy().max() <= 0.01
+    far = measure.proportions(model.probabilities(vectors + noise * 1e5, tokens), groups, lengths, CLASSES, 0.0)
+    assert (base[CLASSES] - far[CLASSES]).abs().to_numpy().max() > 0.01  # the check can fail
+
+
+def test_the_selection_rule_refuses_a_setting_that_loses_two_seed_paragraphs():
+    from pipeline import validation
+
+    gold = np.array(["digital"] * 6 + ["science"] * 6, dtype=object)
+    seed_mask = np.array([True] * 4 + [False] * 8)
+    reference = gold.copy()                                    # similarity: all 4 seed paragraphs right
+    better_elsewhere = gold.copy()
+    better_elsewhere[:2] = "science"                           # loses 2 seed paragraphs
+    one_lost = gold.copy()
+    one_lost[0] = "science"
+    ok = validation.rule_key(gold, one_lost, reference, seed_mask, CLASSES)
+    bad = validation.rule_key(gold, better_elsewhere, reference, seed_mask, CLASSES)
+    assert ok[0] and not bad[0] and ok > bad
