@@ -1,6 +1,6 @@
 """Draw the units of the hand-coded theme validation set and assign their split (before any coding).
 
-    python scripts/draw_theme_validation.py [--batch all|1|2|3|4] [--shared ../shared] [--out data/validation/themes_units.csv]
+    python scripts/draw_theme_validation.py [--batch all|1|2|3|4|5] [--shared ../shared] [--out data/validation/themes_units.csv]
 
 Deterministic (seed 20261202; every corpus has its own random stream derived from the seed, so changing one
 corpus's draw leaves the others as they are). Standard library + pandas only. See data/validation/README.md
@@ -33,9 +33,13 @@ Batch 4 (seed 20261207, drawn after batch 3 was scored and reported, before any 
 split `holdout4`, drawn exactly like batches 2 and 3 (same sizes and strata) from records that none of batches 1-3
 drew (by id or by whitespace-normalised text).
 
-`--batch all` (the default) writes batches 1, 2, 3 and 4, i.e. data/validation/themes_units.csv; `--batch 1` writes
+Batch 5 (seed 20261209, drawn after batch 4 was coded, before any batch-5 coding): 160 more units, split
+`holdout5`, drawn exactly like batches 2-4 (same sizes and strata) from records that none of batches 1-4 drew
+(by id or by whitespace-normalised text).
+
+`--batch all` (the default) writes batches 1-5, i.e. data/validation/themes_units.csv; `--batch 1` writes
 batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` / `--batch 3` / `--batch 4`
-one batch alone.
+/ `--batch 5` one batch alone.
 """
 from __future__ import annotations
 
@@ -53,6 +57,7 @@ SEED = 20261202
 SEED_BATCH2 = 20261203
 SEED_BATCH3 = 20261205
 SEED_BATCH4 = 20261207
+SEED_BATCH5 = 20261209
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_FILE = "data/sample/vntc_sample.jsonl"
 VNTC_FILE = "corpora/vntc-train.jsonl.gz"         # relative to the shared folder
@@ -76,6 +81,10 @@ N_SAMPLE_4 = 55
 N_VNTC_4 = 75
 N_DANES_4 = 30
 SPLIT_BATCH4 = "holdout4"
+N_SAMPLE_5 = 55
+N_VNTC_5 = 75
+N_DANES_5 = 30
+SPLIT_BATCH5 = "holdout5"
 MAX_CHARS = 1500          # coders see the first 1,500 characters of an article (VNTC: title is in its first line)
 MIN_ARTICLE_CHARS = 200   # the pipeline rejects shorter articles (clean.min_chars); none is drawn
 MIN_PARAGRAPH_CHARS = 80
@@ -381,6 +390,13 @@ def draw_batch4(shared: Path, excluded: set[str], earlier: list[dict], sample_id
                       (N_SAMPLE_4, N_VNTC_4, N_DANES_4), SEED_BATCH4, SPLIT_BATCH4)
 
 
+def draw_batch5(shared: Path, excluded: set[str], earlier: list[dict], sample_ids: set[str],
+                sample_texts: set[str]) -> list[dict]:
+    """Batch 5 (seed 20261209, split holdout5): nothing that batches 1-4 drew nor any rule example."""
+    return draw_later(shared, excluded, earlier, sample_ids, sample_texts,
+                      (N_SAMPLE_5, N_VNTC_5, N_DANES_5), SEED_BATCH5, SPLIT_BATCH5)
+
+
 def draw_later(shared: Path, excluded: set[str], earlier: list[dict], sample_ids: set[str],
                sample_texts: set[str], sizes: tuple[int, int, int], seed: int, split: str) -> list[dict]:
     """A later batch: nothing that an earlier batch drew (same record id, same line, or same text)."""
@@ -418,8 +434,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared", default=str(REPO.parent / "shared"),
                     help="the shared folder with corpora/ and seeds/ (default: ../shared beside the repository)")
     ap.add_argument("--out", default=str(REPO / OUT_FILE))
-    ap.add_argument("--batch", choices=["all", "1", "2", "3", "4"], default="all",
-                    help="all (default: batches 1-4, the committed sheet), or one batch alone")
+    ap.add_argument("--batch", choices=["all", "1", "2", "3", "4", "5"], default="all",
+                    help="all (default: batches 1-5, the committed sheet), or one batch alone")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     for needed in (shared / VNTC_FILE, shared / DANES_FILE, shared / SEEDS_DIR):
@@ -444,8 +460,14 @@ def main(argv: list[str] | None = None) -> int:
             if args.batch == "3":
                 df = df3
             else:
-                df4 = to_frame(draw_batch4(shared, excluded, units + batch2 + batch3, sample_ids, sample_texts))
-                df = df4 if args.batch == "4" else pd.concat([df, df2, df3, df4], ignore_index=True)
+                batch4 = draw_batch4(shared, excluded, units + batch2 + batch3, sample_ids, sample_texts)
+                df4 = to_frame(batch4)
+                if args.batch == "4":
+                    df = df4
+                else:
+                    df5 = to_frame(draw_batch5(shared, excluded, units + batch2 + batch3 + batch4, sample_ids,
+                                               sample_texts))
+                    df = df5 if args.batch == "5" else pd.concat([df, df2, df3, df4, df5], ignore_index=True)
     assert df["item_id"].is_unique
     df.to_csv(args.out, index=False, lineterminator="\n")
     summary = df.groupby(["corpus", "split"]).size().unstack(fill_value=0)
