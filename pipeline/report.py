@@ -20,7 +20,7 @@ import yaml
 
 from pipeline import io as pio
 from pipeline import params as P
-from pipeline import codebook, narrative, paths, prevalence
+from pipeline import codebook, narrative, paths, prevalence, splits
 from pipeline.readable import (  # the figures' filters: table and figure show the same rows
     ACTORS_RULE, TABLE_ACTOR_MIN_ARTICLES, WORDS_RULE, named_actors, readable_words)
 from pipeline.provenance import citation_text, git_revision, params_table, versions
@@ -301,7 +301,7 @@ def build(params: dict, metrics: dict, cleaning: dict, topics: pd.DataFrame, com
            "params_table": params_table(params), "citation": citation_text(citation) if citation else None,
            "theme_summary": (themes or {}).get("summary"), "validation": (themes or {}).get("validation"),
            "speaker_validation": (themes or {}).get("speakers"),
-           "labels": labels}
+           "split_order": splits.SPLITS, "labels": labels}
     ctx["compared"], ctx["not_compared"] = narrative.compared(ctx["fields"])
     ctx["summary"] = narrative.summary(metrics, theme_sizes, ctx["fields"], ctx["tests"], compare, labels,
                                        (ctx["theme_summary"] or {}).get("measured_shares"))
