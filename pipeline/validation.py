@@ -614,28 +614,19 @@ def main(argv: list[str] | None = None) -> None:
         print(grid.head(15).to_string(index=False))
         print(f"validation: {len(grid)} settings scored on the tune half in {paths.VALIDATION_THEMES_GRID}")
         return
-    if args.command == "hybrid":
+    if args.command in ("learn", "hybrid"):  # nested CV of a trained measure against similarity, same folds
         if args.folds < 2:
-            fail(f"hybrid: --folds {args.folds} must be at least 2")
-        result = hybrid_cv(coded, params, ws, rules, classes, args.folds, tm["seed"])
-        pio.write_json(ws / paths.VALIDATION_THEMES_HYBRID, result)
+            fail(f"{args.command}: --folds {args.folds} must be at least 2")
+        run, target, chosen = {"learn": (learn, paths.VALIDATION_THEMES_LEARN, "learned_chosen_on_all"),
+                               "hybrid": (hybrid_cv, paths.VALIDATION_THEMES_HYBRID, "chosen_on_all")}[args.command]
+        result = run(coded, params, ws, rules, classes, args.folds, tm["seed"])
+        pio.write_json(ws / target, result)
         for name, entry in result["pooled"].items():
+            seed = entry.get("seed_tune")
             print(f"validation: pooled out of fold, {name}: accuracy {entry['accuracy']:.3f}, macro-F1 "
-                  f"{entry['macro_f1']:.3f} (n={entry['n']}); seed tune {entry['seed_tune']['correct']}/"
-                  f"{entry['seed_tune']['n']}")
-        print(f"validation: hybrid settings chosen on all development units: {result['chosen_on_all']} "
-              f"({paths.VALIDATION_THEMES_HYBRID})")
-        return
-    if args.command == "learn":
-        if args.folds < 2:
-            fail(f"learn: --folds {args.folds} must be at least 2")
-        result = learn(coded, params, ws, rules, classes, args.folds, tm["seed"])
-        pio.write_json(ws / paths.VALIDATION_THEMES_LEARN, result)
-        for name, entry in result["pooled"].items():
-            print(f"validation: pooled out of fold, {name}: accuracy {entry['accuracy']:.3f}, macro-F1 "
-                  f"{entry['macro_f1']:.3f} (n={entry['n']})")
-        print(f"validation: learned setting chosen on all development units: {result['learned_chosen_on_all']} "
-              f"({paths.VALIDATION_THEMES_LEARN})")
+                  f"{entry['macro_f1']:.3f} (n={entry['n']})"
+                  + (f"; seed tune {seed['correct']}/{seed['n']}" if seed else ""))
+        print(f"validation: {args.command} setting chosen on all development units: {result[chosen]} ({target})")
         return
     if args.command == "cv":
         if args.folds < 2:
