@@ -362,6 +362,8 @@ class ThemeMeasure(Section):
     method: Choice("similarity", "learned", "hybrid") = "similarity"
     coding_rules: Text("must be the path of the coding rules (YAML)") = "data/validation/coding_rules.yaml"
     validation_set: Text("must be the path of the coded validation sheet (CSV)") = "data/validation/themes_coded.csv"
+    # the sheet's and the descriptions' vectors (pipeline.theme_model.warm_cache); null: embed them on first use
+    sheet_vectors: PathOrNull = None
     paragraphs: Bool = True
     temperature: Num("must be a positive number", lambda v: v > 0) = 0.03
     keyword_weight: Num("must be a number of at least 0", lambda v: v >= 0) = 0.5

