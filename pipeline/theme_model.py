@@ -31,6 +31,7 @@ fitted on folds by article that did not contain it (pipeline/validation.py uses 
 """
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -359,9 +360,14 @@ def warm_cache(params: Mapping, ws: Any) -> bool:
     shipped = ws.resolve(tm["sheet_vectors"]) if tm.get("sheet_vectors") else None
     if not (shipped and shipped.exists() and tm["cache_dir"]) or e["backend"] == "tfidf":
         return False
-    with np.load(shipped, allow_pickle=False) as data:
-        if str(data["model"]) != model_key(e["backend"], e.get("model")):
-            return False
+    try:
+        with np.load(shipped, allow_pickle=False) as data:
+            if str(data["model"]) != model_key(e["backend"], e.get("model")):
+                return False
+    except (OSError, ValueError, KeyError) as error:  # a damaged file is a cold cache, not a failed run
+        print(f"themes: ignoring {shipped} ({error}); the sheet's texts are embedded instead "
+              "(python -m pipeline.validation vectors rewrites it)", file=sys.stderr)
+        return False
     digest = hashlib.sha256(shipped.read_bytes()).hexdigest()[:16]
     target = ws.resolve(tm["cache_dir"]) / model_key(e["backend"], e.get("model")) / f"sheet-{digest}.npz"
     if target.exists():

@@ -287,3 +287,16 @@ def test_the_shipped_sheet_vectors_warm_an_empty_cache_with_every_text_the_train
     theme_model.warm_cache(params, ws)
     assert not ContentCache(other, key, "vector", 256).get(
         [pio.sha256_text(truncate(t, 600)) for t in texts if len(t) > 600][:5])
+
+
+def test_a_damaged_shipped_vectors_file_is_a_cold_cache_with_one_line(tmp_path, capsys):
+    from pipeline import paths, workspace
+
+    params = workspace.repo_params()
+    bad = tmp_path / "vectors.npz"
+    bad.write_bytes(b"not an npz")
+    params["theme_measure"].update(sheet_vectors=str(bad), cache_dir=str(tmp_path / "themes"))
+    assert theme_model.warm_cache(params, paths.workspace(workspace.REPO)) is False
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and str(bad) in err and "pipeline.validation vectors" in err
+    assert not (tmp_path / "themes").exists()
