@@ -369,32 +369,12 @@ def draw_danes_2(shared: Path, taken_lines: set[int], taken_texts: set[str], n: 
     return units
 
 
-def draw_batch2(shared: Path, excluded: set[str], batch1: list[dict], sample_ids: set[str],
-                sample_texts: set[str]) -> list[dict]:
-    """Batch 2: nothing that batch 1 drew (same record id, same line, or same text) nor any rule example."""
-    return draw_later(shared, excluded, batch1, sample_ids, sample_texts,
-                      (N_SAMPLE_2, N_VNTC_2, N_DANES_2), SEED_BATCH2, SPLIT_BATCH2)
-
-
-def draw_batch3(shared: Path, excluded: set[str], earlier: list[dict], sample_ids: set[str],
-                sample_texts: set[str]) -> list[dict]:
-    """Batch 3 (seed 20261205, split holdout3): nothing that batches 1 or 2 drew nor any rule example."""
-    return draw_later(shared, excluded, earlier, sample_ids, sample_texts,
-                      (N_SAMPLE_3, N_VNTC_3, N_DANES_3), SEED_BATCH3, SPLIT_BATCH3)
-
-
-def draw_batch4(shared: Path, excluded: set[str], earlier: list[dict], sample_ids: set[str],
-                sample_texts: set[str]) -> list[dict]:
-    """Batch 4 (seed 20261207, split holdout4): nothing that batches 1, 2 or 3 drew nor any rule example."""
-    return draw_later(shared, excluded, earlier, sample_ids, sample_texts,
-                      (N_SAMPLE_4, N_VNTC_4, N_DANES_4), SEED_BATCH4, SPLIT_BATCH4)
-
-
-def draw_batch5(shared: Path, excluded: set[str], earlier: list[dict], sample_ids: set[str],
-                sample_texts: set[str]) -> list[dict]:
-    """Batch 5 (seed 20261209, split holdout5): nothing that batches 1-4 drew nor any rule example."""
-    return draw_later(shared, excluded, earlier, sample_ids, sample_texts,
-                      (N_SAMPLE_5, N_VNTC_5, N_DANES_5), SEED_BATCH5, SPLIT_BATCH5)
+# every later batch: (sizes: sample, held-out VNTC, DaNES), seed, split; drawn in this order, each excluding all
+# that the batches before it drew (draw_later)
+LATER_BATCHES = {2: ((N_SAMPLE_2, N_VNTC_2, N_DANES_2), SEED_BATCH2, SPLIT_BATCH2),
+                 3: ((N_SAMPLE_3, N_VNTC_3, N_DANES_3), SEED_BATCH3, SPLIT_BATCH3),
+                 4: ((N_SAMPLE_4, N_VNTC_4, N_DANES_4), SEED_BATCH4, SPLIT_BATCH4),
+                 5: ((N_SAMPLE_5, N_VNTC_5, N_DANES_5), SEED_BATCH5, SPLIT_BATCH5)}
 
 
 def draw_later(shared: Path, excluded: set[str], earlier: list[dict], sample_ids: set[str],
@@ -434,8 +414,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared", default=str(REPO.parent / "shared"),
                     help="the shared folder with corpora/ and seeds/ (default: ../shared beside the repository)")
     ap.add_argument("--out", default=str(REPO / OUT_FILE))
-    ap.add_argument("--batch", choices=["all", "1", "2", "3", "4", "5"], default="all",
-                    help="all (default: batches 1-5, the committed sheet), or one batch alone")
+    ap.add_argument("--batch", choices=["all", "1", *map(str, LATER_BATCHES)], default="all",
+                    help="all (default: every batch, the committed sheet), or one batch alone")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     for needed in (shared / VNTC_FILE, shared / DANES_FILE, shared / SEEDS_DIR):
@@ -448,26 +428,15 @@ def main(argv: list[str] | None = None) -> int:
     units += draw_vntc(shared, excluded | sample_ids, sample_texts)
     units += draw_seeds(shared)
     units += draw_danes(shared)
-    df = to_frame(units)                                   # batch 1, sorted as it always was
-    if args.batch != "1":
-        batch2 = draw_batch2(shared, excluded, units, sample_ids, sample_texts)
-        df2 = to_frame(batch2)
-        if args.batch == "2":
-            df = df2
-        else:
-            batch3 = draw_batch3(shared, excluded, units + batch2, sample_ids, sample_texts)
-            df3 = to_frame(batch3)
-            if args.batch == "3":
-                df = df3
-            else:
-                batch4 = draw_batch4(shared, excluded, units + batch2 + batch3, sample_ids, sample_texts)
-                df4 = to_frame(batch4)
-                if args.batch == "4":
-                    df = df4
-                else:
-                    df5 = to_frame(draw_batch5(shared, excluded, units + batch2 + batch3 + batch4, sample_ids,
-                                               sample_texts))
-                    df = df5 if args.batch == "5" else pd.concat([df, df2, df3, df4, df5], ignore_index=True)
+    frames, earlier = [to_frame(units)], list(units)       # batch 1, sorted as it always was
+    last = max(LATER_BATCHES) if args.batch == "all" else int(args.batch)
+    for batch, (sizes, seed, split) in LATER_BATCHES.items():
+        if batch > last:
+            break
+        drawn = draw_later(shared, excluded, earlier, sample_ids, sample_texts, sizes, seed, split)
+        frames.append(to_frame(drawn))
+        earlier += drawn
+    df = pd.concat(frames, ignore_index=True) if args.batch == "all" else frames[-1]
     assert df["item_id"].is_unique
     df.to_csv(args.out, index=False, lineterminator="\n")
     summary = df.groupby(["corpus", "split"]).size().unstack(fill_value=0)
