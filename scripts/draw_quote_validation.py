@@ -2,9 +2,9 @@
 
 Run once per batch, before that batch is coded, from the repository root with ../shared beside it:
     python scripts/draw_quote_validation.py [SHARED_DIR] [--batch N]   # SHARED_DIR defaults to ../shared
---batch N writes batches 1..N (default: the latest, 5). `--batch 1` reproduces batch 1's file byte for byte (the
+--batch N writes batches 1..N (default: the latest, 6). `--batch 1` reproduces batch 1's file byte for byte (the
 file as it was before batch 2 existed), `--batch 2` the file as it was before batch 3, `--batch 3` the file as it was
-before batch 4, `--batch 4` the file as it was before batch 5; the default reproduces the current file. Earlier batches are always drawn first, in memory,
+before batch 4, `--batch 4` the file as it was before batch 5, `--batch 5` the file as it was before batch 6; the default reproduces the current file. Earlier batches are always drawn first, in memory,
 because each later batch excludes their articles.
 
 Deterministic (seed 20261202) and independent of the pipeline: it does not import `pipeline` and uses its own
@@ -55,6 +55,10 @@ article of each is left out. Their seed examples (`seed 000 L<n>`) need nothing:
 the passages cited as `Q…` in C1-C16 all belong to batches 1-2. The list is frozen rather than re-read from the rules
 so that batch 5 reproduces if later clarifications cite more examples; the script warns when the rules cite a sample
 line that is not in the list (exclude it in the next batch).
+
+Batch 6 (seed 20261211, drawn after batch 5 had been coded and scored, before any batch-6 passage was coded): a
+fifth fresh held-out set, split `holdout6`, ids continuing after batch 5, drawn exactly like batch 5 (same frame,
+quotas and rule-example exclusions), excluding every article of batches 1-5.
 """
 from __future__ import annotations
 
@@ -82,6 +86,8 @@ B4_SEED = 20261207
 B4_SPLIT = "holdout4"  # same quotas as batches 2 and 3
 B5_SEED = 20261209
 B5_SPLIT = "holdout5"  # same quotas as batches 2-4
+B6_SEED = 20261211
+B6_SPLIT = "holdout6"  # same quotas and exclusions as batch 5
 # sample lines cited as worked examples (`sample L<n> P<p>`) in quote_rules.md when batch 5 was drawn
 RULE_EXAMPLE_SAMPLE_LINES = (3, 8, 16, 17, 21, 27, 33, 46, 48, 51, 55, 79, 87, 135, 184, 194, 273, 327)
 RULES = Path("data/validation/quote_rules.md")
@@ -242,7 +248,7 @@ def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_nam
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("shared", nargs="?", default="../shared", help="where shared/ is (recorded as ../shared)")
-    ap.add_argument("--batch", type=int, choices=(1, 2, 3, 4, 5), default=5, help="write batches 1..N (default 5)")
+    ap.add_argument("--batch", type=int, choices=(1, 2, 3, 4, 5, 6), default=6, help="write batches 1..N (default 6)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     sample_recs = load_sample()
@@ -255,6 +261,8 @@ def main(argv=None) -> None:
         rows += fresh_batch(shared, sample_recs, rows, B4_SEED, B4_SPLIT)
     if args.batch >= 5:
         rows += fresh_batch(shared, sample_recs, rows, B5_SEED, B5_SPLIT, rule_example_articles(sample_recs))
+    if args.batch >= 6:
+        rows += fresh_batch(shared, sample_recs, rows, B6_SEED, B6_SPLIT, rule_example_articles(sample_recs))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=FIELDS)
