@@ -54,13 +54,19 @@ def _joint(span: str, speaker: Speaker, ctx: ArticleContext, use_ner: bool) -> l
     return [first, speaker]
 
 
-def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: int, use_ner: bool) -> list[dict]:
+def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: int, use_ner: bool,
+                      cands: list | None = None) -> list[dict]:
     """The quotes of one paragraph, in reading order; every full name of the paragraph is remembered in ctx
-    as it is passed, so that a later "ông Sơn" or "Theo ông" resolves to it."""
+    as it is passed, so that a later "ông Sơn" or "Theo ông" resolves to it. With cands (a list), the learned
+    method's candidates of the paragraph are appended to it (pipeline.speech.learned)."""
     # names said in passing also anchor a later "ông Sơn"; foreign ones after ông/bà ("ông Bob Bird") as well
     names = person_names(para) + [n for n in honorific_names(para) if len(n[2].split()) > 1]
     # and foreign names said without ông/bà ("Thủ tướng Anh Tony Blair"), for a later "Ông cũng kêu gọi"
     names = sorted(names + [f for f in foreign_names(para) if not any(s < f[1] and f[0] < e for s, e, _ in names)])
+    if cands is not None:  # every name of the paragraph, a one-word "ông Sơn" as the article's full name
+        short = [(s, e, (ctx.by_short_name(n) or (n,))[0]) for s, e, n in honorific_names(para) if len(n.split()) == 1
+                 and not any(a <= s < b for a, b, _ in names)]
+        all_names, first_para = sorted(names + short), not ctx.text
 
     def remember(name: tuple[int, int, str]) -> None:
         gender = gender_of(name[2], honorific_before(para[:name[0]]))
@@ -116,6 +122,10 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
                          "sentence": cue.sentence.strip()})
     for name in names:
         remember(name)
+    if cands is not None:
+        from pipeline.speech.learned import paragraph_candidates
+
+        cands.extend(paragraph_candidates(para, all_names, rows, ctx, pattern, quote_min_words, first_para))
     ctx.text = f"{read}{para}\n"
     last = next((r for r in reversed(rows) if r["speaker_type"] in NAMED), None)
     if last is not None:
@@ -152,23 +162,40 @@ def expand_abbreviations(text: str, abbreviations: dict[str, str] | None) -> str
     return text
 
 
-def extract_quotes(units: pd.DataFrame, verbs: list[str], punct_verbs: list[str], quote_min_words: int = 6,
-                   use_ner: bool = True, abbreviations: dict[str, str] | None = None) -> pd.DataFrame:
-    """Pure core: units (unit_id, article_id, position, text + any metadata) -> one row a quote or citation.
-    Units are read in article and position order so that short names and pronouns resolve to earlier mentions."""
+def paragraph_readings(units: pd.DataFrame, verbs: list[str], punct_verbs: list[str], quote_min_words: int = 6,
+                       use_ner: bool = True, candidates: bool = False):
+    """Per paragraph, in article and position order (short names and pronouns resolve to earlier mentions):
+    (unit metadata, the rules' quotes, the learned method's candidates or None). The rows of an article are
+    renamed by resolve_later once it is read, so an article's paragraphs come together, after it."""
     pattern = verb_pattern(verbs, punct_verbs)
-    rows = []
     meta_cols = [c for c in QUOTE_META if c in units.columns]
     order = units.sort_values(["article_id", "position"], kind="stable") if "position" in units.columns else units
     for article_id, art in order.groupby("article_id", sort=False):
         ctx = ArticleContext()
-        article_rows = []
+        read = []
         for unit in art.itertuples(index=False):
             meta = {"article_id": article_id, "unit_id": unit.unit_id, **{c: getattr(unit, c) for c in meta_cols}}
             for para in paragraphs(str(unit.text)):
-                article_rows.extend({**meta, **q} for q in _paragraph_quotes(para, ctx, pattern, quote_min_words,
-                                                                              use_ner))
-        rows.extend(resolve_later(article_rows, ctx))
+                cands = [] if candidates else None
+                read.append((meta, _paragraph_quotes(para, ctx, pattern, quote_min_words, use_ner, cands), cands))
+        resolve_later([r for _, rows, _ in read for r in rows], ctx)
+        yield from read
+
+
+def extract_quotes(units: pd.DataFrame, verbs: list[str], punct_verbs: list[str], quote_min_words: int = 6,
+                   use_ner: bool = True, abbreviations: dict[str, str] | None = None,
+                   model: dict | None = None) -> pd.DataFrame:
+    """Pure core: units (unit_id, article_id, position, text + any metadata) -> one row a quote or citation.
+    model: None for the rules' quotes; a fitted speaker model (pipeline.speech.learned) to keep the named quotes
+    it ranks at or above its threshold among the rules' and the names' candidates."""
+    from pipeline.speech.learned import select
+
+    rows = []
+    for meta, para_rows, cands in paragraph_readings(units, verbs, punct_verbs, quote_min_words, use_ner,
+                                                     candidates=model is not None):
+        if model is not None:
+            para_rows = [r for r in para_rows if r["speaker_type"] not in NAMED] + select(cands, model)
+        rows.extend({**meta, **q} for q in para_rows)
     out = pd.DataFrame(rows).reindex(columns=QUOTE_COLUMNS)
     if abbreviations and len(out):
         out["role"] = out["role"].fillna("").map(lambda r: expand_abbreviations(r, abbreviations))
