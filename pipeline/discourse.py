@@ -64,8 +64,10 @@ def passage_keys(params: dict, topic_terms: pd.DataFrame,
     return keys
 
 
-def run(frame: pd.DataFrame, params: dict, topic_terms: pd.DataFrame, topics: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """All discourse tables from the unit frame (see unit_frame) and the topic outputs."""
+def run(frame: pd.DataFrame, params: dict, topic_terms: pd.DataFrame, topics: pd.DataFrame,
+        speaker_model: dict | None = None) -> dict[str, pd.DataFrame]:
+    """All discourse tables from the unit frame (see unit_frame) and the topic outputs; speaker_model: the fitted
+    learned speaker model when discourse.speakers.method is learned (main reads it)."""
     from pipeline.words import topic_stopwords
 
     d = params["discourse"]
@@ -74,7 +76,8 @@ def run(frame: pd.DataFrame, params: dict, topic_terms: pd.DataFrame, topics: pd
                                        set(topic_stopwords(params)), d["collocation_window"],
                                        d["collocation_min_count"], d["collocations_top"])
     quotes = extract_quotes(frame, d["speech_verbs"], d.get("speech_verbs_punct") or [], d["quote_min_words"],
-                            abbreviations=params["segment"].get("abbreviations"))
+                            abbreviations=params["segment"].get("abbreviations"),
+                            model=speaker_model if d["speakers"]["method"] == "learned" else None)
     out["quotes"] = quotes
     out["actors"] = count_actors(quotes, [*params["themes"], "other"])
     out["actors_by_group"] = actors_by_group(quotes, params["compare"]["by"] or [], params["compare"]["date_freq"])
@@ -104,7 +107,12 @@ def main(argv: list[str] | None = None) -> None:
     articles, units, assignments, topic_terms, topics = ws.read(
         paths.ARTICLES, paths.UNITS, paths.UNIT_THEMES, paths.TOPIC_TERMS, paths.TOPIC_THEMES)
     frame = unit_frame(articles, units, assignments)
-    out = run(frame, params, topic_terms, topics)
+    model = None
+    if params["discourse"]["speakers"]["method"] == "learned":
+        from pipeline.speech.learned import load_model
+
+        model = load_model(ws / paths.SPEAKER_MODEL)
+    out = run(frame, params, topic_terms, topics, model)
     for name, df in out.items():
         pio.write_csv(ws / paths.discourse_table(name), df)
     summary = summarize(frame, out, params)

@@ -422,6 +422,10 @@ class Effects(Section):
     cluster: _value(Literal[COMPARE_FIELDS], "must be one of: " + ", ".join(COMPARE_FIELDS), null=True) = None
 
 
+class Speakers(Section):
+    method: Choice("rules", "learned") = "rules"
+
+
 class Discourse(Section):
     terms: Words("must be a non-empty list of words or phrases")
     kwic_window: Int(1)
@@ -433,6 +437,7 @@ class Discourse(Section):
     speech_verbs: Words("must be a non-empty list of words or phrases")
     speech_verbs_punct: Words("must be a list of words or phrases", empty=True, null=True) = None
     quote_min_words: Int(1)
+    speakers: Speakers = Speakers()
 
 
 def _with_png(formats):

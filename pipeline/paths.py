@@ -52,6 +52,7 @@ REPORT_MD = "reports/report.md"
 REPORT_HTML = "reports/report.html"
 TABLES_DIR = "reports/tables"
 VALIDATION_QUOTES = "reports/validation_quotes.json"  # speaker attribution on the coded quote set (not a stage)
+SPEAKER_MODEL = "data/validation/speaker_model.json"  # the learned speaker model (pipeline.speech.training --fit)
 CODEBOOK_FIT = "reports/codebook_fit.csv"          # each theme keyword's frequency in the corpus (themes)
 THEMES_SUMMARY = "reports/themes_summary.json"     # codebook fit per theme, measured and topic shares (themes)
 VALIDATION_THEMES = "reports/validation_themes.json"  # the measurement against human coding (validation)
@@ -101,7 +102,7 @@ STAGE_IO: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                (TOPICS_TABLE, ASSIGNMENTS_TABLE, TOPIC_THEMES, UNIT_THEMES, ARTICLE_THEMES, CODEBOOK_FIT,
                 THEMES_SUMMARY)),
     "compare": ((ARTICLE_THEMES, UNITS, UNIT_THEMES), (COMPARE_DIR,)),
-    "discourse": ((ARTICLES, UNITS, TOPIC_TERMS, UNIT_THEMES, TOPIC_THEMES), (DISCOURSE_DIR,)),
+    "discourse": ((ARTICLES, UNITS, TOPIC_TERMS, UNIT_THEMES, TOPIC_THEMES, SPEAKER_MODEL), (DISCOURSE_DIR,)),
     "figures": ((TOPIC_THEMES, UNITS, TOPIC_HIERARCHY, MODEL_SWEEP, COMPARE_DIR, DISCOURSE_DIR), (FIGURES_DIR,)),
     "report": ((CITATION, METRICS, CLEANING, TOPIC_FIT, UNITS, TOPICS_TABLE, THEMES_SUMMARY, COMPARE_DIR,
                 DISCOURSE_DIR, FIGURES_DIR),

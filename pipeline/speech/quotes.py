@@ -125,7 +125,8 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
     if cands is not None:
         from pipeline.speech.learned import paragraph_candidates
 
-        cands.extend(paragraph_candidates(para, all_names, rows, ctx, pattern, quote_min_words, first_para))
+        cands.extend(paragraph_candidates(para, all_names, rows, ctx, pattern, quote_min_words, first_para,
+                                          quoted_last))
     ctx.text = f"{read}{para}\n"
     last = next((r for r in reversed(rows) if r["speaker_type"] in NAMED), None)
     if last is not None:

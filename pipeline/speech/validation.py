@@ -22,8 +22,12 @@ Intervals: 95 % Wilson for precision and recall (statsmodels), bootstrap over ar
 
 Reported: the newest batch (pipeline.splits.reported; holdout4 since stop 21).
 
-Run: `python -m pipeline.speech.validation [--no-ner] [--out reports/validation_quotes.json]`; with the NER
-tagger, as the discourse stage runs, it takes about 20 s.
+Methods (--method, default discourse.speakers.method): rules, or learned (pipeline.speech.learned), which is
+cross-fitted here: a coded passage is scored by a model fitted without its article's fold (the coded set is its
+training data); a passage not yet coded by the shipped model.
+
+Run: `python -m pipeline.speech.validation [--no-ner] [--method rules|learned] [--out reports/validation_quotes.json]`;
+with the NER tagger, as the discourse stage runs, it takes about 20 s.
 """
 from __future__ import annotations
 
@@ -40,7 +44,7 @@ import regex
 
 from pipeline.paths import VALIDATION_QUOTES
 from pipeline.splits import SPLITS, reported
-from pipeline.speech.quotes import NAMED, extract_quotes
+from pipeline.speech.quotes import NAMED, QUOTE_COLUMNS, extract_quotes
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD_DIR = "data/validation"
@@ -222,13 +226,44 @@ def _by_split(counts: pd.DataFrame) -> dict:
     return out
 
 
-def evaluate(params, root: Path = ROOT, shared: Path | None = None, use_ner: bool = True) -> tuple[dict, pd.DataFrame]:
-    """The measures (see the module's docstring) and the outcome table behind them."""
+def learned_for_passages(passages: pd.DataFrame, coded: pd.DataFrame, texts: dict[tuple[str, str], str], params,
+                         use_ner: bool = True, root: Path = ROOT) -> pd.DataFrame:
+    """The learned method's quotes of each passage (pipeline.speech.learned), cross-fitted: a coded passage is
+    scored by a model fitted, with the shipped model's C and threshold, on the other folds of articles (its own
+    article never in training); a passage not coded (a batch being coded blind) by the shipped model."""
+    from pipeline.paths import SPEAKER_MODEL
+    from pipeline.speech import training as T
+    from pipeline.speech.learned import load_model, select
+
+    model = load_model(root / SPEAKER_MODEL)
+    cands, rules = T.passage_candidates(passages, texts, coded, params, use_ner)
+    coded_ids = set(T.coded_passages(root))
+    n_gold = T.gold_counts(coded, passages[passages["passage_id"].isin(coded_ids)])
+    kept, _ = T.cross_fitted([c for c in cands if c["passage_id"] in coded_ids], n_gold, model["C"],
+                             model["threshold"])
+    fresh: dict[str, list[dict]] = {}
+    for c in cands:
+        if c["passage_id"] not in coded_ids:
+            fresh.setdefault(c["passage_id"], []).append(c)
+    kept += [{**r, "passage_id": pid} for pid, group in fresh.items() for r in select(group, model)]
+    rows = [r for r in rules if r["speaker_type"] not in NAMED] + kept
+    return pd.DataFrame(rows).reindex(columns=["passage_id", *QUOTE_COLUMNS])
+
+
+def evaluate(params, root: Path = ROOT, shared: Path | None = None, use_ner: bool = True,
+             method: str | None = None) -> tuple[dict, pd.DataFrame]:
+    """The measures (see the module's docstring) and the outcome table behind them, for the speaker method given
+    (rules | learned; default discourse.speakers.method)."""
+    method = method or params["discourse"]["speakers"]["method"]
     passages, coded = load_gold(root)
-    extracted = extract_for_passages(passages, article_texts(passages, root, shared), params, use_ner)
+    texts = article_texts(passages, root, shared)
+    if method == "learned":
+        extracted = learned_for_passages(passages, coded, texts, params, use_ner, root)
+    else:
+        extracted = extract_for_passages(passages, texts, params, use_ner)
     abbreviations = params["segment"].get("abbreviations") or {}
     outcomes = match(coded, extracted, abbreviations)
-    result = {"use_ner": use_ner, "reported": reported(passages["split"]), "n_passages": len(passages), "n_gold_quotes": len(coded),
+    result = {"method": method, "use_ner": use_ner, "reported": reported(passages["split"]), "n_passages": len(passages), "n_gold_quotes": len(coded),
               "n_gold_named": int((coded["speaker_type"].isin(NAMED) & ~coded["borderline"]).sum()),
               "n_extracted": len(extracted), "n_extracted_named": int(extracted["speaker_type"].isin(NAMED).sum()),
               "named_strict": _by_split(_per_article(outcomes, passages, strict=True)),
@@ -244,8 +279,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", default=str(ROOT / VALIDATION_QUOTES))
     parser.add_argument("--no-ner", action="store_true", help="without underthesea's NER tagger (the stage uses it)")
     parser.add_argument("--errors", choices=list(SPLITS), help="print that split's errors")
+    parser.add_argument("--method", choices=["rules", "learned"],
+                        help="speaker method (default discourse.speakers.method); learned is cross-fitted by article")
     args = parser.parse_args(argv)
-    result, outcomes = evaluate(P.load(ROOT / "params.yaml"), use_ner=not args.no_ner)
+    result, outcomes = evaluate(P.load(ROOT / "params.yaml"), use_ner=not args.no_ner, method=args.method)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     for split, scores in result["named_strict"].items():
