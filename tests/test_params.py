@@ -34,6 +34,7 @@ OPTIONAL = {
     "topics.outliers.strategy": "none", "topics.outliers.threshold": 0.0, "topics.outliers.strict_quantile": 0.05,
     "topics.nr_topics": None, "topics.fit_sample": None, "topics.hierarchy": False, "topics.guided": False,
     "theme_labels": None, "compare.contrasts": None, "discourse.speech_verbs_punct": None,
+    "discourse.speakers.method": "rules",
     "figures.full_width_in": None, "figures.max_groups": 6, "figures.map_points": 5000,
     "report.author": None, "report.rows_per_table": 12, "compute.scheduler": "local",
     "compare.min_word_articles": 3, "effects.controls": [], "effects.numeric": [], "effects.references": {},
@@ -43,7 +44,8 @@ OPTIONAL_SECTIONS = {"compute",  # left out: local (see test_a_file_without_comp
                      "effects",  # left out: no controls (raw effects only), dates as periods
                      "theme_measure",  # left out: the measurement's defaults
                      "topics.clustering",  # left out: hdbscan, as before the consensus existed
-                     "clean.repeated_boilerplate"}  # left out: the furniture detector's defaults
+                     "clean.repeated_boilerplate",  # left out: the furniture detector's defaults
+                     "discourse.speakers"}  # left out: the rules
 # corpus.fields: every field but text may be left out (null = not present); the detector's keys have defaults
 OPTIONAL_UNDER = {"corpus.fields", "clean.repeated_boilerplate", "theme_measure", "theme_measure.fit", "theme_measure.learned",
                   "theme_measure.hybrid",
