@@ -23,6 +23,7 @@ from pipeline import params as P
 from pipeline import paths
 from pipeline.concordance import collocations, kwic, kwic_counts, kwic_name_counts, term_counts
 from pipeline.passages import passages
+from pipeline.speech.learned import load_model, method_of
 from pipeline.speech.quotes import NAMED, actors_by_group, count_actors, extract_quotes
 
 TOPIC_WORDS = 10  # c-TF-IDF words of a topic that pick its passages
@@ -71,13 +72,15 @@ def run(frame: pd.DataFrame, params: dict, topic_terms: pd.DataFrame, topics: pd
     from pipeline.words import topic_stopwords
 
     d = params["discourse"]
+    if (method_of(params) == "learned") != (speaker_model is not None):
+        raise ValueError("discourse.speakers.method learned needs the fitted speaker model, and only it does")
     out = {"kwic": kwic(frame, d["terms"], d["kwic_window"])}
     out["collocations"] = collocations(frame["tokens"].tolist(), segmented_terms(params),
                                        set(topic_stopwords(params)), d["collocation_window"],
                                        d["collocation_min_count"], d["collocations_top"])
     quotes = extract_quotes(frame, d["speech_verbs"], d.get("speech_verbs_punct") or [], d["quote_min_words"],
                             abbreviations=params["segment"].get("abbreviations"),
-                            model=speaker_model if d["speakers"]["method"] == "learned" else None)
+                            model=speaker_model)
     out["quotes"] = quotes
     out["actors"] = count_actors(quotes, [*params["themes"], "other"])
     out["actors_by_group"] = actors_by_group(quotes, params["compare"]["by"] or [], params["compare"]["date_freq"])
@@ -107,11 +110,7 @@ def main(argv: list[str] | None = None) -> None:
     articles, units, assignments, topic_terms, topics = ws.read(
         paths.ARTICLES, paths.UNITS, paths.UNIT_THEMES, paths.TOPIC_TERMS, paths.TOPIC_THEMES)
     frame = unit_frame(articles, units, assignments)
-    model = None
-    if params["discourse"]["speakers"]["method"] == "learned":
-        from pipeline.speech.learned import load_model
-
-        model = load_model(ws / paths.SPEAKER_MODEL)
+    model = load_model(ws / paths.SPEAKER_MODEL) if method_of(params) == "learned" else None
     out = run(frame, params, topic_terms, topics, model)
     for name, df in out.items():
         pio.write_csv(ws / paths.discourse_table(name), df)

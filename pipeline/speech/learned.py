@@ -209,6 +209,13 @@ def select(cands: list[dict], model: dict) -> list[dict]:
     return [c["row"] for c in cands if id(c) in keep]
 
 
+def method_of(params) -> str:
+    """discourse.speakers.method; the rules where it is left out."""
+    from pipeline import params as P
+
+    return P.get(params, "discourse.speakers.method", "rules")
+
+
 def load_model(path: Path) -> dict:
     """A fitted model (pipeline.paths.SPEAKER_MODEL; pipeline.speech.training writes it)."""
     return json.loads(path.read_text(encoding="utf-8"))

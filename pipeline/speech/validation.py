@@ -254,7 +254,9 @@ def evaluate(params, root: Path = ROOT, shared: Path | None = None, use_ner: boo
              method: str | None = None) -> tuple[dict, pd.DataFrame]:
     """The measures (see the module's docstring) and the outcome table behind them, for the speaker method given
     (rules | learned; default discourse.speakers.method)."""
-    method = method or params["discourse"]["speakers"]["method"]
+    from pipeline.speech.learned import method_of
+
+    method = method or method_of(params)
     passages, coded = load_gold(root)
     texts = article_texts(passages, root, shared)
     if method == "learned":
