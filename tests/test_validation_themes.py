@@ -52,13 +52,14 @@ def test_seed_paragraphs_are_measured_above_the_floor(shipped):
 @pytest.mark.integration
 def test_the_reported_batch_is_measured_above_the_floor(shipped):
     """The newest batch (pipeline.splits), coded blind after the method was fixed and scored once, is the reported
-    number: holdout5 with the default hybrid, accuracy 0.812, macro-F1 0.775 (stop 21; similarity alone 0.744 /
-    0.683, learned 0.812 / 0.790, scored for information). Floors: those minus about 0.05. It is never a training
-    split, so it is predicted by the model trained on train_splits, not cross-fitted."""
+    number: holdout6 with the default hybrid (unchanged since holdout5), accuracy 0.787, macro-F1 0.711 (stop 22;
+    similarity alone 0.731 / 0.641, scored for information). holdout5 before it: 0.812 / 0.775 (stop 21). Floors:
+    those minus about 0.05. It is never a training split, so it is predicted by the model trained on train_splits,
+    not cross-fitted."""
     params, coded = shipped
     newest = splits.reported(coded["split"])
     assert newest not in params["theme_measure"]["learned"]["train_splits"]
     fresh = coded[coded["split"] == newest]
     assert len(fresh) >= 150
     s = _scores(params, fresh)
-    assert s["accuracy"] >= 0.76 and s["macro_f1"] >= 0.72, s
+    assert s["accuracy"] >= 0.74 and s["macro_f1"] >= 0.66, s
