@@ -2,9 +2,9 @@
 
 Run once per batch, before that batch is coded, from the repository root with ../shared beside it:
     python scripts/draw_quote_validation.py [SHARED_DIR] [--batch N]   # SHARED_DIR defaults to ../shared
---batch N writes batches 1..N (default: the latest, 6). `--batch 1` reproduces batch 1's file byte for byte (the
+--batch N writes batches 1..N (default: the latest, 7). `--batch 1` reproduces batch 1's file byte for byte (the
 file as it was before batch 2 existed), `--batch 2` the file as it was before batch 3, `--batch 3` the file as it was
-before batch 4, `--batch 4` the file as it was before batch 5, `--batch 5` the file as it was before batch 6; the default reproduces the current file. Earlier batches are always drawn first, in memory,
+before batch 4, `--batch 4` the file as it was before batch 5, `--batch 5` the file as it was before batch 6, `--batch 6` the file as it was before batch 7; the default reproduces the current file. Earlier batches are always drawn first, in memory,
 because each later batch excludes their articles.
 
 Deterministic (seed 20261202) and independent of the pipeline: it does not import `pipeline` and uses its own
@@ -59,6 +59,10 @@ line that is not in the list (exclude it in the next batch).
 Batch 6 (seed 20261211, drawn after batch 5 had been coded and scored, before any batch-6 passage was coded): a
 fifth fresh held-out set, split `holdout6`, ids continuing after batch 5, drawn exactly like batch 5 (same frame,
 quotas and rule-example exclusions), excluding every article of batches 1-5.
+
+Batch 7 (seed 20261213, drawn after batch 6 had been coded and scored, before any batch-7 passage was coded): a
+sixth fresh held-out set, split `holdout7`, ids continuing after batch 6, drawn exactly like batches 5 and 6,
+excluding every article of batches 1-6.
 """
 from __future__ import annotations
 
@@ -88,6 +92,8 @@ B5_SEED = 20261209
 B5_SPLIT = "holdout5"  # same quotas as batches 2-4
 B6_SEED = 20261211
 B6_SPLIT = "holdout6"  # same quotas and exclusions as batch 5
+B7_SEED = 20261213
+B7_SPLIT = "holdout7"  # same quotas and exclusions as batch 5
 # sample lines cited as worked examples (`sample L<n> P<p>`) in quote_rules.md when batch 5 was drawn
 RULE_EXAMPLE_SAMPLE_LINES = (3, 8, 16, 17, 21, 27, 33, 46, 48, 51, 55, 79, 87, 135, 184, 194, 273, 327)
 RULES = Path("data/validation/quote_rules.md")
@@ -248,7 +254,7 @@ def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_nam
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("shared", nargs="?", default="../shared", help="where shared/ is (recorded as ../shared)")
-    ap.add_argument("--batch", type=int, choices=(1, 2, 3, 4, 5, 6), default=6, help="write batches 1..N (default 6)")
+    ap.add_argument("--batch", type=int, choices=(1, 2, 3, 4, 5, 6, 7), default=7, help="write batches 1..N (default 7)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     sample_recs = load_sample()
@@ -263,6 +269,8 @@ def main(argv=None) -> None:
         rows += fresh_batch(shared, sample_recs, rows, B5_SEED, B5_SPLIT, rule_example_articles(sample_recs))
     if args.batch >= 6:
         rows += fresh_batch(shared, sample_recs, rows, B6_SEED, B6_SPLIT, rule_example_articles(sample_recs))
+    if args.batch >= 7:
+        rows += fresh_batch(shared, sample_recs, rows, B7_SEED, B7_SPLIT, rule_example_articles(sample_recs))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=FIELDS)

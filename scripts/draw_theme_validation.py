@@ -1,6 +1,6 @@
 """Draw the units of the hand-coded theme validation set and assign their split (before any coding).
 
-    python scripts/draw_theme_validation.py [--batch all|1|2|3|4|5|6] [--shared ../shared] [--out data/validation/themes_units.csv]
+    python scripts/draw_theme_validation.py [--batch all|1|2|3|4|5|6|7] [--shared ../shared] [--out data/validation/themes_units.csv]
 
 Deterministic (seed 20261202; every corpus has its own random stream derived from the seed, so changing one
 corpus's draw leaves the others as they are). Standard library + pandas only. See data/validation/README.md
@@ -40,8 +40,11 @@ Batch 5 (seed 20261209, drawn after batch 4 was coded, before any batch-5 coding
 Batch 6 (seed 20261211, drawn after batch 5 was scored and reported, before any batch-6 coding): 160 more units,
 split `holdout6`, drawn exactly like batches 2-5 from records that none of batches 1-5 drew.
 
-`--batch all` (the default) writes batches 1-6, i.e. data/validation/themes_units.csv; `--batch 1` writes
-batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 6` one
+Batch 7 (seed 20261213, drawn after batch 6 was scored and reported, before any batch-7 coding): 160 more units,
+split `holdout7`, drawn exactly like batches 2-6 from records that none of batches 1-6 drew.
+
+`--batch all` (the default) writes batches 1-7, i.e. data/validation/themes_units.csv; `--batch 1` writes
+batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 7` one
 batch alone.
 """
 from __future__ import annotations
@@ -62,6 +65,7 @@ SEED_BATCH3 = 20261205
 SEED_BATCH4 = 20261207
 SEED_BATCH5 = 20261209
 SEED_BATCH6 = 20261211
+SEED_BATCH7 = 20261213
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_FILE = "data/sample/vntc_sample.jsonl"
 VNTC_FILE = "corpora/vntc-train.jsonl.gz"         # relative to the shared folder
@@ -93,6 +97,10 @@ N_SAMPLE_6 = 55
 N_VNTC_6 = 75
 N_DANES_6 = 30
 SPLIT_BATCH6 = "holdout6"
+N_SAMPLE_7 = 55
+N_VNTC_7 = 75
+N_DANES_7 = 30
+SPLIT_BATCH7 = "holdout7"
 MAX_CHARS = 1500          # coders see the first 1,500 characters of an article (VNTC: title is in its first line)
 MIN_ARTICLE_CHARS = 200   # the pipeline rejects shorter articles (clean.min_chars); none is drawn
 MIN_PARAGRAPH_CHARS = 80
@@ -383,7 +391,8 @@ LATER_BATCHES = {2: ((N_SAMPLE_2, N_VNTC_2, N_DANES_2), SEED_BATCH2, SPLIT_BATCH
                  3: ((N_SAMPLE_3, N_VNTC_3, N_DANES_3), SEED_BATCH3, SPLIT_BATCH3),
                  4: ((N_SAMPLE_4, N_VNTC_4, N_DANES_4), SEED_BATCH4, SPLIT_BATCH4),
                  5: ((N_SAMPLE_5, N_VNTC_5, N_DANES_5), SEED_BATCH5, SPLIT_BATCH5),
-                 6: ((N_SAMPLE_6, N_VNTC_6, N_DANES_6), SEED_BATCH6, SPLIT_BATCH6)}
+                 6: ((N_SAMPLE_6, N_VNTC_6, N_DANES_6), SEED_BATCH6, SPLIT_BATCH6),
+                 7: ((N_SAMPLE_7, N_VNTC_7, N_DANES_7), SEED_BATCH7, SPLIT_BATCH7)}
 
 
 def draw_later(shared: Path, excluded: set[str], earlier: list[dict], sample_ids: set[str],
