@@ -488,10 +488,35 @@ def parse_speaker(span: str, ctx: ArticleContext, use_ner: bool = True) -> Speak
     patterns do not know, set off by an apposition between dashes ("Giáo sư D.Nieman - người tiến hành cuộc
     nghiên cứu -"), is read as if the apposition stood between commas."""
     found = _parse_speaker(span, ctx, use_ner)
+    if found is None or found.kind == "other":
+        found = _without_manner_tail(span, ctx, use_ner) or found
     dashed = DASH_APPOSITION.match(_last_clause(" ".join(span.split())).strip())  # "Mặt e thẹn, Hồng - ... -"
     if (found is None or found.kind == "other") and dashed:  # "Hồng - cũng lớp phục vụ - cho biết"
         return _parse_speaker(f"{dashed.group('head')}, {dashed.group('apposition')}", ctx, use_ner) or found
     return found
+
+
+# "Ollila tự tin nói", "HLV Santini buồn rầu nói", "LHQ đặc biệt nhấn mạnh", "Xinhuanet 23-12-2005 trước đó cho
+# biết": a name, then how or when it spoke (lower-case words or a date) right before the verb
+NOT_MANNER = regex.compile(r"(?<!\p{L})(?:không|chưa|chẳng|bị|được|muốn|cần|phải|sẽ|có thể|tiếp tục|của|là|và)(?!\p{L})|,")
+MANNER_TAIL = regex.compile(r"(?<=\p{Lu}[\p{L}\d.\-]*)(?:\s+(?:\p{Ll}+|\d[\d./-]*)){1,3}\s*$")
+
+
+def _without_manner_tail(span: str, ctx: ArticleContext, use_ner: bool) -> Speaker | None:
+    """The span read again without the manner or time words that end it, kept only if that names a person or an
+    organisation (round 5: the words between a capitalised name and its verb made it an unnamed "other")."""
+    head = " ".join(span.split()).rstrip(" ,;:")
+    tail = MANNER_TAIL.search(head)
+    if not tail or NOT_MANNER.search(tail.group()):
+        return None
+    head = head[:tail.start()]
+    last = head.split()[-1]
+    # a Vietnamese syllable before lower-case words is likelier a compound's first half ("Nghị định", "TAND Tối
+    # cao", "Người đời") than a name, unless a full name ends there ("Nguyễn Văn An vui vẻ nói")
+    if VN_SYLLABLE.fullmatch(last) and not any(e == len(head) for _, e, _ in person_names(head)):
+        return None
+    found = _parse_speaker(head, ctx, use_ner)
+    return found if found is not None and found.kind in ("person", "org") else None
 
 
 DASH_APPOSITION = regex.compile(r"^(?P<head>[^,–—-]+?)\s[-–—]\s(?P<apposition>\p{Ll}[^,–—-]*?)\s*[-–—]?\s*$")
