@@ -21,7 +21,17 @@ PLACES = {"Hà Nội", "Hà Giang", "Hà Tĩnh", "Hà Nam", "Hà Đông", "Cao B
 COUNTRIES = ("Việt Nam", "Mỹ", "Hoa Kỳ", "Trung Quốc", "Nhật Bản", "Nhật", "Hàn Quốc", "Triều Tiên", "Nga", "Pháp",
              "Đức", "Anh", "Ý", "Italy", "Tây Ban Nha", "Ấn Độ", "Thái Lan", "Lào", "Campuchia", "Singapore",
              "Malaysia", "Indonesia", "Philippines", "Australia", "Úc", "Canada", "Iraq", "Iran", "Israel",
-             "Ai Cập", "Afghanistan", "Sri Lanka", "Pakistan", "Đài Loan", "Hồng Kông", "Brazil", "Ukraine", "Cuba")
+             "Ai Cập", "Afghanistan", "Sri Lanka", "Pakistan", "Đài Loan", "Hồng Kông", "Brazil", "Ukraine", "Cuba",
+             # round 5: more of the countries foreign news names before a person ("Bộ trưởng Kinh tế Áo Martin
+             # Bartenstein", "Ngoại trưởng Myanmar U Khin Maung Win"), so that the tagger's run loses them
+             "Myanmar", "Miến Điện", "Palestine", "Thổ Nhĩ Kỳ", "Syria", "Liban", "Lebanon", "Ả Rập Xê Út",
+             "Hy Lạp", "Bồ Đào Nha", "Hà Lan", "Bỉ", "Thụy Sĩ", "Thụy Điển", "Na Uy", "Đan Mạch", "Phần Lan",
+             "Ba Lan", "Séc", "Hungary", "Áo", "Mexico", "Argentina", "Chile", "Colombia", "Venezuela", "Nam Phi",
+             "Nigeria", "Kenya", "Mông Cổ", "Nepal", "Bangladesh", "New Zealand", "Kuwait", "Qatar", "Libya",
+             "Sudan", "Ireland", "Scotland", "Serbia", "Croatia", "Romania", "Bulgaria", "Belarus", "Kazakhstan",
+             "Đông Timor", "Brunei", "Zimbabwe", "Ethiopia", "Somalia", "Yemen", "Bolivia", "Peru", "Ecuador",
+             "Uruguay", "Paraguay", "Cameroon", "Senegal", "Ghana", "Angola", "Tunisia", "Algeria", "Maroc",
+             "Slovakia", "Slovenia", "Estonia", "Latvia", "Litva", "Iceland", "Jamaica", "Haiti")
 PLACE_CUES = r"(?:TP\.?|Tp\.?|[Tt]hành phố|[Tt]ỉnh|[Qq]uận|[Hh]uyện|[Pp]hường|[Xx]ã|[Đđ]ường|[Pp]hố|[Ss]ông|[Hh]ồ|[Cc]ầu|" \
              r"[Kk]hu|[Ll]àng|[Tt]hôn|[Ấấ]p|[Xx]óm|[Tt]hị xã|[Tt]hị trấn|[Vv]ùng|[Cc]hợ|[Bb]ến|[Cc]ảng|[Đđ]ảo|[Nn]úi|[Cc]ông viên|[Tt]ại|" \
              r"(?<!(?:[Mm]ôi|[Tt]hị|[Cc]hiến|[Hh]iện|[Qq]uảng|[Nn]ông|[Cc]ông|[Ll]ập|[Tt]hương|[Pp]hi) )[Tt]rường|" \
