@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import regex
 
-from pipeline.speech.cues import find_cues, quote_spans, verb_pattern
+from pipeline.speech.cues import find_cues, quote_spans, sentences, verb_pattern
 from pipeline.speech.interview import interview_answer
 from pipeline.speech.names import foreign_names, gender_of, honorific_before, honorific_names, person_names
 from pipeline.speech.slot import speaker_slot
@@ -88,7 +88,9 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
         rows.append({"speaker": sp.name, "speaker_type": sp.kind, "role": sp.role, "cue": "quote-marks",
                      "kind": "direct", "resolution": "previous_paragraph", "quote": para.strip(" “”\"."),
                      "sentence": para.strip()})
-    for cue in find_cues(para, pattern, quote_min_words):
+    cues = find_cues(para, pattern, quote_min_words)
+    spoke: list[tuple[int, Speaker]] = []  # (offset of the cue, named speaker) in this paragraph
+    for cue in cues:
         while names and names[0][0] < cue.offset:
             remember(names.pop(0))
         if cue.group in done:
@@ -114,12 +116,34 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
             rows.append({"speaker": sp.name, "speaker_type": sp.kind, "role": sp.role, "cue": cue.cue,
                          "kind": cue.kind, "resolution": sp.resolution, "quote": _content(cue),
                          "sentence": cue.sentence.strip()})
+            if sp.kind in NAMED:
+                spoke.append((cue.offset, sp))
+    rows.extend(_quoted_on(para, cues, spoke, quote_min_words))
     for name in names:
         remember(name)
     ctx.text = f"{read}{para}\n"
     last = next((r for r in reversed(rows) if r["speaker_type"] in NAMED), None)
     if last is not None:
         ctx.quoted_last = Speaker(last["speaker"], last["speaker_type"], last["role"], last["resolution"])
+    return rows
+
+
+def _quoted_on(para: str, cues: list, spoke: list[tuple[int, Speaker]], quote_min_words: int) -> list[dict]:
+    """A sentence that is only a quotation, with no cue of its own, right after a sentence of the same paragraph
+    whose speaker was named: that speaker's words (coding rule R1, attribution in an adjacent sentence:
+    'A Chại cho biết ... “Nếu muốn xe Hàn Quốc ...”'). Round 5: the paragraph-internal twin of quoted_last."""
+    rows, sents = [], sentences(para)
+    for (ps, pe), (s, e) in zip(sents, sents[1:]):
+        text = para[s:e].strip()
+        if not _only_quotation(text, quote_min_words) or any(s <= c.offset < e for c in cues):
+            continue
+        sp = next((sp for off, sp in reversed(spoke) if ps <= off < pe), None)
+        if sp is None:
+            continue
+        rows.append({"speaker": sp.name, "speaker_type": sp.kind, "role": sp.role, "cue": "quote-marks",
+                     "kind": "direct", "resolution": "previous_sentence", "quote": text.strip(" “”\"."),
+                     "sentence": text})
+        spoke.append((s, sp))  # a run of such sentences stays with the speaker
     return rows
 
 
