@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import regex
 
-from pipeline.speech.names import honorific_names, person_names
+from pipeline.speech.names import COUNTRIES, PLACES, honorific_names, person_names
 from pipeline.speech.slot import TITLE_HEAD
 from pipeline.speech.speakers import ArticleContext, Speaker, parse_speaker
 
@@ -46,15 +46,24 @@ def introduced_interviewee(text: str) -> str | None:
 
 
 HEADLINE_QUOTE = regex.compile(r"^(?P<who>[^:\n]{3,60}?)\s*:\s*['\"“‘]")
+# round 5: the headline of a portrait interview names its subject before a colon or a dash ("Nhạc sĩ Bảo Phúc: Có
+# một dòng sông ...", "Trịnh Cung - con cọp săn mồi trong đêm"), with or without a quotation after it
+HEADLINE_SUBJECT = regex.compile(r"^(?P<who>[^:\n\-–—]{3,60}?)\s*(?::|\s[-–—]\s)")
+HEADLINE_TITLED = regex.compile(r"(?:(?:\p{Lu}\p{Ll}*(?:\s+\p{Ll}+){1,3}|NSND|NSƯT|NS|GS|PGS|TS)\s+)?"
+                                r"(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,2})")
 
 
 def _headline_or_quoted(ctx: ArticleContext) -> Speaker | None:
     """No introduction: the person the headline quotes ("NSƯT Phạm Bằng: 'Tôi ...'"), else the person the
     article quoted before its questions began (not one named inside an answer)."""
-    headline = HEADLINE_QUOTE.match(ctx.text)
+    headline = HEADLINE_QUOTE.match(ctx.text) or HEADLINE_SUBJECT.match(ctx.text)
     names = person_names(headline.group("who")) + honorific_names(headline.group("who")) if headline else []
     if names:
         return Speaker(max(names)[2], "person", resolution="interview_headline")
+    titled = HEADLINE_TITLED.fullmatch(headline.group("who")) if headline else None
+    if titled and titled.group("name") not in (*PLACES, *COUNTRIES):
+        # "Nhạc sĩ Bảo Phúc: ...", "Thu Hương: ...": a name the surname list does not know, alone or after a title
+        return Speaker(titled.group("name"), "person", resolution="interview_headline")
     quoted = next((sp for sp in reversed(ctx.speakers[:ctx.qa_from])
                    if sp.kind == "person" and sp.resolution != "topic"), None)
     return Speaker(quoted.name, "person", quoted.role, "interview_quoted") if quoted else None
