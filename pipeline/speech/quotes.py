@@ -74,9 +74,16 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
     rows, done, read = [], set(), ctx.text
     announced, ctx.announced = ctx.announced, None
     quoted_last, ctx.quoted_last = ctx.quoted_last, None
+    answered, ctx.answered_last = ctx.answered_last, None
     answer = interview_answer(para, ctx, quote_min_words, use_ner)
     if answer:
         rows.append(answer)
+        ctx.answered_last = ctx.interviewee
+    elif answered and _answer_runs_on(para, quote_min_words) and not find_cues(para, pattern, quote_min_words):
+        # an answer that runs on into a paragraph of its own, with no dash, question or cue (round 5)
+        rows.append({"speaker": answered.name, "speaker_type": "person", "role": answered.role, "cue": "interview",
+                     "kind": "direct", "resolution": "answer_runs_on", "quote": para.strip(), "sentence": para.strip()})
+        ctx.answered_last = answered
     elif announced and len(para.split()) >= quote_min_words:  # the words "ông X cho biết:" announced
         sp, verb = announced
         rows.append({"speaker": sp.name, "speaker_type": sp.kind, "role": sp.role, "cue": verb, "kind": "direct",
@@ -145,6 +152,15 @@ def _quoted_on(para: str, cues: list, spoke: list[tuple[int, Speaker]], quote_mi
                      "sentence": text})
         spoke.append((s, sp))  # a run of such sentences stays with the speaker
     return rows
+
+
+def _answer_runs_on(para: str, quote_min_words: int) -> bool:
+    """A paragraph that may carry on the interview answer before it: no dash or name opening it, no question, no
+    quotation marks (a quotation is someone's words), no "Theo" citing a source, and long enough to be said rather than a caption."""
+    text = para.strip()
+    # "Theo nguồn tin riêng của ...": a paragraph that opens by citing a source is the journalist's, not the answer
+    return len(text.split()) >= 2 * quote_min_words and not regex.match(r"[-–—.•]|[Tt]heo\s", text) and \
+        not regex.search(r"\?[\s”\")]*$", text) and not quote_spans(text)
 
 
 def _only_quotation(para: str, quote_min_words: int) -> bool:

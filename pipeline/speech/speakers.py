@@ -113,6 +113,7 @@ class ArticleContext:
     qa_from: int | None = None  # len(speakers) when the first answer of a question-and-answer part came
     announced: tuple[Speaker, str] | None = None  # (speaker, verb) of "ông X cho biết:" ending the last paragraph
     quoted_last: Speaker | None = None  # who spoke last in the previous paragraph, for a paragraph only of quotation
+    answered_last: Speaker | None = None  # who gave the interview answer that was the previous paragraph
 
     def full_form(self, word: str) -> tuple[str, str] | None:
         """(name, kind) that a lone capitalised word stands for: an acronym inside an organisation that spoke
