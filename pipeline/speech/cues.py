@@ -126,7 +126,7 @@ def verb_pattern(verbs: list[str], punct_verbs: list[str]) -> regex.Pattern:
     chained = rf"\s+và\s+(?:{strong}|{weak})(?!\p{{L}})"
     # "thông báo với luật sư của mình:", "nói với PV rằng", "thông báo cho LĐBĐ VN biết,": the addressee, then the words
     addressee = r"(?:\s+(?:với|cho)\s+[^,:.;!?“”\"]{1,40}?(?:\s+biết)?(?=\s*[,:]|\s+rằng(?!\p{L})))?"
-    pattern = regex.compile(rf"(?<!\p{{L}})(?:(?P<verb>{strong})(?!\p{{L}})|{noun_before}(?P<verb>{weak}){addressee}(?=\s*[,:.!?…]|\s+rằng(?!\p{{L}})|\s*$|{chained})"
+    pattern = regex.compile(rf"(?<!\p{{L}})(?:(?P<verb>{strong})(?!\p{{L}})|{noun_before}(?P<verb>{weak}){addressee}(?:\s+(?:thêm|tiếp))?(?=\s*[,:.!?…]|\s+rằng(?!\p{{L}})|\s*$|{chained})"
                          rf"|{noun_before}(?P<bare>{bare or '(?!)'})(?!\p{{L}})(?!\s+của(?!\p{{L}})))", regex.I)
     _ACCORDING_TO[pattern.pattern] = according_to_pattern((*verbs, *punct_verbs))
     return pattern
