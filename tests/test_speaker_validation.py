@@ -1,5 +1,5 @@
 """Speaker attribution measured on the hand-coded quote set (data/validation/quote_*.csv, pipeline.speech.validation):
-a regression in the speech rules lowers the holdout3-holdout6 numbers below the floors and fails here."""
+a regression in the speech rules lowers the holdout3-holdout7 numbers below the floors and fails here."""
 from __future__ import annotations
 
 import pandas as pd
@@ -19,10 +19,12 @@ NEEDS_SHARED = pytest.mark.skipif(not (V.shared_dir() / "corpora" / "vntc-train.
 # fn 26): development scores, not fresh ones. Holdout5, coded blind after round 4, scored once (stop 21): 0.793
 # [0.672, 0.877] / 0.575 [0.466, 0.677] (tp 46, fp 12, fn 34): the reported number (stop-20 rules 0.750 / 0.525, round
 # 3 0.763 / 0.562 on the same passages). Holdout6, coded blind at stop 22 with the round-4 rules unchanged, scored
-# once: 0.833 [0.713, 0.910] / 0.549 [0.441, 0.652] (tp 45, fp 9, fn 37): the reported number since stop 22. The
-# floors are those minus about 0.05. Issue 15's target (0.90 / 0.75) is not met on fresh data.
+# once: 0.833 [0.713, 0.910] / 0.549 [0.441, 0.652] (tp 45, fp 9, fn 37). Round 5 (stop 23, families kept by
+# pooled F1 over all seven development splits) scores holdout5 0.864 / 0.637 and holdout6 0.842 / 0.585 (development).
+# Holdout7, coded blind after round 5, scored once: 0.927 [0.806, 0.975] / 0.543 [0.427, 0.654] (tp 38, fp 3, fn 32;
+# round 4 0.925 / 0.529 on the same passages): the reported number since stop 23. The floors are those minus about 0.05. Issue 15's target (0.90 / 0.75) is not met on fresh data.
 FLOORS = {"holdout3": (0.82, 0.57), "holdout4": (0.89, 0.60), "holdout5": (0.74, 0.52),
-          "holdout6": (0.78, 0.50)}  # split: (precision, recall)
+          "holdout6": (0.79, 0.53), "holdout7": (0.87, 0.49)}  # split: (precision, recall)
 
 
 @NEEDS_SHARED
