@@ -13,12 +13,14 @@ N_ARTICLES = 60
 
 def make_workspace(tmp: Path) -> tuple[Path, dict]:
     """A throw-away copy of the code and params.yaml on a slice of the bundled sample, with its own embedding cache
-    (a fresh clone has none) and short texts to embed, so the test costs about a minute of embedding."""
+    (a fresh clone has none). embedding.max_chars stays as shipped: the coded sheet's shipped vectors
+    (theme_measure.sheet_vectors) are keyed by the text as cut there, so any other cut makes the themes stage embed
+    the sheet's ~960 texts again (about 3 of the test's 5 minutes when it was 400)."""
     lines = (ROOT / "data/sample/vntc_sample.jsonl").read_text(encoding="utf-8").splitlines()
     corpus = tmp / "corpus.jsonl"
     corpus.write_text("\n".join(lines[::8][:N_ARTICLES]) + "\n", encoding="utf-8")
-    ws = workspace.make(tmp / "ws", corpus, {"embedding.cache_dir": str(tmp / "cache"), "embedding.max_chars": 400,
-                                             "segment.workers": 1}, code=True)
+    ws = workspace.make(tmp / "ws", corpus, {"embedding.cache_dir": str(tmp / "cache"), "segment.workers": 1},
+                        code=True)
     return ws, workspace.env(ws, PYTHONHASHSEED="random")
 
 

