@@ -2,9 +2,9 @@
 
 Run once per batch, before that batch is coded, from the repository root with ../shared beside it:
     python scripts/draw_quote_validation.py [SHARED_DIR] [--batch N]   # SHARED_DIR defaults to ../shared
---batch N writes batches 1..N (default: the latest, 7). `--batch 1` reproduces batch 1's file byte for byte (the
+--batch N writes batches 1..N (default: the latest, 8). `--batch 1` reproduces batch 1's file byte for byte (the
 file as it was before batch 2 existed), `--batch 2` the file as it was before batch 3, `--batch 3` the file as it was
-before batch 4, `--batch 4` the file as it was before batch 5, `--batch 5` the file as it was before batch 6, `--batch 6` the file as it was before batch 7; the default reproduces the current file. Earlier batches are always drawn first, in memory,
+before batch 4, `--batch 4` the file as it was before batch 5, `--batch 5` the file as it was before batch 6, `--batch 6` the file as it was before batch 7, `--batch 7` the file as it was before batch 8; the default reproduces the current file. Earlier batches are always drawn first, in memory,
 because each later batch excludes their articles.
 
 Deterministic (seed 20261202) and independent of the pipeline: it does not import `pipeline` and uses its own
@@ -63,6 +63,13 @@ quotas and rule-example exclusions), excluding every article of batches 1-5.
 Batch 7 (seed 20261213, drawn after batch 6 had been coded and scored, before any batch-7 passage was coded): a
 sixth fresh held-out set, split `holdout7`, ids continuing after batch 6, drawn exactly like batches 5 and 6,
 excluding every article of batches 1-6.
+
+Batch 8 (seed 20261215, drawn after batch 7 had been coded and scored, before any batch-8 passage was coded): a
+seventh fresh held-out set, split `holdout8`, ids continuing after batch 7, with a new frame: held-out VNTC only.
+The bundled sample is used up (65 filter-matching paragraphs were left for batch 7), so batch 8 takes its 150
+passages from held-out VNTC articles (the same corpus, outlets and years as the sample), B8_SAMPLE = (0, 0) and
+B8_HELDOUT = (128, 22) (15 % not matching, as before), with the exclusions of batches 5-7 and every article of
+batches 1-7 left out.
 """
 from __future__ import annotations
 
@@ -94,6 +101,10 @@ B6_SEED = 20261211
 B6_SPLIT = "holdout6"  # same quotas and exclusions as batch 5
 B7_SEED = 20261213
 B7_SPLIT = "holdout7"  # same quotas and exclusions as batch 5
+B8_SEED = 20261215
+B8_SPLIT = "holdout8"  # held-out VNTC only (the sample is used up)
+B8_SAMPLE = (0, 0)
+B8_HELDOUT = (128, 22)  # = 150, 15 % not matching
 # sample lines cited as worked examples (`sample L<n> P<p>`) in quote_rules.md when batch 5 was drawn
 RULE_EXAMPLE_SAMPLE_LINES = (3, 8, 16, 17, 21, 27, 33, 46, 48, 51, 55, 79, 87, 135, 184, 194, 273, 327)
 RULES = Path("data/validation/quote_rules.md")
@@ -218,7 +229,7 @@ def rule_example_articles(sample_recs) -> frozenset:
 
 
 def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_name: str,
-                exclude_articles: frozenset = frozenset()) -> list:
+                exclude_articles: frozenset = frozenset(), quotas: tuple = (B2_SAMPLE, B2_HELDOUT)) -> list:
     """A fresh held-out batch: same frame as batch 1, none of prev_rows' articles (nor held-out records repeating
     their texts or a sample text) and none of exclude_articles, ids continuing after prev_rows.
     Batch 2 = fresh_batch(.., batch-1 rows, B2_SEED)."""
@@ -234,10 +245,12 @@ def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_nam
                 prev_texts.add(_norm(json.loads(line)["text"]))
 
     rows = []
-    sources = (("sample", str(SAMPLE), [(n, r) for n, r in sample_recs if r["id"] not in prev_articles], B2_SAMPLE),
+    sources = (("sample", str(SAMPLE), [(n, r) for n, r in sample_recs if r["id"] not in prev_articles], quotas[0]),
                ("vntc_heldout", HELDOUT_FILE,
-                heldout_records(shared, sample_ids | prev_articles, frozenset(prev_texts)), B2_HELDOUT))
+                heldout_records(shared, sample_ids | prev_articles, frozenset(prev_texts)), quotas[1]))
     for corpus, file, recs, (k_cand, k_other) in sources:
+        if not k_cand and not k_other:
+            continue                                       # a source the batch does not draw from
         cands, others = vntc_frame(recs, corpus, file)
         used: set = set()
         rows += draw_one_per_article(rng, cands, k_cand, used)
@@ -254,7 +267,7 @@ def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_nam
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("shared", nargs="?", default="../shared", help="where shared/ is (recorded as ../shared)")
-    ap.add_argument("--batch", type=int, choices=(1, 2, 3, 4, 5, 6, 7), default=7, help="write batches 1..N (default 7)")
+    ap.add_argument("--batch", type=int, choices=(1, 2, 3, 4, 5, 6, 7, 8), default=8, help="write batches 1..N (default 8)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     sample_recs = load_sample()
@@ -271,6 +284,9 @@ def main(argv=None) -> None:
         rows += fresh_batch(shared, sample_recs, rows, B6_SEED, B6_SPLIT, rule_example_articles(sample_recs))
     if args.batch >= 7:
         rows += fresh_batch(shared, sample_recs, rows, B7_SEED, B7_SPLIT, rule_example_articles(sample_recs))
+    if args.batch >= 8:
+        rows += fresh_batch(shared, sample_recs, rows, B8_SEED, B8_SPLIT, rule_example_articles(sample_recs),
+                            (B8_SAMPLE, B8_HELDOUT))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=FIELDS)

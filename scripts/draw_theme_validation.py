@@ -1,6 +1,6 @@
 """Draw the units of the hand-coded theme validation set and assign their split (before any coding).
 
-    python scripts/draw_theme_validation.py [--batch all|1|2|3|4|5|6|7] [--shared ../shared] [--out data/validation/themes_units.csv]
+    python scripts/draw_theme_validation.py [--batch all|1|2|3|4|5|6|7|8] [--shared ../shared] [--out data/validation/themes_units.csv]
 
 Deterministic (seed 20261202; every corpus has its own random stream derived from the seed, so changing one
 corpus's draw leaves the others as they are). Standard library + pandas only. See data/validation/README.md
@@ -43,8 +43,14 @@ split `holdout6`, drawn exactly like batches 2-5 from records that none of batch
 Batch 7 (seed 20261213, drawn after batch 6 was scored and reported, before any batch-7 coding): 160 more units,
 split `holdout7`, drawn exactly like batches 2-6 from records that none of batches 1-6 drew.
 
-`--batch all` (the default) writes batches 1-7, i.e. data/validation/themes_units.csv; `--batch 1` writes
-batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 7` one
+Batch 8 (seed 20261215, drawn after batch 7 was scored and reported, before any batch-8 coding): 160 more units,
+split `holdout8`, from records that none of batches 1-7 drew, with a new frame: the bundled sample is used up
+(about 40 undrawn articles were left, a remnant skewed to the computing label: 24 of batch 7's 55 sample units),
+so batch 8 draws no sample articles and takes 120 held-out VNTC articles (water-filled over the 10 labels: 12
+each) and 40 DaNES items instead. Held-out VNTC comes from the same corpus, outlets and years as the sample.
+
+`--batch all` (the default) writes batches 1-8, i.e. data/validation/themes_units.csv; `--batch 1` writes
+batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 8` one
 batch alone.
 """
 from __future__ import annotations
@@ -66,6 +72,7 @@ SEED_BATCH4 = 20261207
 SEED_BATCH5 = 20261209
 SEED_BATCH6 = 20261211
 SEED_BATCH7 = 20261213
+SEED_BATCH8 = 20261215
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_FILE = "data/sample/vntc_sample.jsonl"
 VNTC_FILE = "corpora/vntc-train.jsonl.gz"         # relative to the shared folder
@@ -101,6 +108,10 @@ N_SAMPLE_7 = 55
 N_VNTC_7 = 75
 N_DANES_7 = 30
 SPLIT_BATCH7 = "holdout7"
+N_SAMPLE_8 = 0            # the sample is used up (see the docstring): held-out VNTC and DaNES only
+N_VNTC_8 = 120
+N_DANES_8 = 40
+SPLIT_BATCH8 = "holdout8"
 MAX_CHARS = 1500          # coders see the first 1,500 characters of an article (VNTC: title is in its first line)
 MIN_ARTICLE_CHARS = 200   # the pipeline rejects shorter articles (clean.min_chars); none is drawn
 MIN_PARAGRAPH_CHARS = 80
@@ -392,7 +403,8 @@ LATER_BATCHES = {2: ((N_SAMPLE_2, N_VNTC_2, N_DANES_2), SEED_BATCH2, SPLIT_BATCH
                  4: ((N_SAMPLE_4, N_VNTC_4, N_DANES_4), SEED_BATCH4, SPLIT_BATCH4),
                  5: ((N_SAMPLE_5, N_VNTC_5, N_DANES_5), SEED_BATCH5, SPLIT_BATCH5),
                  6: ((N_SAMPLE_6, N_VNTC_6, N_DANES_6), SEED_BATCH6, SPLIT_BATCH6),
-                 7: ((N_SAMPLE_7, N_VNTC_7, N_DANES_7), SEED_BATCH7, SPLIT_BATCH7)}
+                 7: ((N_SAMPLE_7, N_VNTC_7, N_DANES_7), SEED_BATCH7, SPLIT_BATCH7),
+                 8: ((N_SAMPLE_8, N_VNTC_8, N_DANES_8), SEED_BATCH8, SPLIT_BATCH8)}
 
 
 def draw_later(shared: Path, excluded: set[str], earlier: list[dict], sample_ids: set[str],

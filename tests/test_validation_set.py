@@ -22,7 +22,8 @@ UNIT_COLUMNS = ["item_id", "corpus", "file", "line", "article_id", "level", "str
 CODE_COLUMNS = ["theme", "secondary", "confidence", "note", "coder", "coded_at"]
 # later batches (README: Batch 2, 3, ...): fresh held-out units, one split and one coder each
 LATER = {"holdout2": (2, "claude-session-D"), "holdout3": (3, "claude-session-H"), "holdout4": (4, "claude-session-J"),
-         "holdout5": (5, "claude-session-M"), "holdout6": (6, "claude-session-O"), "holdout7": (7, "claude-session-P")}
+         "holdout5": (5, "claude-session-M"), "holdout6": (6, "claude-session-O"), "holdout7": (7, "claude-session-P"),
+         "holdout8": (8, "claude-session-R")}
 CODERS = {"tune": "claude-session-A", "holdout": "claude-session-A", **{s: c for s, (_, c) in LATER.items()}}
 BATCH_OF = {"tune": 1, "holdout": 1, **{s: b for s, (b, _) in LATER.items()}}
 
