@@ -20,7 +20,7 @@ import yaml
 
 from pipeline import io as pio
 from pipeline import params as P
-from pipeline import codebook, narrative, paths, prevalence, splits
+from pipeline import codebook, narrative, paths, prevalence, splits, stamp
 from pipeline.readable import (  # the figures' filters: table and figure show the same rows
     ACTORS_RULE, TABLE_ACTOR_MIN_ARTICLES, WORDS_RULE, named_actors, readable_words)
 from pipeline.provenance import citation_text, git_revision, params_table, versions
@@ -301,6 +301,8 @@ def build(params: dict, metrics: dict, cleaning: dict, topics: pd.DataFrame, com
            "params_table": params_table(params), "citation": citation_text(citation) if citation else None,
            "theme_summary": (themes or {}).get("summary"), "validation": (themes or {}).get("validation"),
            "speaker_validation": (themes or {}).get("speakers"),
+           "validation_changed": (themes or {}).get("validation_changed", []),
+           "speaker_changed": (themes or {}).get("speakers_changed", []),
            "split_order": splits.SPLITS, "labels": labels}
     ctx["compared"], ctx["not_compared"] = narrative.compared(ctx["fields"])
     ctx["summary"] = narrative.summary(metrics, theme_sizes, ctx["fields"], ctx["tests"], compare, labels,
@@ -378,6 +380,8 @@ def main(argv: list[str] | None = None) -> None:
     quotes = ws / paths.VALIDATION_QUOTES  # written by `make validate-quotes`, not a stage: shown when present
     themes = {"summary": theme_summary, "validation": pio.read_json(validation) if validation.exists() else None,
               "speakers": pio.read_json(quotes) if quotes.exists() else None}
+    for key in ("validation", "speakers"):  # what changed since the validation ran (it is not a stage)
+        themes[f"{key}_changed"] = stamp.changed(themes[key].get("inputs"), ws.root, params) if themes[key] else []
     shown = [w for v in topics["top_words"] for w in str(v).split()]
     shown += [w for f in compare["fields"].values() for w in f["distinctive"].get("word", [])]
     shown += [w for v in discourse["passages"].get("label", []) for w in re.split(r"[\s,:]+", str(v)) if w]

@@ -32,12 +32,15 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from pipeline import agreement, measure, splits, theme_model
+from pipeline import agreement, measure, splits, stamp, theme_model
 from pipeline import io as pio
 from pipeline import params as P
 from pipeline import paths
 from pipeline.codebook import OTHER
 
+# what `score` records it was computed from (pipeline.stamp), beside the coded sheet, rules and sheet vectors
+STAMPED_CODE = ("pipeline/measure.py", "pipeline/theme_model.py", "pipeline/validation.py", "pipeline/words.py")
+STAMPED_PARAMS = ("themes", "theme_measure", "embedding", "segment", "units")
 CODER_COLUMNS = ["coder1_theme", "coder1_secondary", "coder2_theme", "coder2_secondary", "note"]
 
 
@@ -682,6 +685,8 @@ def main(argv: list[str] | None = None) -> None:
         mark(result, coded, props["fit"], tm["learned"]["train_splits"])
     else:  # the similarity settings were chosen on batches 1-2 (params.yaml); the newest batch is reported
         result["reported"] = splits.reported(coded["split"].unique())
+    result["inputs"] = stamp.stamp(ws.root, [tm["validation_set"], tm["coding_rules"], tm["sheet_vectors"], *STAMPED_CODE],
+                                   params, STAMPED_PARAMS)
     target = ws / (paths.VALIDATION_THEMES if not args.units else f"reports/validation_themes_{args.units}.json")
     pio.write_json(target, result)
     for split in [s for s in splits.SPLITS if s in set(coded["split"])]:  # coding order; the newest is reported

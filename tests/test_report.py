@@ -452,3 +452,20 @@ def test_methods_quote_speaker_scores_of_the_newest_batch_beside_development(tmp
     assert "precision 0.84 (0.74–0.89) and recall 0.55 (0.45–0.65)" in method
     assert "far better than new ones" in method and "About 45% of named quotes are missed" in method
     assert "holdout3" not in method
+
+
+def test_methods_say_when_the_speaker_validation_is_out_of_date(tmp_path):
+    """make validate-quotes is not a stage, so the report must say when its inputs changed after it ran (or when
+    it does not record them) instead of printing the old numbers as current."""
+    out = run_outputs(tmp_path)
+    speakers = {"reported": "holdout4", "named_strict": {"holdout": _speaker_scores(1.0, 0.85, 54),
+                                                         "holdout4": _speaker_scores(0.84, 0.55, 75)}}
+    method = {}
+    for name, changed in (("current", []), ("stale", ["data/validation/quotes_coded.csv", "params.yaml: discourse"]),
+                          ("unrecorded", None)):
+        md, _, _ = R.build(**out, themes={"speakers": speakers, "speakers_changed": changed})
+        method[name] = flat(md.split("## Method")[1].split("## Topics")[0])
+    assert "Out of date" not in method["current"] and "do not record" not in method["current"]
+    assert ("Out of date: data/validation/quotes_coded.csv, params.yaml: discourse changed after these numbers were "
+            "computed. Re-run `make validate-quotes`") in method["stale"]
+    assert "do not record what they were computed from" in method["unrecorded"]

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 import regex
 
+from pipeline import stamp
 from pipeline.paths import VALIDATION_QUOTES
 from pipeline.splits import SPLITS, reported
 from pipeline.speech.quotes import NAMED, extract_quotes
@@ -48,6 +49,9 @@ BORDERLINE = regex.compile(r"borderline|interviewer's question|rhetorical questi
 HONORIFICS = regex.compile(r"^(?:ông|bà|anh|chị|ngài)\s+", regex.I)
 BOOTSTRAP = 2000
 SEED = 20261202
+# what a result records it was computed from (pipeline.stamp): the coded set, the rules' code and their parameters
+STAMPED_FILES = (f"{GOLD_DIR}/quote_passages.csv", f"{GOLD_DIR}/quotes_coded.csv", "pipeline/speech/*.py", "pipeline/text.py")
+STAMPED_PARAMS = ("discourse", "segment")
 
 
 def shared_dir() -> Path:
@@ -233,7 +237,8 @@ def evaluate(params, root: Path = ROOT, shared: Path | None = None, use_ner: boo
               "n_extracted": len(extracted), "n_extracted_named": int(extracted["speaker_type"].isin(NAMED).sum()),
               "named_strict": _by_split(_per_article(outcomes, passages, strict=True)),
               "named_with_borderline": _by_split(_per_article(outcomes, passages, strict=False)),
-              "any_quote_detected": _by_split(_detection(coded, extracted, passages))}
+              "any_quote_detected": _by_split(_detection(coded, extracted, passages)),
+              "inputs": stamp.stamp(root, STAMPED_FILES, params, STAMPED_PARAMS)}
     return result, outcomes.merge(passages[["passage_id", "split"]], on="passage_id")
 
 
