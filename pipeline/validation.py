@@ -582,6 +582,7 @@ def lobo(coded: pd.DataFrame, params, ws: paths.Workspace, rules: Mapping, class
     dev = units.index.isin(theme_model.training_rows(units, splits.SPLITS).index)
     gold, articles = units["theme"].to_numpy(), units["article_id"].to_numpy()
     index = pd.Index(classes)
+    theme_model.warm_cache(params, ws)  # the shipped vectors of the sheet: a fresh clone embeds none of its texts
     prepared = learn_setup(units, params, ws, rules)
     prepared["ids"] = units["item_id"].to_numpy()
     batches = [s for s in splits.SPLITS[2:] if s in set(units["split"])]
