@@ -60,6 +60,7 @@ VALIDATION_THEMES_CV = "reports/validation_themes_cv.json"  # `validation cv`: n
 VALIDATION_THEMES_LEARN = "reports/validation_themes_learn.json"  # `validation learn`: learned vs similarity, nested CV
 VALIDATION_THEMES_HYBRID = "reports/validation_themes_hybrid.json"  # `validation hybrid`: hybrid forms vs both, nested CV
 VALIDATION_THEMES_CV_GRID = "reports/validation_themes_cv_grid.csv"  # `validation cv`: every setting, development units
+VALIDATION_THEMES_LOBO = "reports/validation_themes_lobo.json"  # `validation lobo`: leave-one-batch-out, the candidates for the default
 
 # files inside COMPARE_DIR and DISCOURSE_DIR (their columns live with the code that computes them)
 COMPARE_TABLES = {"shares": "theme_shares", "pairwise": "pairwise", "contrasts": "contrasts",

@@ -7,6 +7,7 @@
     python -m pipeline.validation cv [--folds 5]                       # the grid cross-validated on the development units
     python -m pipeline.validation learn [--folds 5]                    # learned vs similarity, nested CV, same folds
     python -m pipeline.validation hybrid [--folds 5]                   # hybrid forms vs both, nested CV, same folds
+    python -m pipeline.validation lobo                                 # the default's candidates, leave-one-batch-out
 
 `score` applies the themes stage's measurement (pipeline.measure) to each coded unit's text, exactly as the stage
 applies it to a corpus unit (the unit's paragraphs, segmented and embedded with the params' settings, cached), and
@@ -506,6 +507,134 @@ def hybrid_cv(coded: pd.DataFrame, params, ws: paths.Workspace, rules: Mapping, 
             "chosen_on_all": final}
 
 
+# issue 13's pre-registered candidates for the default measure, written down before any leave-one-batch-out result
+# was seen: the baseline, the blend at three weights and the learned model (theme_measure.learned's settings), and
+# two corrections of the similarity logits aimed at its known errors (IT articles read as digital governance,
+# institutions under-read): the offset form (theme_measure.hybrid's C and class weight) and a refit of the
+# per-theme prior logits alone (an offset model without features). Trained ones use min_share 0 (as hybrid's).
+LOBO_CANDIDATES = {
+    "similarity": {"kind": "similarity"},
+    "hybrid_blend_0.25": {"kind": "blend", "weight": 0.25},
+    "hybrid_blend_0.5": {"kind": "blend", "weight": 0.5},
+    "hybrid_blend_0.75": {"kind": "blend", "weight": 0.75},
+    "learned": {"kind": "learned"},
+    "hybrid_offset": {"kind": "offset", "C": 0.01, "class_weight": "balanced"},
+    "bias_refit": {"kind": "bias", "C": 1.0, "class_weight": "balanced"},
+}
+LOBO_BASELINE = "similarity"
+LOBO_MIN_F1_GAIN = 0.02     # the rule: mean LOBO macro-F1 at least this much above the baseline's ...
+LOBO_SEED_SLACK = 1         # ... accuracy not lower, and at most this many fewer seed tune paragraphs correct
+
+
+def bias_proportions(prepared: dict, gold: np.ndarray, cfg: Mapping, train: np.ndarray, test: np.ndarray,
+                     classes: list[str]) -> pd.DataFrame:
+    """The similarity measure with its per-theme prior logits refitted on the `train` units' paragraphs (each unit
+    weighs one): theme_model.fit_offset with no features, so only the K intercepts move from the params' priors
+    (shrunk towards them by C); proportions of the `test` units as hybrid_proportions gives them."""
+    app = prepared["apply"]
+    fit_rows = np.flatnonzero(np.isin(app["unit"], train))
+    model = theme_model.fit_offset(np.zeros((len(fit_rows), 0)), gold[app["unit"][fit_rows]], app["weights"][fit_rows],
+                                   classes, app["logits"][fit_rows], cfg["C"], cfg["class_weight"])
+    rows = np.flatnonzero(np.isin(app["unit"], test))
+    probs = model.probabilities(np.zeros((len(rows), 0)), app["logits"][rows])
+    props = measure.aggregate(probs, app["unit"][rows].tolist(), np.maximum(app["lengths"][rows], 1.0), classes)
+    return props.set_axis(props.index.astype(int))
+
+
+def candidate_primary(name: str, prepared: dict, gold: np.ndarray, train: np.ndarray, test: np.ndarray,
+                      classes: list[str], params, memo: dict) -> np.ndarray:
+    """Primary theme of the `test` units (in order) by LOBO_CANDIDATES[name], anything trained fitted on `train`."""
+    tm, cfg = params["theme_measure"], LOBO_CANDIDATES[name]
+    learned, seed = theme_model.settings(tm["learned"]), tm["seed"]
+    if cfg["kind"] == "similarity":
+        if "similarity" not in memo:
+            memo["similarity"] = apply(prepared["similarity"], {k: tm.get(k, 0.0) for k in measure.SETTINGS})
+        return memo["similarity"].loc[prepared["ids"][test], "primary"].to_numpy()
+    if cfg["kind"] == "learned":
+        props = learned_proportions(prepared, gold, {**learned, "min_share": 0.0}, train, test, classes, seed)
+    elif cfg["kind"] == "bias":
+        props = bias_proportions(prepared, gold, cfg, train, test, classes)
+    else:
+        form = "blend" if cfg["kind"] == "blend" else "offset"
+        props = hybrid_proportions(prepared, gold, form, {k: v for k, v in cfg.items() if k != "kind"}, learned,
+                                   train, test, classes, seed, memo)
+    return measure.primary(props.loc[test, classes], 0.0).to_numpy()
+
+
+def lobo_decision(rows: Mapping[str, Mapping]) -> dict:
+    """The pre-registered rule on each candidate's {mean_accuracy, mean_macro_f1, seed_tune_correct}: it may replace
+    the baseline only if its mean macro-F1 beats the baseline's by LOBO_MIN_F1_GAIN, its mean accuracy is not lower
+    and it reads at most LOBO_SEED_SLACK fewer seed tune paragraphs; the passing one with the highest mean
+    macro-F1 wins, else the baseline stays."""
+    base = rows[LOBO_BASELINE]
+    passing = [n for n, r in rows.items() if n != LOBO_BASELINE
+               and r["mean_macro_f1"] >= base["mean_macro_f1"] + LOBO_MIN_F1_GAIN - 1e-9
+               and r["mean_accuracy"] >= base["mean_accuracy"] - 1e-9
+               and r["seed_tune_correct"] >= base["seed_tune_correct"] - LOBO_SEED_SLACK]
+    winner = max(passing, key=lambda n: rows[n]["mean_macro_f1"]) if passing else LOBO_BASELINE
+    return {"passing": passing, "winner": winner}
+
+
+def lobo(coded: pd.DataFrame, params, ws: paths.Workspace, rules: Mapping, classes: list[str]) -> dict:
+    """Leave-one-batch-out over the fresh batches (holdout2, ...): each LOBO_CANDIDATES entry scored on batch b,
+    anything trained fitted on every other development row (never the seed holdout: theme_model.CLOSED); the seed
+    paragraphs scored cross-fitted by article (folds of theme_measure.learned.folds over all development rows, as
+    `score` does for a trained method); the pre-registered rule (lobo_decision) applied."""
+    tm = params["theme_measure"]
+    units = coded.reset_index(drop=True)
+    dev = units.index.isin(theme_model.training_rows(units, splits.SPLITS).index)
+    gold, articles = units["theme"].to_numpy(), units["article_id"].to_numpy()
+    index = pd.Index(classes)
+    theme_model.warm_cache(params, ws)  # the shipped vectors of the sheet: a fresh clone embeds none of its texts
+    prepared = learn_setup(units, params, ws, rules)
+    prepared["ids"] = units["item_id"].to_numpy()
+    batches = [s for s in splits.SPLITS[2:] if s in set(units["split"])]
+    memo: dict = {}
+    preds = {name: {} for name in LOBO_CANDIDATES}
+    for b in batches:
+        test = np.flatnonzero(units["split"] == b)
+        train = np.flatnonzero(dev & ~np.isin(articles, articles[test]))
+        for name in LOBO_CANDIDATES:
+            preds[name][b] = candidate_primary(name, prepared, gold, train, test, classes, params, memo)
+        print(f"validation: lobo {b}: " + ", ".join(
+            f"{n} {_score(index.get_indexer(gold[test]), index.get_indexer(p[b]), classes)['macro_f1']:.3f}"
+            for n, p in preds.items()), flush=True)
+    # the seed paragraphs: cross-fitted by article over all development rows
+    seeds = np.flatnonzero(units["corpus"] == "seed")
+    dev_rows = np.flatnonzero(dev)
+    parts = theme_model.folds(gold[dev_rows].tolist(), articles[dev_rows], tm["learned"]["folds"], tm["seed"])
+    fold_of = {a: k for k, te in enumerate(parts) for a in articles[dev_rows[te]]}
+    seed_fold = np.array([fold_of.get(a, -1) for a in articles[seeds]])
+    seed_pred = {name: np.empty(len(seeds), dtype=object) for name in LOBO_CANDIDATES}
+    for k in sorted(set(seed_fold.tolist())):
+        train = dev_rows if k < 0 else np.setdiff1d(dev_rows, dev_rows[parts[k]])
+        at = np.flatnonzero(seed_fold == k)
+        for name in LOBO_CANDIDATES:
+            seed_pred[name][at] = candidate_primary(name, prepared, gold, train, seeds[at], classes, params, memo)
+    seed_tune = (units["split"].to_numpy()[seeds] == "tune")
+    result = {}
+    for name in LOBO_CANDIDATES:
+        per = {b: {k: v for k, v in agreement.scores(gold[units["split"] == b].tolist(), preds[name][b].tolist(),
+                                                     classes).items() if k != "per_theme"} for b in batches}
+        pooled_gold = np.concatenate([gold[units["split"] == b] for b in batches])
+        pooled = agreement.scores(pooled_gold.tolist(), np.concatenate([preds[name][b] for b in batches]).tolist(),
+                                  classes)
+        s33 = _score(index.get_indexer(gold[seeds]), index.get_indexer(seed_pred[name]), classes)
+        result[name] = {
+            "settings": LOBO_CANDIDATES[name], "by_batch": {b: {k: round(v, 4) if isinstance(v, float) else v
+                                                              for k, v in s.items()} for b, s in per.items()},
+            "mean_accuracy": round(float(np.mean([s["accuracy"] for s in per.values()])), 4),
+            "mean_macro_f1": round(float(np.mean([s["macro_f1"] for s in per.values()])), 4),
+            "pooled_per_theme_f1": {c: round(v["f1"], 4) for c, v in pooled["per_theme"].items()},
+            "pooled_precision": {c: round(v["precision"], 4) for c, v in pooled["per_theme"].items()},
+            "seed_tune_correct": int((seed_pred[name][seed_tune] == gold[seeds][seed_tune]).sum()),
+            "seed_tune_n": int(seed_tune.sum()),
+            "seed_all": {**s33, "correct": int((seed_pred[name] == gold[seeds]).sum())}}
+    return {"batches": batches, "candidates": result, "rule": {"baseline": LOBO_BASELINE, "min_f1_gain": LOBO_MIN_F1_GAIN,
+                                                               "seed_slack": LOBO_SEED_SLACK},
+            "decision": lobo_decision(result)}
+
+
 def report(coded: pd.DataFrame, predicted: pd.Series, classes: list[str], draws: int, seed: int) -> dict:
     """Scores on each split, and per corpus within it (seed paragraphs resampled by article)."""
     out = {}
@@ -600,7 +729,7 @@ def agree(sheet: pd.DataFrame, classes: list[str], path: Path, predicted: pd.Ser
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m pipeline.validation", description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=("score", "draw", "agree", "tune", "cv", "learn", "hybrid", "vectors"))
+    parser.add_argument("command", choices=("score", "draw", "agree", "tune", "cv", "learn", "hybrid", "lobo", "vectors"))
     parser.add_argument("sheet", nargs="?", help="agree: the coded sheet (CSV)")
     parser.add_argument("--root", default=None)
     parser.add_argument("--units", default=None, help="score: only this corpus (e.g. seed, for a quick check)")
@@ -654,6 +783,15 @@ def main(argv: list[str] | None = None) -> None:
                   f"{entry['macro_f1']:.3f} (n={entry['n']})"
                   + (f"; seed tune {seed['correct']}/{seed['n']}" if seed else ""))
         print(f"validation: {args.command} setting chosen on all development units: {result[chosen]} ({target})")
+        return
+    if args.command == "lobo":
+        result = lobo(coded, params, ws, rules, classes)
+        pio.write_json(ws / paths.VALIDATION_THEMES_LOBO, result)
+        for name, r in result["candidates"].items():
+            print(f"validation: lobo {name}: mean accuracy {r['mean_accuracy']:.3f}, mean macro-F1 "
+                  f"{r['mean_macro_f1']:.3f}; seed tune {r['seed_tune_correct']}/{r['seed_tune_n']}, seed all "
+                  f"{r['seed_all']['accuracy']:.3f} / {r['seed_all']['macro_f1']:.3f}")
+        print(f"validation: lobo decision {result['decision']} ({paths.VALIDATION_THEMES_LOBO})")
         return
     if args.command == "cv":
         if args.folds < 2:

@@ -300,3 +300,65 @@ def test_a_damaged_shipped_vectors_file_is_a_cold_cache_with_one_line(tmp_path, 
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and str(bad) in err and "pipeline.validation vectors" in err
     assert not (tmp_path / "themes").exists()
+
+
+def test_lobo_never_scores_a_batch_with_a_model_that_saw_it_nor_trains_on_the_seed_holdout(monkeypatch):
+    """Leave-one-batch-out (validation lobo): every candidate scoring batch b is fitted without b's rows and never
+    on batch 1's seed holdout; the seed paragraphs are scored by models that did not see their article."""
+    from pipeline import validation
+
+    rows = [{"item_id": f"s{i}", "corpus": "seed", "article_id": f"art{i % 2}", "split": "tune" if i < 6 else "holdout",
+             "theme": CLASSES[i % 3], "text": "x"} for i in range(10)]
+    rows += [{"item_id": f"u{i}", "corpus": "sample", "article_id": f"a{i}", "split": split, "theme": CLASSES[i % 3],
+              "text": "x"} for i, split in enumerate(["tune"] * 12 + ["holdout"] * 9 + ["holdout2"] * 9 + ["holdout3"] * 9)]
+    coded = pd.DataFrame(rows)
+    calls = []
+
+    def primary(name, prepared, gold, train, test, classes, params, memo):
+        calls.append((name, set(train), set(test)))
+        return gold[test] if name == "learned" else np.full(len(test), OTHER, dtype=object)
+    monkeypatch.setattr(validation, "learn_setup", lambda units, *a: {})
+    monkeypatch.setattr(validation.theme_model, "warm_cache", lambda *a: False)
+    monkeypatch.setattr(validation, "candidate_primary", primary)
+    params = {"theme_measure": {"learned": {"folds": 2}, "seed": 0}}
+    report = validation.lobo(coded, params, None, {}, CLASSES)
+    closed = set(np.flatnonzero((coded["split"] == "holdout") & (coded["corpus"] == "seed")))
+    seeds = set(np.flatnonzero(coded["corpus"] == "seed"))
+    assert report["batches"] == ["holdout2", "holdout3"]
+    for _, train, test in calls:
+        assert not train & test and not train & closed
+        assert not set(coded.loc[sorted(test), "article_id"]) & set(coded.loc[sorted(train), "article_id"])
+        if not test & seeds:  # a batch: trained on every other development row
+            assert train == set(np.flatnonzero(~coded.index.isin(closed))) - test
+    assert {c: r["mean_accuracy"] for c, r in report["candidates"].items()}["learned"] == 1.0
+    assert set().union(*(t for _, _, t in calls if t & seeds)) == seeds
+
+
+def test_lobo_rule_needs_the_f1_gain_no_lower_accuracy_and_the_seed_paragraphs():
+    from pipeline import validation
+
+    def row(acc, f1, seed):
+        return {"mean_accuracy": acc, "mean_macro_f1": f1, "seed_tune_correct": seed}
+    base = row(0.75, 0.70, 13)
+    assert validation.lobo_decision({"similarity": base, "a": row(0.80, 0.719, 13)})["winner"] == "similarity"
+    assert validation.lobo_decision({"similarity": base, "a": row(0.74, 0.80, 13)})["winner"] == "similarity"
+    assert validation.lobo_decision({"similarity": base, "a": row(0.80, 0.80, 11)})["winner"] == "similarity"
+    both = validation.lobo_decision({"similarity": base, "a": row(0.76, 0.72, 12), "b": row(0.75, 0.75, 13)})
+    assert both == {"passing": ["a", "b"], "winner": "b"}
+
+
+def test_bias_refit_with_C_to_0_is_the_similarity_measure_and_moves_an_over_read_theme_down():
+    from pipeline import validation
+
+    rng = np.random.default_rng(0)
+    n = 60
+    logits = rng.normal(size=(n, 3))
+    logits[:, 0] += 2.0                                        # the measure reads "digital" far too often
+    gold = np.array([CLASSES[i % 3] for i in range(n)], dtype=object)
+    prepared = {"apply": {"unit": np.arange(n), "lengths": np.ones(n), "weights": np.ones(n), "logits": logits}}
+    train, test = np.arange(40), np.arange(40, n)
+    cfg = {"C": 1e-8, "class_weight": None}
+    same = validation.bias_proportions(prepared, gold, cfg, train, test, CLASSES)
+    assert np.allclose(same.loc[test, CLASSES].to_numpy(), measure.softmax(logits[test]), atol=1e-6)
+    refit = validation.bias_proportions(prepared, gold, {**cfg, "C": 1.0}, train, test, CLASSES)
+    assert refit["digital"].mean() < same["digital"].mean() - 0.1
