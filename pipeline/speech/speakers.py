@@ -13,7 +13,7 @@ from collections.abc import Callable
 import regex
 
 from pipeline.speech.names import (AFTER_PLACE_CUE, COUNTRIES, HONORIFIC, PLACES, SYLLABLE, gender_of, honorific_before,
-                                   NOT_GIVEN_NAME, VN_SYLLABLE, honorific_names, ner_entities, person_names)
+                                   NOT_GIVEN_NAME, SURNAMES, VN_SYLLABLE, honorific_names, ner_entities, person_names)
 from pipeline.speech.slot import (CONNECTIVES, DESCRIBED_ORG, MEMBER_NAME, ORG_APPOSITION, PLACE_TAIL, TITLE_HEAD, TITLE_WORD,
                                   speaker_slot)
 
@@ -161,6 +161,18 @@ class ArticleContext:
     def by_short_name(self, short: str) -> tuple[str, str | None] | None:
         for name, gender in reversed(self.mentions):
             if name.split()[-1] == short:
+                return name, gender
+        # round 6: foreign names said short in other ways: the family name first ("ông Okuda" after "Okuda
+        # Hiroshi", never a Vietnamese surname: "ông Nguyễn" is no way to name someone), the surname in another
+        # case ("Al-Bayati" after "Hamid al-Bayati"), or with the given name's initial ("E.Martani")
+        initial = regex.fullmatch(r"(\p{Lu})\.\s?(\p{Lu}\S+)", short)
+        for name, gender in reversed(self.mentions):
+            words = name.split()
+            if len(words) < 2:
+                continue
+            if (words[0] == short and short not in SURNAMES) or \
+                    (words[-1].lower() == short.lower() and "-" in short) or \
+                    (initial and words[-1] == initial.group(2) and words[0].startswith(initial.group(1))):
                 return name, gender
         return None
 
