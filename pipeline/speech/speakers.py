@@ -419,6 +419,11 @@ def by_title_and_short_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker |
     """"Thứ trưởng Võ" after "Thứ trưởng Võ Kim Cự"."""
     titled = TITLE_AND_SHORT.fullmatch(span.clause)
     found = ctx.by_short_name(titled.group("short")) if titled else None
+    if found is None and titled and (TITLE_HEAD.match(titled.group("title")) or regex.match(TITLE_WORD, titled.group("title"))) \
+            and titled.group("short") not in (*COUNTRIES, *PLACES):
+        # round 6: a person's title and one name the article has not given in full yet ("Bộ trưởng Chertoff nói",
+        # "Giám đốc kỹ thuật Calisto giải thích"): that person, by the short name (resolve_later may expand it)
+        return Speaker(titled.group("short"), "person", titled.group("title"), "short_name_unresolved")
     return None if found is None else Speaker(found[0], "person", titled.group("title"), "short_name", found[1])
 
 
