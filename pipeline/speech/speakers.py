@@ -403,10 +403,20 @@ def _after_place_word(name: str, text: str) -> bool:
     return at > 0 and bool(AFTER_PLACE_CUE.search(text[max(0, at - 40):at]))
 
 
+COUNTRY_AFTER_TITLE = regex.compile(rf"^\p{{Lu}}\p{{Ll}}*(?:\s+\p{{L}}+){{1,3}}?\s+(?P<country>{'|'.join(COUNTRIES)})$")
+
+
 def by_title_alone(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     """A title alone, as news refers back to a person introduced with it ("Thứ trưởng cho rằng", "Theo bộ
     trưởng", "vị Phó chủ tịch này nói"): the person most recently given a role that begins with it."""
     m = ROLE_REFERENCE.fullmatch(span.clause)
+    abroad = COUNTRY_AFTER_TITLE.search(span.clause) if not m else None
+    if abroad and abroad.group("country") not in ("Việt Nam", "VN"):
+        # round 6: "Thủ tướng Thổ Nhĩ Kỳ nêu rõ", "Thứ trưởng Ngoại giao Iraq nói": a title and a foreign country
+        # refer back to the foreigner last given that title (never to a Vietnamese name)
+        head = TITLE_HEAD.match(span.clause)
+        holder = ctx.holder_of(head.group()) if head else None
+        return holder if holder is not None and not person_names(holder.name) else None
     if not m or m.group("title").lower() in SHARED_ROLES:
         return None
     holder = ctx.holder_of(m.group("title"))
