@@ -6,7 +6,7 @@ import pandas as pd
 import regex
 
 from pipeline.speech.cues import find_cues, quote_spans, sentences, verb_pattern
-from pipeline.speech.interview import interview_answer
+from pipeline.speech.interview import inline_answers, interview_answer
 from pipeline.speech.names import foreign_names, gender_of, honorific_before, honorific_names, person_names
 from pipeline.speech.slot import speaker_slot
 from pipeline.speech.speakers import ArticleContext, Speaker, SpeakerSpan, parse_speaker, role_of
@@ -78,8 +78,9 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
     quoted_last, ctx.quoted_last = ctx.quoted_last, None
     answered, ctx.answered_last = ctx.answered_last, None
     answer = interview_answer(para, ctx, quote_min_words, use_ner)
-    if answer:
-        rows.append(answer)
+    inline = [] if answer else inline_answers(para, ctx, quote_min_words)
+    if answer or inline:
+        rows.extend([answer] if answer else inline)
         ctx.answered_last = ctx.interviewee
     elif answered and _answer_runs_on(para, quote_min_words) and not find_cues(para, pattern, quote_min_words):
         # an answer that runs on into a paragraph of its own, with no dash, question or cue (round 5)
