@@ -7,9 +7,9 @@ import regex
 
 from pipeline.speech.cues import find_cues, quote_spans, sentences, verb_pattern
 from pipeline.speech.interview import inline_answers, interview_answer
-from pipeline.speech.names import foreign_names, gender_of, honorific_before, honorific_names, person_names
+from pipeline.speech.names import COUNTRIES, foreign_names, gender_of, honorific_before, honorific_names, person_names
 from pipeline.speech.slot import speaker_slot
-from pipeline.speech.speakers import ArticleContext, Speaker, SpeakerSpan, parse_speaker, role_of
+from pipeline.speech.speakers import ORG_HEADS, ORG_TAIL, ArticleContext, Speaker, SpeakerSpan, parse_speaker, role_of
 from pipeline.text import paragraphs
 
 QUOTE_COLUMNS = ["article_id", "unit_id", "title", "date", "source", "series", "topic", "theme", "speaker",
@@ -187,6 +187,27 @@ def resolve_later(rows: list[dict], ctx: ArticleContext) -> list[dict]:
     return rows
 
 
+ORG_HEAD_RUN = "|".join(regex.escape(h) for h in sorted(ORG_HEADS, key=len, reverse=True))
+
+
+def expand_org_names(rows: list[dict], text: str) -> list[dict]:
+    """An organisation cited by its short proper name ("tổ chức Heritage") that the article names in full
+    elsewhere, a capitalised head and a name of its own before it ("Tổ chức Phân tích và nghiên cứu chính sách
+    Heritage"), takes the full name (coding rule R4: its name as the article gives it); round 6. Only one full
+    form, and one with a capitalised word besides its head: "Tập đoàn phần mềm Microsoft" is a description."""
+    for row in rows:
+        name = str(row["speaker"])
+        if row["speaker_type"] != "org" or len(name.split()) > 3 or ORG_TAIL.match(name) or name in COUNTRIES:
+            continue
+        forms = {m.group() for m in regex.finditer(rf"(?<!\p{{L}})(?:{ORG_HEAD_RUN})\s+(?:[\p{{L}}\-&]+\s+){{1,8}}?"
+                                                   rf"{regex.escape(name)}(?![\p{{L}}\d])", text)}
+        forms = {f for f in forms if regex.search(r"\s\p{Lu}", f[:-len(name)].split(None, 1)[-1])}
+        if len(forms) == 1:
+            row["speaker"] = " ".join(forms.pop().split())
+            row["resolution"] += "+full_org"
+    return rows
+
+
 def expand_abbreviations(text: str, abbreviations: dict[str, str] | None) -> str:
     """Standard abbreviations written out (segment.abbreviations, case-sensitive, whole words, longest first):
     "Chủ tịch UBND TP" -> "Chủ tịch Ủy ban nhân dân thành phố"."""
@@ -211,7 +232,7 @@ def extract_quotes(units: pd.DataFrame, verbs: list[str], punct_verbs: list[str]
             for para in paragraphs(str(unit.text)):
                 article_rows.extend({**meta, **q} for q in _paragraph_quotes(para, ctx, pattern, quote_min_words,
                                                                               use_ner))
-        rows.extend(resolve_later(article_rows, ctx))
+        rows.extend(expand_org_names(resolve_later(article_rows, ctx), ctx.text))
     out = pd.DataFrame(rows).reindex(columns=QUOTE_COLUMNS)
     if abbreviations and len(out):
         out["role"] = out["role"].fillna("").map(lambda r: expand_abbreviations(r, abbreviations))
