@@ -12,9 +12,11 @@ from pipeline.speech.slot import ORG_APPOSITION, TITLE_HEAD, TITLE_WORD
 
 AUX = r"(?:(?:đã|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ)\s+)*"
 # connectives before "Theo X," ("Tuy nhiên theo ông A, ...", "Cũng theo lời ông B, ...")
-THEO_LEAD = r"^\s*(?:(?:Cũng|Còn|Nhưng|Song|Và|Tuy nhiên|Trong khi đó|Ngoài ra|Mặt khác|Đồng thời),?\s+(?:cũng\s+)?)?"
+# (round 6: "Nhưng vẫn theo Olson, ...": still according to him)
+THEO_LEAD = r"^\s*(?:(?:Cũng|Còn|Nhưng|Song|Và|Tuy nhiên|Trong khi đó|Ngoài ra|Mặt khác|Đồng thời),?\s+(?:(?:cũng|vẫn)\s+)?)?"
 SOURCE_NOUNS = ("nhận định", "đánh giá", "ý kiến", "báo cáo", "phân tích", "thông báo", "công bố", "thống kê",
-                "số liệu", "kết quả [^,]{0,40}", "thông tin", "quan điểm", "dự báo", "ước tính", "tính toán", "lời")
+                "số liệu", "kết quả [^,]{0,40}", "thông tin", "quan điểm", "dự báo", "ước tính", "tính toán", "lời",
+                "trình bày", "số liệu báo cáo", "số liệu thống kê")  # round 6: "Theo trình bày của ông X"
 
 
 def according_to_pattern(speech_words: tuple[str, ...] = ()) -> regex.Pattern:
@@ -254,7 +256,9 @@ def _sentence_cues(text: str, sent: tuple[int, int], verbs: regex.Pattern, quote
     if text.rstrip(" )”\"").endswith("?"):
         return []  # a question (an interviewer's, a rhetorical one): its speech verbs are asked about, not said
     # "Theo X, ..." opens the sentence, or follows the dash after a dateline or a headline run into the lead
-    for k in (0, *(d.end() for d in regex.finditer(r"[-–—]\s*(?=[Tt]heo\s)", text))):
+    # (round 6) or a capital "Theo" inside the sentence: a headline with no full stop run into the lead ("Hà Nội: 35,6
+    # triệu USD cho Dự án phát triển CNTT Theo Uỷ ban Nhân dân thành phố Hà Nội, ...")
+    for k in (0, *(d.end() for d in regex.finditer(r"[-–—]\s*(?=[Tt]heo\s)|(?<=[\p{L}\d)]\s+)(?=Theo\s)", text))):
         m = ACCORDING_TO_NAME.match(text[k:]) or _ACCORDING_TO.get(verbs.pattern, ACCORDING_TO).match(text[k:])
         # a full name ending the span cites a person whatever words describe them ("Theo lương y Trần Khiết,")
         if m and (CITES_SOMEONE.match(m.group("span")) or _ends_in_name(m.group("span"))):

@@ -31,7 +31,8 @@ ORG_HEADS = [h.strip() for h in (
     "Bộ, Sở, UBND, HĐND, Ủy ban, Uỷ ban, Ban, Viện, Trường, Đại học, Công ty, Tập đoàn, Tổng cục, Cục, Hiệp hội, Hội, "
     "Ngân hàng, Quỹ, Trung tâm, Tổ chức, Hội đồng, Văn phòng, Thành ủy, Tỉnh ủy, Quốc hội, Chính phủ, Bộ Chính trị, "
     "Liên minh, Tổng công ty, Chi cục, Phòng, Sàn, Báo, Đài, Cổng, Học viện, Bệnh viện, Công an, Tòa án, "
-    "Viện kiểm sát, Hãng tin, Hãng thông tấn, Thông tấn xã, Tạp chí, Hãng, Bưu điện, Nhà máy, Đảng").split(",")]
+    "Viện kiểm sát, Hãng tin, Hãng thông tấn, Thông tấn xã, Tạp chí, Hãng, Bưu điện, Nhà máy, Đảng, "
+    "TAND, VKSND").split(",")]  # round 6: the courts' and procuracies' standard abbreviations ("TAND Tối cao")
 # bodies named only generically but identifiable in context are organisations (coding rule C1), written lower-case
 GENERIC_BODY = regex.compile(r"(?<!\p{L})(?:cơ quan (?:chức năng|điều tra|công an|thuế|hải quan|quản lý)|"
                              r"tổ (?:kiểm tra|công tác|điều tra)|đoàn (?:kiểm tra|thanh tra|công tác)|"
@@ -486,6 +487,8 @@ def as_cited_source(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
         full = ctx.full_form(c) if len(c.split()) == 1 else None
         if full:
             return Speaker(full[0], full[1], "", "full_form")
+        if regex.fullmatch(r"(?:\p{Lu}\.){1,2}", c):
+            return Speaker(c, "person", "", "initial")  # round 6: "Theo lời H.": a person the article names by an initial
         if regex.fullmatch(r"\p{Lu}\p{Ll}+", c) and VN_SYLLABLE.fullmatch(c) and c not in COUNTRIES and c not in PLACES:
             # one Vietnamese syllable, capitalised, speaking: a given name ("Long thuyết phục", "Oanh nói"); an
             # organisation is an acronym or several words ("Bộ" alone is generic, above)
