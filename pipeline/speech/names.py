@@ -97,6 +97,11 @@ def foreign_names(text: str) -> list[tuple[int, int, str]]:
             opens = False
             start = text.index(words[1], start + len(words[0]))
             words = words[1:]
+        if len(words) > 2 and AFTER_PLACE_CUE.search(text[max(0, start - 40):start]) and \
+                not VN_SYLLABLE.fullmatch(words[1]):
+            # round 6: "thành phố Matxcơva Yuri Popov": the place's one-word name, then a person's
+            start = text.index(words[1], start + len(words[0]))
+            words = words[1:]
         name = " ".join(words)
         if len(words) < 2 or all(VN_SYLLABLE.fullmatch(w) for w in words) or name in PLACES or name in COUNTRIES or \
                 any(w in COUNTRIES for w in words) or NOT_A_PERSON_CUE.search(text[max(0, start - 30):start]) or \

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import regex
 
 from pipeline.speech.names import (AFTER_PLACE_CUE, COUNTRIES, HONORIFIC, PLACES, SYLLABLE, gender_of, honorific_before,
-                                   NOT_GIVEN_NAME, SURNAMES, VN_SYLLABLE, honorific_names, ner_entities, person_names)
+                                   NOT_GIVEN_NAME, SURNAMES, VN_SYLLABLE, foreign_names, honorific_names, ner_entities, person_names)
 from pipeline.speech.slot import (CONNECTIVES, DESCRIBED_ORG, MEMBER_NAME, ORG_APPOSITION, PLACE_TAIL, TITLE_HEAD, TITLE_WORD,
                                   speaker_slot)
 
@@ -383,6 +383,8 @@ def by_ner(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
         outside = regex.sub(r"\([^()]*\)", lambda m: " " * len(m.group()), outside)
     persons = [regex.sub(rf"^(?:{'|'.join(COUNTRIES)})\s+", "", t) for k, t in ents if k == "PER" and t in outside]
     unprefixed = [regex.sub(r"^(?:[\p{Lu}\d&\-]{2,}\s+)+", "", t) for t in persons]
+    # round 6: "ĐH Leicester John Dumbrell": after a body's acronym, the first word of a longer run is the body's name
+    unprefixed = [" ".join(u.split()[1:]) if u != t and len(u.split()) > 2 else u for t, u in zip(persons, unprefixed)]
     # what follows the acronym is Vietnamese words and no full name (person_names finds those): a place or a
     # body's name ("KKT Vân Phong"), not a person
     persons = [u for t, u in zip(persons, unprefixed)
@@ -443,6 +445,10 @@ def by_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     org = ORG_TAIL.search(span.clause)
     if not org or not regex.match(r"\p{Lu}", org.group()) or len(org.group().split()) > 12:
         return None
+    holder = [n for n in foreign_names(span.clause) if n[1] == len(span.clause) and n[0] > org.start()]
+    if holder:  # round 6: "Chủ tịch Uỷ ban ... thành phố Matxcơva Yuri Popov": the body's head, a person, speaks
+        ctx.mention(holder[0][2], None)
+        return Speaker(holder[0][2], "person", _clean_role(span.clause[:holder[0][0]]), "member")
     member = MEMBER_NAME.search(span.clause[:org.start()])
     if member and member.group("name") not in (*PLACES, *COUNTRIES):  # "Tiến sĩ Julian Whitaker thuộc Viện X"
         ctx.mention(member.group("name"), None)
