@@ -279,6 +279,9 @@ def by_full_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     names = [n for n in names if not NAMED_AFTER.search(span.full[:n[0]])] or names[:1] if len(names) > 1 else names
     if not names:
         return None
+    # round 6: the slot's own name before its appositions, not one named inside them ("luật sư A, Trưởng văn
+    # phòng phía Nam của luật sư B, cho biết": A)
+    names = [n for n in names if span.named and span.named.endswith(n[2])] or names
     start, end, name = names[-1]
     if UNNAMED_HEAD.match(span.clause) and regex.search(r"(?<!\p{L})(?:của|thuộc|tại|ở)(?!\p{L})",
                                                         span.full[:start]):
