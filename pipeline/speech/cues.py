@@ -117,11 +117,21 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return merged
 
 
+# round 6: "Bộ trưởng Chertoff nói Bộ của ông ...", "Sơn nói khi đến ...": "nói" with no punctuation after it is said
+# right after a capitalised name (maybe with an auxiliary between), unless a word after it makes it a different
+# verb or a noun ("nói chuyện", "nói về", "nói lời chia tay", "nói chung")
+SAID_AFTER_NAME = (r"(?<=(?<!\p{L})(?-i:(?!(?:Còn|Nhưng|Và|Song|Khi|Nếu|Có|Người|Ai|Tôi|Họ|Chúng|Mình|Ta|Cũng|Lại|Thì|Mà|"
+                   r"Như|Nói|Dù|Vì|Do|Để)\s)\p{Lu}\p{L}*)(?:\s+(?:cũng|đã|lại|còn|vẫn|từng))?\s+)")  # not "Còn nói là"
+SAID_NOT_NOUN = (r"(?!\p{L})(?!\s+(?:chuyện|về|lời|chung|riêng|dối|gì|sao|thế|như|được|không|với|cho|tiếng|ra|lên|"
+                 r"đến|tới|qua|có|đùa|rõ|thật|hộ|giúp|cười|mãi|lại)(?!\p{L}))(?!\s*[,:.!?…])")
+
+
 def verb_pattern(verbs: list[str], punct_verbs: list[str]) -> regex.Pattern:
     """Speech verbs, longest first; punct_verbs (also nouns: "thông tin", "đánh giá") only before , : . or rằng."""
     strong = "|".join(regex.escape(v) for v in sorted(verbs, key=len, reverse=True))
     weak = "|".join(regex.escape(v) for v in sorted(punct_verbs, key=len, reverse=True)) or "(?!)"
     bare = "|".join(regex.escape(v) for v in sorted(punct_verbs, key=len, reverse=True) if v.lower() in DIRECTIVE)
+    said = "|".join(regex.escape(v) for v in punct_verbs if v.lower() == "nói")
     # a directive with no punctuation after it ("UBND huyện yêu cầu xã ...") counts only for a named speaker
     # "ông Liêm nói và nhấn mạnh thêm": a weak verb joined to another speech verb is one too
     noun_before = r"(?<!(?:người|những|các|mọi|đơn)\s+)"  # "cho người đề nghị", "các đề nghị", "đơn đề nghị": nouns
@@ -129,7 +139,8 @@ def verb_pattern(verbs: list[str], punct_verbs: list[str]) -> regex.Pattern:
     # "thông báo với luật sư của mình:", "nói với PV rằng", "thông báo cho LĐBĐ VN biết,": the addressee, then the words
     addressee = r"(?:\s+(?:với|cho)\s+[^,:.;!?“”\"]{1,40}?(?:\s+biết)?(?=\s*[,:]|\s+rằng(?!\p{L})))?"
     pattern = regex.compile(rf"(?<!\p{{L}})(?:(?P<verb>{strong})(?!\p{{L}})|{noun_before}(?P<verb>{weak}){addressee}(?:\s+(?:thêm|tiếp))?(?=\s*[,:.!?…]|\s+rằng(?!\p{{L}})|\s*$|{chained})"
-                         rf"|{noun_before}(?P<bare>{bare or '(?!)'})(?!\p{{L}})(?!\s+của(?!\p{{L}})))", regex.I)
+                         rf"|{noun_before}(?P<bare>{bare or '(?!)'})(?!\p{{L}})(?!\s+của(?!\p{{L}}))"
+                         rf"|{SAID_AFTER_NAME}(?P<bare>{said or '(?!)'}){SAID_NOT_NOUN})", regex.I)
     _ACCORDING_TO[pattern.pattern] = according_to_pattern((*verbs, *punct_verbs))
     return pattern
 
