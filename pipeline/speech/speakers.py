@@ -448,7 +448,9 @@ def by_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     org = ORG_TAIL.search(span.clause)
     if not org or not regex.match(r"\p{Lu}", org.group()) or len(org.group().split()) > 12:
         return None
-    holder = [n for n in foreign_names(span.clause) if n[1] == len(span.clause) and n[0] > org.start()]
+    # (a given name of its own: not "Bản Jetro" left of "Nhật Bản Jetro")
+    holder = [n for n in foreign_names(span.clause) if n[1] == len(span.clause) and n[0] > org.start()
+              and not VN_SYLLABLE.fullmatch(n[2].split()[0])]
     if holder:  # round 6: "Chủ tịch Uỷ ban ... thành phố Matxcơva Yuri Popov": the body's head, a person, speaks
         ctx.mention(holder[0][2], None)
         return Speaker(holder[0][2], "person", _clean_role(span.clause[:holder[0][0]]), "member")
