@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import regex
 
-from pipeline.speech.names import (AFTER_PLACE_CUE, COUNTRIES, HONORIFIC, PLACES, SYLLABLE, gender_of, honorific_before,
+from pipeline.speech.names import (AFTER_PLACE_CUE, CAP_RUN, COUNTRIES, HONORIFIC, PLACES, SYLLABLE, gender_of, honorific_before,
                                    NOT_GIVEN_NAME, SURNAMES, VN_SYLLABLE, foreign_names, honorific_names, ner_entities, person_names)
 from pipeline.speech.slot import (CONNECTIVES, DESCRIBED_ORG, MEMBER_NAME, ORG_APPOSITION, PLACE_TAIL, TITLE_HEAD, TITLE_WORD,
                                   speaker_slot)
@@ -369,8 +369,33 @@ def by_pronoun(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     if not PRONOUN.match(span.core):
         return None
     h = regex.match(HONORIFIC, span.core)
-    sp = ctx.last_speaker(gender_of("", h.group()) if h else None)
+    gender = gender_of("", h.group()) if h else None
+    antecedent = _named_before_pronoun(span, ctx, gender)
+    if antecedent:
+        return antecedent
+    sp = ctx.last_speaker(gender)
     return NOBODY if sp is None else Speaker(sp.name, "person", sp.role, "pronoun", sp.gender)
+
+
+def _named_before_pronoun(span: SpeakerSpan, ctx: ArticleContext, gender: str | None) -> Speaker | None:
+    """Round 6: a person named earlier in the pronoun's own sentence ("khi trao đổi với Tấn Tài tối qua, anh lại cho
+    biết") is its antecedent, before whoever spoke last: a full name, or two or more capitalised words that end a
+    full name met before (never one word, which may be capitalised only as the sentence's first)."""
+    # the sentence as read up to the cue (ctx.text), cut before the pronoun
+    sentence = regex.split(r"(?<=[.!?…])\s+|\n", ctx.text)[-1]
+    at = [m.start() for m in regex.finditer(rf"(?<!\p{{L}}){regex.escape(span.core)}(?!\p{{L}})", sentence)]
+    head = sentence[:at[-1]] if at else ""
+    found = [n[2] for n in sorted(person_names(head) + honorific_names(head))]
+    for run in CAP_RUN.finditer(head):
+        if len(run.group().split()) > 1:
+            known = ctx.by_short_name(run.group().split()[-1])
+            if known and known[0].endswith(run.group()):
+                found.append(known[0])
+    for name in reversed(found):
+        g = gender_of(name) or next((g for n, g in ctx.mentions if n == name and g), None)
+        if gender is None or g in (None, gender):
+            return Speaker(name, "person", "", "pronoun_in_sentence", g)
+    return None
 
 
 def by_ner(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
