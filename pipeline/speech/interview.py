@@ -108,6 +108,21 @@ def inline_answers(para: str, ctx: ArticleContext, quote_min_words: int) -> list
             for a in answers]
 
 
+# round 6: "Trung tá Phạm Văn Sáu ( trưởng Công an phường Bến Nghé, quận 1):": a paragraph that is only a name, maybe
+# its title and role, and a colon heads the answers that follow
+ANSWERER_HEADING = regex.compile(r"^\s*(?P<who>[^:()\n]{3,80}?)\s*(?:\([^()]*\))?\s*:\s*$")
+
+
+def answerer_heading(para: str, ctx: ArticleContext) -> bool:
+    """Set the interviewee from a heading paragraph that names them (True), else leave ctx as it is (False)."""
+    m = ANSWERER_HEADING.match(para)
+    names = person_names(m.group("who")) + honorific_names(m.group("who")) if m else []
+    if not names or max(names)[1] != len(m.group("who").rstrip()):
+        return False
+    ctx.interviewee = Speaker(max(names)[2], "person", resolution="interview_heading")
+    return True
+
+
 def interview_answer(para: str, ctx: ArticleContext, quote_min_words: int, use_ner: bool) -> dict | None:
     """The paragraph as one interview answer (one row: a multi-sentence answer is one speech act), or None."""
     para = TRAILING_QUESTION.sub("", para)

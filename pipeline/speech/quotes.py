@@ -6,7 +6,7 @@ import pandas as pd
 import regex
 
 from pipeline.speech.cues import find_cues, quote_spans, sentences, verb_pattern
-from pipeline.speech.interview import inline_answers, interview_answer
+from pipeline.speech.interview import answerer_heading, inline_answers, interview_answer
 from pipeline.speech.names import COUNTRIES, foreign_names, gender_of, honorific_before, honorific_names, person_names
 from pipeline.speech.slot import speaker_slot
 from pipeline.speech.speakers import ORG_HEADS, ORG_TAIL, ArticleContext, Speaker, SpeakerSpan, parse_speaker, role_of
@@ -77,12 +77,17 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
     announced, ctx.announced = ctx.announced, None
     quoted_last, ctx.quoted_last = ctx.quoted_last, None
     answered, ctx.answered_last = ctx.answered_last, None
+    if answerer_heading(para, ctx):
+        ctx.answered_last = None
     answer = interview_answer(para, ctx, quote_min_words, use_ner)
     inline = [] if answer else inline_answers(para, ctx, quote_min_words)
     if answer or inline:
         rows.extend([answer] if answer else inline)
         ctx.answered_last = ctx.interviewee
-    elif answered and _answer_runs_on(para, quote_min_words) and not find_cues(para, pattern, quote_min_words):
+    elif answered and _answer_runs_on(para, quote_min_words) and \
+            all(c.named_only for c in find_cues(para, pattern, quote_min_words)):
+        # (round 6: a directive said in passing, "báo cáo gửi cơ quan chức năng đề nghị rút giấy phép", which needs a
+        # named speaker of its own, does not stop the answer running on)
         # an answer that runs on into a paragraph of its own, with no dash, question or cue (round 5)
         rows.append({"speaker": answered.name, "speaker_type": "person", "role": answered.role, "cue": "interview",
                      "kind": "direct", "resolution": "answer_runs_on", "quote": para.strip(), "sentence": para.strip()})
