@@ -132,3 +132,13 @@ def test_a_heading_names_the_answerer_and_an_answer_runs_on_past_a_directive_sai
                   "Và mỗi lần kiểm tra như vậy chúng tôi đều có báo cáo gửi cơ quan chức năng đề nghị rút giấy phép "
                   "nhưng tất cả đều rơi vào im lặng.")
     assert named(q) == [("Phạm Văn Sáu", "person")] * 2
+
+
+def test_a_name_that_ends_a_longer_one_of_the_article_is_written_in_full():
+    # M: "Ngọc Mai cho biết" after "Lưu Ngọc Mai" (coding rule R3: the fullest form), earlier or later
+    q = quotes_of("Tiền đạo Lưu Ngọc Mai là một trong 8 trụ cột của đội tuyển nữ.",
+                  "Nhưng qua trao đổi với VnExpress, Ngọc Mai cho biết: “Nếu đội bóng cần thì Mai sẵn sàng trở lại”.")
+    assert named(q) == [("Lưu Ngọc Mai", "person")]
+    q = quotes_of("Ngọc Mai cho biết: “Nếu đội bóng cần thì Mai sẵn sàng trở lại với đội tuyển”.",
+                  "Lưu Ngọc Mai là một trong 8 trụ cột của đội tuyển nữ.")
+    assert named(q) == [("Lưu Ngọc Mai", "person")]

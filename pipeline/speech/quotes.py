@@ -189,6 +189,15 @@ def resolve_later(rows: list[dict], ctx: ArticleContext) -> list[dict]:
             if len(hits) == 1:
                 row["speaker"] = hits.pop()
                 row["resolution"] += "+later"
+        elif row["speaker_type"] == "person":
+            # round 6: a name of two or more words that ends a longer one of the article ("Ngọc Mai" and "Lưu Ngọc
+            # Mai") is that person's, written in its fullest form
+            # (not a run the tagger glued to a body's acronym: "ĐH Leicester John Dumbrell")
+            hits = {n for n in full if n.endswith(" " + row["speaker"])
+                    and not regex.search(rf"(?<!\p{{L}})\p{{Lu}}{{2,}}\s+{regex.escape(n)}", ctx.text)}
+            if len(hits) == 1:
+                row["speaker"] = hits.pop()
+                row["resolution"] += "+fuller"
     return rows
 
 
