@@ -142,3 +142,10 @@ def test_a_name_that_ends_a_longer_one_of_the_article_is_written_in_full():
     q = quotes_of("Ngọc Mai cho biết: “Nếu đội bóng cần thì Mai sẵn sàng trở lại với đội tuyển”.",
                   "Lưu Ngọc Mai là một trong 8 trụ cột của đội tuyển nữ.")
     assert named(q) == [("Lưu Ngọc Mai", "person")]
+
+
+def test_after_a_quotation_the_verb_may_be_followed_by_where_or_when_and_the_apposition_names_a_body():
+    # N: "”, Akio Toyoda, thành viên ban lãnh đạo Toyota Motor, phát biểu tại lễ ra mắt ..."
+    q = quotes_of("“Trung Quốc có thể trở thành thị trường xe hơi lớn nhất thế giới trong tương lai”, Akio Toyoda, "
+                  "thành viên ban lãnh đạo Toyota Motor, phát biểu tại lễ ra mắt một chiếc sedan của Lexus.")
+    assert named(q) == [("Akio Toyoda", "person")]

@@ -65,6 +65,7 @@ THEO_DO = regex.compile(r"^\s*Theo đó\s*,\s*(?P<rest>.+)$")
 # no sentence end ("Bình Triệu 2.Riêng", a capital after it, still is one)
 INSIDE_A_WORD = regex.compile(r"\.\p{Ll}")
 TRAILING_ADDRESSEE = regex.compile(r"(?<=\p{L})\s+(?:với|cho)\s+[^,:;!?“”\"]{1,40}?(?=\s*[.!?…]?\s*$)")
+SAID_WHERE = r"(?:tại|trong|trên|khi|hôm|vào|sáng|chiều|tối|ngày|sau khi|trước khi)\s[^“”\"]*$"
 MAX_ACCORDING_TO_PART = 15  # a longer comma part after "Theo X" is the content
 MAX_SPAN_WORDS_AFTER_QUOTE = 15  # “...”, bà An nhấn mạnh: a longer run after a quote is no attribution
 
@@ -175,8 +176,10 @@ def _direct_cues(text: str, sents: list[tuple[int, int]], verbs: regex.Pattern,
         after = text[qe:sentence_of(max(qe - 1, 0))[1]]
         # "”, X, Chủ tịch Eurocham, trao đổi với Bloomberg.": the addressee that ends the sentence is left out
         after = TRAILING_ADDRESSEE.sub("", after)
-        m = regex.match(rf"^\s*[,;–—-]?\s*(?P<span>[^“”\"]{{1,120}}?)\s+{AUX}(?:{verbs.pattern})\s*(?:[,.!?…;]|$|và\s)",
-                        after, flags=regex.I)
+        # (round 6) or a place, time or occasion said after the verb, to the sentence's end ("”, Akio Toyoda, thành
+        # viên ban lãnh đạo Toyota Motor, phát biểu tại lễ ra mắt một chiếc sedan.")
+        m = regex.match(rf"^\s*[,;–—-]?\s*(?P<span>[^“”\"]{{1,120}}?)\s+{AUX}(?:{verbs.pattern})\s*(?:[,.!?…;]|$|và\s|"
+                        rf"{SAID_WHERE})", after, flags=regex.I)
         if not (m and len(m.group("span").split()) <= MAX_SPAN_WORDS_AFTER_QUOTE):
             m = THAT_IS_WHAT_SAID.match(after)
         if not m:
