@@ -149,3 +149,9 @@ def test_after_a_quotation_the_verb_may_be_followed_by_where_or_when_and_the_app
     q = quotes_of("“Trung Quốc có thể trở thành thị trường xe hơi lớn nhất thế giới trong tương lai”, Akio Toyoda, "
                   "thành viên ban lãnh đạo Toyota Motor, phát biểu tại lễ ra mắt một chiếc sedan của Lexus.")
     assert named(q) == [("Akio Toyoda", "person")]
+
+
+def test_a_title_then_a_foreign_name_the_tagger_missed_is_that_person():
+    # O: "Thủ tướng tạm quyền Mykola Azarov hôm qua đề nghị ..." (NER off here, as when the tagger misses it)
+    q = quotes_of("Thủ tướng tạm quyền Mykola Azarov hôm qua đề nghị tăng phí lưu chuyển dầu của Nga lên 30%.")
+    assert named(q) == [("Mykola Azarov", "person")]

@@ -428,6 +428,19 @@ def by_ner(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     return Speaker(" ".join(orgs[-1].split()), "org", "", "ner") if orgs else None
 
 
+def by_titled_foreign_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
+    """Round 6: a title, then a foreign name that ends the clause ("Thủ tướng tạm quyền Mykola Azarov"), when the
+    tagger missed it: that person, the title their role."""
+    names = [n for n in foreign_names(span.clause) if n[1] == len(span.clause)]
+    if not names:
+        return None
+    before = span.clause[:names[-1][0]].strip()
+    if not (TITLE_HEAD.match(before) or regex.match(TITLE_WORD, before)) or regex.search(r"[,;:]", before):
+        return None
+    ctx.mention(names[-1][2], None)
+    return Speaker(names[-1][2], "person", _clean_role(before), "titled_foreign")
+
+
 def _after_place_word(name: str, text: str) -> bool:
     """"đường Xô Viết Nghệ Tĩnh", "trường Phan Đình Phùng": a street or a school, not a person."""
     at = text.find(name)
@@ -546,8 +559,8 @@ def _forced_capital(word: str, span: SpeakerSpan, ctx: ArticleContext) -> bool:
 
 
 STEPS: tuple[Callable[[SpeakerSpan, ArticleContext], Speaker | None], ...] = (
-    by_full_name, by_short_name, by_honorific_name, by_apposition, by_pronoun, as_unnamed, by_generic_body, by_described_organisation, by_ner, by_title_alone,
-    by_title_and_short_name, by_organisation, as_cited_source)
+    by_full_name, by_short_name, by_honorific_name, by_apposition, by_pronoun, as_unnamed, by_generic_body, by_described_organisation, by_ner,
+    by_titled_foreign_name, by_title_alone, by_title_and_short_name, by_organisation, as_cited_source)
 
 
 def parse_speaker(span: str, ctx: ArticleContext, use_ner: bool = True) -> Speaker | None:
