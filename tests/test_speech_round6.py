@@ -155,3 +155,14 @@ def test_a_title_then_a_foreign_name_the_tagger_missed_is_that_person():
     # O: "Thủ tướng tạm quyền Mykola Azarov hôm qua đề nghị ..." (NER off here, as when the tagger misses it)
     q = quotes_of("Thủ tướng tạm quyền Mykola Azarov hôm qua đề nghị tăng phí lưu chuyển dầu của Nga lên 30%.")
     assert named(q) == [("Mykola Azarov", "person")]
+
+
+def test_a_quotation_after_a_sentence_that_opens_with_a_known_person_is_theirs():
+    # P: coding rule R1 (attribution in an adjacent sentence) when that sentence has no speech verb of its own
+    q = quotes_of("Cảnh sát trưởng quận Jhabua, ông Mayank Jain, đưa ra sáng kiến trả tiền cho cảnh sát nuôi ria.",
+                  "Ông Jain sẽ theo dõi hình dáng các bộ ria. \"Phải mất thời gian mới có bộ ria đẹp, nghĩa là nó đổi "
+                  "hướng gần góc môi trên\".")
+    assert named(q) == [("Mayank Jain", "person")]
+    # a quotation after narration about nobody named stays unattributed
+    q = quotes_of("Các cảnh sát sẽ được theo dõi. \"Phải mất thời gian mới có bộ ria đẹp, nghĩa là nó đổi hướng\".")
+    assert named(q) == []

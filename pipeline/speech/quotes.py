@@ -133,7 +133,7 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
                          "sentence": cue.sentence.strip()})
             if sp.kind in NAMED:
                 spoke.append((cue.offset, sp))
-    rows.extend(_quoted_on(para, cues, spoke, quote_min_words))
+    rows.extend(_quoted_on(para, cues, spoke, quote_min_words, ctx, use_ner))
     for name in names:
         remember(name)
     ctx.text = f"{read}{para}\n"
@@ -143,7 +143,24 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
     return rows
 
 
-def _quoted_on(para: str, cues: list, spoke: list[tuple[int, Speaker]], quote_min_words: int) -> list[dict]:
+# a person who opens a sentence ("Ông Jain sẽ theo dõi ...", "Winer biết Richard Kerry ..."): its subject
+SUBJECT_AT_START = regex.compile(r"^\s*(?:(?:[Ôô]ng|[Bb]à)\s+)?\p{Lu}[\p{L}\-.]*(?:\s+\p{Lu}[\p{L}\-.]*){0,3}(?=\s+\p{Ll})")
+
+
+def _subject_of(sentence: str, ctx: ArticleContext, use_ner: bool) -> Speaker | None:
+    """Round 6: the person a sentence opens with, as the article knows them (a full name, or a short one met
+    before), for a quotation in the next sentence with no cue of its own (coding rule R1: attribution in an
+    adjacent sentence)."""
+    m = SUBJECT_AT_START.match(sentence)
+    if not m or not (person_names(m.group()) or honorific_names(m.group()) or
+                     ctx.by_short_name(m.group().split()[-1])):
+        return None
+    sp = parse_speaker(m.group(), ctx, use_ner)
+    return sp if sp is not None and sp.kind == "person" and " " in sp.name else None
+
+
+def _quoted_on(para: str, cues: list, spoke: list[tuple[int, Speaker]], quote_min_words: int,
+               ctx: ArticleContext | None = None, use_ner: bool = True) -> list[dict]:
     """A sentence that is only a quotation, with no cue of its own, right after a sentence of the same paragraph
     whose speaker was named: that speaker's words (coding rule R1, attribution in an adjacent sentence:
     'A Chại cho biết ... “Nếu muốn xe Hàn Quốc ...”'). Round 5: the paragraph-internal twin of quoted_last."""
@@ -153,6 +170,8 @@ def _quoted_on(para: str, cues: list, spoke: list[tuple[int, Speaker]], quote_mi
         if not _only_quotation(text, quote_min_words) or any(s <= c.offset < e for c in cues):
             continue
         sp = next((sp for off, sp in reversed(spoke) if ps <= off < pe), None)
+        if sp is None and ctx is not None and not any(ps <= c.offset < pe for c in cues):
+            sp = _subject_of(para[ps:pe], ctx, use_ner)
         if sp is None:
             continue
         rows.append({"speaker": sp.name, "speaker_type": sp.kind, "role": sp.role, "cue": "quote-marks",
