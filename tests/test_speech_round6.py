@@ -166,3 +166,10 @@ def test_a_quotation_after_a_sentence_that_opens_with_a_known_person_is_theirs()
     # a quotation after narration about nobody named stays unattributed
     q = quotes_of("Các cảnh sát sẽ được theo dõi. \"Phải mất thời gian mới có bộ ria đẹp, nghĩa là nó đổi hướng\".")
     assert named(q) == []
+
+
+def test_a_coordinated_verb_with_its_object_before_the_verb_that_opens_the_quotation():
+    # Q: "Chủ tịch SSA Gordon lại bác bỏ sự thật đó và tuyên bố: “...”" (and a title may name its body by acronym)
+    q = quotes_of("Tuy nhiên, Chủ tịch SSA Gordon lại bác bỏ sự thật đó và tuyên bố: “Nước Mỹ không bao giờ cho "
+                  "phép các đối tác thương mại vi phạm luật pháp của mình”.")
+    assert named(q) == [("Gordon", "person")]

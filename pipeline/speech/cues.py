@@ -184,7 +184,9 @@ def _direct_cues(text: str, sents: list[tuple[int, int]], verbs: regex.Pattern,
             m = THAT_IS_WHAT_SAID.match(after)
         if not m:
             # "”, ông Liêm nói và nhấn mạnh thêm “...”": the second verb of a chain opens a quotation of its own
-            m = regex.search(rf"(?P<span>[^“”\"]+?)(?:\s+{AUX}(?:{verbs.pattern})\s+và)?\s+{AUX}(?:{verbs.pattern})"
+            # (round 6) the first verb may have an object before "và": "Gordon lại bác bỏ sự thật đó và tuyên bố:"
+            m = regex.search(rf"(?P<span>[^“”\"]+?)(?:\s+{AUX}(?:{verbs.pattern})(?:\s+[^“”\",.;:]{{1,40}}?)?\s+và)?"
+                             rf"\s+{AUX}(?:{verbs.pattern})"
                              rf"(?:\s+(?:rằng|thì|thêm))?\s*[:,]?\s*$", text[ss:qs],
                              flags=regex.I)
         if m:
