@@ -173,3 +173,11 @@ def test_a_coordinated_verb_with_its_object_before_the_verb_that_opens_the_quota
     q = quotes_of("Tuy nhiên, Chủ tịch SSA Gordon lại bác bỏ sự thật đó và tuyên bố: “Nước Mỹ không bao giờ cho "
                   "phép các đối tác thương mại vi phạm luật pháp của mình”.")
     assert named(q) == [("Gordon", "person")]
+
+
+def test_a_straight_quotation_mark_closed_by_a_curly_one_is_a_quotation():
+    # R: '"...”' (mixed typography), not a curly pair nested in a straight one
+    from pipeline.speech.cues import quote_spans
+
+    assert quote_spans('a "Không chỉ tại Nhật Bản, các nhà đầu tư”. b') == [(2, 42)]
+    assert quote_spans('"Tôi nói “xin chào” rồi" x') == [(0, 24)]

@@ -82,6 +82,9 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
             depth -= 1
             if depth == 0 and straight is None:
                 spans.append((start, i + 1))
+        elif ch == "”" and straight is not None:  # round 6: '"...”', a straight mark closed by a curly one
+            spans.append((straight, i + 1))
+            straight = None
         elif ch == '"' and depth == 0:
             if straight is None:
                 straight = i
