@@ -12,9 +12,11 @@ from pipeline.speech.slot import ORG_APPOSITION, TITLE_HEAD, TITLE_WORD
 
 AUX = r"(?:(?:đã|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ)\s+)*"
 # connectives before "Theo X," ("Tuy nhiên theo ông A, ...", "Cũng theo lời ông B, ...")
-THEO_LEAD = r"^\s*(?:(?:Cũng|Còn|Nhưng|Song|Và|Tuy nhiên|Trong khi đó|Ngoài ra|Mặt khác|Đồng thời),?\s+(?:cũng\s+)?)?"
+# (round 6: "Nhưng vẫn theo Olson, ...": still according to him)
+THEO_LEAD = r"^\s*(?:(?:Cũng|Còn|Nhưng|Song|Và|Tuy nhiên|Trong khi đó|Ngoài ra|Mặt khác|Đồng thời),?\s+(?:(?:cũng|vẫn)\s+)?)?"
 SOURCE_NOUNS = ("nhận định", "đánh giá", "ý kiến", "báo cáo", "phân tích", "thông báo", "công bố", "thống kê",
-                "số liệu", "kết quả [^,]{0,40}", "thông tin", "quan điểm", "dự báo", "ước tính", "tính toán", "lời")
+                "số liệu", "kết quả [^,]{0,40}", "thông tin", "quan điểm", "dự báo", "ước tính", "tính toán", "lời",
+                "trình bày", "số liệu báo cáo", "số liệu thống kê")  # round 6: "Theo trình bày của ông X"
 
 
 def according_to_pattern(speech_words: tuple[str, ...] = ()) -> regex.Pattern:
@@ -63,6 +65,7 @@ THEO_DO = regex.compile(r"^\s*Theo đó\s*,\s*(?P<rest>.+)$")
 # no sentence end ("Bình Triệu 2.Riêng", a capital after it, still is one)
 INSIDE_A_WORD = regex.compile(r"\.\p{Ll}")
 TRAILING_ADDRESSEE = regex.compile(r"(?<=\p{L})\s+(?:với|cho)\s+[^,:;!?“”\"]{1,40}?(?=\s*[.!?…]?\s*$)")
+SAID_WHERE = r"(?:tại|trong|trên|khi|hôm|vào|sáng|chiều|tối|ngày|sau khi|trước khi)\s[^“”\"]*$"
 MAX_ACCORDING_TO_PART = 15  # a longer comma part after "Theo X" is the content
 MAX_SPAN_WORDS_AFTER_QUOTE = 15  # “...”, bà An nhấn mạnh: a longer run after a quote is no attribution
 
@@ -79,6 +82,9 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
             depth -= 1
             if depth == 0 and straight is None:
                 spans.append((start, i + 1))
+        elif ch == "”" and straight is not None:  # round 6: '"...”', a straight mark closed by a curly one
+            spans.append((straight, i + 1))
+            straight = None
         elif ch == '"' and depth == 0:
             if straight is None:
                 straight = i
@@ -115,11 +121,21 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return merged
 
 
+# round 6: "Bộ trưởng Chertoff nói Bộ của ông ...", "Sơn nói khi đến ...": "nói" with no punctuation after it is said
+# right after a capitalised name (maybe with an auxiliary between), unless a word after it makes it a different
+# verb or a noun ("nói chuyện", "nói về", "nói lời chia tay", "nói chung")
+SAID_AFTER_NAME = (r"(?<=(?<!\p{L})(?-i:(?!(?:Còn|Nhưng|Và|Song|Khi|Nếu|Có|Người|Ai|Tôi|Họ|Chúng|Mình|Ta|Cũng|Lại|Thì|Mà|"
+                   r"Như|Nói|Dù|Vì|Do|Để)\s)\p{Lu}\p{L}*)(?:\s+(?:cũng|đã|lại|còn|vẫn|từng))?\s+)")  # not "Còn nói là"
+SAID_NOT_NOUN = (r"(?!\p{L})(?!\s+(?:chuyện|về|lời|chung|riêng|dối|gì|sao|thế|như|được|không|với|cho|tiếng|ra|lên|"
+                 r"đến|tới|qua|có|đùa|rõ|thật|hộ|giúp|cười|mãi|lại)(?!\p{L}))(?!\s*[,:.!?…])")
+
+
 def verb_pattern(verbs: list[str], punct_verbs: list[str]) -> regex.Pattern:
     """Speech verbs, longest first; punct_verbs (also nouns: "thông tin", "đánh giá") only before , : . or rằng."""
     strong = "|".join(regex.escape(v) for v in sorted(verbs, key=len, reverse=True))
     weak = "|".join(regex.escape(v) for v in sorted(punct_verbs, key=len, reverse=True)) or "(?!)"
     bare = "|".join(regex.escape(v) for v in sorted(punct_verbs, key=len, reverse=True) if v.lower() in DIRECTIVE)
+    said = "|".join(regex.escape(v) for v in punct_verbs if v.lower() == "nói")
     # a directive with no punctuation after it ("UBND huyện yêu cầu xã ...") counts only for a named speaker
     # "ông Liêm nói và nhấn mạnh thêm": a weak verb joined to another speech verb is one too
     noun_before = r"(?<!(?:người|những|các|mọi|đơn)\s+)"  # "cho người đề nghị", "các đề nghị", "đơn đề nghị": nouns
@@ -127,7 +143,8 @@ def verb_pattern(verbs: list[str], punct_verbs: list[str]) -> regex.Pattern:
     # "thông báo với luật sư của mình:", "nói với PV rằng", "thông báo cho LĐBĐ VN biết,": the addressee, then the words
     addressee = r"(?:\s+(?:với|cho)\s+[^,:.;!?“”\"]{1,40}?(?:\s+biết)?(?=\s*[,:]|\s+rằng(?!\p{L})))?"
     pattern = regex.compile(rf"(?<!\p{{L}})(?:(?P<verb>{strong})(?!\p{{L}})|{noun_before}(?P<verb>{weak}){addressee}(?:\s+(?:thêm|tiếp))?(?=\s*[,:.!?…]|\s+rằng(?!\p{{L}})|\s*$|{chained})"
-                         rf"|{noun_before}(?P<bare>{bare or '(?!)'})(?!\p{{L}})(?!\s+của(?!\p{{L}})))", regex.I)
+                         rf"|{noun_before}(?P<bare>{bare or '(?!)'})(?!\p{{L}})(?!\s+của(?!\p{{L}}))"
+                         rf"|{SAID_AFTER_NAME}(?P<bare>{said or '(?!)'}){SAID_NOT_NOUN})", regex.I)
     _ACCORDING_TO[pattern.pattern] = according_to_pattern((*verbs, *punct_verbs))
     return pattern
 
@@ -162,13 +179,17 @@ def _direct_cues(text: str, sents: list[tuple[int, int]], verbs: regex.Pattern,
         after = text[qe:sentence_of(max(qe - 1, 0))[1]]
         # "”, X, Chủ tịch Eurocham, trao đổi với Bloomberg.": the addressee that ends the sentence is left out
         after = TRAILING_ADDRESSEE.sub("", after)
-        m = regex.match(rf"^\s*[,;–—-]?\s*(?P<span>[^“”\"]{{1,120}}?)\s+{AUX}(?:{verbs.pattern})\s*(?:[,.!?…;]|$|và\s)",
-                        after, flags=regex.I)
+        # (round 6) or a place, time or occasion said after the verb, to the sentence's end ("”, Akio Toyoda, thành
+        # viên ban lãnh đạo Toyota Motor, phát biểu tại lễ ra mắt một chiếc sedan.")
+        m = regex.match(rf"^\s*[,;–—-]?\s*(?P<span>[^“”\"]{{1,120}}?)\s+{AUX}(?:{verbs.pattern})\s*(?:[,.!?…;]|$|và\s|"
+                        rf"{SAID_WHERE})", after, flags=regex.I)
         if not (m and len(m.group("span").split()) <= MAX_SPAN_WORDS_AFTER_QUOTE):
             m = THAT_IS_WHAT_SAID.match(after)
         if not m:
             # "”, ông Liêm nói và nhấn mạnh thêm “...”": the second verb of a chain opens a quotation of its own
-            m = regex.search(rf"(?P<span>[^“”\"]+?)(?:\s+{AUX}(?:{verbs.pattern})\s+và)?\s+{AUX}(?:{verbs.pattern})"
+            # (round 6) the first verb may have an object before "và": "Gordon lại bác bỏ sự thật đó và tuyên bố:"
+            m = regex.search(rf"(?P<span>[^“”\"]+?)(?:\s+{AUX}(?:{verbs.pattern})(?:\s+[^“”\",.;:]{{1,40}}?)?\s+và)?"
+                             rf"\s+{AUX}(?:{verbs.pattern})"
                              rf"(?:\s+(?:rằng|thì|thêm))?\s*[:,]?\s*$", text[ss:qs],
                              flags=regex.I)
         if m:
@@ -254,7 +275,9 @@ def _sentence_cues(text: str, sent: tuple[int, int], verbs: regex.Pattern, quote
     if text.rstrip(" )”\"").endswith("?"):
         return []  # a question (an interviewer's, a rhetorical one): its speech verbs are asked about, not said
     # "Theo X, ..." opens the sentence, or follows the dash after a dateline or a headline run into the lead
-    for k in (0, *(d.end() for d in regex.finditer(r"[-–—]\s*(?=[Tt]heo\s)", text))):
+    # (round 6) or a capital "Theo" inside the sentence: a headline with no full stop run into the lead ("Hà Nội: 35,6
+    # triệu USD cho Dự án phát triển CNTT Theo Uỷ ban Nhân dân thành phố Hà Nội, ...")
+    for k in (0, *(d.end() for d in regex.finditer(r"[-–—]\s*(?=[Tt]heo\s)|(?<=[\p{L}\d)]\s+)(?=Theo\s)", text))):
         m = ACCORDING_TO_NAME.match(text[k:]) or _ACCORDING_TO.get(verbs.pattern, ACCORDING_TO).match(text[k:])
         # a full name ending the span cites a person whatever words describe them ("Theo lương y Trần Khiết,")
         if m and (CITES_SOMEONE.match(m.group("span")) or _ends_in_name(m.group("span"))):

@@ -69,6 +69,60 @@ def _headline_or_quoted(ctx: ArticleContext) -> Speaker | None:
     return Speaker(quoted.name, "person", quoted.role, "interview_quoted") if quoted else None
 
 
+# round 6: "- Và ông muốn ...? - Chủ nghĩa siêu thực là ... - Vậy lý do nào ...? - Tôi rất thích ...": exchanges run
+# together in one paragraph; a dash after a sentence end (or opening it) starts a question or an answer
+EXCHANGE_DASH = regex.compile(r"(?:^|(?<=[.!?…”\"]))\s*[-–—]\s*(?=\S)")
+
+
+def _interviewee(ctx: ArticleContext) -> Speaker | None:
+    """Whom the question-and-answer part questions: the one who answered before, else the one the article
+    introduced, else the headline's or the lead's person (and the part starts here)."""
+    if ctx.interviewee is not None:
+        return ctx.interviewee
+    name = introduced_interviewee(ctx.text)
+    ctx.qa_from = len(ctx.speakers) if ctx.qa_from is None else ctx.qa_from
+    return Speaker(name, "person", resolution="interview") if name else _headline_or_quoted(ctx)
+
+
+def inline_answers(para: str, ctx: ArticleContext, quote_min_words: int) -> list[dict]:
+    """A paragraph that opens with a dash-led question and runs answers and questions together: one row an
+    answer, a segment after a question (coding rule R6: one row per answer), by the interviewee."""
+    cuts = [m.end() for m in EXCHANGE_DASH.finditer(para)]
+    if len(cuts) < 2 or not EXCHANGE_DASH.match(para):
+        return []
+    segs = [para[a:b].strip() for a, b in zip(cuts, [*cuts[1:], len(para)])]
+    # each cut but the last leaves the dash of the next segment at its end
+    segs = [regex.sub(r"\s*[-–—]$", "", s).strip() for s in segs]
+    if not ENDS_IN_QUESTION.search(segs[0]):
+        return []
+    # questions and answers alternate (an answer may end in a rhetorical question of its own)
+    if not all(ENDS_IN_QUESTION.search(q) for q in segs[0::2]):
+        return []
+    answers = [a for a in segs[1::2] if len(a.split()) >= quote_min_words]
+    speaker = _interviewee(ctx) if answers else None
+    if speaker is None or speaker.kind != "person":
+        return []
+    ctx.interviewee = speaker
+    return [{"speaker": speaker.name, "speaker_type": "person", "role": speaker.role, "cue": "interview",
+             "kind": "direct", "resolution": speaker.resolution or "interview", "quote": a, "sentence": a}
+            for a in answers]
+
+
+# round 6: "Trung tá Phạm Văn Sáu ( trưởng Công an phường Bến Nghé, quận 1):": a paragraph that is only a name, maybe
+# its title and role, and a colon heads the answers that follow
+ANSWERER_HEADING = regex.compile(r"^\s*(?P<who>[^:()\n]{3,80}?)\s*(?:\([^()]*\))?\s*:\s*$")
+
+
+def answerer_heading(para: str, ctx: ArticleContext) -> bool:
+    """Set the interviewee from a heading paragraph that names them (True), else leave ctx as it is (False)."""
+    m = ANSWERER_HEADING.match(para)
+    names = person_names(m.group("who")) + honorific_names(m.group("who")) if m else []
+    if not names or max(names)[1] != len(m.group("who").rstrip()):
+        return False
+    ctx.interviewee = Speaker(max(names)[2], "person", resolution="interview_heading")
+    return True
+
+
 def interview_answer(para: str, ctx: ArticleContext, quote_min_words: int, use_ner: bool) -> dict | None:
     """The paragraph as one interview answer (one row: a multi-sentence answer is one speech act), or None."""
     para = TRAILING_QUESTION.sub("", para)

@@ -54,7 +54,9 @@ CAP_RUN = regex.compile(rf"(?<![\p{{L}}\d]){SYLLABLE}(?:\s+{SYLLABLE})*(?![\p{{L
 # a name as written after "ông"/"bà", foreign ones included: "ông Ichikawa", "Ông Bob Bird", "ông J.T.Wang"
 # ("Roe Jung-hye", but "Louis Burns-đã từng": a dash, then Vietnamese; "ông Xuân. Nhưng" is a sentence end, "J." an initial)
 CAP_WORD = r"\p{Lu}\p{L}*(?:\.\p{Lu}\p{L}*|-\p{Lu}\p{L}*|-[a-z]+(?![\p{L}]))*(?:(?<=(?<![\p{L}.])\p{Lu})\.)?"
-HONORIFIC_NAME = regex.compile(rf"(?<!\p{{L}})(?:[Ôô]ng|[Bb]à)\s+(?P<name>{CAP_WORD}(?:\s+{CAP_WORD}){{0,3}})(?![\p{{L}}.\-])")
+# (round 6: a dash glued to a Vietnamese word ends the name: "Ông Louis Burns-đã từng đưa ra nhận định")
+HONORIFIC_NAME = regex.compile(rf"(?<!\p{{L}})(?:[Ôô]ng|[Bb]à)\s+(?P<name>{CAP_WORD}(?:\s+{CAP_WORD}){{0,3}})"
+                               r"(?![\p{L}.]|-(?!\p{Ll}{1,7}(?!\p{L})))")
 
 
 # the shape of one Vietnamese syllable: initial consonant, one to three vowels, final consonant
@@ -93,6 +95,11 @@ def foreign_names(text: str) -> list[tuple[int, int, str]]:
         while len(words) > 1 and (words[0] in NOT_GIVEN_NAME or words[0] in COUNTRIES or (
                 VN_SYLLABLE.fullmatch(words[0]) and (len(words) > 2 or opens))):
             opens = False
+            start = text.index(words[1], start + len(words[0]))
+            words = words[1:]
+        if len(words) > 2 and AFTER_PLACE_CUE.search(text[max(0, start - 40):start]) and \
+                not VN_SYLLABLE.fullmatch(words[1]):
+            # round 6: "thành phố Matxcơva Yuri Popov": the place's one-word name, then a person's
             start = text.index(words[1], start + len(words[0]))
             words = words[1:]
         name = " ".join(words)

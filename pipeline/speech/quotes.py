@@ -6,10 +6,10 @@ import pandas as pd
 import regex
 
 from pipeline.speech.cues import find_cues, quote_spans, sentences, verb_pattern
-from pipeline.speech.interview import interview_answer
-from pipeline.speech.names import foreign_names, gender_of, honorific_before, honorific_names, person_names
+from pipeline.speech.interview import answerer_heading, inline_answers, interview_answer
+from pipeline.speech.names import COUNTRIES, foreign_names, gender_of, honorific_before, honorific_names, person_names
 from pipeline.speech.slot import speaker_slot
-from pipeline.speech.speakers import ArticleContext, Speaker, SpeakerSpan, parse_speaker, role_of
+from pipeline.speech.speakers import ORG_HEADS, ORG_TAIL, ArticleContext, Speaker, SpeakerSpan, parse_speaker, role_of
 from pipeline.text import paragraphs
 
 QUOTE_COLUMNS = ["article_id", "unit_id", "title", "date", "source", "series", "topic", "theme", "speaker",
@@ -21,6 +21,8 @@ TOPIC_BEFORE = regex.compile(r"(?:^|[.!?…]\s+)(?:(?:Còn|Riêng|Đối|Về ph
                              r"(?:[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)?\s*$")
 # Rule families are kept (round 5 on) only if, over all development splits together, they raise named-strict F1,
 # lower precision by at most 0.01, and are neutral or better on at least 5 of the 7 splits: no rule lives on one batch.
+# Round 6: over all eight splits (tune..holdout7), neutral or better on 6 of 8, and holdout7's F1 not lower; rules
+# were read off the errors of tune..holdout6 only (holdout7 a score, its errors unread).
 NAMED = ["person", "org"]  # speaker types that count as actors; "other" is a cited document or unnamed experts
 
 
@@ -77,11 +79,17 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
     announced, ctx.announced = ctx.announced, None
     quoted_last, ctx.quoted_last = ctx.quoted_last, None
     answered, ctx.answered_last = ctx.answered_last, None
+    if answerer_heading(para, ctx):
+        ctx.answered_last = None
     answer = interview_answer(para, ctx, quote_min_words, use_ner)
-    if answer:
-        rows.append(answer)
+    inline = [] if answer else inline_answers(para, ctx, quote_min_words)
+    if answer or inline:
+        rows.extend([answer] if answer else inline)
         ctx.answered_last = ctx.interviewee
-    elif answered and _answer_runs_on(para, quote_min_words) and not find_cues(para, pattern, quote_min_words):
+    elif answered and _answer_runs_on(para, quote_min_words) and \
+            all(c.named_only for c in find_cues(para, pattern, quote_min_words)):
+        # (round 6: a directive said in passing, "báo cáo gửi cơ quan chức năng đề nghị rút giấy phép", which needs a
+        # named speaker of its own, does not stop the answer running on)
         # an answer that runs on into a paragraph of its own, with no dash, question or cue (round 5)
         rows.append({"speaker": answered.name, "speaker_type": "person", "role": answered.role, "cue": "interview",
                      "kind": "direct", "resolution": "answer_runs_on", "quote": para.strip(), "sentence": para.strip()})
@@ -127,7 +135,7 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
                          "sentence": cue.sentence.strip()})
             if sp.kind in NAMED:
                 spoke.append((cue.offset, sp))
-    rows.extend(_quoted_on(para, cues, spoke, quote_min_words))
+    rows.extend(_quoted_on(para, cues, spoke, quote_min_words, ctx, use_ner))
     for name in names:
         remember(name)
     ctx.text = f"{read}{para}\n"
@@ -137,7 +145,24 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
     return rows
 
 
-def _quoted_on(para: str, cues: list, spoke: list[tuple[int, Speaker]], quote_min_words: int) -> list[dict]:
+# a person who opens a sentence ("Ông Jain sẽ theo dõi ...", "Winer biết Richard Kerry ..."): its subject
+SUBJECT_AT_START = regex.compile(r"^\s*(?:(?:[Ôô]ng|[Bb]à)\s+)?\p{Lu}[\p{L}\-.]*(?:\s+\p{Lu}[\p{L}\-.]*){0,3}(?=\s+\p{Ll})")
+
+
+def _subject_of(sentence: str, ctx: ArticleContext, use_ner: bool) -> Speaker | None:
+    """Round 6: the person a sentence opens with, as the article knows them (a full name, or a short one met
+    before), for a quotation in the next sentence with no cue of its own (coding rule R1: attribution in an
+    adjacent sentence)."""
+    m = SUBJECT_AT_START.match(sentence)
+    if not m or not (person_names(m.group()) or honorific_names(m.group()) or
+                     ctx.by_short_name(m.group().split()[-1])):
+        return None
+    sp = parse_speaker(m.group(), ctx, use_ner)
+    return sp if sp is not None and sp.kind == "person" and " " in sp.name else None
+
+
+def _quoted_on(para: str, cues: list, spoke: list[tuple[int, Speaker]], quote_min_words: int,
+               ctx: ArticleContext | None = None, use_ner: bool = True) -> list[dict]:
     """A sentence that is only a quotation, with no cue of its own, right after a sentence of the same paragraph
     whose speaker was named: that speaker's words (coding rule R1, attribution in an adjacent sentence:
     'A Chại cho biết ... “Nếu muốn xe Hàn Quốc ...”'). Round 5: the paragraph-internal twin of quoted_last."""
@@ -147,6 +172,8 @@ def _quoted_on(para: str, cues: list, spoke: list[tuple[int, Speaker]], quote_mi
         if not _only_quotation(text, quote_min_words) or any(s <= c.offset < e for c in cues):
             continue
         sp = next((sp for off, sp in reversed(spoke) if ps <= off < pe), None)
+        if sp is None and ctx is not None and not any(ps <= c.offset < pe for c in cues):
+            sp = _subject_of(para[ps:pe], ctx, use_ner)
         if sp is None:
             continue
         rows.append({"speaker": sp.name, "speaker_type": sp.kind, "role": sp.role, "cue": "quote-marks",
@@ -183,6 +210,36 @@ def resolve_later(rows: list[dict], ctx: ArticleContext) -> list[dict]:
             if len(hits) == 1:
                 row["speaker"] = hits.pop()
                 row["resolution"] += "+later"
+        elif row["speaker_type"] == "person":
+            # round 6: a name of two or more words that ends a longer one of the article ("Ngọc Mai" and "Lưu Ngọc
+            # Mai") is that person's, written in its fullest form
+            # (not a run the tagger glued to a body's acronym: "ĐH Leicester John Dumbrell")
+            hits = {n for n in full if n.endswith(" " + row["speaker"])
+                    and not regex.search(rf"(?<!\p{{L}})\p{{Lu}}{{2,}}\s+{regex.escape(n)}", ctx.text)}
+            if len(hits) == 1:
+                row["speaker"] = hits.pop()
+                row["resolution"] += "+fuller"
+    return rows
+
+
+ORG_HEAD_RUN = "|".join(regex.escape(h) for h in sorted(ORG_HEADS, key=len, reverse=True))
+
+
+def expand_org_names(rows: list[dict], text: str) -> list[dict]:
+    """An organisation cited by its short proper name ("tổ chức Heritage") that the article names in full
+    elsewhere, a capitalised head and a name of its own before it ("Tổ chức Phân tích và nghiên cứu chính sách
+    Heritage"), takes the full name (coding rule R4: its name as the article gives it); round 6. Only one full
+    form, and one with a capitalised word besides its head: "Tập đoàn phần mềm Microsoft" is a description."""
+    for row in rows:
+        name = str(row["speaker"])
+        if row["speaker_type"] != "org" or len(name.split()) > 3 or ORG_TAIL.match(name) or name in COUNTRIES:
+            continue
+        forms = {m.group() for m in regex.finditer(rf"(?<!\p{{L}})(?:{ORG_HEAD_RUN})\s+(?:[\p{{L}}\-&]+\s+){{1,8}}?"
+                                                   rf"{regex.escape(name)}(?![\p{{L}}\d])", text)}
+        forms = {f for f in forms if regex.search(r"\s\p{Lu}", f[:-len(name)].split(None, 1)[-1])}
+        if len(forms) == 1:
+            row["speaker"] = " ".join(forms.pop().split())
+            row["resolution"] += "+full_org"
     return rows
 
 
@@ -210,7 +267,7 @@ def extract_quotes(units: pd.DataFrame, verbs: list[str], punct_verbs: list[str]
             for para in paragraphs(str(unit.text)):
                 article_rows.extend({**meta, **q} for q in _paragraph_quotes(para, ctx, pattern, quote_min_words,
                                                                               use_ner))
-        rows.extend(resolve_later(article_rows, ctx))
+        rows.extend(expand_org_names(resolve_later(article_rows, ctx), ctx.text))
     out = pd.DataFrame(rows).reindex(columns=QUOTE_COLUMNS)
     if abbreviations and len(out):
         out["role"] = out["role"].fillna("").map(lambda r: expand_abbreviations(r, abbreviations))

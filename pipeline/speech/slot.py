@@ -41,9 +41,11 @@ DESCRIBED_NAME = regex.compile(r"(?P<description>\p{Ll}+(?:\s+\p{Ll}+){0,5})\s+"
                                r"(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,3})")
 NOT_A_PERSON_BEFORE = regex.compile(r"(?<!\p{L})(?:công ty|hãng|tập đoàn|tổ chức|cơ quan|ngân hàng|doanh nghiệp|"
                                     r"trang web|website|tờ|báo|đài|tạp chí|viện|đại học|bệnh viện|trung tâm|sản phẩm|"
-                                    r"trên|dưới)(?!\p{L})", regex.I)
+                                    r"đội|câu lạc bộ|CLB|trên|dưới)(?!\p{L})", regex.I)  # round 6: "đại diện đội Giấy Bãi Bằng": a team
 # a person (two to four capitalised words) said to belong to the organisation that ends the clause
 MEMBER_NAME = regex.compile(r"(?:^|\p{Ll}\s+)(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,3})\s+(?:thuộc|của|tại|ở|từ)\s+$")
+# lower-case words that end in membership of a body ("thành viên ban lãnh đạo", "người phát ngôn của"), before its name
+MEMBER_OF_BODY = r"(?:\p{Ll}+\s+){0,3}?(?:thành viên|lãnh đạo|nhân viên|đại diện|phát ngôn viên|người phát ngôn)(?:\s+(?:của|tại))?"
 MAX_APPOSITIONS = 3  # role segments after a name; more are clauses of their own
 NAME_RUN = regex.compile(r"\p{Lu}[\p{L}.\-']*(?:\s+\p{Lu}[\p{L}.\-']*){0,4}")
 
@@ -101,6 +103,12 @@ def _is_apposition(seg: str, before: str = "") -> bool:
     """A role or description after a name ("Giám đốc Sở X", "một quan chức của Y", "người đã ...", "29 tuổi"),
     or the rest of an address in it ("..., tại Ramsey, Indiana")."""
     seg = regex.sub(r"\s*\([^()]*\)", "", seg).strip(" -–—")  # "Memphis (Mỹ)"
+    if seg[:1].islower() or TITLE_HEAD.match(seg):
+        # round 6: a role whose holder's superior or family is named after "của" ("Trưởng văn phòng phía Nam của
+        # luật sư Trần Vũ Hải", "vợ của ông A"): the name is the possessor, the segment still an apposition
+        seg = regex.sub(r"\s+của\s+.*$", "", seg)
+    if seg[:1].islower() and regex.match(rf"{MEMBER_OF_BODY}\s+\p{{Lu}}", seg):
+        return True  # round 6: "thành viên ban lãnh đạo Toyota Motor": a member of the body named, not a name
     if not seg or _has_name(seg) or _described_name(seg):
         return False
     if seg in PLACES or seg in COUNTRIES or (regex.search(r"(?<!\p{L})(?:tại|ở)\s+\p{Lu}[\p{L}\s]*$", before)

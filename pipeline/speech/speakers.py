@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 import regex
 
-from pipeline.speech.names import (AFTER_PLACE_CUE, COUNTRIES, HONORIFIC, PLACES, SYLLABLE, gender_of, honorific_before,
-                                   NOT_GIVEN_NAME, VN_SYLLABLE, honorific_names, ner_entities, person_names)
+from pipeline.speech.names import (AFTER_PLACE_CUE, CAP_RUN, COUNTRIES, HONORIFIC, PLACES, SYLLABLE, gender_of, honorific_before,
+                                   NOT_GIVEN_NAME, SURNAMES, VN_SYLLABLE, foreign_names, honorific_names, ner_entities, person_names)
 from pipeline.speech.slot import (CONNECTIVES, DESCRIBED_ORG, MEMBER_NAME, ORG_APPOSITION, PLACE_TAIL, TITLE_HEAD, TITLE_WORD,
                                   speaker_slot)
 
@@ -31,7 +31,8 @@ ORG_HEADS = [h.strip() for h in (
     "Bộ, Sở, UBND, HĐND, Ủy ban, Uỷ ban, Ban, Viện, Trường, Đại học, Công ty, Tập đoàn, Tổng cục, Cục, Hiệp hội, Hội, "
     "Ngân hàng, Quỹ, Trung tâm, Tổ chức, Hội đồng, Văn phòng, Thành ủy, Tỉnh ủy, Quốc hội, Chính phủ, Bộ Chính trị, "
     "Liên minh, Tổng công ty, Chi cục, Phòng, Sàn, Báo, Đài, Cổng, Học viện, Bệnh viện, Công an, Tòa án, "
-    "Viện kiểm sát, Hãng tin, Hãng thông tấn, Thông tấn xã, Tạp chí, Hãng, Bưu điện, Nhà máy, Đảng").split(",")]
+    "Viện kiểm sát, Hãng tin, Hãng thông tấn, Thông tấn xã, Tạp chí, Hãng, Bưu điện, Nhà máy, Đảng, "
+    "TAND, VKSND").split(",")]  # round 6: the courts' and procuracies' standard abbreviations ("TAND Tối cao")
 # bodies named only generically but identifiable in context are organisations (coding rule C1), written lower-case
 GENERIC_BODY = regex.compile(r"(?<!\p{L})(?:cơ quan (?:chức năng|điều tra|công an|thuế|hải quan|quản lý)|"
                              r"tổ (?:kiểm tra|công tác|điều tra)|đoàn (?:kiểm tra|thanh tra|công tác)|"
@@ -60,7 +61,8 @@ ROLE_REFERENCE = regex.compile(rf"(?:(?:{HONORIFIC}|vị|ngài)\s+)?(?P<title>(?
 # roles many people share in one article: "chuyên gia cho rằng" is an unnamed expert, not the last one named
 SHARED_ROLES = {"chuyên gia", "thành viên", "đại diện", "giáo viên", "giảng viên", "ủy viên", "uỷ viên", "nhà văn",
                 "nghệ sĩ", "nguyên", "cựu", "phó", "tổng", "trưởng", "chủ doanh nghiệp"}
-TITLE_AND_SHORT = regex.compile(rf"(?P<title>\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Ll}}+)+)\s+(?P<short>{SYLLABLE})")
+# (round 6: the title may name the body by its acronym, "Chủ tịch SSA Gordon")
+TITLE_AND_SHORT = regex.compile(rf"(?P<title>\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Ll}}+)+(?:\s+[\p{{Lu}}\d&\-]{{2,}})?)\s+(?P<short>{SYLLABLE})")
 CITED_SOURCE = regex.compile(r"\p{Lu}|(?:các|nhiều|một số|hầu hết|đa số|giới|phần lớn)(?!\p{L})")
 ROLE_BREAK = regex.compile(r"(?<!\p{L})(?:song|nhưng|thì|mà|khi|vì|nên|là|đã|cũng|với|cho|rằng|được|sẽ|đang|vừa|"
                            r"của\s+(?:ông|bà)|theo|tuy|dù|nếu|sau khi|trước khi)(?!\p{L})", regex.I)
@@ -161,6 +163,18 @@ class ArticleContext:
     def by_short_name(self, short: str) -> tuple[str, str | None] | None:
         for name, gender in reversed(self.mentions):
             if name.split()[-1] == short:
+                return name, gender
+        # round 6: foreign names said short in other ways: the family name first ("ông Okuda" after "Okuda
+        # Hiroshi", never a Vietnamese surname: "ông Nguyễn" is no way to name someone), the surname in another
+        # case ("Al-Bayati" after "Hamid al-Bayati"), or with the given name's initial ("E.Martani")
+        initial = regex.fullmatch(r"(\p{Lu})\.\s?(\p{Lu}\S+)", short)
+        for name, gender in reversed(self.mentions):
+            words = name.split()
+            if len(words) < 2:
+                continue
+            if (words[0] == short and short not in SURNAMES) or \
+                    (words[-1].lower() == short.lower() and "-" in short) or \
+                    (initial and words[-1] == initial.group(2) and words[0].startswith(initial.group(1))):
                 return name, gender
         return None
 
@@ -266,6 +280,9 @@ def by_full_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     names = [n for n in names if not NAMED_AFTER.search(span.full[:n[0]])] or names[:1] if len(names) > 1 else names
     if not names:
         return None
+    # round 6: the slot's own name before its appositions, not one named inside them ("luật sư A, Trưởng văn
+    # phòng phía Nam của luật sư B, cho biết": A)
+    names = [n for n in names if span.named and span.named.endswith(n[2])] or names
     start, end, name = names[-1]
     if UNNAMED_HEAD.match(span.clause) and regex.search(r"(?<!\p{L})(?:của|thuộc|tại|ở)(?!\p{L})",
                                                         span.full[:start]):
@@ -353,8 +370,33 @@ def by_pronoun(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     if not PRONOUN.match(span.core):
         return None
     h = regex.match(HONORIFIC, span.core)
-    sp = ctx.last_speaker(gender_of("", h.group()) if h else None)
+    gender = gender_of("", h.group()) if h else None
+    antecedent = _named_before_pronoun(span, ctx, gender)
+    if antecedent:
+        return antecedent
+    sp = ctx.last_speaker(gender)
     return NOBODY if sp is None else Speaker(sp.name, "person", sp.role, "pronoun", sp.gender)
+
+
+def _named_before_pronoun(span: SpeakerSpan, ctx: ArticleContext, gender: str | None) -> Speaker | None:
+    """Round 6: a person named earlier in the pronoun's own sentence ("khi trao đổi với Tấn Tài tối qua, anh lại cho
+    biết") is its antecedent, before whoever spoke last: a full name, or two or more capitalised words that end a
+    full name met before (never one word, which may be capitalised only as the sentence's first)."""
+    # the sentence as read up to the cue (ctx.text), cut before the pronoun
+    sentence = regex.split(r"(?<=[.!?…])\s+|\n", ctx.text)[-1]
+    at = [m.start() for m in regex.finditer(rf"(?<!\p{{L}}){regex.escape(span.core)}(?!\p{{L}})", sentence)]
+    head = sentence[:at[-1]] if at else ""
+    found = [n[2] for n in sorted(person_names(head) + honorific_names(head))]
+    for run in CAP_RUN.finditer(head):
+        if len(run.group().split()) > 1:
+            known = ctx.by_short_name(run.group().split()[-1])
+            if known and known[0].endswith(run.group()):
+                found.append(known[0])
+    for name in reversed(found):
+        g = gender_of(name) or next((g for n, g in ctx.mentions if n == name and g), None)
+        if gender is None or g in (None, gender):
+            return Speaker(name, "person", "", "pronoun_in_sentence", g)
+    return None
 
 
 def by_ner(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
@@ -370,6 +412,8 @@ def by_ner(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
         outside = regex.sub(r"\([^()]*\)", lambda m: " " * len(m.group()), outside)
     persons = [regex.sub(rf"^(?:{'|'.join(COUNTRIES)})\s+", "", t) for k, t in ents if k == "PER" and t in outside]
     unprefixed = [regex.sub(r"^(?:[\p{Lu}\d&\-]{2,}\s+)+", "", t) for t in persons]
+    # round 6: "ĐH Leicester John Dumbrell": after a body's acronym, the first word of a longer run is the body's name
+    unprefixed = [" ".join(u.split()[1:]) if u != t and len(u.split()) > 2 else u for t, u in zip(persons, unprefixed)]
     # what follows the acronym is Vietnamese words and no full name (person_names finds those): a place or a
     # body's name ("KKT Vân Phong"), not a person
     persons = [u for t, u in zip(persons, unprefixed)
@@ -385,16 +429,39 @@ def by_ner(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     return Speaker(" ".join(orgs[-1].split()), "org", "", "ner") if orgs else None
 
 
+def by_titled_foreign_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
+    """Round 6: a title, then a foreign name that ends the clause ("Thủ tướng tạm quyền Mykola Azarov"), when the
+    tagger missed it: that person, the title their role."""
+    names = [n for n in foreign_names(span.clause) if n[1] == len(span.clause)]
+    if not names:
+        return None
+    before = span.clause[:names[-1][0]].strip()
+    if not (TITLE_HEAD.match(before) or regex.match(TITLE_WORD, before)) or regex.search(r"[,;:]", before):
+        return None
+    ctx.mention(names[-1][2], None)
+    return Speaker(names[-1][2], "person", _clean_role(before), "titled_foreign")
+
+
 def _after_place_word(name: str, text: str) -> bool:
     """"đường Xô Viết Nghệ Tĩnh", "trường Phan Đình Phùng": a street or a school, not a person."""
     at = text.find(name)
     return at > 0 and bool(AFTER_PLACE_CUE.search(text[max(0, at - 40):at]))
 
 
+COUNTRY_AFTER_TITLE = regex.compile(rf"^\p{{Lu}}\p{{Ll}}*(?:\s+\p{{L}}+){{1,3}}?\s+(?P<country>{'|'.join(COUNTRIES)})$")
+
+
 def by_title_alone(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     """A title alone, as news refers back to a person introduced with it ("Thứ trưởng cho rằng", "Theo bộ
     trưởng", "vị Phó chủ tịch này nói"): the person most recently given a role that begins with it."""
     m = ROLE_REFERENCE.fullmatch(span.clause)
+    abroad = COUNTRY_AFTER_TITLE.search(span.clause) if not m else None
+    if abroad and abroad.group("country") not in ("Việt Nam", "VN"):
+        # round 6: "Thủ tướng Thổ Nhĩ Kỳ nêu rõ", "Thứ trưởng Ngoại giao Iraq nói": a title and a foreign country
+        # refer back to the foreigner last given that title (never to a Vietnamese name)
+        head = TITLE_HEAD.match(span.clause)
+        holder = ctx.holder_of(head.group()) if head else None
+        return holder if holder is not None and not person_names(holder.name) else None
     if not m or m.group("title").lower() in SHARED_ROLES:
         return None
     holder = ctx.holder_of(m.group("title"))
@@ -407,6 +474,11 @@ def by_title_and_short_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker |
     """"Thứ trưởng Võ" after "Thứ trưởng Võ Kim Cự"."""
     titled = TITLE_AND_SHORT.fullmatch(span.clause)
     found = ctx.by_short_name(titled.group("short")) if titled else None
+    if found is None and titled and (TITLE_HEAD.match(titled.group("title")) or regex.match(TITLE_WORD, titled.group("title"))) \
+            and titled.group("short") not in (*COUNTRIES, *PLACES):
+        # round 6: a person's title and one name the article has not given in full yet ("Bộ trưởng Chertoff nói",
+        # "Giám đốc kỹ thuật Calisto giải thích"): that person, by the short name (resolve_later may expand it)
+        return Speaker(titled.group("short"), "person", titled.group("title"), "short_name_unresolved")
     return None if found is None else Speaker(found[0], "person", titled.group("title"), "short_name", found[1])
 
 
@@ -415,6 +487,12 @@ def by_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     org = ORG_TAIL.search(span.clause)
     if not org or not regex.match(r"\p{Lu}", org.group()) or len(org.group().split()) > 12:
         return None
+    # (a given name of its own: not "Bản Jetro" left of "Nhật Bản Jetro")
+    holder = [n for n in foreign_names(span.clause) if n[1] == len(span.clause) and n[0] > org.start()
+              and not VN_SYLLABLE.fullmatch(n[2].split()[0])]
+    if holder:  # round 6: "Chủ tịch Uỷ ban ... thành phố Matxcơva Yuri Popov": the body's head, a person, speaks
+        ctx.mention(holder[0][2], None)
+        return Speaker(holder[0][2], "person", _clean_role(span.clause[:holder[0][0]]), "member")
     member = MEMBER_NAME.search(span.clause[:org.start()])
     if member and member.group("name") not in (*PLACES, *COUNTRIES):  # "Tiến sĩ Julian Whitaker thuộc Viện X"
         ctx.mention(member.group("name"), None)
@@ -459,6 +537,8 @@ def as_cited_source(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
         full = ctx.full_form(c) if len(c.split()) == 1 else None
         if full:
             return Speaker(full[0], full[1], "", "full_form")
+        if regex.fullmatch(r"(?:\p{Lu}\.){1,2}", c):
+            return Speaker(c, "person", "", "initial")  # round 6: "Theo lời H.": a person the article names by an initial
         if regex.fullmatch(r"\p{Lu}\p{Ll}+", c) and VN_SYLLABLE.fullmatch(c) and c not in COUNTRIES and c not in PLACES:
             # one Vietnamese syllable, capitalised, speaking: a given name ("Long thuyết phục", "Oanh nói"); an
             # organisation is an acronym or several words ("Bộ" alone is generic, above)
@@ -480,8 +560,8 @@ def _forced_capital(word: str, span: SpeakerSpan, ctx: ArticleContext) -> bool:
 
 
 STEPS: tuple[Callable[[SpeakerSpan, ArticleContext], Speaker | None], ...] = (
-    by_full_name, by_short_name, by_honorific_name, by_apposition, by_pronoun, as_unnamed, by_generic_body, by_described_organisation, by_ner, by_title_alone,
-    by_title_and_short_name, by_organisation, as_cited_source)
+    by_full_name, by_short_name, by_honorific_name, by_apposition, by_pronoun, as_unnamed, by_generic_body, by_described_organisation, by_ner,
+    by_titled_foreign_name, by_title_alone, by_title_and_short_name, by_organisation, as_cited_source)
 
 
 def parse_speaker(span: str, ctx: ArticleContext, use_ner: bool = True) -> Speaker | None:
