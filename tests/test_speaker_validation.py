@@ -22,9 +22,13 @@ NEEDS_SHARED = pytest.mark.skipif(not (V.shared_dir() / "corpora" / "vntc-train.
 # once: 0.833 [0.713, 0.910] / 0.549 [0.441, 0.652] (tp 45, fp 9, fn 37). Round 5 (stop 23, families kept by
 # pooled F1 over all seven development splits) scores holdout5 0.864 / 0.637 and holdout6 0.842 / 0.585 (development).
 # Holdout7, coded blind after round 5, scored once: 0.927 [0.806, 0.975] / 0.543 [0.427, 0.654] (tp 38, fp 3, fn 32;
-# round 4 0.925 / 0.529 on the same passages): the reported number since stop 23. The floors are those minus about 0.05. Issue 15's target (0.90 / 0.75) is not met on fresh data.
+# round 4 0.925 / 0.529 on the same passages): the reported number at stop 23. Round 6 (stop 24, written from batches
+# 1-6 with holdout7 as a check score) scores holdout7 0.930 / 0.571. Holdout8, coded blind before round 6 was merged,
+# scored once: 0.796 [0.671, 0.882] / 0.537 [0.429, 0.643] (tp 43, fp 11, fn 37; round 5 0.774 / 0.512): the reported
+# number since stop 24. The floors are those minus about 0.05. Issue 15's target (0.90 / 0.75) is not met on fresh data.
 FLOORS = {"holdout3": (0.82, 0.57), "holdout4": (0.89, 0.60), "holdout5": (0.74, 0.52),
-          "holdout6": (0.79, 0.53), "holdout7": (0.87, 0.49)}  # split: (precision, recall)
+          "holdout6": (0.79, 0.53), "holdout7": (0.87, 0.51),
+          "holdout8": (0.74, 0.48)}  # split: (precision, recall)
 
 
 @NEEDS_SHARED
