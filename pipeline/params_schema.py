@@ -357,9 +357,12 @@ class HybridMeasure(Section):
     min_share: Num("must be a share between 0 and 1", lambda v: 0 <= v <= 1) = 0.0
 
 
+MEASURES = ("similarity", "learned", "hybrid")  # theme_measure.method's values (validation agree --methods scores each)
+
+
 class ThemeMeasure(Section):
     """Theme proportions of each unit (pipeline/measure.py) and their validation (pipeline/validation.py)."""
-    method: Choice("similarity", "learned", "hybrid") = "similarity"
+    method: Choice(*MEASURES) = "similarity"
     coding_rules: Text("must be the path of the coding rules (YAML)") = "data/validation/coding_rules.yaml"
     validation_set: Text("must be the path of the coded validation sheet (CSV)") = "data/validation/themes_coded.csv"
     # the sheet's and the descriptions' vectors (pipeline.theme_model.warm_cache); null: embed them on first use

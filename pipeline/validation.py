@@ -38,10 +38,12 @@ from pipeline import io as pio
 from pipeline import params as P
 from pipeline import paths
 from pipeline.codebook import OTHER
+from pipeline.params_schema import MEASURES
 
 # what `score` records it was computed from (pipeline.stamp), beside the coded sheet, rules and sheet vectors
 STAMPED_CODE = ("pipeline/measure.py", "pipeline/theme_model.py", "pipeline/validation.py", "pipeline/words.py")
 STAMPED_PARAMS = ("themes", "theme_measure", "embedding", "segment", "units")
+SHOWN_CHARS = 1500  # what coders read of an article, as in the bundled set (scripts/draw_theme_validation.py)
 CODER_COLUMNS = ["coder1_theme", "coder1_secondary", "coder2_theme", "coder2_secondary", "note"]
 
 
@@ -706,6 +708,41 @@ def draw_sheet(units: pd.DataFrame, n: int, seed: int, definitions: Mapping[str,
     return pd.concat([header, sheet], ignore_index=True)
 
 
+def corpus_units(articles: pd.DataFrame, max_chars: int = SHOWN_CHARS) -> pd.DataFrame:
+    """The run's cleaned articles as units to code (the frame of `draw`): item_id and article_id the article's id,
+    corpus its source (the stratum), the first max_chars characters as the text coders read and the measure scores,
+    as in the bundled set."""
+    source = articles["source"].fillna("").astype(str) if "source" in articles else pd.Series("", index=articles.index)
+    text = articles["text"].fillna("").astype(str)
+    return pd.DataFrame({"item_id": articles["article_id"].astype(str), "article_id": articles["article_id"].astype(str),
+                         "corpus": source.where(source != "", "corpus"), "level": "article",
+                         "text": text.str.slice(0, max_chars)}).reset_index(drop=True)
+
+
+def with_method(params: Mapping, method: str) -> dict:
+    """params (read-only) as a plain dict with theme_measure.method replaced."""
+    raw = params.to_dict() if hasattr(params, "to_dict") else pio.json.loads(pio.json.dumps(params))
+    raw["theme_measure"]["method"] = method
+    return raw
+
+
+def compare_methods(units: pd.DataFrame, gold: list[str], params: Mapping, ws: paths.Workspace, rules: Mapping,
+                    classes: list[str], draws: int, seed: int) -> dict:
+    """Each measure (similarity, learned, hybrid) scored on the same coded units, so that a researcher can choose
+    by their own corpus: which one transfers depends on how like the bundled sheet the corpus is (README, Validity).
+    A method that cannot run here (e.g. a trained one with the tfidf backend) is reported with the reason."""
+    out: dict = {}
+    for method in MEASURES:
+        try:
+            pred = predict(units, with_method(params, method), ws, rules)["primary"]
+        except SystemExit:  # fail() has printed its one line; say it here too
+            out[method] = {"skipped": "cannot run with these parameters (see the message above)"}
+            continue
+        out[method] = agreement.bootstrap_scores(gold, units["item_id"].map(pred).fillna(OTHER).tolist(), classes,
+                                                 draws, seed)
+    return out
+
+
 def agree(sheet: pd.DataFrame, classes: list[str], path: Path, predicted: pd.Series | None = None,
           draws: int = 1000, seed: int = 0) -> dict:
     """Inter-coder agreement (when two coders coded) and the pipeline against coder 1 (when predictions given)."""
@@ -734,6 +771,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--root", default=None)
     parser.add_argument("--units", default=None, help="score: only this corpus (e.g. seed, for a quick check)")
     parser.add_argument("--out", default=None, help="draw: where to write the sheet")
+    parser.add_argument("--from", dest="source", choices=("corpus", "sheet"), default="corpus",
+                        help="draw: the run's cleaned articles (default) or theme_measure.validation_set")
+    parser.add_argument("--methods", action="store_true",
+                        help="agree: also score every measure (similarity, learned, hybrid) on the coded units")
     parser.add_argument("--n", type=int, default=100)
     parser.add_argument("--folds", type=int, default=5, help="cv: number of folds (by article)")
     args = parser.parse_args(argv)
@@ -750,15 +791,28 @@ def main(argv: list[str] | None = None) -> None:
         if not args.out:
             fail("draw: give --out sheet.csv")
         defs = {k: " ".join(str((rules.get(k) or {}).get("definition", "")).split()) for k in classes}
-        pio.write_csv(Path(args.out), draw_sheet(coded.drop(columns=["theme"]), args.n, tm["seed"], defs))
-        print(f"validation: {args.n} units to code in {args.out}")
+        if args.source == "corpus":  # the run's own articles, stratified by source
+            if not (ws / paths.ARTICLES).exists():
+                fail(f"draw: no {paths.ARTICLES}: run `dvc repro clean` (or the whole pipeline) first, or pass"
+                     " --from sheet to draw from theme_measure.validation_set")
+            frame = corpus_units(pio.read_parquet(ws / paths.ARTICLES))
+        else:
+            frame = coded.drop(columns=["theme"])
+        pio.write_csv(Path(args.out), draw_sheet(frame, args.n, tm["seed"], defs))
+        print(f"validation: {min(args.n, len(frame))} units of {len(frame)} ({args.source}) to code in {args.out}")
         return
     if args.command == "agree":
         if not args.sheet:
             fail("agree: give the coded sheet, e.g. python -m pipeline.validation agree sheet.csv")
         sheet = read_sheet(Path(args.sheet), ("item_id", "text", "coder1_theme", "coder2_theme"))
-        pred = predict(sheet[~sheet["item_id"].str.startswith("codebook:")], params, ws, rules)["primary"]
-        print(pio.json.dumps(agree(sheet, classes, Path(args.sheet), pred, tm["bootstrap"], tm["seed"]), indent=1))
+        units = sheet[~sheet["item_id"].str.startswith("codebook:")]
+        result = agree(sheet, classes, Path(args.sheet), predict(units, params, ws, rules)["primary"], tm["bootstrap"],
+                       tm["seed"])
+        coded_units = units[units["coder1_theme"] != ""]
+        if args.methods and len(coded_units):
+            result["methods"] = compare_methods(coded_units, coded_units["coder1_theme"].tolist(), params, ws, rules,
+                                                classes, tm["bootstrap"], tm["seed"])
+        print(pio.json.dumps(result, indent=1))
         return
     if args.command == "vectors":
         write_sheet_vectors(coded, params, ws, rules)
