@@ -2,9 +2,9 @@
 
 Run once per batch, before that batch is coded, from the repository root with ../shared beside it:
     python scripts/draw_quote_validation.py [SHARED_DIR] [--batch N]   # SHARED_DIR defaults to ../shared
---batch N writes batches 1..N (default: the latest, 8). `--batch 1` reproduces batch 1's file byte for byte (the
+--batch N writes batches 1..N (default: the latest, 9). `--batch 1` reproduces batch 1's file byte for byte (the
 file as it was before batch 2 existed), `--batch 2` the file as it was before batch 3, `--batch 3` the file as it was
-before batch 4, `--batch 4` the file as it was before batch 5, `--batch 5` the file as it was before batch 6, `--batch 6` the file as it was before batch 7, `--batch 7` the file as it was before batch 8; the default reproduces the current file. Earlier batches are always drawn first, in memory,
+before batch 4, `--batch 4` the file as it was before batch 5, `--batch 5` the file as it was before batch 6, `--batch 6` the file as it was before batch 7, `--batch 7` the file as it was before batch 8, `--batch 8` the file as it was before batch 9; the default reproduces the current file. Earlier batches are always drawn first, in memory,
 because each later batch excludes their articles.
 
 Deterministic (seed 20261202) and independent of the pipeline: it does not import `pipeline` and uses its own
@@ -70,6 +70,10 @@ The bundled sample is used up (65 filter-matching paragraphs were left for batch
 passages from held-out VNTC articles (the same corpus, outlets and years as the sample), B8_SAMPLE = (0, 0) and
 B8_HELDOUT = (128, 22) (15 % not matching, as before), with the exclusions of batches 5-7 and every article of
 batches 1-7 left out.
+
+Batch 9 (seed 20261217, drawn after batch 8 had been coded and scored, before any batch-9 passage was coded): an
+eighth fresh held-out set, split `holdout9`, ids continuing after batch 8, drawn exactly like batch 8 (held-out VNTC
+only, 128 + 22), excluding every article of batches 1-8.
 """
 from __future__ import annotations
 
@@ -105,6 +109,8 @@ B8_SEED = 20261215
 B8_SPLIT = "holdout8"  # held-out VNTC only (the sample is used up)
 B8_SAMPLE = (0, 0)
 B8_HELDOUT = (128, 22)  # = 150, 15 % not matching
+B9_SEED = 20261217
+B9_SPLIT = "holdout9"  # drawn exactly like batch 8
 # sample lines cited as worked examples (`sample L<n> P<p>`) in quote_rules.md when batch 5 was drawn
 RULE_EXAMPLE_SAMPLE_LINES = (3, 8, 16, 17, 21, 27, 33, 46, 48, 51, 55, 79, 87, 135, 184, 194, 273, 327)
 RULES = Path("data/validation/quote_rules.md")
@@ -267,7 +273,7 @@ def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_nam
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("shared", nargs="?", default="../shared", help="where shared/ is (recorded as ../shared)")
-    ap.add_argument("--batch", type=int, choices=(1, 2, 3, 4, 5, 6, 7, 8), default=8, help="write batches 1..N (default 8)")
+    ap.add_argument("--batch", type=int, choices=(1, 2, 3, 4, 5, 6, 7, 8, 9), default=9, help="write batches 1..N (default 9)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     sample_recs = load_sample()
@@ -286,6 +292,9 @@ def main(argv=None) -> None:
         rows += fresh_batch(shared, sample_recs, rows, B7_SEED, B7_SPLIT, rule_example_articles(sample_recs))
     if args.batch >= 8:
         rows += fresh_batch(shared, sample_recs, rows, B8_SEED, B8_SPLIT, rule_example_articles(sample_recs),
+                            (B8_SAMPLE, B8_HELDOUT))
+    if args.batch >= 9:
+        rows += fresh_batch(shared, sample_recs, rows, B9_SEED, B9_SPLIT, rule_example_articles(sample_recs),
                             (B8_SAMPLE, B8_HELDOUT))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8", newline="") as fh:
