@@ -123,9 +123,10 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 # round 6: "Bộ trưởng Chertoff nói Bộ của ông ...", "Sơn nói khi đến ...": "nói" with no punctuation after it is said
 # right after a capitalised name (maybe with an auxiliary between), unless a word after it makes it a different
-# verb or a noun ("nói chuyện", "nói về", "nói lời chia tay", "nói chung")
+# verb or a noun ("nói chuyện", "nói về", "nói lời chia tay", "nói chung"); round 7: nor a noun before it ("Đài
+# Tiếng nói Việt Nam": a voice, not "Tiếng" saying)
 SAID_AFTER_NAME = (r"(?<=(?<!\p{L})(?-i:(?!(?:Còn|Nhưng|Và|Song|Khi|Nếu|Có|Người|Ai|Tôi|Họ|Chúng|Mình|Ta|Cũng|Lại|Thì|Mà|"
-                   r"Như|Nói|Dù|Vì|Do|Để)\s)\p{Lu}\p{L}*)(?:\s+(?:cũng|đã|lại|còn|vẫn|từng))?\s+)")  # not "Còn nói là"
+                   r"Như|Nói|Dù|Vì|Do|Để|Tiếng|Lời|Giọng)\s)\p{Lu}\p{L}*)(?:\s+(?:cũng|đã|lại|còn|vẫn|từng))?\s+)")  # not "Còn nói là"
 SAID_NOT_NOUN = (r"(?!\p{L})(?!\s+(?:chuyện|về|lời|chung|riêng|dối|gì|sao|thế|như|được|không|với|cho|tiếng|ra|lên|"
                  r"đến|tới|qua|có|đùa|rõ|thật|hộ|giúp|cười|mãi|lại)(?!\p{L}))(?!\s*[,:.!?…])")
 
