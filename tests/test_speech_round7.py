@@ -18,3 +18,10 @@ def test_a_bare_said_after_a_noun_such_as_tieng_is_no_speech():
     # a capitalised name before a bare "nói" still speaks
     q = quotes_of("Bộ trưởng Michael Chertoff nói Bộ của ông sẽ tăng trục xuất người nhập cư bất hợp pháp.")
     assert named(q) == [("Michael Chertoff", "person")]
+
+
+def test_a_hyphenated_lower_case_given_name_is_part_of_the_name():
+    # B: "Kim Hoon-soo" (Korean given names), not "Kim Hoon"
+    q = quotes_of("“Một phụ nữ lớn tuổi đã đến và than phiền rằng bà lo đứa cháu trai của mình sẽ bị trêu chọc”, "
+                  "Kim Hoon-soo, một quan chức cấp cao, cho biết.")
+    assert named(q) == [("Kim Hoon-soo", "person")]

@@ -48,7 +48,10 @@ HONORIFIC = r"(?:[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)"
 HONORIFIC_AT_END = regex.compile(rf"({HONORIFIC})\s*$")
 FEMALE, MALE = "f", "m"
 SYLLABLE = r"\p{Lu}\p{Ll}+"
-CAP_RUN = regex.compile(rf"(?<![\p{{L}}\d]){SYLLABLE}(?:\s+{SYLLABLE})*(?![\p{{L}}\d])")
+# round 7: a syllable may carry a lower-case hyphenated part, as Korean given names do ("Kim Hoon-soo", "Roh
+# Moo-hyun"): the run is not cut at the hyphen (ASCII only, so "Burns-đã" stays cut)
+NAME_SYLLABLE = rf"{SYLLABLE}(?:-[a-z]{{2,}}(?![\p{{L}}\d\-]))?"
+CAP_RUN = regex.compile(rf"(?<![\p{{L}}\d]){NAME_SYLLABLE}(?:\s+{NAME_SYLLABLE})*(?![\p{{L}}\d\-])")
 
 
 # a name as written after "ông"/"bà", foreign ones included: "ông Ichikawa", "Ông Bob Bird", "ông J.T.Wang"
