@@ -25,3 +25,10 @@ def test_a_hyphenated_lower_case_given_name_is_part_of_the_name():
     q = quotes_of("“Một phụ nữ lớn tuổi đã đến và than phiền rằng bà lo đứa cháu trai của mình sẽ bị trêu chọc”, "
                   "Kim Hoon-soo, một quan chức cấp cao, cho biết.")
     assert named(q) == [("Kim Hoon-soo", "person")]
+
+
+def test_an_abbreviated_title_before_a_short_name_resolves_to_the_full_name():
+    # C: "TT Arroyo" (Tổng thống) is Gloria Macapagal Arroyo, a person, not an organisation "TT Arroyo"
+    q = quotes_of("Tổng thống Philippines Gloria Macapagal Arroyo đã thị sát vùng lũ.",
+                  "Tại sân bay Manila, TT Arroyo nói với báo chí rằng bà đã ra lệnh giải ngân 1,54 triệu USD công quỹ.")
+    assert named(q) == [("Gloria Macapagal Arroyo", "person")]

@@ -52,7 +52,8 @@ TRAILING_AUX = regex.compile(r"(?:(?:^|\s+)(?:đã|có|cũng|vừa|lại|từng|
 # "ông ta", "vị này", "người này"; not "người ta" (impersonal: one, people)
 PRONOUN = regex.compile(rf"^(?:{HONORIFIC}(?:\s+ta)?|vị|người)(?:\s+(?:này|ấy|cho hay))?$", regex.I)
 # a short name after an honorific or an abbreviated professional title ("KS Khánh", "LS. Nguyên", "TS Hùng")
-TITLE_ABBR = r"(?:GS|PGS|TS|ThS|KS|BS|LS|NCS)(?:\.?\s*TS)?\.?"
+# round 7: "TT Arroyo" (Tổng thống), "NSƯT Kim Cương": abbreviated titles, not an organisation's acronym
+TITLE_ABBR = r"(?:GS|PGS|TS|ThS|KS|BS|LS|NCS|TT|NSND|NSƯT)(?:\.?\s*TS)?\.?"
 SHORT_NAME = regex.compile(rf"(?<!\p{{L}})({HONORIFIC}|{TITLE_ABBR}|{TITLE_WORD})\s+({SYLLABLE})(?:\s+({SYLLABLE}))?\s*$")
 TITLE_ALONE = regex.compile(r"\p{Lu}\p{Ll}+(?:\s+\p{Ll}+){1,3}")
 # a role said alone, maybe after ông/bà/vị and before này/ấy: a reference back to the person who holds it
