@@ -32,3 +32,14 @@ def test_an_abbreviated_title_before_a_short_name_resolves_to_the_full_name():
     q = quotes_of("Tổng thống Philippines Gloria Macapagal Arroyo đã thị sát vùng lũ.",
                   "Tại sân bay Manila, TT Arroyo nói với báo chí rằng bà đã ra lệnh giải ngân 1,54 triệu USD công quỹ.")
     assert named(q) == [("Gloria Macapagal Arroyo", "person")]
+
+
+def test_a_quotation_then_a_person_and_a_verb_outside_the_lexicon_ends_the_sentence():
+    # D: '“...”, ông lo lắng.' (any verb, one to three lower-case words) attributes the quotation
+    q = quotes_of("Ông Đoàn Quang Minh sống ở chung cư tái định cư từ năm ngoái.",
+                  "“Gần nửa tháng nay, cứ mỗi lần giở báo ra coi giá vàng là tôi phập phồng”, ông lo lắng.")
+    assert named(q) == [("Đoàn Quang Minh", "person")]
+    # a negated or asking tail is no attribution
+    q = quotes_of("Ông Đoàn Quang Minh sống ở chung cư tái định cư từ năm ngoái.",
+                  "“Gần nửa tháng nay, cứ mỗi lần giở báo ra coi giá vàng là tôi phập phồng”, ông không tin.")
+    assert named(q) == []

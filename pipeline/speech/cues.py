@@ -66,6 +66,9 @@ THEO_DO = regex.compile(r"^\s*Theo đó\s*,\s*(?P<rest>.+)$")
 INSIDE_A_WORD = regex.compile(r"\.\p{Ll}")
 TRAILING_ADDRESSEE = regex.compile(r"(?<=\p{L})\s+(?:với|cho)\s+[^,:;!?“”\"]{1,40}?(?=\s*[.!?…]?\s*$)")
 SAID_WHERE = r"(?:tại|trong|trên|khi|hôm|vào|sáng|chiều|tối|ngày|sau khi|trước khi)\s[^“”\"]*$"
+QUOTE_THEN_PERSON = regex.compile(r"^\s*[,;–—-]\s*(?P<span>(?:[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)(?:\s+\p{Lu}[\p{L}\-.]*){0,3}|"
+                               r"\p{Lu}[\p{L}\-.]*(?:\s+\p{Lu}[\p{L}\-.]*){0,3})"
+                               r"\s+(?!(?:không|chưa|chẳng|hỏi|được|bị)(?!\p{L}))\p{Ll}+(?:\s+\p{Ll}+){0,2}\s*[.!…]?\s*$")
 MAX_ACCORDING_TO_PART = 15  # a longer comma part after "Theo X" is the content
 MAX_SPAN_WORDS_AFTER_QUOTE = 15  # “...”, bà An nhấn mạnh: a longer run after a quote is no attribution
 
@@ -193,10 +196,15 @@ def _direct_cues(text: str, sents: list[tuple[int, int]], verbs: regex.Pattern,
                              rf"\s+{AUX}(?:{verbs.pattern})"
                              rf"(?:\s+(?:rằng|thì|thêm))?\s*[:,]?\s*$", text[ss:qs],
                              flags=regex.I)
+        if not m:
+            # round 7: "”, ông lo lắng.", "”, chị Lan cười.": a person and one to three lower-case words end the
+            # sentence after the quotation; whatever the verb (outside the lexicon), those are the person's words
+            m = QUOTE_THEN_PERSON.match(after)
         if m:
-            verb = m.group("verb") or m.group("bare")
+            found = m.groupdict()
+            verb = found.get("verb") or found.get("bare") or "quote-marks"
             cues.append(Cue(qs, "direct", m.group("span"), verb.lower(), quote, text[ss:se], -qs - 1,
-                            named_only=not m.group("verb")))
+                            named_only=not found.get("verb")))
             used.append((ss, se))
         elif (subject := _subject_before_colon(text[ss:qs])):
             cues.append(Cue(qs, "direct", subject, "quote-marks", quote, text[ss:se], -qs - 1, named_only=True))
