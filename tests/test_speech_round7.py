@@ -43,3 +43,11 @@ def test_a_quotation_then_a_person_and_a_verb_outside_the_lexicon_ends_the_sente
     q = quotes_of("Ông Đoàn Quang Minh sống ở chung cư tái định cư từ năm ngoái.",
                   "“Gần nửa tháng nay, cứ mỗi lần giở báo ra coi giá vàng là tôi phập phồng”, ông không tin.")
     assert named(q) == []
+
+
+def test_theo_and_a_bare_name_inside_the_sentence_cites_that_person():
+    # E: "..., song theo Baron, ..." (no ông/bà): according to him
+    q = quotes_of("Nghiên cứu do giáo sư John A. Baron và cộng sự đến từ Trường Y Dartmouth thực hiện.",
+                  "Cách thức canxi kiểm soát polyp vẫn còn là điều bí ẩn, song theo Baron, có thể vi tố này đã hạn "
+                  "chế tối đa tác dụng tiêu cực của các axit mật.")
+    assert named(q) == [("John A. Baron", "person")]

@@ -29,7 +29,9 @@ def according_to_pattern(speech_words: tuple[str, ...] = ()) -> regex.Pattern:
         rf"{THEO_LEAD}[Tt]heo\s+(?:(?:{'|'.join(nouns)})\s+(?:mới nhất\s+)?của\s+|(?:phân tích|thông báo|lời)\s+|"
         r"tin (?:từ|của)\s+)?(?P<span>[^,;:“”]{2,100}?)(?:,\s*|\s+thì\s+)(?P<rest>.+)$")
 # "Ví dụ, về biện pháp thị trường, theo ông, “...”": "theo" and a person inside the sentence, between commas
-MID_THEO_PERSON = regex.compile(rf",\s+theo\s+(?P<span>{HONORIFIC}(?:\s+\p{{Lu}}\p{{Ll}}*){{0,4}})\s*,\s*(?P<rest>.+)$")
+# (round 7: or a name alone, "song theo Baron, ...", "nhưng theo Bush, ...")
+MID_THEO_PERSON = regex.compile(rf",?\s+(?:(?:song|nhưng)\s+)?theo\s+(?P<span>{HONORIFIC}(?:\s+\p{{Lu}}\p{{Ll}}*){{0,4}}|"
+                             r"\p{Lu}\p{Ll}+(?:[\s.]+\p{Lu}\p{Ll}*){0,3})\s*,\s*(?P<rest>.+)$")
 # "Theo ông Yểu điều này là do ...": a name after an honorific needs no comma to end
 ACCORDING_TO_NAME = regex.compile(rf"{THEO_LEAD}[Tt]heo\s+(?P<span>{HONORIFIC}\s+\p{{Lu}}\p{{Ll}}*"
                                   r"(?:\s+\p{Lu}\p{Ll}*){0,3})\s+(?P<rest>\p{Ll}.+)$")
