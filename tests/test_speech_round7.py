@@ -51,3 +51,10 @@ def test_theo_and_a_bare_name_inside_the_sentence_cites_that_person():
                   "Cách thức canxi kiểm soát polyp vẫn còn là điều bí ẩn, song theo Baron, có thể vi tố này đã hạn "
                   "chế tối đa tác dụng tiêu cực của các axit mật.")
     assert named(q) == [("John A. Baron", "person")]
+
+
+def test_an_affiliation_named_after_a_person_is_no_second_speaker():
+    # F: "Bác sĩ A, Bệnh viện Mắt Cao Thắng, cho biết": the hospital bears a name, the doctor speaks
+    q = quotes_of("Bác sĩ Nguyễn Xuân Vũ, Bệnh viện Mắt Cao Thắng, cho biết ưu điểm của kỹ thuật này là nhẹ "
+                  "nhàng, nhanh, không đau.")
+    assert named(q) == [("Nguyễn Xuân Vũ", "person")]
