@@ -58,3 +58,9 @@ def test_an_affiliation_named_after_a_person_is_no_second_speaker():
     q = quotes_of("Bác sĩ Nguyễn Xuân Vũ, Bệnh viện Mắt Cao Thắng, cho biết ưu điểm của kỹ thuật này là nhẹ "
                   "nhàng, nhanh, không đau.")
     assert named(q) == [("Nguyễn Xuân Vũ", "person")]
+
+
+def test_an_abbreviated_title_with_lower_case_words_then_a_short_name_is_a_person():
+    # G: "HLV trưởng Tavares nói:" (the head coach), not an unnamed "HLV trưởng Tavares"
+    q = quotes_of("HLV trưởng Tavares nói: “Chúng tôi đang cố quên trận đấu ngày hôm qua và tập trung cho trận tới”.")
+    assert named(q) == [("Tavares", "person")]
