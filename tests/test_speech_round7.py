@@ -64,3 +64,21 @@ def test_an_abbreviated_title_with_lower_case_words_then_a_short_name_is_a_perso
     # G: "HLV trưởng Tavares nói:" (the head coach), not an unnamed "HLV trưởng Tavares"
     q = quotes_of("HLV trưởng Tavares nói: “Chúng tôi đang cố quên trận đấu ngày hôm qua và tập trung cho trận tới”.")
     assert named(q) == [("Tavares", "person")]
+
+
+def test_interview_answers_go_to_the_person_the_lead_introduces_by_trade_or_the_headline_names():
+    # H: no one quoted before the questions; "nhà thiết kế Việt Hùng" (a name no surname list knows) answers
+    q = quotes_of("Việt Hùng và bộ sưu tập cho lễ hội hoa Đà Lạt",
+                  "Chỉ được hỗ trợ một phần kinh phí, song nhà thiết kế Việt Hùng vẫn hăng hái tham gia lễ hội.",
+                  "- Anh sẽ mang những mẫu sưu tập nào đến lễ hội hoa Đà Lạt?",
+                  "- Đến với Đà Lạt là đến với hoa nên tôi dự tính sẽ trình diễn hai bộ sưu tập thời trang.")
+    assert named(q) == [("Việt Hùng", "person")]
+
+
+def test_interview_answers_go_to_the_name_the_headline_gives_and_the_lead_repeats():
+    # H: the headline's name repeated in the lead, with no trade before it
+    q = quotes_of("Thanh Vân và chuyện nhà, chuyện phim",
+                  "Sau ba năm vắng bóng, Thanh Vân trở lại màn ảnh với một vai diễn mới.",
+                  "- Ở nhà hai vợ chồng có hay nói chuyện phim ảnh không?",
+                  "- Nói về điện ảnh ít thôi, chứ điện ảnh triền miên thì chết. Có nhiều chuyện để nói với nhau.")
+    assert named(q)[-1] == ("Thanh Vân", "person")

@@ -66,7 +66,34 @@ def _headline_or_quoted(ctx: ArticleContext) -> Speaker | None:
         return Speaker(titled.group("name"), "person", resolution="interview_headline")
     quoted = next((sp for sp in reversed(ctx.speakers[:ctx.qa_from])
                    if sp.kind == "person" and sp.resolution != "topic"), None)
-    return Speaker(quoted.name, "person", quoted.role, "interview_quoted") if quoted else None
+    if quoted:
+        return Speaker(quoted.name, "person", quoted.role, "interview_quoted")
+    return _lead_subject(ctx.text)
+
+
+# round 7: an artist's or a player's trade before a name the surname list may not know ("nhà thiết kế Việt Hùng",
+# "Nhạc sĩ An Thuyên"): the lead of a portrait interview introduces its subject so
+LEAD_TITLED = regex.compile(r"(?<!\p{L})(?:[Nn]hạc sĩ|[Cc]a sĩ|[Nn]hà thiết kế|[Dd]iễn viên|[Đđ]ạo diễn|[Nn]hà văn|[Nn]hà thơ|"
+                            r"[Hh][ọo]a sĩ|[Nn]ghệ sĩ|NSƯT|NSND|[Nn]gười mẫu|[Vv]ận động viên|VĐV|[Cc]ầu thủ|[Tt]hủ môn|"
+                            r"[Tt]iền đạo|[Tt]iền vệ|[Hh]ậu vệ|[Nn]hà thiết kế thời trang)\s+"
+                            r"(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,2})(?![\p{L}\d])")
+
+
+def _lead_subject(text: str) -> Speaker | None:
+    """No one quoted before the questions: the first person the headline or lead introduces by their trade, or a
+    name the headline gives and the lead repeats ("Việt Hùng và bộ sưu tập ..." then "... Việt Hùng vẫn ...")."""
+    lines = text.split("\n")
+    lead = "\n".join(lines[:3])
+    titled = next((m.group("name") for m in LEAD_TITLED.finditer(lead)
+                   if m.group("name") not in (*PLACES, *COUNTRIES)), None)
+    if titled:
+        return Speaker(titled, "person", resolution="interview_lead")
+    for m in regex.finditer(r"(?<![\p{L}\d])\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,2}(?![\p{L}\d])", lines[0]):
+        name = m.group()
+        if name not in (*PLACES, *COUNTRIES) and regex.search(rf"(?<=\p{{Ll}}[ ,]*\s){regex.escape(name)}(?!\p{{L}})",
+                                                              "\n".join(lines[1:3])):
+            return Speaker(name, "person", resolution="interview_lead")
+    return None
 
 
 # round 6: "- Và ông muốn ...? - Chủ nghĩa siêu thực là ... - Vậy lý do nào ...? - Tôi rất thích ...": exchanges run
