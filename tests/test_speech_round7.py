@@ -82,3 +82,11 @@ def test_interview_answers_go_to_the_name_the_headline_gives_and_the_lead_repeat
                   "- Ở nhà hai vợ chồng có hay nói chuyện phim ảnh không?",
                   "- Nói về điện ảnh ít thôi, chứ điện ảnh triền miên thì chết. Có nhiều chuyện để nói với nhau.")
     assert named(q)[-1] == ("Thanh Vân", "person")
+
+
+def test_a_readers_signed_question_in_an_online_interview_is_theirs():
+    # I: "...? (Gia Hân, 28 tuổi, Hà Nội)": the reader's question, by the name signed (coding rule C3)
+    q = quotes_of("Cho em hỏi chị có fan club không vậy? Và hình thức tham gia như thế nào? (Gia Hân, 28 tuổi, Hà Nội)")
+    assert named(q) == [("Gia Hân", "person")]
+    # a question with no signature stays the journalist's
+    assert named(quotes_of("Cho em hỏi chị có fan club không vậy? Và hình thức tham gia như thế nào?")) == []

@@ -180,3 +180,18 @@ def interview_answer(para: str, ctx: ArticleContext, quote_min_words: int, use_n
     return {"speaker": speaker.name, "speaker_type": "person", "role": speaker.role, "cue": "interview",
             "kind": "direct", "resolution": speaker.resolution or "interview", "quote": content.strip(),
             "sentence": para.strip()}
+
+
+# round 7: an online interview prints each reader's question with its signature, name and age, in brackets after
+# it ("...? (Gia Hân, 28 tuổi, Hà Nội)"): the reader's words, by name (coding rule C3)
+READER_SIGNATURE = regex.compile(r"\?[\s”\"]*\(\s*(?P<who>[^(),\d]{2,40}?)\s*,\s*\d{1,3}\s*tuổi[^()]*\)\s*$")
+
+
+def reader_question(para: str, quote_min_words: int) -> dict | None:
+    """A reader's signed question in an online interview, as one row, or None."""
+    m = READER_SIGNATURE.search(para)
+    question = para[:m.start() + 1].strip(" -–—") if m else ""
+    if not m or len(question.split()) < quote_min_words:
+        return None
+    return {"speaker": m.group("who"), "speaker_type": "person", "role": "", "cue": "interview", "kind": "direct",
+            "resolution": "reader_signature", "quote": question, "sentence": para.strip()}

@@ -6,7 +6,7 @@ import pandas as pd
 import regex
 
 from pipeline.speech.cues import find_cues, quote_spans, sentences, verb_pattern
-from pipeline.speech.interview import answerer_heading, inline_answers, interview_answer
+from pipeline.speech.interview import answerer_heading, inline_answers, interview_answer, reader_question
 from pipeline.speech.names import COUNTRIES, foreign_names, gender_of, honorific_before, honorific_names, person_names
 from pipeline.speech.slot import speaker_slot
 from pipeline.speech.speakers import ORG_HEADS, ORG_TAIL, ArticleContext, Speaker, SpeakerSpan, parse_speaker, role_of
@@ -81,6 +81,10 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
     answered, ctx.answered_last = ctx.answered_last, None
     if answerer_heading(para, ctx):
         ctx.answered_last = None
+    signed = reader_question(para, quote_min_words)
+    if signed:  # a reader's signed question: asked by them, not the interviewee's words nor the journalist's
+        ctx.text = f"{read}{para}\n"
+        return [signed]
     answer = interview_answer(para, ctx, quote_min_words, use_ner)
     inline = [] if answer else inline_answers(para, ctx, quote_min_words)
     if answer or inline:
