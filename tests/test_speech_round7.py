@@ -90,3 +90,10 @@ def test_a_readers_signed_question_in_an_online_interview_is_theirs():
     assert named(q) == [("Gia Hân", "person")]
     # a question with no signature stays the journalist's
     assert named(quotes_of("Cho em hỏi chị có fan club không vậy? Và hình thức tham gia như thế nào?")) == []
+
+
+def test_a_name_then_an_apposition_running_into_its_predicate_before_a_colon_introduces_a_quotation():
+    # J: "Chị Thanh Trà, nhân viên văn phòng ... tỏ ra lưỡng lự: “...”" (no speech verb, a name no surname list knows)
+    q = quotes_of("Chị Thanh Trà, nhân viên văn phòng cho một công ty nước ngoài tỏ ra lưỡng lự: “Ai cũng nói là "
+                  "giá sẽ giảm, rủi mình mua bây giờ thì tiếc lắm”.")
+    assert named(q) == [("Thanh Trà", "person")]

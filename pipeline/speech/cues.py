@@ -56,7 +56,7 @@ ENDS_IN_INITIAL = regex.compile(r"(?<![\p{L}\d])(?:(?:\p{Lu}\.)+|(?:TS|ThS|PGS|G
 THAT_IS_WHAT_SAID = regex.compile(r"^\s*[,;–—-]?\s*(?:[Đđ]ó|[Đđ]ây) là (?:lời |những |một )?(?P<verb>nhận xét|nhận định|ý kiến|"
                                   r"đánh giá|khẳng định|chia sẻ|tâm sự|phát biểu|lời|câu nói|cảnh báo|bình luận|quan điểm)"
                                   r" (?:của|từ) (?P<span>[^“”\",.;!?]{1,80})")
-NAME_RUN_AT_START = regex.compile(r"(?:(?:[Ôô]ng|[Bb]à)\s+)?\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,3}")
+NAME_RUN_AT_START = regex.compile(r"(?:(?:[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)\s+)?\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,3}")
 # "X vừa đưa ra bảng xếp hạng ... Theo đó, ...", "Báo cáo ... của X ... Theo đó, ...": "Theo đó" cites X's report
 # (coding rule C12), not "accordingly"
 REPORT_BY = regex.compile(r"(?:^|,\s*)(?P<span>[^,]{2,80}?)\s+(?:(?:vừa|đã|mới|cũng)\s+)*(?:đưa ra|công bố|vẽ ra|phát hành)\s+"
@@ -243,10 +243,12 @@ def _subject_before_colon(before: str) -> str | None:
     # the name opens the segment, or follows its title ("Giám đốc Sở TDTT Nghệ An Nguyễn Hoàng Thụ:")
     named = [n for n in person_names(first) + honorific_names(first) if n[1] == len(first) and (
         n[0] <= 12 or (TITLE_HEAD.match(first) and not regex.search(r"[.,;:!?]", first[:n[0]])))]
-    foreign = NAME_RUN_AT_START.fullmatch(first) and len(segs) > 2 and segs[1].strip()[:1].islower()
+    # (round 7: also when the predicate runs on in the apposition's segment, "Chị Thanh Trà, nhân viên văn phòng
+    # tỏ ra lưỡng lự:", the name being one the surname list does not know)
+    foreign = NAME_RUN_AT_START.fullmatch(first) and len(segs) >= 2 and segs[1].strip()[:1].islower()
     if not (named or foreign) or (TITLE_HEAD.match(first) and not named) or ORG_APPOSITION.match(first):
         return None  # "Tờ La Repubblica chạy hàng tít:": a medium's headline, not a person's words
-    apposition = segs[1] if len(segs) > 2 and segs[1].strip()[:1].islower() else ""
+    apposition = segs[1] if len(segs) >= 2 and segs[1].strip()[:1].islower() else ""
     return f"{first},{apposition}" if apposition else first
 
 
