@@ -97,3 +97,10 @@ def test_a_name_then_an_apposition_running_into_its_predicate_before_a_colon_int
     q = quotes_of("Chị Thanh Trà, nhân viên văn phòng cho một công ty nước ngoài tỏ ra lưỡng lự: “Ai cũng nói là "
                   "giá sẽ giảm, rủi mình mua bây giờ thì tiếc lắm”.")
     assert named(q) == [("Thanh Trà", "person")]
+
+
+def test_chinese_surnames_read_in_vietnamese_make_a_full_name():
+    # K: "Người phát ngôn Bộ Ngoại giao Trung Quốc Tần Cương nói," is Tần Cương
+    q = quotes_of("Người phát ngôn Bộ Ngoại giao Trung Quốc Tần Cương nói, cuộc khủng hoảng hạt nhân Iran đang ở "
+                  "giai đoạn quyết định.")
+    assert named(q) == [("Tần Cương", "person")]

@@ -9,7 +9,9 @@ import regex
 SURNAMES = ("Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Đào Trương Lâm Mai Trịnh "
             "Đoàn Lương Cao Hà Tô Tạ Chu Thái Lưu Kiều Tăng La Quách Triệu Vương Phùng Doãn Khuất Nghiêm Lại Âu "
             "Hứa Đàm Từ Tống Giang Châu Mạc Thân Phí Quan Lò Hầu Nông Bạch Đồng Lã Lục Diệp Kim Tôn Văn Khổng "
-            "Ninh Trình Thạch Viên Lữ Mẫn Cù Khúc Đường Lạc Yên Hàn Ngọc Trang").split()
+            "Ninh Trình Thạch Viên Lữ Mẫn Cù Khúc Đường Lạc Yên Hàn Ngọc Trang "
+            # round 7: Chinese surnames read in Vietnamese ("Tần Cương", "Ôn Gia Bảo", "Tập Cận Bình")
+            "Tần Ôn Tập Khương Mao Tưởng").split()
 # Capitalised runs that begin with a surname but name a place (or a person used as a place name).
 PLACES = {"Hà Nội", "Hà Giang", "Hà Tĩnh", "Hà Nam", "Hà Đông", "Cao Bằng", "Thái Bình", "Thái Nguyên", "Lâm Đồng",
           "Đồng Nai", "Đồng Tháp", "Đồng Hới", "Châu Đốc", "Lý Sơn", "Mai Châu", "Hồ Tây", "Hồ Gươm", "Hoàng Mai",
