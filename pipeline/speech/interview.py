@@ -83,7 +83,12 @@ def _lead_subject(text: str) -> Speaker | None:
     """No one quoted before the questions: the first person the headline or lead introduces by their trade, or a
     name the headline gives and the lead repeats ("Việt Hùng và bộ sưu tập ..." then "... Việt Hùng vẫn ...")."""
     lines = text.split("\n")
-    lead = "\n".join(lines[:3])
+    # the lead ends where the questions and answers begin: a name inside an answer is no interviewee
+    qa = next((i for i, line in enumerate(lines) if DASH_ANSWER.match(line) or ENDS_IN_QUESTION.search(line)), len(lines))
+    lines = lines[:min(qa, 3)]
+    if not lines:
+        return None
+    lead = "\n".join(lines)
     titled = next((m.group("name") for m in LEAD_TITLED.finditer(lead)
                    if m.group("name") not in (*PLACES, *COUNTRIES)), None)
     if titled:
