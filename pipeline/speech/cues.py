@@ -29,7 +29,9 @@ def according_to_pattern(speech_words: tuple[str, ...] = ()) -> regex.Pattern:
         rf"{THEO_LEAD}[Tt]heo\s+(?:(?:{'|'.join(nouns)})\s+(?:mới nhất\s+)?của\s+|(?:phân tích|thông báo|lời)\s+|"
         r"tin (?:từ|của)\s+)?(?P<span>[^,;:“”]{2,100}?)(?:,\s*|\s+thì\s+)(?P<rest>.+)$")
 # "Ví dụ, về biện pháp thị trường, theo ông, “...”": "theo" and a person inside the sentence, between commas
-MID_THEO_PERSON = regex.compile(rf",\s+theo\s+(?P<span>{HONORIFIC}(?:\s+\p{{Lu}}\p{{Ll}}*){{0,4}})\s*,\s*(?P<rest>.+)$")
+# (round 7: or a name alone, "song theo Baron, ...", "nhưng theo Bush, ...")
+MID_THEO_PERSON = regex.compile(rf",?\s+(?:(?:song|nhưng)\s+)?theo\s+(?P<span>{HONORIFIC}(?:\s+\p{{Lu}}\p{{Ll}}*){{0,4}}|"
+                             r"\p{Lu}\p{Ll}+(?:[\s.]+\p{Lu}\p{Ll}*){0,3})\s*,\s*(?P<rest>.+)$")
 # "Theo ông Yểu điều này là do ...": a name after an honorific needs no comma to end
 ACCORDING_TO_NAME = regex.compile(rf"{THEO_LEAD}[Tt]heo\s+(?P<span>{HONORIFIC}\s+\p{{Lu}}\p{{Ll}}*"
                                   r"(?:\s+\p{Lu}\p{Ll}*){0,3})\s+(?P<rest>\p{Ll}.+)$")
@@ -54,7 +56,7 @@ ENDS_IN_INITIAL = regex.compile(r"(?<![\p{L}\d])(?:(?:\p{Lu}\.)+|(?:TS|ThS|PGS|G
 THAT_IS_WHAT_SAID = regex.compile(r"^\s*[,;–—-]?\s*(?:[Đđ]ó|[Đđ]ây) là (?:lời |những |một )?(?P<verb>nhận xét|nhận định|ý kiến|"
                                   r"đánh giá|khẳng định|chia sẻ|tâm sự|phát biểu|lời|câu nói|cảnh báo|bình luận|quan điểm)"
                                   r" (?:của|từ) (?P<span>[^“”\",.;!?]{1,80})")
-NAME_RUN_AT_START = regex.compile(r"(?:(?:[Ôô]ng|[Bb]à)\s+)?\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,3}")
+NAME_RUN_AT_START = regex.compile(r"(?:(?:[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)\s+)?\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,3}")
 # "X vừa đưa ra bảng xếp hạng ... Theo đó, ...", "Báo cáo ... của X ... Theo đó, ...": "Theo đó" cites X's report
 # (coding rule C12), not "accordingly"
 REPORT_BY = regex.compile(r"(?:^|,\s*)(?P<span>[^,]{2,80}?)\s+(?:(?:vừa|đã|mới|cũng)\s+)*(?:đưa ra|công bố|vẽ ra|phát hành)\s+"
@@ -66,6 +68,9 @@ THEO_DO = regex.compile(r"^\s*Theo đó\s*,\s*(?P<rest>.+)$")
 INSIDE_A_WORD = regex.compile(r"\.\p{Ll}")
 TRAILING_ADDRESSEE = regex.compile(r"(?<=\p{L})\s+(?:với|cho)\s+[^,:;!?“”\"]{1,40}?(?=\s*[.!?…]?\s*$)")
 SAID_WHERE = r"(?:tại|trong|trên|khi|hôm|vào|sáng|chiều|tối|ngày|sau khi|trước khi)\s[^“”\"]*$"
+QUOTE_THEN_PERSON = regex.compile(r"^\s*[,;–—-]\s*(?P<span>(?:[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)(?:\s+\p{Lu}[\p{L}\-.]*){0,3}|"
+                               r"\p{Lu}[\p{L}\-.]*(?:\s+\p{Lu}[\p{L}\-.]*){0,3})"
+                               r"\s+(?!(?:không|chưa|chẳng|hỏi|được|bị)(?!\p{L}))\p{Ll}+(?:\s+\p{Ll}+){0,2}\s*[.!…]?\s*$")
 MAX_ACCORDING_TO_PART = 15  # a longer comma part after "Theo X" is the content
 MAX_SPAN_WORDS_AFTER_QUOTE = 15  # “...”, bà An nhấn mạnh: a longer run after a quote is no attribution
 
@@ -123,9 +128,10 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 # round 6: "Bộ trưởng Chertoff nói Bộ của ông ...", "Sơn nói khi đến ...": "nói" with no punctuation after it is said
 # right after a capitalised name (maybe with an auxiliary between), unless a word after it makes it a different
-# verb or a noun ("nói chuyện", "nói về", "nói lời chia tay", "nói chung")
+# verb or a noun ("nói chuyện", "nói về", "nói lời chia tay", "nói chung"); round 7: nor a noun before it ("Đài
+# Tiếng nói Việt Nam": a voice, not "Tiếng" saying)
 SAID_AFTER_NAME = (r"(?<=(?<!\p{L})(?-i:(?!(?:Còn|Nhưng|Và|Song|Khi|Nếu|Có|Người|Ai|Tôi|Họ|Chúng|Mình|Ta|Cũng|Lại|Thì|Mà|"
-                   r"Như|Nói|Dù|Vì|Do|Để)\s)\p{Lu}\p{L}*)(?:\s+(?:cũng|đã|lại|còn|vẫn|từng))?\s+)")  # not "Còn nói là"
+                   r"Như|Nói|Dù|Vì|Do|Để|Tiếng|Lời|Giọng)\s)\p{Lu}\p{L}*)(?:\s+(?:cũng|đã|lại|còn|vẫn|từng))?\s+)")  # not "Còn nói là"
 SAID_NOT_NOUN = (r"(?!\p{L})(?!\s+(?:chuyện|về|lời|chung|riêng|dối|gì|sao|thế|như|được|không|với|cho|tiếng|ra|lên|"
                  r"đến|tới|qua|có|đùa|rõ|thật|hộ|giúp|cười|mãi|lại)(?!\p{L}))(?!\s*[,:.!?…])")
 
@@ -192,10 +198,15 @@ def _direct_cues(text: str, sents: list[tuple[int, int]], verbs: regex.Pattern,
                              rf"\s+{AUX}(?:{verbs.pattern})"
                              rf"(?:\s+(?:rằng|thì|thêm))?\s*[:,]?\s*$", text[ss:qs],
                              flags=regex.I)
+        if not m:
+            # round 7: "”, ông lo lắng.", "”, chị Lan cười.": a person and one to three lower-case words end the
+            # sentence after the quotation; whatever the verb (outside the lexicon), those are the person's words
+            m = QUOTE_THEN_PERSON.match(after)
         if m:
-            verb = m.group("verb") or m.group("bare")
+            found = m.groupdict()
+            verb = found.get("verb") or found.get("bare") or "quote-marks"
             cues.append(Cue(qs, "direct", m.group("span"), verb.lower(), quote, text[ss:se], -qs - 1,
-                            named_only=not m.group("verb")))
+                            named_only=not found.get("verb")))
             used.append((ss, se))
         elif (subject := _subject_before_colon(text[ss:qs])):
             cues.append(Cue(qs, "direct", subject, "quote-marks", quote, text[ss:se], -qs - 1, named_only=True))
@@ -232,10 +243,12 @@ def _subject_before_colon(before: str) -> str | None:
     # the name opens the segment, or follows its title ("Giám đốc Sở TDTT Nghệ An Nguyễn Hoàng Thụ:")
     named = [n for n in person_names(first) + honorific_names(first) if n[1] == len(first) and (
         n[0] <= 12 or (TITLE_HEAD.match(first) and not regex.search(r"[.,;:!?]", first[:n[0]])))]
-    foreign = NAME_RUN_AT_START.fullmatch(first) and len(segs) > 2 and segs[1].strip()[:1].islower()
+    # (round 7: also when the predicate runs on in the apposition's segment, "Chị Thanh Trà, nhân viên văn phòng
+    # tỏ ra lưỡng lự:", the name being one the surname list does not know)
+    foreign = NAME_RUN_AT_START.fullmatch(first) and len(segs) >= 2 and segs[1].strip()[:1].islower()
     if not (named or foreign) or (TITLE_HEAD.match(first) and not named) or ORG_APPOSITION.match(first):
         return None  # "Tờ La Repubblica chạy hàng tít:": a medium's headline, not a person's words
-    apposition = segs[1] if len(segs) > 2 and segs[1].strip()[:1].islower() else ""
+    apposition = segs[1] if len(segs) >= 2 and segs[1].strip()[:1].islower() else ""
     return f"{first},{apposition}" if apposition else first
 
 

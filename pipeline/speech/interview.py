@@ -66,7 +66,39 @@ def _headline_or_quoted(ctx: ArticleContext) -> Speaker | None:
         return Speaker(titled.group("name"), "person", resolution="interview_headline")
     quoted = next((sp for sp in reversed(ctx.speakers[:ctx.qa_from])
                    if sp.kind == "person" and sp.resolution != "topic"), None)
-    return Speaker(quoted.name, "person", quoted.role, "interview_quoted") if quoted else None
+    if quoted:
+        return Speaker(quoted.name, "person", quoted.role, "interview_quoted")
+    return _lead_subject(ctx.text)
+
+
+# round 7: an artist's or a player's trade before a name the surname list may not know ("nhà thiết kế Việt Hùng",
+# "Nhạc sĩ An Thuyên"): the lead of a portrait interview introduces its subject so
+LEAD_TITLED = regex.compile(r"(?<!\p{L})(?:[Nn]hạc sĩ|[Cc]a sĩ|[Nn]hà thiết kế|[Dd]iễn viên|[Đđ]ạo diễn|[Nn]hà văn|[Nn]hà thơ|"
+                            r"[Hh][ọo]a sĩ|[Nn]ghệ sĩ|NSƯT|NSND|[Nn]gười mẫu|[Vv]ận động viên|VĐV|[Cc]ầu thủ|[Tt]hủ môn|"
+                            r"[Tt]iền đạo|[Tt]iền vệ|[Hh]ậu vệ|[Nn]hà thiết kế thời trang)\s+"
+                            r"(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,2})(?![\p{L}\d])")
+
+
+def _lead_subject(text: str) -> Speaker | None:
+    """No one quoted before the questions: the first person the headline or lead introduces by their trade, or a
+    name the headline gives and the lead repeats ("Việt Hùng và bộ sưu tập ..." then "... Việt Hùng vẫn ...")."""
+    lines = text.split("\n")
+    # the lead ends where the questions and answers begin: a name inside an answer is no interviewee
+    qa = next((i for i, line in enumerate(lines) if DASH_ANSWER.match(line) or ENDS_IN_QUESTION.search(line)), len(lines))
+    lines = lines[:min(qa, 3)]
+    if not lines:
+        return None
+    lead = "\n".join(lines)
+    titled = next((m.group("name") for m in LEAD_TITLED.finditer(lead)
+                   if m.group("name") not in (*PLACES, *COUNTRIES)), None)
+    if titled:
+        return Speaker(titled, "person", resolution="interview_lead")
+    for m in regex.finditer(r"(?<![\p{L}\d])\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,2}(?![\p{L}\d])", lines[0]):
+        name = m.group()
+        if name not in (*PLACES, *COUNTRIES) and regex.search(rf"(?<=\p{{Ll}}[ ,]*\s){regex.escape(name)}(?!\p{{L}})",
+                                                              "\n".join(lines[1:3])):
+            return Speaker(name, "person", resolution="interview_lead")
+    return None
 
 
 # round 6: "- Và ông muốn ...? - Chủ nghĩa siêu thực là ... - Vậy lý do nào ...? - Tôi rất thích ...": exchanges run
@@ -153,3 +185,18 @@ def interview_answer(para: str, ctx: ArticleContext, quote_min_words: int, use_n
     return {"speaker": speaker.name, "speaker_type": "person", "role": speaker.role, "cue": "interview",
             "kind": "direct", "resolution": speaker.resolution or "interview", "quote": content.strip(),
             "sentence": para.strip()}
+
+
+# round 7: an online interview prints each reader's question with its signature, name and age, in brackets after
+# it ("...? (Gia Hân, 28 tuổi, Hà Nội)"): the reader's words, by name (coding rule C3)
+READER_SIGNATURE = regex.compile(r"\?[\s”\"]*\(\s*(?P<who>[^(),\d]{2,40}?)\s*,\s*\d{1,3}\s*tuổi[^()]*\)\s*$")
+
+
+def reader_question(para: str, quote_min_words: int) -> dict | None:
+    """A reader's signed question in an online interview, as one row, or None."""
+    m = READER_SIGNATURE.search(para)
+    question = para[:m.start() + 1].strip(" -–—") if m else ""
+    if not m or len(question.split()) < quote_min_words:
+        return None
+    return {"speaker": m.group("who"), "speaker_type": "person", "role": "", "cue": "interview", "kind": "direct",
+            "resolution": "reader_signature", "quote": question, "sentence": para.strip()}

@@ -9,7 +9,9 @@ import regex
 SURNAMES = ("Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Đào Trương Lâm Mai Trịnh "
             "Đoàn Lương Cao Hà Tô Tạ Chu Thái Lưu Kiều Tăng La Quách Triệu Vương Phùng Doãn Khuất Nghiêm Lại Âu "
             "Hứa Đàm Từ Tống Giang Châu Mạc Thân Phí Quan Lò Hầu Nông Bạch Đồng Lã Lục Diệp Kim Tôn Văn Khổng "
-            "Ninh Trình Thạch Viên Lữ Mẫn Cù Khúc Đường Lạc Yên Hàn Ngọc Trang").split()
+            "Ninh Trình Thạch Viên Lữ Mẫn Cù Khúc Đường Lạc Yên Hàn Ngọc Trang "
+            # round 7: Chinese surnames read in Vietnamese ("Tần Cương", "Ôn Gia Bảo", "Tập Cận Bình")
+            "Tần Ôn Tập Khương Mao Tưởng").split()
 # Capitalised runs that begin with a surname but name a place (or a person used as a place name).
 PLACES = {"Hà Nội", "Hà Giang", "Hà Tĩnh", "Hà Nam", "Hà Đông", "Cao Bằng", "Thái Bình", "Thái Nguyên", "Lâm Đồng",
           "Đồng Nai", "Đồng Tháp", "Đồng Hới", "Châu Đốc", "Lý Sơn", "Mai Châu", "Hồ Tây", "Hồ Gươm", "Hoàng Mai",
@@ -48,7 +50,10 @@ HONORIFIC = r"(?:[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)"
 HONORIFIC_AT_END = regex.compile(rf"({HONORIFIC})\s*$")
 FEMALE, MALE = "f", "m"
 SYLLABLE = r"\p{Lu}\p{Ll}+"
-CAP_RUN = regex.compile(rf"(?<![\p{{L}}\d]){SYLLABLE}(?:\s+{SYLLABLE})*(?![\p{{L}}\d])")
+# round 7: a syllable may carry a lower-case hyphenated part, as Korean given names do ("Kim Hoon-soo", "Roh
+# Moo-hyun"): the run is not cut at the hyphen (ASCII only, so "Burns-đã" stays cut)
+NAME_SYLLABLE = rf"{SYLLABLE}(?:-[a-z]{{2,}}(?![\p{{L}}\d\-]))?"
+CAP_RUN = regex.compile(rf"(?<![\p{{L}}\d]){NAME_SYLLABLE}(?:\s+{NAME_SYLLABLE})*(?![\p{{L}}\d\-])")
 
 
 # a name as written after "ông"/"bà", foreign ones included: "ông Ichikawa", "Ông Bob Bird", "ông J.T.Wang"

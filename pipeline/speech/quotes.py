@@ -6,7 +6,7 @@ import pandas as pd
 import regex
 
 from pipeline.speech.cues import find_cues, quote_spans, sentences, verb_pattern
-from pipeline.speech.interview import answerer_heading, inline_answers, interview_answer
+from pipeline.speech.interview import answerer_heading, inline_answers, interview_answer, reader_question
 from pipeline.speech.names import COUNTRIES, foreign_names, gender_of, honorific_before, honorific_names, person_names
 from pipeline.speech.slot import speaker_slot
 from pipeline.speech.speakers import ORG_HEADS, ORG_TAIL, ArticleContext, Speaker, SpeakerSpan, parse_speaker, role_of
@@ -23,6 +23,9 @@ TOPIC_BEFORE = regex.compile(r"(?:^|[.!?…]\s+)(?:(?:Còn|Riêng|Đối|Về ph
 # lower precision by at most 0.01, and are neutral or better on at least 5 of the 7 splits: no rule lives on one batch.
 # Round 6: over all eight splits (tune..holdout7), neutral or better on 6 of 8, and holdout7's F1 not lower; rules
 # were read off the errors of tune..holdout6 only (holdout7 a score, its errors unread).
+# Round 7 (pre-registered): read off the errors of all nine splits (tune..holdout8); kept only if pooled F1 over the
+# nine rises, pooled precision falls by at most 0.01, and at least 7 of 9 splits are neutral or better. Batch 9,
+# coded blind and never seen while writing the rules, is the check.
 NAMED = ["person", "org"]  # speaker types that count as actors; "other" is a cited document or unnamed experts
 
 
@@ -81,6 +84,10 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
     answered, ctx.answered_last = ctx.answered_last, None
     if answerer_heading(para, ctx):
         ctx.answered_last = None
+    signed = reader_question(para, quote_min_words)
+    if signed:  # a reader's signed question: asked by them, not the interviewee's words nor the journalist's
+        ctx.text = f"{read}{para}\n"
+        return [signed]
     answer = interview_answer(para, ctx, quote_min_words, use_ner)
     inline = [] if answer else inline_answers(para, ctx, quote_min_words)
     if answer or inline:

@@ -46,6 +46,9 @@ NOT_A_PERSON_BEFORE = regex.compile(r"(?<!\p{L})(?:công ty|hãng|tập đoàn|t
 MEMBER_NAME = regex.compile(r"(?:^|\p{Ll}\s+)(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,3})\s+(?:thuộc|của|tại|ở|từ)\s+$")
 # lower-case words that end in membership of a body ("thành viên ban lãnh đạo", "người phát ngôn của"), before its name
 MEMBER_OF_BODY = r"(?:\p{Ll}+\s+){0,3}?(?:thành viên|lãnh đạo|nhân viên|đại diện|phát ngôn viên|người phát ngôn)(?:\s+(?:của|tại))?"
+# an affiliation: a body's head, then only capitalised words (a name the patterns may take for a person's)
+AFFILIATION = regex.compile(r"^(?:Bệnh viện|Trường|Công ty|Viện|Sở|Trung tâm|Tập đoàn|Ngân hàng|Đại học|Học viện|"
+                            r"Khoa|Phòng|Văn phòng|Nhà máy|Xí nghiệp)(?:\s+\p{Lu}[\p{L}\-]*)+$")
 MAX_APPOSITIONS = 3  # role segments after a name; more are clauses of their own
 NAME_RUN = regex.compile(r"\p{Lu}[\p{L}.\-']*(?:\s+\p{Lu}[\p{L}.\-']*){0,4}")
 
@@ -109,6 +112,8 @@ def _is_apposition(seg: str, before: str = "") -> bool:
         seg = regex.sub(r"\s+của\s+.*$", "", seg)
     if seg[:1].islower() and regex.match(rf"{MEMBER_OF_BODY}\s+\p{{Lu}}", seg):
         return True  # round 6: "thành viên ban lãnh đạo Toyota Motor": a member of the body named, not a name
+    if seg and AFFILIATION.match(seg):
+        return True  # round 7: "Bác sĩ A, Bệnh viện Mắt Cao Thắng, cho biết": a body named after a person
     if not seg or _has_name(seg) or _described_name(seg):
         return False
     if seg in PLACES or seg in COUNTRIES or (regex.search(r"(?<!\p{L})(?:tại|ở)\s+\p{Lu}[\p{L}\s]*$", before)

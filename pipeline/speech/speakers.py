@@ -52,7 +52,8 @@ TRAILING_AUX = regex.compile(r"(?:(?:^|\s+)(?:đã|có|cũng|vừa|lại|từng|
 # "ông ta", "vị này", "người này"; not "người ta" (impersonal: one, people)
 PRONOUN = regex.compile(rf"^(?:{HONORIFIC}(?:\s+ta)?|vị|người)(?:\s+(?:này|ấy|cho hay))?$", regex.I)
 # a short name after an honorific or an abbreviated professional title ("KS Khánh", "LS. Nguyên", "TS Hùng")
-TITLE_ABBR = r"(?:GS|PGS|TS|ThS|KS|BS|LS|NCS)(?:\.?\s*TS)?\.?"
+# round 7: "TT Arroyo" (Tổng thống), "NSƯT Kim Cương": abbreviated titles, not an organisation's acronym
+TITLE_ABBR = r"(?:GS|PGS|TS|ThS|KS|BS|LS|NCS|TT|NSND|NSƯT)(?:\.?\s*TS)?\.?"
 SHORT_NAME = regex.compile(rf"(?<!\p{{L}})({HONORIFIC}|{TITLE_ABBR}|{TITLE_WORD})\s+({SYLLABLE})(?:\s+({SYLLABLE}))?\s*$")
 TITLE_ALONE = regex.compile(r"\p{Lu}\p{Ll}+(?:\s+\p{Ll}+){1,3}")
 # a role said alone, maybe after ông/bà/vị and before này/ấy: a reference back to the person who holds it
@@ -62,7 +63,8 @@ ROLE_REFERENCE = regex.compile(rf"(?:(?:{HONORIFIC}|vị|ngài)\s+)?(?P<title>(?
 SHARED_ROLES = {"chuyên gia", "thành viên", "đại diện", "giáo viên", "giảng viên", "ủy viên", "uỷ viên", "nhà văn",
                 "nghệ sĩ", "nguyên", "cựu", "phó", "tổng", "trưởng", "chủ doanh nghiệp"}
 # (round 6: the title may name the body by its acronym, "Chủ tịch SSA Gordon")
-TITLE_AND_SHORT = regex.compile(rf"(?P<title>\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Ll}}+)+(?:\s+[\p{{Lu}}\d&\-]{{2,}})?)\s+(?P<short>{SYLLABLE})")
+# (round 7: or an abbreviated title, "HLV trưởng Tavares", "TS trưởng nhóm Brown")
+TITLE_AND_SHORT = regex.compile(rf"(?P<title>(?:\p{{Lu}}\p{{Ll}}+|HLV|TS|GS|PGS|BS|TT)(?:\s+\p{{Ll}}+)+(?:\s+[\p{{Lu}}\d&\-]{{2,}})?)\s+(?P<short>{SYLLABLE})")
 CITED_SOURCE = regex.compile(r"\p{Lu}|(?:các|nhiều|một số|hầu hết|đa số|giới|phần lớn)(?!\p{L})")
 ROLE_BREAK = regex.compile(r"(?<!\p{L})(?:song|nhưng|thì|mà|khi|vì|nên|là|đã|cũng|với|cho|rằng|được|sẽ|đang|vừa|"
                            r"của\s+(?:ông|bà)|theo|tuy|dù|nếu|sau khi|trước khi)(?!\p{L})", regex.I)
