@@ -24,15 +24,16 @@ SHARD_ROWS = 20000  # segmented lines per cache shard
 def segmenter_key(dictionary: list[str] | None, pos_filter: list[str] | None = None,
                   abbreviations: dict[str, str] | None = None) -> str:
     """Everything besides the text that decides the tokens: underthesea's versions, the dictionary, the
-    abbreviations, the POS filter and the source of this module and of pipeline/words.py (hashed whole, so that
-    any edit of tokenize_texts or its helpers retires old entries)."""
+    abbreviations, the POS filter and the source of this module, pipeline/words.py and pipeline/crf.py (hashed
+    whole, so that any edit of tokenize_texts or its helpers retires old entries)."""
     from importlib.metadata import version
 
-    from pipeline import words
+    from pipeline import crf, words
 
     spec = "\n".join([f"underthesea={version('underthesea')}", f"underthesea_core={version('underthesea_core')}",
                       hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
-                      hashlib.sha256(Path(words.__file__).read_bytes()).hexdigest(), *dictionary_variants(dictionary or []),
+                      hashlib.sha256(Path(words.__file__).read_bytes()).hexdigest(),
+                      hashlib.sha256(Path(crf.__file__).read_bytes()).hexdigest(), *dictionary_variants(dictionary or []),
                       "pos:" + ",".join(sorted(pos_filter or [])),
                       *(f"abbr:{k}={v}" for k, v in sorted((abbreviations or {}).items()))])
     return f"lines-{version('underthesea')}-{hashlib.sha256(spec.encode('utf-8')).hexdigest()[:16]}"
