@@ -58,12 +58,24 @@ def _read_strings(data: bytes, start: int, count: int) -> list[str]:
     return out
 
 
+def _bundled(path: str):
+    """A joblib file shipped inside the installed underthesea package (its model's templates and dictionary),
+    loaded as underthesea's FastCRFSequenceTagger.load does; anything else is refused: never user data."""
+    import importlib.util
+    from pathlib import Path
+
+    import joblib
+
+    package = Path(importlib.util.find_spec("underthesea").origin).resolve().parent
+    if package not in Path(path).resolve().parents:
+        raise ValueError(f"{path}: not a file of the installed underthesea package; refusing to unpickle it")
+    return joblib.load(path)
+
+
 class BatchCRF:
     """One underthesea CRF model (a folder with models.bin, features.bin, dictionary.bin)."""
 
     def __init__(self, folder: str):
-        import joblib
-
         data = open(join(folder, "models.bin"), "rb").read()
         (magic, _size, _kind, _version, n_features, n_labels, n_attrs, off_features, off_labels, off_attrs,
          _lr, _ar) = struct.unpack_from("<4sI4sIIIIIIIII", data, 0)
@@ -85,9 +97,9 @@ class BatchCRF:
         trans = feats[feats["type"] == 1]
         self.trans[trans["src"], trans["dst"]] = trans["w"]
         self.unknown = len(self.attrs)
-        self.dictionary = joblib.load(join(folder, "dictionary.bin"))
+        self.dictionary = _bundled(join(folder, "dictionary.bin"))
         templates = []
-        for syntax in joblib.load(join(folder, "features.bin")):
+        for syntax in _bundled(join(folder, "features.bin")):
             m = _TEMPLATE.match(syntax)
             if m is None or m["column"] not in (None, "0") or m["function"] not in _FUNCTIONS:
                 raise ValueError(f"{folder}: feature template {syntax} is not one underthesea_core 3.3 computes")

@@ -97,3 +97,12 @@ def test_regex_tokens_leave_underthesea_global_alone():
     before = regex_tokenize.patterns
     crf.regex_tokens("Luật Thủ đô có hiệu lực", tuple(dictionary_variants(["Luật Thủ đô"])))
     assert regex_tokenize.patterns is before
+
+
+def test_only_underthesea_own_files_are_unpickled(tmp_path):
+    import joblib
+
+    outside = tmp_path / "features.bin"
+    joblib.dump(["T[0]"], outside)
+    with pytest.raises(ValueError, match="refusing to unpickle"):
+        crf._bundled(str(outside))
