@@ -25,7 +25,7 @@ import numpy as np
 
 _INT32 = re.compile(r"[+-]?[0-9]+")
 _FUNCTIONS = (None, "lower", "isdigit", "istitle", "is_in_dict")
-_CACHE_ROWS = 200_000  # n-grams remembered per span length and model, about 40 MB
+_CACHE_ROWS = 20_000  # n-grams remembered per span length and model (a few MB; a larger cache was no faster)
 _BITS = 21  # bits of a token id in an n-gram's code (3 x 21 < 63)
 _TEMPLATE = re.compile(r"T\[(?P<a>-?\d+)(,(?P<b>-?\d+))?](\[(?P<column>.*)])?(\.(?P<function>.*))?")
 

@@ -9,6 +9,7 @@ topic model, its LDA baseline and the comparisons count the same words.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pipeline.text import stopword_list
 
@@ -29,9 +30,11 @@ def dictionary_variants(terms: list[str]) -> list[str]:
     return sorted(variants, key=lambda v: (-len(v), v))
 
 
-def _abbreviation_pattern(abbreviations: dict[str, str]) -> re.Pattern | None:
-    """One case-sensitive whole-word regex over the abbreviations, longest first (TP.HCM before TP)."""
-    keys = sorted((k for k in abbreviations if k.strip()), key=lambda k: (-len(k), k))
+@lru_cache(maxsize=8)
+def _abbreviation_pattern(items: tuple[tuple[str, str], ...]) -> re.Pattern | None:
+    """One case-sensitive whole-word regex over the abbreviations, longest first (TP.HCM before TP); built once
+    per set of abbreviations, not per text."""
+    keys = sorted((k for k, _ in items if k.strip()), key=lambda k: (-len(k), k))
     if not keys:
         return None
     return re.compile(r"(?<![\w.&])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![\w&])")
@@ -40,7 +43,7 @@ def _abbreviation_pattern(abbreviations: dict[str, str]) -> re.Pattern | None:
 def expand_abbreviations(text: str, abbreviations: dict[str, str] | None) -> str:
     """CNTT -> công nghệ thông tin, so that an abbreviation counts as the word it stands for (tokens only:
     the quotable text keeps the original)."""
-    pattern = _abbreviation_pattern(abbreviations or {})
+    pattern = _abbreviation_pattern(tuple(sorted((abbreviations or {}).items())))
     return pattern.sub(lambda m: abbreviations[m.group(0)], text) if pattern else text
 
 
