@@ -59,13 +59,21 @@ class SentenceTransformerEmbedder(Embedder):
         return np.asarray(self.model.encode(list(texts), normalize_embeddings=True, show_progress_bar=False), dtype=np.float32)
 
 
+def with_syllables(doc: str) -> str:
+    """A unit's segmented words plus the syllables of its multi-syllable words (đổi_mới -> đổi_mới đổi mới), so
+    units sharing a syllable but not the word (đổi_mới, cải_cách ... đổi) are not orthogonal in TF-IDF."""
+    return " ".join([doc, *(s for w in doc.split() if "_" in w for s in w.split("_"))])
+
+
 def tfidf_embeddings(tokens: list[str], seed: int, dims: int = 256) -> np.ndarray:
-    """Corpus-relative vectors (not cacheable per document): TF-IDF over segmented tokens, then SVD."""
+    """Corpus-relative vectors (not cacheable per document): TF-IDF over segmented tokens and their syllables,
+    then SVD. Syllables (issue 16): NMI with the labels +0.015 on average over 4 development runs."""
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
 
-    matrix = TfidfVectorizer(token_pattern=r"(?u)\b\w\w+\b", sublinear_tf=True, min_df=1).fit_transform(tokens)
+    docs = [with_syllables(t) for t in tokens]
+    matrix = TfidfVectorizer(token_pattern=r"(?u)\b\w\w+\b", sublinear_tf=True, min_df=1).fit_transform(docs)
     k = max(2, min(dims, matrix.shape[0] - 1, matrix.shape[1] - 1))
     vectors = TruncatedSVD(n_components=k, random_state=seed).fit_transform(matrix)
     return normalize(vectors).astype(np.float32)

@@ -104,3 +104,16 @@ def test_tfidf_backend_needs_no_cache():
 def test_sentence_transformers_model_must_be_a_local_directory(tmp_path):
     with pytest.raises(SystemExit, match="not a local directory"):
         E.make_embedder("sentence-transformers", str(tmp_path / "no-such-model"))
+
+
+def test_tfidf_counts_shared_syllables():
+    """Issue 16: words sharing syllables (giáo_dục, giáo_viên) bring units together; units sharing nothing stay apart."""
+    from pipeline.embedders import tfidf_embeddings, with_syllables
+
+    assert with_syllables("đổi_mới kinh_tế số") == "đổi_mới kinh_tế số đổi mới kinh tế"
+    docs = ["giáo_dục đại_học", "giáo_viên đại_biểu", "bóng_đá cầu_thủ", "bóng_rổ huấn_luyện", "thị_trường chứng_khoán"]
+    v = tfidf_embeddings(docs, 42)
+    cos = v @ v.T
+    assert cos[0, 1] > 0.5 and cos[2, 3] > 0.05  # no whole word in common, syllables in common
+    assert abs(cos[0, 4]) < 0.05 and abs(cos[1, 2]) < 0.05
+    assert np.array_equal(v, tfidf_embeddings(docs, 42))  # deterministic
