@@ -88,11 +88,24 @@ def _matches(tokens: list[str], term: list[str]) -> list[tuple[int, int]]:
     return out
 
 
+def _may_match(lowered: list[str], term: list[str]) -> list[int]:
+    """The documents _matches can find the term in: every match holds the term's first syllable as a substring
+    (a whole token, a compound holding it, or a run of tokens starting with it), so the others are skipped
+    unread (the scan is a Python loop over every token)."""
+    first = "_".join(term).split("_")[0]
+    return [i for i, text in enumerate(lowered) if first in text]
+
+
 def term_counts(token_docs: list[str], terms: dict[str, list[str]]) -> dict[str, int]:
     """Occurrences of each term (name -> segmented tokens) in the segmented documents, 0s included: a term the
     text has (KWIC) but the tokens never do is segmented differently from the corpus."""
-    docs = [d.lower().split() for d in token_docs]
-    return {name: sum(len(_matches(d, [t.lower() for t in term])) for d in docs) for name, term in terms.items()}
+    lowered = [d.lower() for d in token_docs]
+    docs = [d.split() for d in lowered]
+    out = {}
+    for name, term in terms.items():
+        term = [t.lower() for t in term]
+        out[name] = sum(len(_matches(docs[i], term)) for i in _may_match(lowered, term))
+    return out
 
 
 def log_likelihood(o11: np.ndarray, r1: float, c1: np.ndarray, n: float) -> np.ndarray:
@@ -113,7 +126,8 @@ def collocations(token_docs: list[str], terms: dict[str, list[str]], stopwords: 
     """Pure core: for each term (name -> segmented tokens), words within `window` tokens either side, counted
     over all occurrences, ranked by G² among words attracted to the term (observed > expected)."""
     word = re.compile(TOKEN_PATTERN)
-    docs = [d.lower().split() for d in token_docs]
+    lowered = [d.lower() for d in token_docs]
+    docs = [d.split() for d in lowered]
     valid = [[word.fullmatch(t) is not None and t not in stopwords for t in d] for d in docs]
     freq = Counter(t for d, v in zip(docs, valid) for t, ok in zip(d, v) if ok)
     n = sum(freq.values())
@@ -124,7 +138,8 @@ def collocations(token_docs: list[str], terms: dict[str, list[str]], stopwords: 
         co: Counter = Counter()
         r1 = 0
         term_count = 0
-        for d, v in zip(docs, valid):
+        for i in _may_match(lowered, term):
+            d, v = docs[i], valid[i]
             for s, e in _matches(d, term):
                 term_count += 1
                 for j in [*range(max(0, s - window), s), *range(e, min(len(d), e + window))]:

@@ -22,12 +22,11 @@ MIN_SYLLABLES = 30  # fewer: too short to judge, never flagged
 
 def diacritic_share(text: str) -> tuple[float, int]:
     """(share of Latin-letter syllables that carry a Vietnamese diacritic, number of such syllables)."""
-    words = [w.lower() for w in _WORD.findall(unicodedata.normalize("NFC", text or ""))]
-    latin = [w for w in words if all(c in _PLAIN or _is_vietnamese_letter(c) for c in w)]
+    kinds = [_kind(w) for w in _WORD.findall(unicodedata.normalize("NFC", text or ""))]
+    latin, marked = kinds.count(_UNMARKED) + kinds.count(_MARKED), kinds.count(_MARKED)
     if not latin:
         return 0.0, 0
-    marked = sum(any(c not in _PLAIN for c in w) for w in latin)
-    return marked / len(latin), len(latin)
+    return marked / latin, latin
 
 
 def _is_vietnamese_letter(c: str) -> bool:
@@ -35,6 +34,25 @@ def _is_vietnamese_letter(c: str) -> bool:
         return True
     base = unicodedata.normalize("NFD", c)[0]
     return base in _PLAIN and c != base
+
+
+_OTHER, _UNMARKED, _MARKED = 0, 1, 2
+_KINDS: dict[str, int] = {}  # word -> kind: a corpus repeats its words, and the clean stage reads 20,000 articles
+
+
+def _kind(word: str) -> int:
+    """A word's kind: not all Latin letters (_OTHER), Latin without a Vietnamese diacritic, or with one."""
+    kind = _KINDS.get(word)
+    if kind is None:
+        w = word.lower()
+        if not all(c in _PLAIN or _is_vietnamese_letter(c) for c in w):
+            kind = _OTHER
+        else:
+            kind = _MARKED if any(c not in _PLAIN for c in w) else _UNMARKED
+        if len(_KINDS) > 500_000:  # bounded: a stream of rare words never grows it without end
+            _KINDS.clear()
+        _KINDS[word] = kind
+    return kind
 
 
 def unaccented(text: str, min_share: float = MIN_SHARE, min_syllables: int = MIN_SYLLABLES) -> bool:

@@ -74,7 +74,7 @@ def run(frame: pd.DataFrame, params: dict, topic_terms: pd.DataFrame, topics: pd
                                        set(topic_stopwords(params)), d["collocation_window"],
                                        d["collocation_min_count"], d["collocations_top"])
     quotes = extract_quotes(frame, d["speech_verbs"], d.get("speech_verbs_punct") or [], d["quote_min_words"],
-                            abbreviations=params["segment"].get("abbreviations"))
+                            abbreviations=params["segment"].get("abbreviations"), workers=d.get("workers", 0))
     out["quotes"] = quotes
     out["actors"] = count_actors(quotes, [*params["themes"], "other"])
     out["actors_by_group"] = actors_by_group(quotes, params["compare"]["by"] or [], params["compare"]["date_freq"])

@@ -436,6 +436,7 @@ class Discourse(Section):
     speech_verbs: Words("must be a non-empty list of words or phrases")
     speech_verbs_punct: Words("must be a list of words or phrases", empty=True, null=True) = None
     quote_min_words: Int(1)
+    workers: Int(0) = 0  # processes for the quotes, whole articles to each (0 = all cores)
 
 
 def _with_png(formats):

@@ -370,3 +370,47 @@ def test_roles_have_standard_abbreviations_written_out():
                            "text": "Phó Chủ tịch UBND TP Lê Hồng Sơn cho biết thành phố sẽ mở sàn giao dịch công nghệ."}])
     q = Q.extract_quotes(units, VERBS, PUNCT_VERBS, abbreviations=PARAMS["segment"]["abbreviations"])
     assert q["role"].tolist() == ["Phó Chủ tịch Ủy ban nhân dân thành phố"]
+
+
+def _sample_units(n_articles: int = 40) -> pd.DataFrame:
+    """Paragraph units of the bundled sample's first articles: many speakers, several units an article."""
+    arts = pd.read_json(Path(__file__).resolve().parent.parent / "data" / "sample" / "vntc_sample.jsonl", lines=True)
+    arts = arts.head(n_articles).assign(article_id=lambda d: [f"a{i:03d}" for i in range(len(d))])
+    arts["text"] = arts["text"].map(normalize)
+    units = make_units(arts[["article_id", "text"]], "paragraph", 80)
+    return units.assign(title="t", source=[f"s{i % 3}" for i in range(len(units))], date="", series="", topic=0,
+                        theme=["institutions" if i % 2 else "other" for i in range(len(units))])
+
+
+def test_quotes_in_parallel_equal_the_serial_reading():
+    units = _sample_units()
+    serial = Q.extract_quotes(units, VERBS, PUNCT_VERBS, 6, workers=1)
+    assert serial["speaker_type"].isin(Q.NAMED).sum() >= 10  # the comparison has quotes to compare
+    pd.testing.assert_frame_equal(Q.extract_quotes(units, VERBS, PUNCT_VERBS, 6, workers=2), serial)
+
+
+def test_actor_counts_equal_a_plain_pandas_reading():
+    quotes = Q.extract_quotes(_sample_units(), VERBS, PUNCT_VERBS, 6, workers=1)
+    themes = ["institutions", "other"]
+    got = Q.count_actors(quotes, themes)
+    named = quotes[quotes["speaker_type"].isin(Q.NAMED)]
+    assert len(got) == named.groupby(["speaker", "speaker_type"]).ngroups > 5
+    for row in got.itertuples(index=False):
+        g = named[(named["speaker"] == row.actor) & (named["speaker_type"] == row.actor_type)]
+        roles = g["role"].fillna("").astype(str)
+        roles = roles[roles != ""]
+        assert row.role == (roles.value_counts().index[0] if len(roles) else "")
+        assert (row.n_quotes, row.n_direct, row.n_articles) == (len(g), (g["kind"] == "direct").sum(),
+                                                                 g["article_id"].nunique())
+        assert row.theme_institutions + row.theme_other == len(g)
+        assert row.theme_institutions == (g["theme"] == "institutions").sum()
+
+
+def test_term_counts_skip_only_documents_without_the_term():
+    docs = ["Khoa_học_công_nghệ và khoa_học", "khu công_nghiệp mới", "khu_công_nghiệp", "không có gì", "thể chế"] * 2
+    terms = {"khoa học": ["khoa_học"], "khu công nghiệp": ["khu", "công_nghiệp"], "thể chế": ["thể_chế"],
+             "chuyển đổi số": ["chuyển_đổi_số"]}
+    brute = {name: sum(len(C._matches(d.lower().split(), [t.lower() for t in term])) for d in docs)
+             for name, term in terms.items()}
+    assert C.term_counts(docs, terms) == brute == {"khoa học": 4, "khu công nghiệp": 4, "thể chế": 2,
+                                                   "chuyển đổi số": 0}

@@ -549,3 +549,22 @@ def test_evaluate_refits_in_parallel_processes_equal_the_serial_refits():
     assert [t for t, _ in parallel] == [t for t, _ in serial] and len(serial) == 3
     assert [{k: list(v) for k, v in c.items()} for _, c in parallel] == [{k: list(v) for k, v in c.items()} for _, c in serial]
     assert sorted(serial[0][1]) == [2, 3] and len(set(serial[0][0])) == 3
+
+
+def test_diacritic_share_equals_the_word_by_word_reading():
+    """The per-word kinds are remembered; the share must be what reading every word afresh gives."""
+    import unicodedata
+
+    from pipeline import diacritics as DI
+
+    def reference(text: str) -> tuple[float, int]:
+        words = [w.lower() for w in DI._WORD.findall(unicodedata.normalize("NFC", text))]
+        latin = [w for w in words if all(c in DI._PLAIN or DI._is_vietnamese_letter(c) for c in w)]
+        marked = sum(any(c not in DI._PLAIN for c in w) for w in latin)
+        return (marked / len(latin), len(latin)) if latin else (0.0, 0)
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "sample" / "vntc_sample.jsonl"
+    texts = [json.loads(line)["text"] for line in sample.read_text(encoding="utf-8").splitlines()[:60]]
+    texts += ["Đà Nẵng 2025: TP.HCM và Hà Nội", "dang dinh biet nhung", "ΑΒΓ café São Paulo", ""]
+    for text in texts + texts:  # the second pass reads remembered kinds
+        assert DI.diacritic_share(text) == reference(text)
