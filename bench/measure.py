@@ -14,7 +14,12 @@ from pathlib import Path
 import psutil
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE_EVERY = 0.1  # seconds between memory samples
+SAMPLE_EVERY = 0.1  # seconds between memory samples, at least
+# Reading smaps_rollup walks a process's page tables: 5-6 ms for a 640 MB segment worker, more for the 2 GB clean
+# stage, so sampling three processes every 0.1 s took ~15% of a core from the stage it measured (on 2 cores the
+# all-workers segment run lost more to it than the one-worker run, which lowered segment_speedup). The pause
+# after a sample is at least SAMPLE_COST_FACTOR times what the sample took: the sampler stays under ~5% of a core.
+SAMPLE_COST_FACTOR = 20
 
 
 def _memory(p: psutil.Process) -> int:
@@ -48,8 +53,10 @@ def _tree(proc: psutil.Process) -> list[psutil.Process]:
         return [proc]
 
 
-def run_stage(stage: str, workdir: Path, params_file: Path, log: Path | None = None, timeout: float = 7200) -> dict:
+def run_stage(stage: str, workdir: Path, params_file: Path, log: Path | None = None, timeout: float = 7200,
+              sample_memory: bool = True) -> dict:
     """Wall seconds and peak MB of `python -m pipeline.<stage>` run in workdir with params_file.
+    sample_memory=False: time only (peak_mb None), for comparisons of seconds that sampling would disturb.
 
     Outputs land under workdir (the stages write relative paths); the repository is only imported.
     """
@@ -69,11 +76,15 @@ def run_stage(stage: str, workdir: Path, params_file: Path, log: Path | None = N
         while proc.poll() is None:
             if time.perf_counter() - listed > 0.5:  # listing children scans /proc: not at every sample
                 tree, listed = _tree(ps), time.perf_counter()
-            peak = max(peak, _tree_memory(tree))
+            pause = SAMPLE_EVERY
+            if sample_memory:
+                sampled = time.perf_counter()
+                peak = max(peak, _tree_memory(tree))
+                pause = max(SAMPLE_EVERY, SAMPLE_COST_FACTOR * (time.perf_counter() - sampled))
             if time.perf_counter() - start > timeout:
                 proc.kill()
                 raise TimeoutError(f"pipeline.{stage} ran past {timeout} s")
-            time.sleep(SAMPLE_EVERY)
+            time.sleep(pause)
         seconds = time.perf_counter() - start
     finally:
         if log:
@@ -85,7 +96,8 @@ def run_stage(stage: str, workdir: Path, params_file: Path, log: Path | None = N
     # really had, which on a shared machine can be fewer than it asked for
     cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = sum(getattr(cpu_after, f) - getattr(cpu_before, f) for f in ("ru_utime", "ru_stime"))
-    return {"seconds": round(seconds, 3), "peak_mb": round(peak / 2**20, 1), "cpu_seconds": round(cpu, 2),
+    return {"seconds": round(seconds, 3), "peak_mb": round(peak / 2**20, 1) if sample_memory else None,
+            "cpu_seconds": round(cpu, 2),
             "cores_used": round(cpu / seconds, 2) if seconds else None}
 
 

