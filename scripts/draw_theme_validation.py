@@ -1,6 +1,6 @@
 """Draw the units of the hand-coded theme validation set and assign their split (before any coding).
 
-    python scripts/draw_theme_validation.py [--batch all|1|2|3|4|5|6|7|8] [--shared ../shared] [--out data/validation/themes_units.csv]
+    python scripts/draw_theme_validation.py [--batch all|1|2|3|4|5|6|7|8|9] [--shared ../shared] [--out data/validation/themes_units.csv]
 
 Deterministic (seed 20261202; every corpus has its own random stream derived from the seed, so changing one
 corpus's draw leaves the others as they are). Standard library + pandas only. See data/validation/README.md
@@ -49,8 +49,16 @@ split `holdout8`, from records that none of batches 1-7 drew, with a new frame: 
 so batch 8 draws no sample articles and takes 120 held-out VNTC articles (water-filled over the 10 labels: 12
 each) and 40 DaNES items instead. Held-out VNTC comes from the same corpus, outlets and years as the sample.
 
-`--batch all` (the default) writes batches 1-8, i.e. data/validation/themes_units.csv; `--batch 1` writes
-batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 8` one
+Batch 9 (seed 20261217, drawn after batch 8 was scored and reported, before any batch-9 coding): 160 more units,
+split `holdout9`, from records that none of batches 1-8 drew, frame as batch 8 (no sample articles; 120 held-out
+VNTC articles, 40 DaNES items) but with the VNTC labels weighted: batch 8's equal quotas gave the policy themes 2, 2
+and 7 units of 160, too few to read their F1. So the four labels where the codebook's themes live (Chinh tri Xa hoi,
+Kinh doanh, Khoa hoc, Vi tinh) get 24 articles each and the other six 4 each (`VNTC_QUOTA_9`). The weights come
+from the corpus's own labels, not from any pipeline output, so the draw does not screen by the measure it checks;
+scores on the batch describe this frame, not VNTC as a whole.
+
+`--batch all` (the default) writes batches 1-9, i.e. data/validation/themes_units.csv; `--batch 1` writes
+batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 9` one
 batch alone.
 """
 from __future__ import annotations
@@ -73,6 +81,7 @@ SEED_BATCH5 = 20261209
 SEED_BATCH6 = 20261211
 SEED_BATCH7 = 20261213
 SEED_BATCH8 = 20261215
+SEED_BATCH9 = 20261217
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_FILE = "data/sample/vntc_sample.jsonl"
 VNTC_FILE = "corpora/vntc-train.jsonl.gz"         # relative to the shared folder
@@ -112,6 +121,14 @@ N_SAMPLE_8 = 0            # the sample is used up (see the docstring): held-out 
 N_VNTC_8 = 120
 N_DANES_8 = 40
 SPLIT_BATCH8 = "holdout8"
+N_SAMPLE_9 = 0
+N_VNTC_9 = 120
+N_DANES_9 = 40
+SPLIT_BATCH9 = "holdout9"
+# batch 9's VNTC quota per label (see the docstring): the policy-bearing labels oversampled, the others kept
+POLICY_LABELS_9 = ("Chinh tri Xa hoi", "Khoa hoc", "Kinh doanh", "Vi tinh")
+VNTC_QUOTA_9 = {"Chinh tri Xa hoi": 24, "Khoa hoc": 24, "Kinh doanh": 24, "Vi tinh": 24, "Doi song": 4,
+                "Phap luat": 4, "Suc khoe": 4, "The gioi": 4, "The thao": 4, "Van hoa": 4}
 MAX_CHARS = 1500          # coders see the first 1,500 characters of an article (VNTC: title is in its first line)
 MIN_ARTICLE_CHARS = 200   # the pipeline rejects shorter articles (clean.min_chars); none is drawn
 MIN_PARAGRAPH_CHARS = 80
@@ -350,7 +367,8 @@ def draw_sample_2(excluded: set[str], taken_texts: set[str], n: int = N_SAMPLE_2
 
 
 def draw_vntc_2(shared: Path, excluded: set[str], excluded_texts: set[str], n: int = N_VNTC_2,
-                seed: int = SEED_BATCH2, split: str = SPLIT_BATCH2) -> list[dict]:
+                seed: int = SEED_BATCH2, split: str = SPLIT_BATCH2, quota: dict[str, int] | None = None
+                ) -> list[dict]:
     rng = rng2_for("vntc_heldout", seed)
     by_label: dict[str, list[int]] = {}
     seen_texts: set[str] = set()
@@ -365,7 +383,10 @@ def draw_vntc_2(shared: Path, excluded: set[str], excluded_texts: set[str], n: i
                 by_label.setdefault(r["label"], []).append(line_no)
     if len(by_label) != 10:
         raise SystemExit(f"expected 10 VNTC labels, found {sorted(by_label)}")
-    quota = water_fill({k: len(v) for k, v in by_label.items()}, n, rng)
+    if quota is None:
+        quota = water_fill({k: len(v) for k, v in by_label.items()}, n, rng)
+    elif sorted(quota) != sorted(by_label) or sum(quota.values()) != n:
+        raise SystemExit(f"a VNTC quota must name the 10 labels and sum to {n}: {quota}")
     wanted: set[int] = set()
     for label in sorted(by_label):
         wanted.update(rng.sample(by_label[label], quota[label]))
@@ -404,11 +425,15 @@ LATER_BATCHES = {2: ((N_SAMPLE_2, N_VNTC_2, N_DANES_2), SEED_BATCH2, SPLIT_BATCH
                  5: ((N_SAMPLE_5, N_VNTC_5, N_DANES_5), SEED_BATCH5, SPLIT_BATCH5),
                  6: ((N_SAMPLE_6, N_VNTC_6, N_DANES_6), SEED_BATCH6, SPLIT_BATCH6),
                  7: ((N_SAMPLE_7, N_VNTC_7, N_DANES_7), SEED_BATCH7, SPLIT_BATCH7),
-                 8: ((N_SAMPLE_8, N_VNTC_8, N_DANES_8), SEED_BATCH8, SPLIT_BATCH8)}
+                 8: ((N_SAMPLE_8, N_VNTC_8, N_DANES_8), SEED_BATCH8, SPLIT_BATCH8),
+                 9: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH9, SPLIT_BATCH9)}
+# batches whose VNTC articles follow a fixed quota per label instead of water-filling
+VNTC_QUOTAS = {9: VNTC_QUOTA_9}
 
 
 def draw_later(shared: Path, excluded: set[str], earlier: list[dict], sample_ids: set[str],
-               sample_texts: set[str], sizes: tuple[int, int, int], seed: int, split: str) -> list[dict]:
+               sample_texts: set[str], sizes: tuple[int, int, int], seed: int, split: str,
+               vntc_quota: dict[str, int] | None = None) -> list[dict]:
     """A later batch: nothing that an earlier batch drew (same record id, same line, or same text)."""
     n_sample, n_vntc, n_danes = sizes
     taken_ids = excluded | {u["article_id"] for u in earlier}
@@ -427,7 +452,7 @@ def draw_later(shared: Path, excluded: set[str], earlier: list[dict], sample_ids
             if line_no in b1_vntc_lines:
                 taken_full.add(text_key(json.loads(line)["text"]))
     units = draw_sample_2(taken_ids, taken_texts | taken_full, n_sample, seed, split)
-    units += draw_vntc_2(shared, taken_ids | sample_ids, sample_texts | taken_full, n_vntc, seed, split)
+    units += draw_vntc_2(shared, taken_ids | sample_ids, sample_texts | taken_full, n_vntc, seed, split, vntc_quota)
     b1_danes = {int(u["line"]) for u in earlier if u["corpus"] == "danes"}
     units += draw_danes_2(shared, b1_danes, taken_texts, n_danes, seed, split)
     return units
@@ -463,7 +488,8 @@ def main(argv: list[str] | None = None) -> int:
     for batch, (sizes, seed, split) in LATER_BATCHES.items():
         if batch > last:
             break
-        drawn = draw_later(shared, excluded, earlier, sample_ids, sample_texts, sizes, seed, split)
+        drawn = draw_later(shared, excluded, earlier, sample_ids, sample_texts, sizes, seed, split,
+                           VNTC_QUOTAS.get(batch))
         frames.append(to_frame(drawn))
         earlier += drawn
     df = pd.concat(frames, ignore_index=True) if args.batch == "all" else frames[-1]
