@@ -40,7 +40,7 @@ def test_seed_paragraphs_are_measured_above_the_floor(shipped):
     """All 33 seed paragraphs. Default method (similarity since stop 23): 25/33, 0.758 / 0.831 (26/33 on the CI
     machine at stop 20: two paragraphs sit at ties, 000 p18 economy 0.435 against science 0.433 and 004 p18 science
     0.300 at min_share 0.3); the floors allow one paragraph at a tie to flip between machines. The trained hybrid
-    (blend 0.5, the default of stops 21-22, now trained on tune..holdout7: 20/33, 0.606 / 0.657, cross-fitted) is
+    (blend 0.5, the default of stops 21-22, now trained on tune..holdout8: 20/33, 0.606 / 0.665, cross-fitted) is
     kept above its own floor."""
     params, coded = shipped
     seeds = coded[coded["corpus"] == "seed"]
@@ -53,9 +53,10 @@ def test_seed_paragraphs_are_measured_above_the_floor(shipped):
 @pytest.mark.integration
 def test_the_reported_batch_is_measured_above_the_floor(shipped):
     """The newest batch (pipeline.splits), coded blind after the method was fixed and scored once, is the reported
-    number: holdout8 with the default similarity measure (kept at stop 24 by the leave-one-batch-out rule,
-    `validation lobo`), accuracy 0.769, macro-F1 0.602 (its small themes have 2, 2 and 7 units; for information, on
-    the same units: learned trained on tune..holdout7 0.856 / 0.752, hybrid 0.787 / 0.642). holdout7 before it:
+    number: holdout9 with the default similarity measure (kept at stop 27 by the leave-one-batch-out rule re-run with
+    holdout8 opened, `validation lobo`), accuracy 0.750, macro-F1 0.731 (its frame weights the policy labels; for
+    information, on the same units: learned trained on tune..holdout8 0.831 / 0.821, hybrid 0.781 / 0.768).
+    holdout8 before it: 0.769 / 0.602 (its small themes have 2, 2 and 7 units). holdout7:
     0.762 / 0.703 (similarity, stop 23); holdout6 0.787 / 0.711 with the hybrid (stop 22); holdout5 0.812 / 0.775
     (stop 21). Floors: those minus about 0.05. It is never a training split, so a trained method predicts it with
     the model trained on train_splits, not cross-fitted."""
@@ -65,4 +66,4 @@ def test_the_reported_batch_is_measured_above_the_floor(shipped):
     fresh = coded[coded["split"] == newest]
     assert len(fresh) >= 150
     s = _scores(params, fresh)
-    assert s["accuracy"] >= 0.72 and s["macro_f1"] >= 0.55, s
+    assert s["accuracy"] >= 0.70 and s["macro_f1"] >= 0.68, s
