@@ -338,7 +338,7 @@ class LearnedMeasure(Section):
     train_splits; its settings chosen by `python -m pipeline.validation learn` (nested CV by article)."""
     train_splits: Words("must be a non-empty list of the sheet's splits to train on") = ["tune", "holdout", "holdout2",
                                                                                          "holdout3"]
-    features: Choice("pooled", "evidence", "evidence+embedding") = "evidence"
+    features: Choice("pooled", "evidence", "evidence+embedding", "evidence_centered") = "evidence"
     level: Choice("unit", "paragraph") = "unit"   # train on whole coded units or on their paragraphs
     C: Num("must be a positive number (inverse L2 penalty)", lambda v: v > 0) = 0.1
     class_weight: Choice("none", "balanced") = "none"

@@ -45,7 +45,9 @@ from pipeline.measure import Themes, _unit
 
 # simplest first: `pooled` is the similarity measure's own evidence (one similarity a theme, theme_measure.pool)
 # with its numbers learned per theme; `evidence` the cosine to every description; `+embedding` the vector too
-FEATURE_SETS = ("pooled", "evidence", "evidence+embedding")
+# `evidence_centered`: the cosines minus their mean over all descriptions of the text, so a shift of every cosine
+# (a paragraph against an article, another era's style) moves no feature, as it moves no similarity probability
+FEATURE_SETS = ("pooled", "evidence", "evidence+embedding", "evidence_centered")
 # the seed paragraphs of batch 1's holdout half stay closed: their score is reported, so nothing is trained on them
 CLOSED = (("holdout", "seed"),)
 # the methods that train on the coded sheet (named in their one-line errors)
@@ -107,6 +109,8 @@ def features(vectors: np.ndarray, themes: Themes, hits: np.ndarray, feature_set:
         d = themes.descriptions
         present = ~np.isnan(d[..., 0])
         sims = np.einsum("ij,knj->ikn", v, np.nan_to_num(d))[:, present]
+        if feature_set == "evidence_centered":
+            sims = sims - sims.mean(axis=1, keepdims=True)
     parts = [sims, np.log1p(np.asarray(hits, dtype=np.float64))]
     if feature_set == "evidence+embedding":
         parts.append(v)
