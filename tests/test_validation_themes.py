@@ -37,17 +37,17 @@ def shipped():
 
 @pytest.mark.integration
 def test_seed_paragraphs_are_measured_above_the_floor(shipped):
-    """All 33 seed paragraphs. Default method (similarity since stop 23): 25/33, 0.758 / 0.831 (26/33 on the CI
-    machine at stop 20: two paragraphs sit at ties, 000 p18 economy 0.435 against science 0.433 and 004 p18 science
-    0.300 at min_share 0.3); the floors allow one paragraph at a tie to flip between machines. The trained hybrid
-    (blend 0.5, the default of stops 21-22, now trained on tune..holdout8: 20/33, 0.606 / 0.665, cross-fitted) is
-    kept above its own floor."""
+    """All 33 seed paragraphs. Default method (since stop 27 the hybrid: blend 0.5, learned on centred cosines,
+    trained on tune..holdout9; cross-fitted by article): 22/33, 0.667 / 0.736. The similarity measure (the default of
+    stops 23-26): 25/33, 0.758 / 0.831 (26/33 on the CI machine at stop 20: two paragraphs sit at ties, 000 p18
+    economy 0.435 against science 0.433 and 004 p18 science 0.300 at min_share 0.3); the floors allow about two
+    paragraphs to flip between machines."""
     params, coded = shipped
     seeds = coded[coded["corpus"] == "seed"]
     s = _scores(params, seeds)
+    assert s["accuracy"] >= 0.60 and s["macro_f1"] >= 0.66, s
+    s = _scores(_with_method(params, "similarity"), seeds)
     assert s["accuracy"] >= 0.72 and s["macro_f1"] >= 0.80, s
-    s = _scores(_with_method(params, "hybrid"), seeds)
-    assert s["accuracy"] >= 0.54 and s["macro_f1"] >= 0.60, s
 
 
 @pytest.mark.integration
