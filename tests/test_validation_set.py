@@ -23,7 +23,8 @@ CODE_COLUMNS = ["theme", "secondary", "confidence", "note", "coder", "coded_at"]
 # later batches (README: Batch 2, 3, ...): fresh held-out units, one split and one coder each
 LATER = {"holdout2": (2, "claude-session-D"), "holdout3": (3, "claude-session-H"), "holdout4": (4, "claude-session-J"),
          "holdout5": (5, "claude-session-M"), "holdout6": (6, "claude-session-O"), "holdout7": (7, "claude-session-P"),
-         "holdout8": (8, "claude-session-R"), "holdout9": (9, "claude-session-U")}
+         "holdout8": (8, "claude-session-R"), "holdout9": (9, "claude-session-U"),
+         "holdout10": (10, "claude-session-W")}
 CODERS = {"tune": "claude-session-A", "holdout": "claude-session-A", **{s: c for s, (_, c) in LATER.items()}}
 BATCH_OF = {"tune": 1, "holdout": 1, **{s: b for s, (b, _) in LATER.items()}}
 
@@ -58,8 +59,9 @@ def test_every_unit_has_valid_codes(coded):
         assert set(extra) <= set(CODES) - {"other"}
     assert set(coded["confidence"]) <= {"high", "medium", "low"}
     assert (coded["coder"] == coded["split"].map(CODERS)).all()
-    # batches 1-8 were coded on 2026-12-02, batch 9 on 2026-12-03
-    assert (coded["coded_at"] == coded["split"].map(lambda s: "2026-12-03" if s == "holdout9" else "2026-12-02")).all()
+    # batches 1-8 were coded on 2026-12-02, batches 9 and 10 on 2026-12-03
+    later = {"holdout9", "holdout10"}
+    assert (coded["coded_at"] == coded["split"].map(lambda s: "2026-12-03" if s in later else "2026-12-02")).all()
 
 
 def test_split_is_half_and_half_within_each_corpus(units):
@@ -81,11 +83,12 @@ def test_later_batches_are_fresh_and_appended_in_order(units):
         assert set(new["corpus"]) == frame and len(new) == 160
         assert not set(new["article_id"]) & set(earlier["article_id"])
         assert not set(new["text"]) & set(earlier["text"])
-    # batch 9 weights the VNTC labels where the codebook's themes live (README: Batch 9): 24 each, the others 4
-    quota = units[(units["split"] == "holdout9") & (units["corpus"] == "vntc_heldout")]["stratum"].value_counts()
-    if len(quota):
-        assert quota.to_dict() == {**{label: 4 for label in quota.index}, "Chinh tri Xa hoi": 24, "Khoa hoc": 24,
-                                   "Kinh doanh": 24, "Vi tinh": 24} and len(quota) == 10
+    # batches 9 and 10 weight the VNTC labels where the codebook's themes live (README: Batch 9): 24 each, others 4
+    for split in ("holdout9", "holdout10"):
+        quota = units[(units["split"] == split) & (units["corpus"] == "vntc_heldout")]["stratum"].value_counts()
+        if len(quota):
+            assert quota.to_dict() == {**{label: 4 for label in quota.index}, "Chinh tri Xa hoi": 24, "Khoa hoc": 24,
+                                       "Kinh doanh": 24, "Vi tinh": 24} and len(quota) == 10, split
 
 
 def test_rules_cover_every_code_with_two_examples_outside_the_set(rules, units):

@@ -53,10 +53,10 @@ def test_seed_paragraphs_are_measured_above_the_floor(shipped):
 @pytest.mark.integration
 def test_the_reported_batch_is_measured_above_the_floor(shipped):
     """The newest batch (pipeline.splits), coded blind after the method was fixed and scored once, is the reported
-    number: holdout9 with the default similarity measure (kept at stop 27 by the leave-one-batch-out rule re-run with
-    holdout8 opened, `validation lobo`), accuracy 0.750, macro-F1 0.731 (its frame weights the policy labels; for
-    information, on the same units: learned trained on tune..holdout8 0.831 / 0.821, hybrid 0.781 / 0.768).
-    holdout8 before it: 0.769 / 0.602 (its small themes have 2, 2 and 7 units). holdout7:
+    number: holdout10 with the default (since stop 27 the hybrid, blend 0.5 with the learned model on centred cosines,
+    chosen by the leave-one-batch-out rule with holdout9 opened, trained on tune..holdout9), accuracy 0.738,
+    macro-F1 0.685 (for information, on the same units: similarity 0.644 / 0.593, learned on centred cosines 0.806 /
+    0.759). holdout9 (similarity, stop 27): 0.750 / 0.731. holdout8 before it: 0.769 / 0.602 (its small themes have 2, 2 and 7 units). holdout7:
     0.762 / 0.703 (similarity, stop 23); holdout6 0.787 / 0.711 with the hybrid (stop 22); holdout5 0.812 / 0.775
     (stop 21). Floors: those minus about 0.05. It is never a training split, so a trained method predicts it with
     the model trained on train_splits, not cross-fitted."""
@@ -66,4 +66,4 @@ def test_the_reported_batch_is_measured_above_the_floor(shipped):
     fresh = coded[coded["split"] == newest]
     assert len(fresh) >= 150
     s = _scores(params, fresh)
-    assert s["accuracy"] >= 0.70 and s["macro_f1"] >= 0.68, s
+    assert s["accuracy"] >= 0.69 and s["macro_f1"] >= 0.63, s
