@@ -199,11 +199,13 @@ def _quoted_on(para: str, cues: list, spoke: list[tuple[int, Speaker]], quote_mi
 
 def _answer_runs_on(para: str, quote_min_words: int) -> bool:
     """A paragraph that may carry on the interview answer before it: no dash or name opening it, no question, no
-    quotation marks (a quotation is someone's words), no "Theo" citing a source, and long enough to be said rather than a caption."""
+    quotation (a quotation is someone's words), no "Theo" citing a source, and long enough to be said rather than a caption.
+    Round 8: a scare quote, shorter than a quotation ("tôi không “duy nết” đến độ ..."), is the answerer's own wording."""
     text = para.strip()
     # "Theo nguồn tin riêng của ...": a paragraph that opens by citing a source is the journalist's, not the answer
     return len(text.split()) >= 2 * quote_min_words and not regex.match(r"[-–—.•]|[Tt]heo\s", text) and \
-        not regex.search(r"\?[\s”\")]*$", text) and not quote_spans(text)
+        not regex.search(r"\?[\s”\")]*$", text) and \
+        not any(len(text[s + 1:e - 1].split()) >= quote_min_words for s, e in quote_spans(text))
 
 
 def _only_quotation(para: str, quote_min_words: int) -> bool:

@@ -1,0 +1,26 @@
+"""Round 8 of the speaker rules (recall of named quotes on new text). Each test is one rule family that was kept:
+over all ten development splits (tune, holdout, holdout2-holdout9) it raised pooled named-strict F1, lowered pooled
+precision by at most 0.01 and was neutral or better on at least 8 of the 10 splits (criterion pre-registered in
+pipeline/speech/quotes.py). Rules were read off the errors of all ten splits; batch 10, coded blind, is the check.
+Each test failed before its rule."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from speech_helpers import named, quotes_of  # noqa: E402
+
+
+def test_an_answer_runs_on_past_a_scare_quote_shorter_than_a_quotation():
+    # A: "tôi không “duy nết” đến độ ...": a two-word scare quote is the answerer's wording, not someone's quotation
+    lead = ("Trần Mạnh Hảo: 'Cái đẹp thường dễ mất'",
+            "- Anh quan niệm thế nào là một phụ nữ đẹp?",
+            "- Người phụ nữ đẹp với tôi là người có sự hài hòa giữa sắc đẹp thân xác và vẻ đẹp tâm hồn.")
+    q = quotes_of(*lead, "Tuy nhiên, tôi không \"duy nết\" đến độ cho Thị Nở là đẹp, nếu như cô tình nhân của anh "
+                         "Chí có duyên, hay có tâm hồn đi chăng nữa.")
+    assert named(q) == [("Trần Mạnh Hảo", "person")] * 2
+    # a quotation of quote_min_words words or more is someone's words: the answer does not run on into it
+    q = quotes_of(*lead, "Tuy nhiên, người xưa có câu \"cái nết đánh chết cái đẹp từ xưa đến nay rồi\" mà tôi vẫn "
+                         "nhớ mãi khi nghĩ về chuyện này.")
+    assert named(q) == [("Trần Mạnh Hảo", "person")]
