@@ -24,3 +24,18 @@ def test_an_answer_runs_on_past_a_scare_quote_shorter_than_a_quotation():
     q = quotes_of(*lead, "Tuy nhiên, người xưa có câu \"cái nết đánh chết cái đẹp từ xưa đến nay rồi\" mà tôi vẫn "
                          "nhớ mãi khi nghĩ về chuyện này.")
     assert named(q) == [("Trần Mạnh Hảo", "person")]
+
+
+def test_a_quotation_after_a_colon_whose_subject_follows_an_opening_adverbial_clause():
+    # B: "Tuy vậy, Kacic vẫn không tuyệt vọng: “...”", "Dù rất bận rộn, nhưng ông Dũng vẫn tỏ ra hạnh phúc: “...”"
+    q = quotes_of("Luật sư Emil Kacic đã đăng quảng cáo trên nhiều tờ báo địa phương.",
+                  "Tuy vậy, Kacic vẫn không tuyệt vọng: \"Dù chưa thành công, nhưng tôi sẽ tiếp tục cố gắng\".")
+    assert named(q) == [("Emil Kacic", "person")]
+    q = quotes_of("Ông Trần Nguyễn Trí Dũng là trưởng bộ môn cầu lông.",
+                  "Dù rất bận rộn, nhưng ông Dũng vẫn tỏ ra hạnh phúc: “Thành công quá! Cô công chúa này đã góp phần "
+                  "làm cho giải được chú ý hơn”.")
+    assert named(q) == [("Trần Nguyễn Trí Dũng", "person")]
+    # a conjunction opening a sentence is no given name: "Rồi Ngọc kể" does not make "Rồi Ngọc" her full name
+    q = quotes_of("Rồi Ngọc kể chuyện của mình từ khi bắt đầu tiếp xúc với cán bộ.",
+                  "Đến đây, Ngọc bắt đầu rưng rưng: \"Em rất khổ, còn trẻ, sống như vợ chồng với anh ấy hai năm\".")
+    assert named(q)[-1] == ("Ngọc", "person")

@@ -214,6 +214,9 @@ def _direct_cues(text: str, sents: list[tuple[int, int]], verbs: regex.Pattern,
     return cues, used
 
 
+LEADING_CONNECTIVE = regex.compile(r"^\s*(?:(?:nhưng|song|thì|mà|và)\s+)?")
+
+
 def _subject_before_colon(before: str) -> str | None:
     """"Ông Lê Văn A, Giám đốc Sở X, cũng tỏ ra lạc quan: “...”": a sentence that opens with a person (and an
     apposition) and introduces the quotation with a colon, whatever its verb; the name and apposition, or None."""
@@ -226,6 +229,13 @@ def _subject_before_colon(before: str) -> str | None:
         return pronoun.group("who")  # "Ông đánh giá rất cao tân binh này: “...”": the person the article speaks of
     segs = before.split(",")
     first = segs[0].strip().rstrip(":").strip()
+    if len(segs) > 1 and not regex.search(r"(?<!^)\p{Lu}", first) and not regex.match(HONORIFIC, first, regex.I):
+        # round 8: "Tuy vậy, Kacic vẫn không tuyệt vọng: “...”", "Dù rất bận rộn, nhưng ông Dũng vẫn tỏ ra hạnh
+        # phúc: “...”": an adverbial clause with no capitalised word after its first (no name) opens the sentence;
+        # its subject follows the comma
+        rest = LEADING_CONNECTIVE.sub("", before.split(",", 1)[1])
+        if rest.strip():
+            return _subject_before_colon(rest)
     if len(segs) == 1:
         # "Adriaanse quả quyết:", "Long thuyết phục:": one name, then a few lower-case words (quotes.py keeps it
         # only if it resolves to a person)

@@ -70,7 +70,8 @@ VN_SYLLABLE = regex.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnp
                             r"(?:ng|nh|ch|[cmnpt])?", regex.I)
 # words that may stand capitalised before a foreign surname and are not a given name ("Theo Schaeuble")
 NOT_GIVEN_NAME = {"Theo", "Ông", "Bà", "Anh", "Chị", "Ngài", "Còn", "Và", "Nhưng", "Song", "Giáo", "Tiến", "Nhà",
-                  "Tổng", "Thủ", "Bộ", "Chủ", "Phó", "Tuy", "Khi", "Sau", "Trước", "Với", "Cũng", "Đại", "Tại"}
+                  "Tổng", "Thủ", "Bộ", "Chủ", "Phó", "Tuy", "Khi", "Sau", "Trước", "Với", "Cũng", "Đại", "Tại",
+                  "Rồi", "Vậy", "Thế", "Nên", "Mà", "Nếu", "Dù", "Vì"}  # round 8: conjunctions opening a sentence
 # a capitalised word of a foreign name: letters, maybe hyphenated ("Ahdieh-Grant", "Shuaib-Ud"), never an acronym
 FOREIGN_WORD = r"\p{Lu}\p{Ll}+(?:-\p{Lu}?\p{Ll}+)*"
 # (a run followed by a number is a product or a model: "Long March 4-B", "Windows 95")
