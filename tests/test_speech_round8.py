@@ -39,3 +39,14 @@ def test_a_quotation_after_a_colon_whose_subject_follows_an_opening_adverbial_cl
     q = quotes_of("Rồi Ngọc kể chuyện của mình từ khi bắt đầu tiếp xúc với cán bộ.",
                   "Đến đây, Ngọc bắt đầu rưng rưng: \"Em rất khổ, còn trẻ, sống như vợ chồng với anh ấy hai năm\".")
     assert named(q)[-1] == ("Ngọc", "person")
+
+
+def test_a_quotation_attributed_after_it_with_the_topic_or_company_after_the_verb():
+    # C: "” - Chí Trung tâm sự về gia đình mình.", "”, Oanh giải thích thêm về nghề.": the verb's topic ends the sentence
+    q = quotes_of("\"Cùng nghề, cùng cơ quan, hai vợ chồng sống 26 năm có lẻ nên đã quá quen với tính cách của nhau\" "
+                  "- Chí Trung tâm sự về gia đình mình.")
+    assert [s for s, _ in named(q)] == ["Chí Trung"]
+    q = quotes_of("Cô gái pha chế tên Oanh đã học nghề hơn một năm.",
+                  "\"Bài học đầu tiên của mình là nhận diện mùi rượu, có mấy chục mùi rượu khác nhau\", Oanh giải thích "
+                  "thêm về nghề.")
+    assert [s for s, _ in named(q)] == ["Oanh"]

@@ -66,7 +66,8 @@ THEO_DO = regex.compile(r"^\s*Theo đó\s*,\s*(?P<rest>.+)$")
 # "Gophatdat.com", "vnexpress.net": a full stop with a lower-case letter glued after it is inside a word (a domain),
 # no sentence end ("Bình Triệu 2.Riêng", a capital after it, still is one)
 INSIDE_A_WORD = regex.compile(r"\.\p{Ll}")
-TRAILING_ADDRESSEE = regex.compile(r"(?<=\p{L})\s+(?:với|cho)\s+[^,:;!?“”\"]{1,40}?(?=\s*[.!?…]?\s*$)")
+# (round 8: or the topic or company after it, "” - Chí Trung tâm sự về gia đình mình.", "”, danh hài tâm sự cùng VnExpress.")
+TRAILING_ADDRESSEE = regex.compile(r"(?<=\p{L})\s+(?:với|cho|cùng|về)\s+[^,:;!?“”\"]{1,40}?(?=\s*[.!?…]?\s*$)")
 SAID_WHERE = r"(?:tại|trong|trên|khi|hôm|vào|sáng|chiều|tối|ngày|sau khi|trước khi)\s[^“”\"]*$"
 QUOTE_THEN_PERSON = regex.compile(r"^\s*[,;–—-]\s*(?P<span>(?:[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)(?:\s+\p{Lu}[\p{L}\-.]*){0,3}|"
                                r"\p{Lu}[\p{L}\-.]*(?:\s+\p{Lu}[\p{L}\-.]*){0,3})"
