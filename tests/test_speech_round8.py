@@ -50,3 +50,14 @@ def test_a_quotation_attributed_after_it_with_the_topic_or_company_after_the_ver
                   "\"Bài học đầu tiên của mình là nhận diện mùi rượu, có mấy chục mùi rượu khác nhau\", Oanh giải thích "
                   "thêm về nghề.")
     assert [s for s, _ in named(q)] == ["Oanh"]
+
+
+def test_a_curly_opening_mark_closed_by_a_straight_one():
+    # D: '“...tốn nhiều tiền" - chị Thanh Ngân, nhân viên PR, nói.': the typo'd closing mark still ends the quotation
+    q = quotes_of("“Cách này cũng rất có lợi cho những người thích ăn diện mà không muốn tốn nhiều tiền\" - chị Thanh "
+                  "Ngân, nhân viên PR của một công ty quảng cáo, nói.")
+    assert [s for s, _ in named(q)] == ["Thanh Ngân"]
+    # a straight pair inside a curly quotation stays inside it
+    from pipeline.speech.cues import quote_spans
+    text = "“Tôi nói \"xin chào\" với họ rồi đi về nhà”, ông An kể."
+    assert quote_spans(text) == [(0, text.index("”") + 1)]

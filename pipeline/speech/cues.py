@@ -91,6 +91,12 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
         elif ch == "”" and straight is not None:  # round 6: '"...”', a straight mark closed by a curly one
             spans.append((straight, i + 1))
             straight = None
+        elif ch == '"' and depth == 1 and straight is None and i and not text[i - 1].isspace() and \
+                not text[i + 1:i + 2].isalpha() and text.count('"', start, i) % 2 == 0:
+            # round 8: '“...tốn nhiều tiền" - chị Thanh Ngân nói': a curly mark closed by a straight one (a closing
+            # mark, after a letter, with no straight mark opened inside the quotation before it)
+            depth = 0
+            spans.append((start, i + 1))
         elif ch == '"' and depth == 0:
             if straight is None:
                 straight = i
