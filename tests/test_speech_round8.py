@@ -61,3 +61,12 @@ def test_a_curly_opening_mark_closed_by_a_straight_one():
     from pipeline.speech.cues import quote_spans
     text = "“Tôi nói \"xin chào\" với họ rồi đi về nhà”, ông An kể."
     assert quote_spans(text) == [(0, text.index("”") + 1)]
+
+
+def test_a_foreign_surname_doing_what_a_person_does_with_a_quotation_is_a_person():
+    # E: '"Một người lãnh đạo yếu kém", Allen gầm lên với người lính Iraq.': one foreign word, a verb outside the lexicon
+    q = quotes_of("Trung sĩ Allen chỉ huy đoàn xe tuần tra qua thị trấn.",
+                  "\"Một người lãnh đạo yếu kém như anh thì không thể chỉ huy ai\", Allen gầm lên.")
+    assert named(q) == [("Allen", "person")]
+    # a Vietnamese syllable alone stays out (a headline's or a place's word, unless the article knows the person)
+    assert named(quotes_of("\"Một người lãnh đạo yếu kém như anh thì không thể chỉ huy ai\", Huế gầm lên.")) == []
