@@ -70,3 +70,14 @@ def test_a_foreign_surname_doing_what_a_person_does_with_a_quotation_is_a_person
     assert named(q) == [("Allen", "person")]
     # a Vietnamese syllable alone stays out (a headline's or a place's word, unless the article knows the person)
     assert named(quotes_of("\"Một người lãnh đạo yếu kém như anh thì không thể chỉ huy ai\", Huế gầm lên.")) == []
+
+
+def test_a_lower_case_role_after_a_quotation_refers_back_to_the_person_given_it():
+    # F: '“...”, thày tu nói.' after "Shuaib-Ud Din, thày tu của giáo đường Khadeeja, ...": the role names him
+    q = quotes_of("Shuaib-Ud Din, thày tu của giáo đường Khadeeja ở thành phố West Valley, tổ chức lễ vọng cho viên "
+                  "hạ sĩ này.",
+                  "\"Chúng tôi hy vọng và khẩn cầu tin xấu này chỉ là lời đồn đại\", thày tu nói.")
+    assert named(q) == [("Shuaib-Ud Din", "person")]
+    # a role no one was given names nobody
+    q = quotes_of("\"Chúng tôi hy vọng và khẩn cầu tin xấu này chỉ là lời đồn đại\", thày tu nói.")
+    assert named(q) == []

@@ -450,6 +450,8 @@ def _after_place_word(name: str, text: str) -> bool:
     return at > 0 and bool(AFTER_PLACE_CUE.search(text[max(0, at - 40):at]))
 
 
+# two to four lower-case words, no pronoun or determiner among them ("thày tu", "cố vấn chính trị")
+DESCRIPTOR = regex.compile(r"(?!(?:một|các|những|nhiều|mọi|người ta|ông|bà|anh|chị|họ)(?!\p{L}))\p{Ll}+(?:\s+\p{Ll}+){1,3}")
 COUNTRY_AFTER_TITLE = regex.compile(rf"^\p{{Lu}}\p{{Ll}}*(?:\s+\p{{L}}+){{1,3}}?\s+(?P<country>{'|'.join(COUNTRIES)})$")
 
 
@@ -457,6 +459,10 @@ def by_title_alone(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     """A title alone, as news refers back to a person introduced with it ("Thứ trưởng cho rằng", "Theo bộ
     trưởng", "vị Phó chủ tịch này nói"): the person most recently given a role that begins with it."""
     m = ROLE_REFERENCE.fullmatch(span.clause)
+    if not m and DESCRIPTOR.fullmatch(span.clause) and span.clause.lower() not in SHARED_ROLES:
+        # round 8: '“...”, thày tu nói.' after "Shuaib-Ud Din, thày tu của giáo đường ...": a lower-case role that
+        # no title list knows refers back to the person last given it (nobody when no one was)
+        return ctx.holder_of(span.clause)
     abroad = COUNTRY_AFTER_TITLE.search(span.clause) if not m else None
     if abroad and abroad.group("country") not in ("Việt Nam", "VN"):
         # round 6: "Thủ tướng Thổ Nhĩ Kỳ nêu rõ", "Thứ trưởng Ngoại giao Iraq nói": a title and a foreign country
