@@ -81,3 +81,13 @@ def test_a_lower_case_role_after_a_quotation_refers_back_to_the_person_given_it(
     # a role no one was given names nobody
     q = quotes_of("\"Chúng tôi hy vọng và khẩn cầu tin xấu này chỉ là lời đồn đại\", thày tu nói.")
     assert named(q) == []
+
+
+def test_an_agency_named_co_quan_is_the_speaker_not_the_body_it_belongs_to():
+    # G: "Cơ quan Cảnh sát điều tra Công an TP HCM đề nghị ...": the investigating agency, not "Công an TP HCM"
+    q = quotes_of("Cơ quan Cảnh sát điều tra Công an TP HCM đề nghị ai từng ký hợp đồng mua đất với công ty hãy liên "
+                  "hệ với Đội 2 để được bảo vệ quyền lợi.")
+    assert named(q) == [("Cơ quan Cảnh sát điều tra Công an TP HCM", "org")]
+    # "cơ quan" alone names no one
+    q = quotes_of("Cơ quan cho biết sẽ xem xét lại toàn bộ hồ sơ của vụ việc trong tuần tới.")
+    assert named(q) == []
