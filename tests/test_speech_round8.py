@@ -91,3 +91,14 @@ def test_an_agency_named_co_quan_is_the_speaker_not_the_body_it_belongs_to():
     # "cơ quan" alone names no one
     q = quotes_of("Cơ quan cho biết sẽ xem xét lại toàn bộ hồ sơ của vụ việc trong tuần tới.")
     assert named(q) == []
+
+
+def test_a_second_speech_verb_joined_by_va_after_a_quotations_attribution_is_a_second_quote():
+    # H: '“...”, Yushchenko nói và cho biết thêm vấn đề cũng tương tự ...': two acts, two rows (coding rule R6)
+    q = quotes_of("\"Đã đến lúc tổng thống Ukraina không phải được bầu ở Matxcơva\", Yushchenko nói và cho biết thêm "
+                  "vấn đề cũng tương tự đối với Brusels, Warsaw và Washington.")
+    assert [s for s, _ in named(q)] == ["Yushchenko"] * 2
+    # "và" followed by something other than a speech verb is no second act
+    q = quotes_of("\"Đã đến lúc tổng thống Ukraina không phải được bầu ở Matxcơva\", Yushchenko nói và rời khỏi hội "
+                  "trường trong tiếng vỗ tay của những người ủng hộ.")
+    assert [s for s, _ in named(q)] == ["Yushchenko"]

@@ -72,6 +72,8 @@ SAID_WHERE = r"(?:tại|trong|trên|khi|hôm|vào|sáng|chiều|tối|ngày|sau 
 QUOTE_THEN_PERSON = regex.compile(r"^\s*[,;–—-]\s*(?P<span>(?:[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)(?:\s+\p{Lu}[\p{L}\-.]*){0,3}|"
                                r"\p{Lu}[\p{L}\-.]*(?:\s+\p{Lu}[\p{L}\-.]*){0,3})"
                                r"\s+(?!(?:không|chưa|chẳng|hỏi|được|bị)(?!\p{L}))\p{Ll}+(?:\s+\p{Ll}+){0,2}\s*[.!…]?\s*$")
+AUX_RUN = regex.compile(AUX)
+CHAINED_TAIL = regex.compile(r"^(?:\s*(?:thêm|rằng|,|:))+")
 MAX_ACCORDING_TO_PART = 15  # a longer comma part after "Theo X" is the content
 MAX_SPAN_WORDS_AFTER_QUOTE = 15  # “...”, bà An nhấn mạnh: a longer run after a quote is no attribution
 
@@ -215,6 +217,10 @@ def _direct_cues(text: str, sents: list[tuple[int, int]], verbs: regex.Pattern,
             cues.append(Cue(qs, "direct", m.group("span"), verb.lower(), quote, text[ss:se], -qs - 1,
                             named_only=not found.get("verb")))
             used.append((ss, se))
+            chained = _chained_verb(m.string, m.end(), verbs) if m.group().endswith(("và ", "và")) else None
+            if chained:  # round 8: '“...”, Yushchenko nói và cho biết thêm vấn đề ...': a second act, its own row
+                cues.append(Cue(qe, "indirect", m.group("span"), chained[0], chained[1], text[ss:se], -qe - 1,
+                                named_only=chained[2]))
         elif (subject := _subject_before_colon(text[ss:qs])):
             cues.append(Cue(qs, "direct", subject, "quote-marks", quote, text[ss:se], -qs - 1, named_only=True))
             used.append((ss, se))
@@ -222,6 +228,19 @@ def _direct_cues(text: str, sents: list[tuple[int, int]], verbs: regex.Pattern,
 
 
 LEADING_CONNECTIVE = regex.compile(r"^\s*(?:(?:nhưng|song|thì|mà|và)\s+)?")
+
+
+def _chained_verb(after: str, pos: int, verbs: regex.Pattern) -> tuple[str, str, bool] | None:
+    """(verb, content, named_only) of a speech verb joined by "và" to the verb that attributed a quotation
+    ("”, ông nói và cho biết thêm rằng ngoài hỗ trợ của chính phủ, ..."), with content of three words or more."""
+    pos = AUX_RUN.match(after, pos).end()
+    v = verbs.match(after, pos)
+    if not v:
+        return None
+    rest = CHAINED_TAIL.sub("", after[v.end():]).strip()
+    if len(rest.split()) < 3:
+        return None
+    return (v.group("verb") or v.group("bare")).lower(), rest, not v.group("verb")
 
 
 def _subject_before_colon(before: str) -> str | None:
