@@ -102,3 +102,13 @@ def test_a_second_speech_verb_joined_by_va_after_a_quotations_attribution_is_a_s
     q = quotes_of("\"Đã đến lúc tổng thống Ukraina không phải được bầu ở Matxcơva\", Yushchenko nói và rời khỏi hội "
                   "trường trong tiếng vỗ tay của những người ủng hộ.")
     assert [s for s, _ in named(q)] == ["Yushchenko"]
+
+
+def test_a_foreign_name_with_a_lower_case_particle_is_remembered_whole():
+    # I: "Thứ trưởng Ngoại giao Iraq Hamid al-Bayati" is one person, whom a later title and country refer back to
+    q = quotes_of("Thứ trưởng Ngoại giao Iraq Hamid al-Bayati hôm qua đã tới thăm Paris.",
+                  "\"Nếu yêu cầu NATO trợ giúp, chúng tôi sẽ bị buộc những tội khác\", Thứ trưởng Ngoại giao Iraq nói.")
+    assert named(q) == [("Hamid al-Bayati", "person")]
+    from pipeline.speech.names import foreign_names
+    assert [n for _, _, n in foreign_names("tiền đạo người Hà Lan Ruud van Nistelrooy sẽ rời M.U")] == \
+        ["Ruud van Nistelrooy"]
