@@ -112,3 +112,4 @@ def test_a_foreign_name_with_a_lower_case_particle_is_remembered_whole():
     from pipeline.speech.names import foreign_names
     assert [n for _, _, n in foreign_names("tiền đạo người Hà Lan Ruud van Nistelrooy sẽ rời M.U")] == \
         ["Ruud van Nistelrooy"]
+

@@ -212,6 +212,8 @@ def _direct_cues(text: str, sents: list[tuple[int, int]], verbs: regex.Pattern,
             # sentence after the quotation; whatever the verb (outside the lexicon), those are the person's words
             m = QUOTE_THEN_PERSON.match(after)
         if m:
+            # a quotation that a chained verb (below) already took as its content is that verb's: one cue
+            cues = [c for c in cues if not (c.kind == "indirect" and c.quote.startswith(text[qs:qe]))]
             found = m.groupdict()
             verb = found.get("verb") or found.get("bare") or "quote-marks"
             cues.append(Cue(qs, "direct", m.group("span"), verb.lower(), quote, text[ss:se], -qs - 1,

@@ -133,10 +133,11 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
         if speaker is None or (cue.named_only and not _names_the_subject(cue.span, speaker)):
             continue
         if cue.cue == "quote-marks" and " " not in cue.span.strip() and speaker.kind != "person":
-            if not FOREIGN_SURNAME.fullmatch(speaker.name) or VN_SYLLABLE.fullmatch(speaker.name):
+            if not FOREIGN_SURNAME.fullmatch(speaker.name) or VN_SYLLABLE.fullmatch(speaker.name) or \
+                    cue.sentence.lstrip()[:1] not in "“\"":
                 continue  # "X quả quyết: “...”" with a one-word X: a person's words, not a headline's or a place's
-            # round 8: '“...”, Allen gầm lên': a foreign surname (no Vietnamese syllable, no acronym) doing what only
-            # a person does with a quotation is that person
+            # round 8: '“...”, Allen gầm lên': a foreign surname (no Vietnamese syllable, no acronym) after the
+            # quotation, doing what only a person does with it, is that person (not "Olympia còn tiếp tục: “...”")
             speaker = Speaker(speaker.name, "person", speaker.role, speaker.resolution)
         done.add(cue.group)
         ends_para = not regex.search(r"\p{L}", cue.quote) and para.rstrip().endswith(":")

@@ -496,6 +496,11 @@ def by_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     org = ORG_TAIL.search(span.clause)
     if not org or not regex.match(r"\p{Lu}", org.group()) or len(org.group().split()) > 12:
         return None
+    if org.group().startswith("Cơ quan") and (not regex.search(r"\s\p{Lu}", org.group()) or
+                                               ORG_CLAUSE_WORD.search(org.group())):
+        # round 8: "Cơ quan an ninh": a kind of agency ("... đề nghị phía Vietsovpetro": and a clause after it);
+        # "Cơ quan Cảnh sát điều tra Công an TP HCM" names one
+        return None
     # (a given name of its own: not "Bản Jetro" left of "Nhật Bản Jetro")
     holder = [n for n in foreign_names(span.clause) if n[1] == len(span.clause) and n[0] > org.start()
               and not VN_SYLLABLE.fullmatch(n[2].split()[0])]
@@ -511,6 +516,10 @@ def by_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     return Speaker(" ".join(name.split()), "org", role if len(role.split()) <= 4 else "", "org")
 
 
+# a directive or a preposition inside an organisation's "name" makes it a clause ("Cơ quan an ninh đề nghị phía X")
+ORG_CLAUSE_WORD = regex.compile(r"(?<!\p{L})(?:đề nghị|yêu cầu|kiến nghị|đề xuất|chỉ đạo|cho|với|của|gửi|và|phía(?!\s+(?:Nam|Bắc|Đông|Tây)))(?!\p{L})")
+
+
 def by_described_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     """"hãng nghiên cứu thị trường Gartner Dataquest", "tờ Financial Times": an organisation's noun and its
     description, then the name, which is the speaker (the description its role)."""
@@ -519,8 +528,7 @@ def by_described_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker
         return None
     if m.group("name") in PLACES or m.group("name") in COUNTRIES or PLACE_TAIL.search(m.group("description")):
         return None  # "Đài khí tượng thủy văn khu vực Nam Bộ": the place ends the body's own name
-    if regex.search(r"(?<!\p{L})(?:đề nghị|yêu cầu|kiến nghị|đề xuất|chỉ đạo|cho|với|của|phía|gửi|và)(?!\p{L})",
-                    m.group("description")):
+    if ORG_CLAUSE_WORD.search(m.group("description")):
         return None  # "Cơ quan an ninh đề nghị phía VSP": the name is an object, the description a clause
     return Speaker(m.group("name"), "org", m.group("description"), "described_org")
 
