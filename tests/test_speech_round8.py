@@ -113,3 +113,13 @@ def test_a_foreign_name_with_a_lower_case_particle_is_remembered_whole():
     assert [n for _, _, n in foreign_names("tiền đạo người Hà Lan Ruud van Nistelrooy sẽ rời M.U")] == \
         ["Ruud van Nistelrooy"]
 
+
+def test_a_quotation_running_on_past_its_attribution_is_one_row():
+    # K: '“...”, nghị sĩ Tom Dole nói. “...”': one attribution, two quoted sentences, one speech act (coding rule R6)
+    q = quotes_of("\"Quả là có lý do để lo ngại về tình hình này\", ông Nguyễn Văn An nói. \"Nhưng tôi không nghĩ là "
+                  "cần phải báo động ngay lúc này\".")
+    assert named(q) == [("Nguyễn Văn An", "person")]
+    # after a reported claim, a quotation in the next sentence is a row of its own
+    q = quotes_of("Ông Nguyễn Văn An cho biết sức khỏe của nhà lãnh đạo đang dần ổn định. \"Ông ấy đã thức dậy vào "
+                  "lúc 3 giờ sáng nay và nói chuyện với mọi người\".")
+    assert named(q) == [("Nguyễn Văn An", "person")] * 2

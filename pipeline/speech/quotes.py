@@ -188,6 +188,8 @@ def _quoted_on(para: str, cues: list, spoke: list[tuple[int, Speaker]], quote_mi
     whose speaker was named: that speaker's words (coding rule R1, attribution in an adjacent sentence:
     'A Chại cho biết ... “Nếu muốn xe Hàn Quốc ...”'). Round 5: the paragraph-internal twin of quoted_last."""
     rows, sents = [], sentences(para)
+    # round 8: sentences that carry a quotation attributed in them ('“...”, X nói.') or carry one on
+    quoting = {ps for ps, pe in sents if any(ps <= c.offset < pe and c.kind == "direct" for c in cues)}
     for (ps, pe), (s, e) in zip(sents, sents[1:]):
         text = para[s:e].strip()
         if not _only_quotation(text, quote_min_words) or any(s <= c.offset < e for c in cues):
@@ -196,6 +198,12 @@ def _quoted_on(para: str, cues: list, spoke: list[tuple[int, Speaker]], quote_mi
         if sp is None and ctx is not None and not any(ps <= c.offset < pe for c in cues):
             sp = _subject_of(para[ps:pe], ctx, use_ner)
         if sp is None:
+            continue
+        if ps in quoting:
+            # '“...”, thày tu nói. “...”': the quotation runs on past its attribution, one speech act (coding rule
+            # R6: one row); after a reported claim ('X cho biết ... “...”') it is a row of its own
+            quoting.add(s)
+            spoke.append((s, sp))
             continue
         rows.append({"speaker": sp.name, "speaker_type": sp.kind, "role": sp.role, "cue": "quote-marks",
                      "kind": "direct", "resolution": "previous_sentence", "quote": text.strip(" “”\"."),
