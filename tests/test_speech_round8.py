@@ -123,3 +123,13 @@ def test_a_quotation_running_on_past_its_attribution_is_one_row():
     q = quotes_of("Ông Nguyễn Văn An cho biết sức khỏe của nhà lãnh đạo đang dần ổn định. \"Ông ấy đã thức dậy vào "
                   "lúc 3 giờ sáng nay và nói chuyện với mọi người\".")
     assert named(q) == [("Nguyễn Văn An", "person")] * 2
+
+
+def test_theo_inside_a_sentence_cites_only_after_a_comma_or_a_conjunction():
+    # J: "chính phủ mới bị cáo buộc nghe theo Mỹ, Anh" obeys; it cites no one and hides the sentence's own verb
+    q = quotes_of("Ông Nguyễn Văn An cho biết, trong khi phải dựa vào sự giúp đỡ của các nước, thì chính phủ mới bị "
+                  "cáo buộc nghe theo Mỹ, Anh.")
+    assert named(q) == [("Nguyễn Văn An", "person")]
+    # "..., song theo Baron, ...", "... và theo ông Hưng, ...": still according to them
+    q = quotes_of("Thiết bị này là cần thiết và theo ông Phạm Quốc Hưng, sau sự cố tàu E1 ngành đường sắt đã lắp đặt.")
+    assert named(q) == [("Phạm Quốc Hưng", "person")]

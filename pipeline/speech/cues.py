@@ -30,7 +30,8 @@ def according_to_pattern(speech_words: tuple[str, ...] = ()) -> regex.Pattern:
         r"tin (?:từ|của)\s+)?(?P<span>[^,;:“”]{2,100}?)(?:,\s*|\s+thì\s+)(?P<rest>.+)$")
 # "Ví dụ, về biện pháp thị trường, theo ông, “...”": "theo" and a person inside the sentence, between commas
 # (round 7: or a name alone, "song theo Baron, ...", "nhưng theo Bush, ...")
-MID_THEO_PERSON = regex.compile(rf",?\s+(?:(?:song|nhưng)\s+)?theo\s+(?P<span>{HONORIFIC}(?:\s+\p{{Lu}}\p{{Ll}}*){{0,4}}|"
+# (round 8: after a comma or a conjunction only: "bị cáo buộc nghe theo Mỹ, Anh" obeys, it cites no one)
+MID_THEO_PERSON = regex.compile(rf"(?:,\s*|\s+)(?:(?:song|nhưng|và|mà)\s+|(?<=,\s*))theo\s+(?P<span>{HONORIFIC}(?:\s+\p{{Lu}}\p{{Ll}}*){{0,4}}|"
                              r"\p{Lu}\p{Ll}+(?:[\s.]+\p{Lu}\p{Ll}*){0,3})\s*,\s*(?P<rest>.+)$")
 # "Theo ông Yểu điều này là do ...": a name after an honorific needs no comma to end
 ACCORDING_TO_NAME = regex.compile(rf"{THEO_LEAD}[Tt]heo\s+(?P<span>{HONORIFIC}\s+\p{{Lu}}\p{{Ll}}*"
