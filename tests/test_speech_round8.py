@@ -133,3 +133,13 @@ def test_theo_inside_a_sentence_cites_only_after_a_comma_or_a_conjunction():
     # "..., song theo Baron, ...", "... và theo ông Hưng, ...": still according to them
     q = quotes_of("Thiết bị này là cần thiết và theo ông Phạm Quốc Hưng, sau sự cố tàu E1 ngành đường sắt đã lắp đặt.")
     assert named(q) == [("Phạm Quốc Hưng", "person")]
+
+
+def test_theo_a_source_noun_qualified_before_cua_cites_the_source():
+    # L: "Theo báo cáo phát triển con người của LHQ năm 2004, ...": the report's qualifier sits between noun and "của"
+    q = quotes_of("Theo báo cáo phát triển con người của LHQ năm 2004, thu nhập trung bình của 10% người giàu nhất "
+                  "cao gấp 22 lần so với 10% người nghèo nhất.")
+    assert named(q) == [("LHQ", "org")]
+    # a directive is still no citation: "theo yêu cầu ... của X" says why something was done
+    q = quotes_of("Theo yêu cầu khẩn cấp của Bộ Y tế, các bệnh viện đã tăng cường trực cấp cứu trong dịp Tết.")
+    assert named(q) == []

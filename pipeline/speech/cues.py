@@ -22,11 +22,12 @@ SOURCE_NOUNS = ("nhận định", "đánh giá", "ý kiến", "báo cáo", "phâ
 def according_to_pattern(speech_words: tuple[str, ...] = ()) -> regex.Pattern:
     """"Theo X, ..." and "Theo X thì ...": X alone, or a source noun "của" X. The source nouns are the listed ones
     and the speech verbs used as nouns ("Theo đề xuất của Sở X", "Theo giải thích của ông Y"), but not the
-    directives: "theo yêu cầu/chỉ đạo của X" says why something was done, not what X said."""
+    directives: "theo yêu cầu/chỉ đạo của X" says why something was done, not what X said. Round 8: the noun may
+    be qualified before "của" ("Theo báo cáo phát triển con người của LHQ", "Theo số liệu thống kê mới nhất của X")."""
     nouns = sorted({*SOURCE_NOUNS, *(regex.escape(w) for w in speech_words if w.lower() not in DIRECTIVE)},
                    key=len, reverse=True)
     return regex.compile(
-        rf"{THEO_LEAD}[Tt]heo\s+(?:(?:{'|'.join(nouns)})\s+(?:mới nhất\s+)?của\s+|(?:phân tích|thông báo|lời)\s+|"
+        rf"{THEO_LEAD}[Tt]heo\s+(?:(?:{'|'.join(nouns)})(?:\s+\p{{Ll}}+){{0,4}}?\s+(?:mới nhất\s+)?của\s+|(?:phân tích|thông báo|lời)\s+|"
         r"tin (?:từ|của)\s+)?(?P<span>[^,;:“”]{2,100}?)(?:,\s*|\s+thì\s+)(?P<rest>.+)$")
 # "Ví dụ, về biện pháp thị trường, theo ông, “...”": "theo" and a person inside the sentence, between commas
 # (round 7: or a name alone, "song theo Baron, ...", "nhưng theo Bush, ...")
