@@ -143,3 +143,10 @@ def test_theo_a_source_noun_qualified_before_cua_cites_the_source():
     # a directive is still no citation: "theo yêu cầu ... của X" says why something was done
     q = quotes_of("Theo yêu cầu khẩn cấp của Bộ Y tế, các bệnh viện đã tăng cường trực cấp cứu trong dịp Tết.")
     assert named(q) == []
+
+
+def test_a_generic_head_the_tagger_cuts_out_is_no_organisation():
+    # M: the NER tagger reads "Bộ" out of "Cơ quan Cảnh sát điều tra Bộ Công an"; the whole name speaks
+    q = quotes_of("Cơ quan Cảnh sát điều tra Bộ Công an đã đề nghị VKSND Tối cao truy tố ông Lê Văn Vi về tội lạm "
+                  "dụng tín nhiệm chiếm đoạt tài sản.", use_ner=True)
+    assert named(q) == [("Cơ quan Cảnh sát điều tra Bộ Công an", "org")]

@@ -428,7 +428,8 @@ def by_ner(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
         ctx.mention(name, None)
         return Speaker(name, "person", _clean_role(span.core.replace(name, " ")), "ner")
     orgs = [t for k, t in ents if k == "ORG" and sum(w[:1].isupper() for w in t.split()) * 2 >= len(t.split())
-            and len(t.split()) <= 12]  # longer: a run of names, not one organisation (never cut mid-name)
+            and len(t.split()) <= 12  # longer: a run of names, not one organisation (never cut mid-name)
+            and t.lower() not in GENERIC_SPEAKERS]  # round 8: a head the tagger cut out ("Bộ") is left to by_organisation
     return Speaker(" ".join(orgs[-1].split()), "org", "", "ner") if orgs else None
 
 
