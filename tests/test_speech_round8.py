@@ -150,3 +150,13 @@ def test_a_generic_head_the_tagger_cuts_out_is_no_organisation():
     q = quotes_of("Cơ quan Cảnh sát điều tra Bộ Công an đã đề nghị VKSND Tối cao truy tố ông Lê Văn Vi về tội lạm "
                   "dụng tín nhiệm chiếm đoạt tài sản.", use_ner=True)
     assert named(q) == [("Cơ quan Cảnh sát điều tra Bộ Công an", "org")]
+
+
+def test_a_foreign_name_and_its_predicate_before_a_colon_introduce_a_quotation():
+    # N: "Niweat Siriwong chia sẻ về điều này: “...”" (a name no surname list knows, a predicate, no speech verb ending it)
+    q = quotes_of("Niweat Siriwong chia sẻ về điều này: \"Tôi không biết khi kết thúc hợp đồng tôi sẽ ở lại Việt Nam "
+                  "hay quay về Thái Lan\".")
+    assert [s for s, _ in named(q)] == ["Niweat Siriwong"]
+    # a medium's headline before a colon is still no one's words
+    q = quotes_of("Tờ La Repubblica chạy hàng tít: \"Một đêm buồn của bóng đá Italy trước các cổ động viên nhà\".")
+    assert named(q) == []

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import regex
 
-from pipeline.speech.names import HONORIFIC, honorific_names, person_names
+from pipeline.speech.names import HONORIFIC, foreign_names, honorific_names, person_names
 from pipeline.speech.slot import ORG_APPOSITION, TITLE_HEAD, TITLE_WORD
 
 AUX = r"(?:(?:đã|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ)\s+)*"
@@ -274,14 +274,15 @@ def _subject_before_colon(before: str) -> str | None:
             return one.group("name")
         # "Ông Lê Văn A bộc bạch:", "Ông Tavares đánh giá về thắng lợi trước Campuchia:": the name that opens the
         # sentence (maybe after its title), then its predicate, lower-case first, of at most twelve words
-        for start, end, _ in sorted(person_names(first) + honorific_names(first)):
+        # (round 8: or a foreign name, "Niweat Siriwong chia sẻ về điều này:")
+        for start, end, _ in sorted(person_names(first) + honorific_names(first) + foreign_names(first)):
             opens = start <= 12 or (TITLE_HEAD.match(first) and not regex.search(r"[.,;:!?]", first[:start]))
             rest = first[end:]
             if opens and (not rest or (regex.match(r"\s+\p{Ll}", rest) and len(rest.split()) <= 12)):
                 first = first[:end]
                 break
     # the name opens the segment, or follows its title ("Giám đốc Sở TDTT Nghệ An Nguyễn Hoàng Thụ:")
-    named = [n for n in person_names(first) + honorific_names(first) if n[1] == len(first) and (
+    named = [n for n in person_names(first) + honorific_names(first) + foreign_names(first) if n[1] == len(first) and (
         n[0] <= 12 or (TITLE_HEAD.match(first) and not regex.search(r"[.,;:!?]", first[:n[0]])))]
     # (round 7: also when the predicate runs on in the apposition's segment, "Chị Thanh Trà, nhân viên văn phòng
     # tỏ ra lưỡng lự:", the name being one the surname list does not know)
