@@ -160,3 +160,14 @@ def test_a_foreign_name_and_its_predicate_before_a_colon_introduce_a_quotation()
     # a medium's headline before a colon is still no one's words
     q = quotes_of("Tờ La Repubblica chạy hàng tít: \"Một đêm buồn của bóng đá Italy trước các cổ động viên nhà\".")
     assert named(q) == []
+
+
+def test_a_pronoun_then_how_it_spoke_refers_back_to_the_person():
+    # O: "Chị xúc động nói: ..." after "Còn với chị Hoàng Thu Huyền, ...": the pronoun, then a manner word
+    q = quotes_of("Còn với chị Hoàng Thu Huyền, du khách từ TP HCM thì đêm nay thật đáng nhớ. Chị xúc động nói: Ai ở "
+                  "xa đến với lễ hội có lẽ cũng đều có cảm nhận như tôi.")
+    assert named(q) == [("Hoàng Thu Huyền", "person")]
+    # a kin word makes a noun of the pronoun: "Chị gái nói" is her sister, not her
+    q = quotes_of("Còn với chị Hoàng Thu Huyền, du khách từ TP HCM thì đêm nay thật đáng nhớ. Chị gái nói: Ai ở "
+                  "xa đến với lễ hội có lẽ cũng đều có cảm nhận như tôi.")
+    assert named(q) == []

@@ -589,6 +589,11 @@ def parse_speaker(span: str, ctx: ArticleContext, use_ner: bool = True) -> Speak
     found = _parse_speaker(span, ctx, use_ner)
     if found is None or found.kind == "other":
         found = _without_manner_tail(span, ctx, use_ner) or found
+    if found is None or found.kind == "other":
+        manner = PRONOUN_MANNER.fullmatch(_last_clause(" ".join(span.split())).strip(" ,;:"))
+        if manner and not NOT_MANNER.search(manner.group("tail")):
+            # round 8: "Chị xúc động nói:", "Ông trầm ngâm kể": the pronoun, then how it spoke
+            found = _parse_speaker(manner.group("who"), ctx, use_ner) or found
     dashed = DASH_APPOSITION.match(_last_clause(" ".join(span.split())).strip())  # "Mặt e thẹn, Hồng - ... -"
     if (found is None or found.kind == "other") and dashed:  # "Hồng - cũng lớp phục vụ - cho biết"
         return _parse_speaker(f"{dashed.group('head')}, {dashed.group('apposition')}", ctx, use_ner) or found
@@ -618,6 +623,11 @@ def _without_manner_tail(span: str, ctx: ArticleContext, use_ner: bool) -> Speak
     return found if found is not None and found.kind in ("person", "org") else None
 
 
+# a pronoun and one to three lower-case words of manner, not a kin word or a trade that makes a noun of it ("Anh
+# trai", "Bà con", "Ông chủ", "Chị em")
+PRONOUN_MANNER = regex.compile(r"(?P<who>[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)\s+(?P<tail>(?!(?:bà|con|em|chị|anh|ông|cả|ta|ấy|này|"
+                               r"trai|gái|mẹ|bố|chủ|cụ|chàng|già|nội|ngoại|hai|ba|út|cháu|họ|nào|kia|xã|lão)(?!\p{L}))"
+                               r"\p{Ll}+(?:\s+\p{Ll}+){0,2})")
 DASH_APPOSITION = regex.compile(r"^(?P<head>[^,–—-]+?)\s[-–—]\s(?P<apposition>\p{Ll}[^,–—-]*?)\s*[-–—]?\s*$")
 
 
