@@ -231,6 +231,8 @@ def _direct_cues(text: str, sents: list[tuple[int, int]], verbs: regex.Pattern,
     return cues, used
 
 
+CAPITAL_AFTER_FIRST = regex.compile(r"(?<!^)\p{Lu}")
+HONORIFIC_START = regex.compile(HONORIFIC, regex.I)
 LEADING_CONNECTIVE = regex.compile(r"^\s*(?:(?:nhưng|song|thì|mà|và)\s+)?")
 
 
@@ -259,7 +261,7 @@ def _subject_before_colon(before: str) -> str | None:
         return pronoun.group("who")  # "Ông đánh giá rất cao tân binh này: “...”": the person the article speaks of
     segs = before.split(",")
     first = segs[0].strip().rstrip(":").strip()
-    if len(segs) > 1 and not regex.search(r"(?<!^)\p{Lu}", first) and not regex.match(HONORIFIC, first, regex.I):
+    if len(segs) > 1 and not CAPITAL_AFTER_FIRST.search(first) and not HONORIFIC_START.match(first):
         # round 8: "Tuy vậy, Kacic vẫn không tuyệt vọng: “...”", "Dù rất bận rộn, nhưng ông Dũng vẫn tỏ ra hạnh
         # phúc: “...”": an adverbial clause with no capitalised word after its first (no name) opens the sentence;
         # its subject follows the comma

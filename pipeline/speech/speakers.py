@@ -497,7 +497,7 @@ def by_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     org = ORG_TAIL.search(span.clause)
     if not org or not regex.match(r"\p{Lu}", org.group()) or len(org.group().split()) > 12:
         return None
-    if org.group().startswith("Cơ quan") and (not regex.search(r"\s\p{Lu}", org.group()) or
+    if org.group().startswith("Cơ quan") and (not CAPITALISED_WORD.search(org.group()) or
                                                ORG_CLAUSE_WORD.search(org.group())):
         # round 8: "Cơ quan an ninh": a kind of agency ("... đề nghị phía Vietsovpetro": and a clause after it);
         # "Cơ quan Cảnh sát điều tra Công an TP HCM" names one
@@ -517,6 +517,7 @@ def by_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     return Speaker(" ".join(name.split()), "org", role if len(role.split()) <= 4 else "", "org")
 
 
+CAPITALISED_WORD = regex.compile(r"\s\p{Lu}")
 # a directive or a preposition inside an organisation's "name" makes it a clause ("Cơ quan an ninh đề nghị phía X")
 ORG_CLAUSE_WORD = regex.compile(r"(?<!\p{L})(?:đề nghị|yêu cầu|kiến nghị|đề xuất|chỉ đạo|cho|với|của|gửi|và|phía(?!\s+(?:Nam|Bắc|Đông|Tây)))(?!\p{L})")
 
