@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import regex
 
-from pipeline.speech.names import HONORIFIC, honorific_names, person_names
+from pipeline.speech.names import HONORIFIC, foreign_names, honorific_names, person_names
 from pipeline.speech.slot import ORG_APPOSITION, TITLE_HEAD, TITLE_WORD
 
 AUX = r"(?:(?:đã|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ)\s+)*"
@@ -22,15 +22,17 @@ SOURCE_NOUNS = ("nhận định", "đánh giá", "ý kiến", "báo cáo", "phâ
 def according_to_pattern(speech_words: tuple[str, ...] = ()) -> regex.Pattern:
     """"Theo X, ..." and "Theo X thì ...": X alone, or a source noun "của" X. The source nouns are the listed ones
     and the speech verbs used as nouns ("Theo đề xuất của Sở X", "Theo giải thích của ông Y"), but not the
-    directives: "theo yêu cầu/chỉ đạo của X" says why something was done, not what X said."""
+    directives: "theo yêu cầu/chỉ đạo của X" says why something was done, not what X said. Round 8: the noun may
+    be qualified before "của" ("Theo báo cáo phát triển con người của LHQ", "Theo số liệu thống kê mới nhất của X")."""
     nouns = sorted({*SOURCE_NOUNS, *(regex.escape(w) for w in speech_words if w.lower() not in DIRECTIVE)},
                    key=len, reverse=True)
     return regex.compile(
-        rf"{THEO_LEAD}[Tt]heo\s+(?:(?:{'|'.join(nouns)})\s+(?:mới nhất\s+)?của\s+|(?:phân tích|thông báo|lời)\s+|"
+        rf"{THEO_LEAD}[Tt]heo\s+(?:(?:{'|'.join(nouns)})(?:\s+\p{{Ll}}+){{0,4}}?\s+(?:mới nhất\s+)?của\s+|(?:phân tích|thông báo|lời)\s+|"
         r"tin (?:từ|của)\s+)?(?P<span>[^,;:“”]{2,100}?)(?:,\s*|\s+thì\s+)(?P<rest>.+)$")
 # "Ví dụ, về biện pháp thị trường, theo ông, “...”": "theo" and a person inside the sentence, between commas
 # (round 7: or a name alone, "song theo Baron, ...", "nhưng theo Bush, ...")
-MID_THEO_PERSON = regex.compile(rf",?\s+(?:(?:song|nhưng)\s+)?theo\s+(?P<span>{HONORIFIC}(?:\s+\p{{Lu}}\p{{Ll}}*){{0,4}}|"
+# (round 8: after a comma or a conjunction only: "bị cáo buộc nghe theo Mỹ, Anh" obeys, it cites no one)
+MID_THEO_PERSON = regex.compile(rf"(?:,\s*|\s+)(?:(?:song|nhưng|và|mà)\s+|(?<=,\s*))theo\s+(?P<span>{HONORIFIC}(?:\s+\p{{Lu}}\p{{Ll}}*){{0,4}}|"
                              r"\p{Lu}\p{Ll}+(?:[\s.]+\p{Lu}\p{Ll}*){0,3})\s*,\s*(?P<rest>.+)$")
 # "Theo ông Yểu điều này là do ...": a name after an honorific needs no comma to end
 ACCORDING_TO_NAME = regex.compile(rf"{THEO_LEAD}[Tt]heo\s+(?P<span>{HONORIFIC}\s+\p{{Lu}}\p{{Ll}}*"
@@ -66,11 +68,14 @@ THEO_DO = regex.compile(r"^\s*Theo đó\s*,\s*(?P<rest>.+)$")
 # "Gophatdat.com", "vnexpress.net": a full stop with a lower-case letter glued after it is inside a word (a domain),
 # no sentence end ("Bình Triệu 2.Riêng", a capital after it, still is one)
 INSIDE_A_WORD = regex.compile(r"\.\p{Ll}")
-TRAILING_ADDRESSEE = regex.compile(r"(?<=\p{L})\s+(?:với|cho)\s+[^,:;!?“”\"]{1,40}?(?=\s*[.!?…]?\s*$)")
+# (round 8: or the topic or company after it, "” - Chí Trung tâm sự về gia đình mình.", "”, danh hài tâm sự cùng VnExpress.")
+TRAILING_ADDRESSEE = regex.compile(r"(?<=\p{L})\s+(?:với|cho|cùng|về)\s+[^,:;!?“”\"]{1,40}?(?=\s*[.!?…]?\s*$)")
 SAID_WHERE = r"(?:tại|trong|trên|khi|hôm|vào|sáng|chiều|tối|ngày|sau khi|trước khi)\s[^“”\"]*$"
 QUOTE_THEN_PERSON = regex.compile(r"^\s*[,;–—-]\s*(?P<span>(?:[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)(?:\s+\p{Lu}[\p{L}\-.]*){0,3}|"
                                r"\p{Lu}[\p{L}\-.]*(?:\s+\p{Lu}[\p{L}\-.]*){0,3})"
                                r"\s+(?!(?:không|chưa|chẳng|hỏi|được|bị)(?!\p{L}))\p{Ll}+(?:\s+\p{Ll}+){0,2}\s*[.!…]?\s*$")
+AUX_RUN = regex.compile(AUX)
+CHAINED_TAIL = regex.compile(r"^(?:\s*(?:thêm|rằng|,|:))+")
 MAX_ACCORDING_TO_PART = 15  # a longer comma part after "Theo X" is the content
 MAX_SPAN_WORDS_AFTER_QUOTE = 15  # “...”, bà An nhấn mạnh: a longer run after a quote is no attribution
 
@@ -90,6 +95,12 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
         elif ch == "”" and straight is not None:  # round 6: '"...”', a straight mark closed by a curly one
             spans.append((straight, i + 1))
             straight = None
+        elif ch == '"' and depth == 1 and straight is None and i and not text[i - 1].isspace() and \
+                not text[i + 1:i + 2].isalpha() and text.count('"', start, i) % 2 == 0:
+            # round 8: '“...tốn nhiều tiền" - chị Thanh Ngân nói': a curly mark closed by a straight one (a closing
+            # mark, after a letter, with no straight mark opened inside the quotation before it)
+            depth = 0
+            spans.append((start, i + 1))
         elif ch == '"' and depth == 0:
             if straight is None:
                 straight = i
@@ -203,15 +214,39 @@ def _direct_cues(text: str, sents: list[tuple[int, int]], verbs: regex.Pattern,
             # sentence after the quotation; whatever the verb (outside the lexicon), those are the person's words
             m = QUOTE_THEN_PERSON.match(after)
         if m:
+            # a quotation that a chained verb (below) already took as its content is that verb's: one cue
+            cues = [c for c in cues if not (c.kind == "indirect" and c.quote.startswith(text[qs:qe]))]
             found = m.groupdict()
             verb = found.get("verb") or found.get("bare") or "quote-marks"
             cues.append(Cue(qs, "direct", m.group("span"), verb.lower(), quote, text[ss:se], -qs - 1,
                             named_only=not found.get("verb")))
             used.append((ss, se))
+            chained = _chained_verb(m.string, m.end(), verbs) if m.group().endswith(("và ", "và")) else None
+            if chained:  # round 8: '“...”, Yushchenko nói và cho biết thêm vấn đề ...': a second act, its own row
+                cues.append(Cue(qe, "indirect", m.group("span"), chained[0], chained[1], text[ss:se], -qe - 1,
+                                named_only=chained[2]))
         elif (subject := _subject_before_colon(text[ss:qs])):
             cues.append(Cue(qs, "direct", subject, "quote-marks", quote, text[ss:se], -qs - 1, named_only=True))
             used.append((ss, se))
     return cues, used
+
+
+CAPITAL_AFTER_FIRST = regex.compile(r"(?<!^)\p{Lu}")
+HONORIFIC_START = regex.compile(HONORIFIC, regex.I)
+LEADING_CONNECTIVE = regex.compile(r"^\s*(?:(?:nhưng|song|thì|mà|và)\s+)?")
+
+
+def _chained_verb(after: str, pos: int, verbs: regex.Pattern) -> tuple[str, str, bool] | None:
+    """(verb, content, named_only) of a speech verb joined by "và" to the verb that attributed a quotation
+    ("”, ông nói và cho biết thêm rằng ngoài hỗ trợ của chính phủ, ..."), with content of three words or more."""
+    pos = AUX_RUN.match(after, pos).end()
+    v = verbs.match(after, pos)
+    if not v:
+        return None
+    rest = CHAINED_TAIL.sub("", after[v.end():]).strip()
+    if len(rest.split()) < 3:
+        return None
+    return (v.group("verb") or v.group("bare")).lower(), rest, not v.group("verb")
 
 
 def _subject_before_colon(before: str) -> str | None:
@@ -226,6 +261,13 @@ def _subject_before_colon(before: str) -> str | None:
         return pronoun.group("who")  # "Ông đánh giá rất cao tân binh này: “...”": the person the article speaks of
     segs = before.split(",")
     first = segs[0].strip().rstrip(":").strip()
+    if len(segs) > 1 and not CAPITAL_AFTER_FIRST.search(first) and not HONORIFIC_START.match(first):
+        # round 8: "Tuy vậy, Kacic vẫn không tuyệt vọng: “...”", "Dù rất bận rộn, nhưng ông Dũng vẫn tỏ ra hạnh
+        # phúc: “...”": an adverbial clause with no capitalised word after its first (no name) opens the sentence;
+        # its subject follows the comma
+        rest = LEADING_CONNECTIVE.sub("", before.split(",", 1)[1])
+        if rest.strip():
+            return _subject_before_colon(rest)
     if len(segs) == 1:
         # "Adriaanse quả quyết:", "Long thuyết phục:": one name, then a few lower-case words (quotes.py keeps it
         # only if it resolves to a person)
@@ -234,14 +276,15 @@ def _subject_before_colon(before: str) -> str | None:
             return one.group("name")
         # "Ông Lê Văn A bộc bạch:", "Ông Tavares đánh giá về thắng lợi trước Campuchia:": the name that opens the
         # sentence (maybe after its title), then its predicate, lower-case first, of at most twelve words
-        for start, end, _ in sorted(person_names(first) + honorific_names(first)):
+        # (round 8: or a foreign name, "Niweat Siriwong chia sẻ về điều này:")
+        for start, end, _ in sorted(person_names(first) + honorific_names(first) + foreign_names(first)):
             opens = start <= 12 or (TITLE_HEAD.match(first) and not regex.search(r"[.,;:!?]", first[:start]))
             rest = first[end:]
             if opens and (not rest or (regex.match(r"\s+\p{Ll}", rest) and len(rest.split()) <= 12)):
                 first = first[:end]
                 break
     # the name opens the segment, or follows its title ("Giám đốc Sở TDTT Nghệ An Nguyễn Hoàng Thụ:")
-    named = [n for n in person_names(first) + honorific_names(first) if n[1] == len(first) and (
+    named = [n for n in person_names(first) + honorific_names(first) + foreign_names(first) if n[1] == len(first) and (
         n[0] <= 12 or (TITLE_HEAD.match(first) and not regex.search(r"[.,;:!?]", first[:n[0]])))]
     # (round 7: also when the predicate runs on in the apposition's segment, "Chị Thanh Trà, nhân viên văn phòng
     # tỏ ra lưỡng lự:", the name being one the surname list does not know)

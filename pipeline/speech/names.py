@@ -70,11 +70,15 @@ VN_SYLLABLE = regex.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnp
                             r"(?:ng|nh|ch|[cmnpt])?", regex.I)
 # words that may stand capitalised before a foreign surname and are not a given name ("Theo Schaeuble")
 NOT_GIVEN_NAME = {"Theo", "Ông", "Bà", "Anh", "Chị", "Ngài", "Còn", "Và", "Nhưng", "Song", "Giáo", "Tiến", "Nhà",
-                  "Tổng", "Thủ", "Bộ", "Chủ", "Phó", "Tuy", "Khi", "Sau", "Trước", "Với", "Cũng", "Đại", "Tại"}
+                  "Tổng", "Thủ", "Bộ", "Chủ", "Phó", "Tuy", "Khi", "Sau", "Trước", "Với", "Cũng", "Đại", "Tại",
+                  "Rồi", "Vậy", "Thế", "Nên", "Mà", "Nếu", "Dù", "Vì"}  # round 8: conjunctions opening a sentence
 # a capitalised word of a foreign name: letters, maybe hyphenated ("Ahdieh-Grant", "Shuaib-Ud"), never an acronym
 FOREIGN_WORD = r"\p{Lu}\p{Ll}+(?:-\p{Lu}?\p{Ll}+)*"
+# round 8: the lower-case particles of Arabic, Dutch, German, Romance names inside a name, never first: "Hamid
+# al-Bayati", "Ruud van Nistelrooy", "Luiz da Silva"
+NAME_PARTICLE = r"(?:(?:al|el)-(?=\p{Lu})|(?:van|von|der|den|de|di|da|do|dos|das|du|del|della|bin|ibn)\s+(?=\p{Lu}))"
 # (a run followed by a number is a product or a model: "Long March 4-B", "Windows 95")
-FOREIGN_RUN = regex.compile(rf"(?<![\p{{L}}\d.\-]){FOREIGN_WORD}(?:\s+{FOREIGN_WORD}){{1,4}}(?![\p{{L}}\d\-])(?!\s*\d)")
+FOREIGN_RUN = regex.compile(rf"(?<![\p{{L}}\d.\-]){FOREIGN_WORD}(?:\s+{NAME_PARTICLE}?{FOREIGN_WORD}){{1,4}}(?![\p{{L}}\d\-])(?!\s*\d)")
 # a run after these names a body, a title, a medium, a team or a place, not a person
 NOT_A_PERSON_CUE = regex.compile(r"(?<!\p{L})(?:công ty|hãng|tập đoàn|tổ chức|cơ quan|ngân hàng|doanh nghiệp|trang web|"
                                  r"website|tờ|báo|đài|tạp chí|viện|đại học|trường|bệnh viện|trung tâm|đội|câu lạc bộ|CLB|"

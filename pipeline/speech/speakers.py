@@ -32,7 +32,8 @@ ORG_HEADS = [h.strip() for h in (
     "Ngân hàng, Quỹ, Trung tâm, Tổ chức, Hội đồng, Văn phòng, Thành ủy, Tỉnh ủy, Quốc hội, Chính phủ, Bộ Chính trị, "
     "Liên minh, Tổng công ty, Chi cục, Phòng, Sàn, Báo, Đài, Cổng, Học viện, Bệnh viện, Công an, Tòa án, "
     "Viện kiểm sát, Hãng tin, Hãng thông tấn, Thông tấn xã, Tạp chí, Hãng, Bưu điện, Nhà máy, Đảng, "
-    "TAND, VKSND").split(",")]  # round 6: the courts' and procuracies' standard abbreviations ("TAND Tối cao")
+    "TAND, VKSND, Cơ quan").split(",")]  # round 6: the courts' and procuracies' standard abbreviations ("TAND Tối cao")
+# (round 8: "Cơ quan Cảnh sát điều tra Công an TP HCM" is the investigating agency, not the police it belongs to)
 # bodies named only generically but identifiable in context are organisations (coding rule C1), written lower-case
 GENERIC_BODY = regex.compile(r"(?<!\p{L})(?:cơ quan (?:chức năng|điều tra|công an|thuế|hải quan|quản lý)|"
                              r"tổ (?:kiểm tra|công tác|điều tra)|đoàn (?:kiểm tra|thanh tra|công tác)|"
@@ -427,7 +428,8 @@ def by_ner(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
         ctx.mention(name, None)
         return Speaker(name, "person", _clean_role(span.core.replace(name, " ")), "ner")
     orgs = [t for k, t in ents if k == "ORG" and sum(w[:1].isupper() for w in t.split()) * 2 >= len(t.split())
-            and len(t.split()) <= 12]  # longer: a run of names, not one organisation (never cut mid-name)
+            and len(t.split()) <= 12  # longer: a run of names, not one organisation (never cut mid-name)
+            and t.lower() not in GENERIC_SPEAKERS]  # round 8: a head the tagger cut out ("Bộ") is left to by_organisation
     return Speaker(" ".join(orgs[-1].split()), "org", "", "ner") if orgs else None
 
 
@@ -450,6 +452,8 @@ def _after_place_word(name: str, text: str) -> bool:
     return at > 0 and bool(AFTER_PLACE_CUE.search(text[max(0, at - 40):at]))
 
 
+# two to four lower-case words, no pronoun or determiner among them ("thày tu", "cố vấn chính trị")
+DESCRIPTOR = regex.compile(r"(?!(?:một|các|những|nhiều|mọi|người ta|ông|bà|anh|chị|họ)(?!\p{L}))\p{Ll}+(?:\s+\p{Ll}+){1,3}")
 COUNTRY_AFTER_TITLE = regex.compile(rf"^\p{{Lu}}\p{{Ll}}*(?:\s+\p{{L}}+){{1,3}}?\s+(?P<country>{'|'.join(COUNTRIES)})$")
 
 
@@ -457,6 +461,10 @@ def by_title_alone(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     """A title alone, as news refers back to a person introduced with it ("Thứ trưởng cho rằng", "Theo bộ
     trưởng", "vị Phó chủ tịch này nói"): the person most recently given a role that begins with it."""
     m = ROLE_REFERENCE.fullmatch(span.clause)
+    if not m and DESCRIPTOR.fullmatch(span.clause) and span.clause.lower() not in SHARED_ROLES:
+        # round 8: '“...”, thày tu nói.' after "Shuaib-Ud Din, thày tu của giáo đường ...": a lower-case role that
+        # no title list knows refers back to the person last given it (nobody when no one was)
+        return ctx.holder_of(span.clause)
     abroad = COUNTRY_AFTER_TITLE.search(span.clause) if not m else None
     if abroad and abroad.group("country") not in ("Việt Nam", "VN"):
         # round 6: "Thủ tướng Thổ Nhĩ Kỳ nêu rõ", "Thứ trưởng Ngoại giao Iraq nói": a title and a foreign country
@@ -489,6 +497,11 @@ def by_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     org = ORG_TAIL.search(span.clause)
     if not org or not regex.match(r"\p{Lu}", org.group()) or len(org.group().split()) > 12:
         return None
+    if org.group().startswith("Cơ quan") and (not CAPITALISED_WORD.search(org.group()) or
+                                               ORG_CLAUSE_WORD.search(org.group())):
+        # round 8: "Cơ quan an ninh": a kind of agency ("... đề nghị phía Vietsovpetro": and a clause after it);
+        # "Cơ quan Cảnh sát điều tra Công an TP HCM" names one
+        return None
     # (a given name of its own: not "Bản Jetro" left of "Nhật Bản Jetro")
     holder = [n for n in foreign_names(span.clause) if n[1] == len(span.clause) and n[0] > org.start()
               and not VN_SYLLABLE.fullmatch(n[2].split()[0])]
@@ -504,6 +517,11 @@ def by_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     return Speaker(" ".join(name.split()), "org", role if len(role.split()) <= 4 else "", "org")
 
 
+CAPITALISED_WORD = regex.compile(r"\s\p{Lu}")
+# a directive or a preposition inside an organisation's "name" makes it a clause ("Cơ quan an ninh đề nghị phía X")
+ORG_CLAUSE_WORD = regex.compile(r"(?<!\p{L})(?:đề nghị|yêu cầu|kiến nghị|đề xuất|chỉ đạo|cho|với|của|gửi|và|phía(?!\s+(?:Nam|Bắc|Đông|Tây)))(?!\p{L})")
+
+
 def by_described_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     """"hãng nghiên cứu thị trường Gartner Dataquest", "tờ Financial Times": an organisation's noun and its
     description, then the name, which is the speaker (the description its role)."""
@@ -512,8 +530,7 @@ def by_described_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker
         return None
     if m.group("name") in PLACES or m.group("name") in COUNTRIES or PLACE_TAIL.search(m.group("description")):
         return None  # "Đài khí tượng thủy văn khu vực Nam Bộ": the place ends the body's own name
-    if regex.search(r"(?<!\p{L})(?:đề nghị|yêu cầu|kiến nghị|đề xuất|chỉ đạo|cho|với|của|phía|gửi|và)(?!\p{L})",
-                    m.group("description")):
+    if ORG_CLAUSE_WORD.search(m.group("description")):
         return None  # "Cơ quan an ninh đề nghị phía VSP": the name is an object, the description a clause
     return Speaker(m.group("name"), "org", m.group("description"), "described_org")
 
@@ -573,6 +590,11 @@ def parse_speaker(span: str, ctx: ArticleContext, use_ner: bool = True) -> Speak
     found = _parse_speaker(span, ctx, use_ner)
     if found is None or found.kind == "other":
         found = _without_manner_tail(span, ctx, use_ner) or found
+    if found is None or found.kind == "other":
+        manner = PRONOUN_MANNER.fullmatch(_last_clause(" ".join(span.split())).strip(" ,;:"))
+        if manner and not NOT_MANNER.search(manner.group("tail")):
+            # round 8: "Chị xúc động nói:", "Ông trầm ngâm kể": the pronoun, then how it spoke
+            found = _parse_speaker(manner.group("who"), ctx, use_ner) or found
     dashed = DASH_APPOSITION.match(_last_clause(" ".join(span.split())).strip())  # "Mặt e thẹn, Hồng - ... -"
     if (found is None or found.kind == "other") and dashed:  # "Hồng - cũng lớp phục vụ - cho biết"
         return _parse_speaker(f"{dashed.group('head')}, {dashed.group('apposition')}", ctx, use_ner) or found
@@ -602,6 +624,11 @@ def _without_manner_tail(span: str, ctx: ArticleContext, use_ner: bool) -> Speak
     return found if found is not None and found.kind in ("person", "org") else None
 
 
+# a pronoun and one to three lower-case words of manner, not a kin word or a trade that makes a noun of it ("Anh
+# trai", "Bà con", "Ông chủ", "Chị em")
+PRONOUN_MANNER = regex.compile(r"(?P<who>[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)\s+(?P<tail>(?!(?:bà|con|em|chị|anh|ông|cả|ta|ấy|này|"
+                               r"trai|gái|mẹ|bố|chủ|cụ|chàng|già|nội|ngoại|hai|ba|út|cháu|họ|nào|kia|xã|lão)(?!\p{L}))"
+                               r"\p{Ll}+(?:\s+\p{Ll}+){0,2})")
 DASH_APPOSITION = regex.compile(r"^(?P<head>[^,–—-]+?)\s[-–—]\s(?P<apposition>\p{Ll}[^,–—-]*?)\s*[-–—]?\s*$")
 
 
