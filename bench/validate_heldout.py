@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample" / "vntc_sample.jsonl"
 DEFAULT_SOURCES = [os.environ.get("VN_DISCOURSE_HELDOUT", ""), str(ROOT.parent / "shared/corpora/vntc-train.jsonl.gz"),
@@ -154,7 +155,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clustering", choices=("hdbscan", "consensus"),
                         help="topics.clustering.method for this run (default: params.yaml's)")
     parser.add_argument("--keep", help="run in this folder and keep it (default: a temporary folder, removed)")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="a params.yaml key for this run, the value read as YAML (e.g. topics.lexical_weight=0.5)")
     args = parser.parse_args(argv)
+    overrides = {"topics.clustering.method": args.clustering} if args.clustering else {}
+    for item in args.set:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise SystemExit(f"validate: --set {item!r}: write KEY=VALUE, e.g. topics.lexical_weight=0.5")
+        overrides[key] = yaml.safe_load(value)
     source = Path(args.source) if args.source else next((Path(p) for p in DEFAULT_SOURCES if p and Path(p).is_file()), None)
     if source is None or not source.is_file():
         raise SystemExit("validate: held-out corpus not found; pass --source PATH/vntc-train.jsonl.gz or set VN_DISCOURSE_HELDOUT")
@@ -172,8 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         ws = Path(args.keep) if args.keep else Path(tmp) / "ws"
         if args.keep:
             shutil.rmtree(ws, ignore_errors=True)
-        make_workspace(ws, docs, cache_dir,
-                       {"topics.clustering.method": args.clustering} if args.clustering else None)
+        make_workspace(ws, docs, cache_dir, overrides or None)
         result = summarise(ws, docs, source, seed, run_stages(ws))
     pio.write_json(args.out, result)
     b, lda = result["bertopic"], result["lda"]

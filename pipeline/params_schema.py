@@ -291,6 +291,8 @@ class Topics(Section):
     fit_sample: Int(10, null=True) = None
     hierarchy: Bool = False
     guided: Bool = False
+    # the TF-IDF block's weight beside the embedding in what the topic model clusters (0 = the embedding alone)
+    lexical_weight: Num("must be a number between 0 and 10", lambda v: 0 <= v <= 10) = 0.0
 
 
 class Evaluate(Section):

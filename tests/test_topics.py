@@ -568,3 +568,43 @@ def test_diacritic_share_equals_the_word_by_word_reading():
     texts += ["Đà Nẵng 2025: TP.HCM và Hà Nội", "dang dinh biet nhung", "ΑΒΓ café São Paulo", ""]
     for text in texts + texts:  # the second pass reads remembered kinds
         assert DI.diacritic_share(text) == reference(text)
+
+
+def test_joint_space_mixes_the_two_cosines_by_the_weight():
+    from pipeline.embedders import joint
+
+    rng = np.random.default_rng(3)
+    semantic, lexical = rng.normal(size=(6, 12)), rng.normal(size=(6, 5))
+    lexical /= np.linalg.norm(lexical, axis=1, keepdims=True)
+    s = semantic / np.linalg.norm(semantic, axis=1, keepdims=True)
+    for w in (0.5, 1.0, 2.0):
+        j = joint(semantic, lexical, w)
+        assert np.allclose(np.linalg.norm(j, axis=1), 1.0, atol=1e-6)
+        assert np.allclose(j @ j.T, (s @ s.T + w * w * (lexical @ lexical.T)) / (1 + w * w), atol=1e-5)
+
+
+def test_lexical_features_place_new_texts_in_the_fitted_space():
+    from pipeline.embedders import LexicalFeatures, tfidf_embeddings
+
+    docs, _, _ = corpus()
+    lex = LexicalFeatures(seed=0, dims=8)
+    fitted = lex.fit_transform(docs)
+    assert np.array_equal(fitted, tfidf_embeddings(docs, 0, 8))   # the tfidf backend is the same transform
+    assert np.allclose(lex.transform(docs[:5]), fitted[:5], atol=1e-5)
+    word = lex.transform(["nghiên_cứu"])[0]                       # a science word sits nearest the science units
+    assert np.argmax(fitted @ word) < 20
+
+
+def test_lexical_weight_clusters_in_the_joint_space_with_guided_seeds_and_mmr():
+    """topics.lexical_weight > 0: units, guided seed lists and MMR words all in [embedding | w x TF-IDF]; with
+    embeddings that carry no group signal, the lexical block alone recovers the groups."""
+    docs, _, labels = corpus()
+    noise = np.random.default_rng(5).normal(size=(len(docs), 32)).astype(np.float32)
+    plain, _ = fit_topics(docs, noise, stopwords=STOP, vectorizer={"min_df": 1}, **fast())
+    r, m = fit_topics(docs, noise, stopwords=STOP, vectorizer={"min_df": 1}, representation="mmr",
+                      encode=fake_encode, seed_topic_list=[["khoa_học", "nghiên_cứu"]], lexical_weight=2.0, **fast())
+    assert m.lexical is not None and m.model.seed_topic_list == [["khoa_học", "nghiên_cứu"]]
+    assert (r.info["representation"] != "").all()
+    purity = lambda topics: sum(max(sum(1 for lab, t in zip(labels, topics) if t == k and lab == g) for g in GROUPS)
+                                for k in set(topics)) / len(labels)
+    assert purity(r.topics) == 1.0 and purity(plain.topics) < 0.8

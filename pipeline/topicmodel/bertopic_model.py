@@ -27,6 +27,7 @@ from pipeline.topicmodel.clustering import consensus_models, extend
 from pipeline.topicmodel.tables import outlier_diagnostics, topic_hierarchy, topic_table, topic_terms
 from pipeline.topicmodel.base import TopicFit, TopicModel
 from pipeline import codebook
+from pipeline.embedders import LexicalFeatures, joint
 from pipeline.words import keyword_tokenizer, make_vectorizer, topic_stopwords
 
 
@@ -34,16 +35,21 @@ class WordEmbedder:
     """Adapter giving BERTopic our embedder (guided seeds, MMR/KeyBERT words) with segmentation underscores undone;
     a unit it already knows (segmented text -> precomputed vector) is looked up, never re-embedded."""
 
-    def __init__(self, encode, known: dict[str, np.ndarray] | None = None):
+    def __init__(self, encode, known: dict[str, np.ndarray] | None = None, lexical=None, weight: float = 0.0):
         from bertopic.backend import BaseEmbedder
 
         known = known or {}
+
+        def vectors(todo: list[str]) -> np.ndarray:
+            semantic = encode([d.replace("_", " ") for d in todo])
+            # the units sit in the joint space (topics.lexical_weight): words and seed lists must too
+            return joint(semantic, lexical.transform(todo), weight) if lexical is not None else semantic
 
         class _Adapter(BaseEmbedder):
             def embed(self, documents, verbose=False):
                 documents = list(documents)
                 todo = [d for d in documents if d not in known]
-                fresh = dict(zip(todo, encode([d.replace("_", " ") for d in todo]))) if todo else {}
+                fresh = dict(zip(todo, vectors(todo))) if todo else {}
                 return np.stack([known[d] if d in known else fresh[d] for d in documents]).astype(np.float32)
 
         self.backend = _Adapter()
@@ -177,6 +183,7 @@ class BERTopicConfig:
     hierarchy: bool = False
     fit_sample: int | None = None
     terms_per_topic: int = 50                            # theme scoring looks past the top 10
+    lexical_weight: float = 0.0                          # embeddings.joint's weight of the TF-IDF block (0: none)
 
 
 class BERTopicModel(TopicModel):
@@ -190,6 +197,7 @@ class BERTopicModel(TopicModel):
         self.config = config or BERTopicConfig()
         self.encode, self.umap_model, self.hdbscan_model = encode, umap_model, hdbscan_model
         self.model = None
+        self.lexical = None  # fit's LexicalFeatures when config.lexical_weight > 0
 
     @classmethod
     def from_params(cls, params, *, seed: int | None = None, encode=None, hierarchy: bool = False,
@@ -205,7 +213,8 @@ class BERTopicModel(TopicModel):
             clustering={**dict(t.get("clustering") or {}), **({"sweep": list(sweep)} if sweep else {})},
             top_n_words=t["top_n_words"], reduce_frequent_words=t["reduce_frequent_words"],
             representation=t["representation"], outliers=dict(t["outliers"]), nr_topics=t.get("nr_topics"),
-            seed_topic_list=seeds, hierarchy=hierarchy, fit_sample=t.get("fit_sample"))
+            seed_topic_list=seeds, hierarchy=hierarchy, fit_sample=t.get("fit_sample"),
+            lexical_weight=float(t.get("lexical_weight") or 0.0))
         return cls(config, encode=encode)
 
     def _bertopic(self, tokens: list[str], embeddings: np.ndarray, umap_model, hdbscan_model, *, guided: bool = True):
@@ -214,7 +223,8 @@ class BERTopicModel(TopicModel):
         from bertopic.vectorizers import ClassTfidfTransformer
 
         c, encode, vec = self.config, self.encode, self.config.vectorizer or {}
-        backend = WordEmbedder(encode, dict(zip(tokens, embeddings))).backend if encode else None
+        backend = (WordEmbedder(encode, dict(zip(tokens, embeddings)), self.lexical, c.lexical_weight).backend
+                   if encode else None)
         return BERTopic(
             language="multilingual", embedding_model=backend, umap_model=umap_model, hdbscan_model=hdbscan_model,
             vectorizer_model=topic_vectorizer(c.stopwords or [], vec.get("min_df", 2), vec.get("max_df", 1.0), vec.get("ngram_max", 1)),
@@ -248,6 +258,11 @@ class BERTopicModel(TopicModel):
             raise CorpusTooSmall(f"{n} unit(s) to model; a topic model needs at least {MIN_UNITS}: add articles, "
                                  "or set units.level: paragraph, or see reports/rejected.csv for the ones left out")
         embeddings = np.asarray(embeddings, dtype=np.float32)
+        if c.lexical_weight:
+            # issue 13 (bench/TOPIC_FEATURES_RULE.md): the embedding beside TF-IDF over words and syllables; every
+            # later use of the embeddings (clustering, outliers, centroids, guided seeds, MMR) is in this space
+            self.lexical = LexicalFeatures(c.seed)
+            embeddings = joint(embeddings, self.lexical.fit_transform(tokens), c.lexical_weight)
         consensus = (c.clustering or {}).get("method", "hdbscan") == "consensus"
         # the consensus holds an n x n co-assignment matrix: beyond max_units it is fitted on a seeded sample and
         # the other units join their nearest topic, as fit_sample does for HDBSCAN
