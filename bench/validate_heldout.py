@@ -1,6 +1,6 @@
 """Held-out validation: the pipeline's topic model against the LDA baseline on labelled news it has not seen.
 
-    python -m bench.validate_heldout [--n 500] [--seed S] [--clustering consensus] [--source PATH] [--keep DIR]
+    python -m bench.validate_heldout [--n 500] [--seed S] [--clustering consensus] [--source PATH] [--keep DIR] [--set KEY=VALUE ...]
     (make validate; VALIDATE_ARGS="--n 1500 --seed 7" for a larger, second draw)
 
 Draws `n` VNTC articles that are not in the bundled sample (other ids, other texts), the same number from each
