@@ -605,6 +605,8 @@ def test_lexical_weight_clusters_in_the_joint_space_with_guided_seeds_and_mmr():
                       encode=fake_encode, seed_topic_list=[["khoa_học", "nghiên_cứu"]], lexical_weight=2.0, **fast())
     assert m.lexical is not None and m.model.seed_topic_list == [["khoa_học", "nghiên_cứu"]]
     assert (r.info["representation"] != "").all()
-    purity = lambda topics: sum(max(sum(1 for lab, t in zip(labels, topics) if t == k and lab == g) for g in GROUPS)
-                                for k in set(topics)) / len(labels)
+
+    def purity(topics):
+        return sum(max(sum(1 for lab, t in zip(labels, topics) if t == k and lab == g) for g in GROUPS)
+                   for k in set(topics)) / len(labels)
     assert purity(r.topics) == 1.0 and purity(plain.topics) < 0.8
