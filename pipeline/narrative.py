@@ -144,9 +144,11 @@ def summary(metrics: dict, theme_sizes: pd.DataFrame, fields: list[dict], tests:
 
 
 def limitations(metrics: dict, fit: dict, params, theme_sizes: pd.DataFrame, fields: list[dict],
-                labels: dict[str, str], has_labels: bool) -> list[str]:
+                labels: dict[str, str], has_labels: bool, validation: dict | None = None,
+                speakers: dict | None = None) -> list[str]:
     """What the run cannot support, from its own numbers: themes it cannot measure, confounding, stability,
-    outliers, comparisons that could not run."""
+    outliers, comparisons that could not run, and (when validation results exist) how well the themes and the
+    speakers agree with human coding on the batch coded after the method was fixed."""
     out = []
     unseen = fit.get("codebook_keywords_unseen") or {}
     assigned = set(theme_sizes["theme"]) if not theme_sizes.empty else set()
@@ -156,7 +158,9 @@ def limitations(metrics: dict, fit: dict, params, theme_sizes: pd.DataFrame, fie
         if keywords and len(missing) >= len(keywords):
             out.append(f"{name} cannot be measured in this corpus: none of its codebook words occurs in it.")
         elif theme not in assigned:
-            out.append(f"{name}: no topic reached the theme rule, so its share is 0 by construction, not a finding"
+            # the topic layer only: compare and the effects use the measured proportions, which do not depend on it
+            out.append(f"{name}: no topic reached the topic theme rule, so its topic-based share is 0 by "
+                       "construction, not a finding; its measured share (Themes) does not depend on the topics"
                        + (f" (codebook words never seen: {', '.join(missing)})." if missing else "."))
         elif missing:
             out.append(f"{name} is measured by part of its codebook only; never seen: {', '.join(missing)}.")
@@ -183,5 +187,36 @@ def limitations(metrics: dict, fit: dict, params, theme_sizes: pd.DataFrame, fie
         out.append(f"{m['outlier_share_before_reduction']:.0%} of units were outliers of the clustering and were "
                    f"assigned to their nearest topic; a strict rule would have left {m.get('outlier_share_strict', 0):.0%} "
                    "unassigned. Themes of those units are less certain.")
-    out.append("Quotes and speakers come from rules; check a quote in its sentence (quotes.csv) before citing it.")
+    out.extend(measurement_limitations(validation, speakers, labels))
+    return out
+
+
+def measurement_limitations(validation: dict | None, speakers: dict | None, labels: dict[str, str]) -> list[str]:
+    """The measured layers' error on the reported batch of the hand-coded sets (validation_themes.json,
+    validation_quotes.json): what a reader must carry into any share or speaker count."""
+    out = []
+    rep = (validation or {}).get("reported")
+    if rep and rep in validation:
+        v = validation[rep]
+        f1 = {t: s["f1"] for t, s in v.get("per_theme", {}).items() if s.get("support")}
+        weakest = sorted(f1, key=f1.get)[:2]
+        seeds = validation.get("seed_all")
+        out.append(
+            f"Theme measurement (method {validation.get('method', '?')}) agrees with human coding on {rep} "
+            f"({v['n']} units coded after the method was fixed) at accuracy {v['accuracy']:.2f} and macro-F1 "
+            f"{v['macro_f1']:.2f}"
+            + (f"; on the seed paragraphs (contemporary policy news) {seeds['accuracy']:.2f} and "
+               f"{seeds['macro_f1']:.2f}" if seeds else "")
+            + (f". The weakest themes are {' and '.join(f'{labels.get(t, t)} (F1 {f1[t]:.2f})' for t in weakest)}: "
+               "their shares carry measurement error that the bootstrap intervals do not include." if weakest else "."))
+    sv = ((speakers or {}).get("named_strict") or {})
+    srep = (speakers or {}).get("reported")
+    if srep in sv:
+        r = sv[srep]["all"]
+        out.append(f"Quotes and speakers come from rules: on {srep} ({r['tp'] + r['fn']} hand-coded named quotes) "
+                   f"precision {r['precision']:.2f} and recall {r['recall']:.2f}, so about one attribution in "
+                   f"{max(1, round(1 / max(1 - r['precision'], 1e-9)))} is wrong and {1 - r['recall']:.0%} of named "
+                   "quotes are missed; check a quote in its sentence (quotes.csv) before citing it.")
+    else:
+        out.append("Quotes and speakers come from rules; check a quote in its sentence (quotes.csv) before citing it.")
     return out

@@ -308,7 +308,7 @@ def build(params: dict, metrics: dict, cleaning: dict, topics: pd.DataFrame, com
     ctx["summary"] = narrative.summary(metrics, theme_sizes, ctx["fields"], ctx["tests"], compare, labels,
                                        (ctx["theme_summary"] or {}).get("measured_shares"))
     ctx["limitations"] = narrative.limitations(metrics, fit or {}, params, theme_sizes, ctx["fields"], labels,
-                                               "nmi_label" in metrics)
+                                               "nmi_label" in metrics, ctx["validation"], ctx["speaker_validation"])
     ctx["figures"] = place_figures(figures, list(fields))
     for f in ctx["fields"]:
         f["figures"] = ctx["figures"][f"compare:{f['field']}"]

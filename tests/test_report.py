@@ -469,3 +469,31 @@ def test_methods_say_when_the_speaker_validation_is_out_of_date(tmp_path):
     assert ("Out of date: data/validation/quotes_coded.csv, params.yaml: discourse changed after these numbers were "
             "computed. Re-run `make validate-quotes`") in method["stale"]
     assert "do not record what they were computed from" in method["unrecorded"]
+
+
+def test_limitations_carry_the_measured_layers_error_on_the_reported_batch(tmp_path):
+    """With validation results, the limitations say how well themes and speakers agree with human coding on the
+    batch coded after the method was fixed (and the seed paragraphs), naming the weakest themes; without them,
+    only the generic caution."""
+    from pipeline import narrative
+
+    per_theme = {"institutions": {"f1": 0.46, "support": 8}, "economy_business": {"f1": 0.84, "support": 31},
+                 "digital_governance": {"f1": 0.48, "support": 11}, "spatial_planning": {"f1": 0.0, "support": 0}}
+    validation = {"method": "hybrid", "reported": "holdout10",
+                  "holdout10": {"n": 160, "accuracy": 0.738, "macro_f1": 0.685, "per_theme": per_theme},
+                  "seed_all": {"accuracy": 0.667, "macro_f1": 0.736, "n": 33}}
+    speakers = {"reported": "holdout4", "named_strict": {"holdout": _speaker_scores(1.0, 0.85, 54),
+                                                         "holdout4": _speaker_scores(0.80, 0.60, 75)}}
+    labels = {"institutions": "Institutions", "digital_governance": "Digital governance"}
+    limits = " ".join(narrative.measurement_limitations(validation, speakers, labels))
+    assert "method hybrid) agrees with human coding on holdout10 (160 units" in limits
+    assert "accuracy 0.74 and macro-F1 0.69; on the seed paragraphs (contemporary policy news) 0.67 and 0.74" in limits
+    assert "weakest themes are Institutions (F1 0.46) and Digital governance (F1 0.48)" in limits  # not the 0-unit one
+    assert "precision 0.80 and recall 0.60, so about one attribution in 5 is wrong and 40% of named quotes" in limits
+    assert narrative.measurement_limitations(None, None, labels) == [
+        "Quotes and speakers come from rules; check a quote in its sentence (quotes.csv) before citing it."]
+    # and the report carries them
+    out = run_outputs(tmp_path)
+    md, _, _ = R.build(**out, themes={"speakers": speakers})
+    limits = flat(md.split("## Limitations")[1].split("## Validity")[0])
+    assert "on holdout4 (75 hand-coded named quotes) precision 0.80 and recall 0.60" in limits
