@@ -376,24 +376,6 @@ def test_centred_evidence_is_the_cosines_minus_the_texts_mean_and_keeps_the_hits
     assert np.array_equal(centred[:, n_cos:], raw[:, n_cos:])
 
 
-def test_a_model_on_centred_cosines_reads_a_text_as_well_whatever_its_common_cosine_level():
-    """What the centring is for: a text whose every cosine is shifted by the same amount (another length or style)
-    gets the same probabilities; on raw cosines it does not (so the check can fail)."""
-    themes, vectors, tokens, gold = synthetic()
-    hits = np.zeros((len(gold), 2))
-    shift = np.zeros_like(theme_model.features(vectors, themes, hits, "evidence"))
-    n_cos = shift.shape[1] - 2
-    shift[:, :n_cos] = 0.15
-    for fs, same in (("evidence_centered", True), ("evidence", False)):
-        X = theme_model.features(vectors, themes, hits, fs)
-        model = theme_model.fit(X, gold, None, CLASSES, 1.0, None, 0)
-        shifted = theme_model.features(vectors, themes, hits, "evidence") + shift
-        if fs == "evidence_centered":
-            shifted[:, :n_cos] -= shifted[:, :n_cos].mean(axis=1, keepdims=True)
-        moved = np.abs(theme_model.probabilities(model, X, CLASSES) - theme_model.probabilities(model, shifted, CLASSES))
-        assert (moved.max() < 1e-9) == same, (fs, moved.max())
-
-
 def test_a_trained_method_falls_back_to_similarity_with_the_tfidf_backend_and_says_why():
     for method in ("learned", "hybrid"):
         params = {"theme_measure": {"method": method}, "embedding": {"backend": "tfidf"}}
