@@ -78,6 +78,10 @@ only, 128 + 22), excluding every article of batches 1-8.
 Batch 10 (seed 20261219, drawn after batch 9 had been coded and scored, before any batch-10 passage was coded): a
 ninth fresh held-out set, split `holdout10`, ids continuing after batch 9, drawn exactly like batches 8 and 9
 (held-out VNTC only, 128 + 22), excluding every article of batches 1-9.
+
+Batch 11 (seed 20261221, drawn after batch 10 had been coded and scored, before any batch-11 passage was coded): a
+tenth fresh held-out set, split `holdout11`, ids continuing after batch 10, drawn exactly like batches 8-10
+(held-out VNTC only, 128 + 22), excluding every article of batches 1-10.
 """
 from __future__ import annotations
 
@@ -117,6 +121,8 @@ B9_SEED = 20261217
 B9_SPLIT = "holdout9"  # drawn exactly like batch 8
 B10_SEED = 20261219
 B10_SPLIT = "holdout10"  # drawn exactly like batches 8 and 9
+B11_SEED = 20261221
+B11_SPLIT = "holdout11"  # drawn exactly like batches 8-10
 # sample lines cited as worked examples (`sample L<n> P<p>`) in quote_rules.md when batch 5 was drawn
 RULE_EXAMPLE_SAMPLE_LINES = (3, 8, 16, 17, 21, 27, 33, 46, 48, 51, 55, 79, 87, 135, 184, 194, 273, 327)
 RULES = Path("data/validation/quote_rules.md")
@@ -279,8 +285,8 @@ def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_nam
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("shared", nargs="?", default="../shared", help="where shared/ is (recorded as ../shared)")
-    ap.add_argument("--batch", type=int, choices=(1, 2, 3, 4, 5, 6, 7, 8, 9, 10), default=10,
-                    help="write batches 1..N (default 10)")
+    ap.add_argument("--batch", type=int, choices=(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11), default=11,
+                    help="write batches 1..N (default 11)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     sample_recs = load_sample()
@@ -305,6 +311,9 @@ def main(argv=None) -> None:
                             (B8_SAMPLE, B8_HELDOUT))
     if args.batch >= 10:
         rows += fresh_batch(shared, sample_recs, rows, B10_SEED, B10_SPLIT, rule_example_articles(sample_recs),
+                            (B8_SAMPLE, B8_HELDOUT))
+    if args.batch >= 11:
+        rows += fresh_batch(shared, sample_recs, rows, B11_SEED, B11_SPLIT, rule_example_articles(sample_recs),
                             (B8_SAMPLE, B8_HELDOUT))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8", newline="") as fh:
