@@ -346,6 +346,10 @@ class LearnedMeasure(Section):
     class_weight: Choice("none", "balanced") = "none"
     min_share: Num("must be a share between 0 and 1", lambda v: 0 <= v <= 1) = 0.0  # as theme_measure.min_share
     folds: Int(2) = 5                             # cross-fitting by article for scoring trained-on units
+    # a weight per sheet corpus (the sheet's `corpus` column; 1 where absent): up-weights the few coded units of the
+    # domain a run measures (the contemporary policy paragraphs, `seed`) beside many older news units
+    corpus_weight: Annotated[dict[StrictStr, Num("must be a positive number (a training weight)", lambda v: v > 0)],
+                             Rule("must map sheet corpora to positive numbers (training weights)")] = {}
 
 
 class HybridMeasure(Section):

