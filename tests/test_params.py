@@ -20,7 +20,7 @@ FILE = "params.yaml"
 
 # mappings whose keys are names the user chooses (any name may be added; a deleted entry is not a missing key)
 FREE_FORM = {"themes", "theme_labels", "segment.abbreviations", "effects.references", "theme_measure.keywords",
-             "theme_measure.theme_bias"}
+             "theme_measure.theme_bias", "theme_measure.learned.corpus_weight"}
 # keys that may be left out, with the value the stages fall back on (pipeline/*.py: .get(key, default))
 OPTIONAL = {
     "corpus.format": "auto", "corpus.fields": None, "corpus.sidecar": None, "corpus.language": None,
