@@ -1,6 +1,6 @@
 """Draw the units of the hand-coded theme validation set and assign their split (before any coding).
 
-    python scripts/draw_theme_validation.py [--batch all|1|2|3|4|5|6|7|8|9|10|11] [--shared ../shared] [--out data/validation/themes_units.csv]
+    python scripts/draw_theme_validation.py [--batch all|1|2|3|4|5|6|7|8|9|10|11|12] [--shared ../shared] [--out data/validation/themes_units.csv]
 
 Deterministic (seed 20261202; every corpus has its own random stream derived from the seed, so changing one
 corpus's draw leaves the others as they are). Standard library + pandas only. See data/validation/README.md
@@ -63,8 +63,11 @@ split `holdout10`, from records that none of batches 1-9 drew, drawn exactly lik
 Batch 11 (seed 20261221, drawn after batch 10 was scored and reported, before any batch-11 coding): 160 more units,
 split `holdout11`, from records that none of batches 1-10 drew, drawn exactly like batches 9 and 10.
 
-`--batch all` (the default) writes batches 1-11, i.e. data/validation/themes_units.csv; `--batch 1` writes
-batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 11` one
+Batch 12 (seed 20261223, drawn after batch 11 was scored and reported, before any batch-12 coding): 160 more units,
+split `holdout12`, from records that none of batches 1-11 drew, drawn exactly like batches 9-11.
+
+`--batch all` (the default) writes batches 1-12, i.e. data/validation/themes_units.csv; `--batch 1` writes
+batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 12` one
 batch alone.
 """
 from __future__ import annotations
@@ -90,6 +93,7 @@ SEED_BATCH8 = 20261215
 SEED_BATCH9 = 20261217
 SEED_BATCH10 = 20261219
 SEED_BATCH11 = 20261221
+SEED_BATCH12 = 20261223
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_FILE = "data/sample/vntc_sample.jsonl"
 VNTC_FILE = "corpora/vntc-train.jsonl.gz"         # relative to the shared folder
@@ -135,6 +139,7 @@ N_DANES_9 = 40
 SPLIT_BATCH9 = "holdout9"
 SPLIT_BATCH10 = "holdout10"   # sizes and quotas as batch 9
 SPLIT_BATCH11 = "holdout11"   # sizes and quotas as batch 9
+SPLIT_BATCH12 = "holdout12"   # sizes and quotas as batch 9
 # batch 9's VNTC quota per label (see the docstring): the policy-bearing labels oversampled, the others kept
 POLICY_LABELS_9 = ("Chinh tri Xa hoi", "Khoa hoc", "Kinh doanh", "Vi tinh")
 VNTC_QUOTA_9 = {"Chinh tri Xa hoi": 24, "Khoa hoc": 24, "Kinh doanh": 24, "Vi tinh": 24, "Doi song": 4,
@@ -438,9 +443,10 @@ LATER_BATCHES = {2: ((N_SAMPLE_2, N_VNTC_2, N_DANES_2), SEED_BATCH2, SPLIT_BATCH
                  8: ((N_SAMPLE_8, N_VNTC_8, N_DANES_8), SEED_BATCH8, SPLIT_BATCH8),
                  9: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH9, SPLIT_BATCH9),
                  10: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH10, SPLIT_BATCH10),
-                 11: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH11, SPLIT_BATCH11)}
+                 11: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH11, SPLIT_BATCH11),
+                 12: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH12, SPLIT_BATCH12)}
 # batches whose VNTC articles follow a fixed quota per label instead of water-filling
-VNTC_QUOTAS = {9: VNTC_QUOTA_9, 10: VNTC_QUOTA_9, 11: VNTC_QUOTA_9}
+VNTC_QUOTAS = {9: VNTC_QUOTA_9, 10: VNTC_QUOTA_9, 11: VNTC_QUOTA_9, 12: VNTC_QUOTA_9}
 
 
 def draw_later(shared: Path, excluded: set[str], earlier: list[dict], sample_ids: set[str],
