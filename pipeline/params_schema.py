@@ -361,6 +361,9 @@ class HybridMeasure(Section):
     weight: Num("must be a weight between 0 and 1 (of similarity)", lambda v: 0 <= v <= 1) = 0.5      # blend
     class_weight: Choice("none", "balanced") = "none"                                                  # offset
     min_share: Num("must be a share between 0 and 1", lambda v: 0 <= v <= 1) = 0.0
+    # added to the similarity logit of `other` inside the hybrid only (theme_measure.other_bias stays the similarity
+    # measure's): the blend reads `other` through both measures' priors
+    other_shift: Num("must be a number (added to the logit of other)", lambda v: True) = 0.0
 
 
 MEASURES = ("similarity", "learned", "hybrid")  # theme_measure.method's values (validation agree --methods scores each)

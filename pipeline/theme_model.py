@@ -262,7 +262,18 @@ def hybrid_settings(tm: Mapping) -> dict:
     weight = h.get("class_weight")
     return {"form": h["form"], "C": float(h["C"]), "weight": float(h["weight"]),
             "class_weight": None if weight in (None, "none") else weight,
-            "temperature": float(tm["temperature"]), "keyword_weight": float(tm["keyword_weight"])}
+            "temperature": float(tm["temperature"]), "keyword_weight": float(tm["keyword_weight"]),
+            "other_shift": float(h.get("other_shift", 0.0))}
+
+
+def shift_other(logits: np.ndarray, shift: float) -> np.ndarray:
+    """The similarity logits with `shift` added to other's (the last column): theme_measure.hybrid.other_shift,
+    the hybrid's own correction of the prior of other (the similarity measure's other_bias stays as it is)."""
+    if not shift:
+        return logits
+    out = np.array(logits, dtype=np.float64, copy=True)
+    out[:, -1] += shift
+    return out
 
 
 def min_share(tm: Mapping) -> float:
@@ -324,8 +335,8 @@ class Hybrid:
         """(n x K) probabilities of texts, `other` last; row by row."""
         base = self.learned
         hits = measure.keyword_hits(tokens, {n: base.keywords.get(n, []) for n in base.classes})
-        logits = similarity_logits(vectors, hits, base.themes, self.options["temperature"],
-                                   self.options["keyword_weight"])
+        logits = shift_other(similarity_logits(vectors, hits, base.themes, self.options["temperature"],
+                                               self.options["keyword_weight"]), self.options.get("other_shift", 0.0))
         X = features(vectors, base.themes, hits, base.feature_set)
         if self.options["form"] == "offset":
             return self.offset.probabilities(X, logits)
@@ -343,7 +354,8 @@ def train_hybrid(vectors: np.ndarray, tokens: list[str], piece_unit: np.ndarray,
     shell = Learned(None, list(classes), themes, dict(keywords), options["features"])
     hits = measure.keyword_hits(tokens, {n: shell.keywords.get(n, []) for n in shell.classes})
     X = features(vectors, themes, hits, shell.feature_set)
-    offset = similarity_logits(vectors, hits, themes, hybrid["temperature"], hybrid["keyword_weight"])
+    offset = shift_other(similarity_logits(vectors, hits, themes, hybrid["temperature"], hybrid["keyword_weight"]),
+                         hybrid.get("other_shift", 0.0))
     weights = piece_weights(piece_unit, lengths, options["level"], unit_weight)
     fitted = fit_offset(X, np.asarray(gold)[piece_unit], weights, classes, offset, hybrid["C"],
                         hybrid["class_weight"])

@@ -423,3 +423,20 @@ def test_paragraph_weights_times_the_corpus_weight_of_their_unit():
     assert theme_model.piece_weights(unit, lengths, "unit", None) is None
     assert np.allclose(theme_model.piece_weights(np.arange(3), np.ones(3), "unit", np.array([1.0, 20.0, 2.0])),
                        [1.0, 20.0, 2.0])
+
+
+def test_other_shift_moves_only_the_hybrids_reading_of_other():
+    """theme_measure.hybrid.other_shift: the blend's similarity part with other's logit shifted, so (weight 1, the
+    similarity part alone) other's probability falls and the named themes keep their ratios; 0 is no change."""
+    themes, vectors, tokens, gold, hyb = hybrid_setup()
+    n = len(gold)
+    fit = {**hyb, "form": "blend", "weight": 1.0}
+    plain = theme_model.train_hybrid(vectors, tokens, np.arange(n), np.ones(n), gold, CLASSES, themes, KEYWORDS,
+                                     OPTIONS, {**fit, "other_shift": 0.0}).probabilities(vectors, tokens)
+    shifted = theme_model.train_hybrid(vectors, tokens, np.arange(n), np.ones(n), gold, CLASSES, themes, KEYWORDS,
+                                       OPTIONS, {**fit, "other_shift": -1.0}).probabilities(vectors, tokens)
+    hits = measure.keyword_hits(tokens, {c: KEYWORDS.get(c, []) for c in CLASSES})
+    assert np.allclose(plain, measure.probabilities(vectors, themes, hits, hyb["temperature"], hyb["keyword_weight"]))
+    assert (shifted[:, -1] < plain[:, -1]).all()
+    assert np.allclose(shifted[:, 0] / shifted[:, 1], plain[:, 0] / plain[:, 1])
+    assert np.allclose(theme_model.shift_other(np.zeros((2, 3)), -1.0), [[0, 0, -1], [0, 0, -1]])
