@@ -497,3 +497,28 @@ def test_limitations_carry_the_measured_layers_error_on_the_reported_batch(tmp_p
     md, _, _ = R.build(**out, themes={"speakers": speakers})
     limits = flat(md.split("## Limitations")[1].split("## Validity")[0])
     assert "on holdout4 (75 hand-coded named quotes) precision 0.80 and recall 0.60" in limits
+
+
+def test_methods_state_the_trained_measures_corpus_weight_and_other_shift(tmp_path):
+    """The themes section says how the classifier was trained: its rows, features and (stop 28) the weight of the
+    sheet's in-domain units; the hybrid's shift of other only when set."""
+    out = run_outputs(tmp_path)
+    params = out["params"].to_dict()
+    tm = params["theme_measure"]
+    tm.update(method="hybrid")
+    tm["learned"]["corpus_weight"] = {"seed": 20}
+    tm["hybrid"].update(form="blend", weight=0.25, other_shift=0.0)
+    summary = {"fit": {}, "fit_rule": "All measurable.", "unseen_keywords": [], "not_measurable": [],
+               "measured_shares": {}, "topic_shares": {}, "topic_shares_without_reassigned": {}, "reassigned_units": 0,
+               "method": "hybrid"}
+    out["params"] = P.validate(params)
+    md = flat(R.build(**out, themes={"summary": summary})[0])
+    assert "weight 0.25 on the similarity" in md
+    assert "the sheet's units of seed weighted 20 times in training" in md
+    assert "logit of `other` shifted" not in md
+    tm["learned"]["corpus_weight"] = {}
+    tm["hybrid"]["other_shift"] = -1.5
+    out["params"] = P.validate(params)
+    md = flat(R.build(**out, themes={"summary": summary})[0])
+    assert "times in training" not in md
+    assert "the similarity logit of `other` shifted by -1.5" in md
