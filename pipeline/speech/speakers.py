@@ -587,6 +587,16 @@ def parse_speaker(span: str, ctx: ArticleContext, use_ner: bool = True) -> Speak
     """The speaker named in the words around a speech cue, or None when the span names nobody; a name the
     patterns do not know, set off by an apposition between dashes ("Giáo sư D.Nieman - người tiến hành cuộc
     nghiên cứu -"), is read as if the apposition stood between commas."""
+    affiliated = _before_affiliation(span)
+    if affiliated:
+        # round 9: "Nhà nghiên cứu Michael Kasumovic tại Đại học Toronto, Canada", "giáo sư Mark Peakman, từ
+        # trường y Guy's, King's St Thomas's": the person before the body and place they belong to speaks
+        found = _parse_speaker(affiliated[0], ctx, use_ner)
+        if found is not None and found.kind == "person":
+            return found
+        if is_speech_span(SpeakerSpan.of(affiliated[0], use_ner)):  # a name no step knows ("Nhà nghiên cứu X")
+            ctx.mention(affiliated[1], None)
+            return Speaker(affiliated[1], "person", _clean_role(affiliated[0][:-len(affiliated[1])]), "affiliated")
     found = _parse_speaker(span, ctx, use_ner)
     if found is None or found.kind == "other":
         found = _without_manner_tail(span, ctx, use_ner) or found
@@ -605,6 +615,22 @@ def parse_speaker(span: str, ctx: ArticleContext, use_ner: bool = True) -> Speak
 # biết": a name, then how or when it spoke (lower-case words or a date) right before the verb
 NOT_MANNER = regex.compile(r"(?<!\p{L})(?:không|chưa|chẳng|bị|được|muốn|cần|phải|sẽ|có thể|tiếp tục|của|là|và)(?!\p{L})|,")
 MANNER_TAIL = regex.compile(r"(?<=\p{Lu}[\p{L}\d.\-]*)(?:\s+(?:\p{Ll}+|\d[\d./-]*)){1,3}\s*$")
+
+
+# a person's name, then where they work or come from up to the verb: a preposition and at most two commas more
+AFFILIATION_AFTER = regex.compile(r"^\s*,?\s*(?:tại|từ|thuộc|ở|của)\s+(?:\p{Ll}+\s+){0,3}\p{Lu}[^,;:.!?“”\"]*(?:,[^,;:.!?“”\"]+){0,2}$")
+
+
+def _before_affiliation(span: str) -> tuple[str, str] | None:
+    """(the span cut after the first person's name that an affiliation follows to its end, that name), or None."""
+    span = " ".join(span.split()).rstrip(" ,;:")
+    span = TRAILING_AUX.sub("", span).rstrip(" ,;:")
+    names = sorted(person_names(span) + honorific_names(span) + foreign_names(span))
+    for _, end, name in names:
+        tail = span[end:]
+        if AFFILIATION_AFTER.match(tail) and len(tail.split()) <= 15:
+            return span[:end], name
+    return None
 
 
 def _without_manner_tail(span: str, ctx: ArticleContext, use_ner: bool) -> Speaker | None:

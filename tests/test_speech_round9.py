@@ -1,0 +1,26 @@
+"""Round 9 of the speaker rules. Each test is one rule family that was kept under the rule pre-registered in
+bench/SPEAKER_ROUND9_RULE.md: over the eleven open splits (tune, holdout, holdout2-holdout10) it raised pooled
+named-strict F1, lowered pooled precision by at most 0.01, improved at least two passages in at least two splits
+and cost no split more than one true positive. Batch 11, coded blind, is the check. Each test failed before its
+rule."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from speech_helpers import named, quotes_of  # noqa: E402
+
+
+def test_the_person_before_an_affiliation_speaks_not_the_body_or_place():
+    # A: "Nhà nghiên cứu X tại Đại học Toronto, Canada, cho biết": X, not "Canada"
+    q = quotes_of("Nhà nghiên cứu Michael Kasumovic tại Đại học Toronto, Canada, cho biết: \"Các con nhện đực theo "
+                  "dõi áp lực đào thải mà chúng phải đối mặt trong môi trường đang sống\".")
+    assert named(q) == [("Michael Kasumovic", "person")]
+    # "giáo sư X, từ trường y Guy's, King's St Thomas's, thì cho rằng": X, not the school's last words
+    q = quotes_of("Trong khi đó, giáo sư Mark Peakman, từ trường y Guy's, King's St Thomas's, thì cho rằng chuyện "
+                  "tiêm nhiều vacxin không có khả năng gây bệnh cho binh lính.")
+    assert named(q) == [("Mark Peakman", "person")]
+    # an organisation's own spokesman without a name is still the organisation's words, not a person's
+    q = quotes_of("Người phát ngôn của Bộ Ngoại giao Mỹ cho biết nước này không đồng tình với việc đó.")
+    assert ("Bộ Ngoại giao Mỹ", "person") not in named(q)
