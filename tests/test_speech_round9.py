@@ -24,3 +24,15 @@ def test_the_person_before_an_affiliation_speaks_not_the_body_or_place():
     # an organisation's own spokesman without a name is still the organisation's words, not a person's
     q = quotes_of("Người phát ngôn của Bộ Ngoại giao Mỹ cho biết nước này không đồng tình với việc đó.")
     assert ("Bộ Ngoại giao Mỹ", "person") not in named(q)
+
+
+def test_an_inspectorate_or_a_department_heads_its_own_name():
+    # B: "Thanh tra Sở X" is the inspectorate and "Vụ X - Bộ Y" the department, not the office they belong to
+    q = quotes_of("Thanh tra Sở Tài nguyên - môi trường cho biết sau thời gian hai tháng này, nếu các cơ sở chưa có hệ "
+                  "thống xử lý chất thải thì bị đình chỉ hoạt động sản xuất.")
+    assert named(q) == [("Thanh tra Sở Tài nguyên - môi trường", "org")]
+    q = quotes_of("Vụ Thương mại điện tử - Bộ Thương mại cho biết cuộc thi sẽ được tổ chức vào tháng tới.")
+    assert named(q) == [("Vụ Thương mại điện tử - Bộ Thương mại", "org")]
+    # "Vụ trưởng" is a title: the person after it speaks
+    q = quotes_of("Vụ trưởng Vụ Pháp chế Nguyễn Văn Thành cho biết dự thảo sẽ được trình Chính phủ trong tháng này.")
+    assert named(q) == [("Nguyễn Văn Thành", "person")]

@@ -32,8 +32,10 @@ ORG_HEADS = [h.strip() for h in (
     "Ngân hàng, Quỹ, Trung tâm, Tổ chức, Hội đồng, Văn phòng, Thành ủy, Tỉnh ủy, Quốc hội, Chính phủ, Bộ Chính trị, "
     "Liên minh, Tổng công ty, Chi cục, Phòng, Sàn, Báo, Đài, Cổng, Học viện, Bệnh viện, Công an, Tòa án, "
     "Viện kiểm sát, Hãng tin, Hãng thông tấn, Thông tấn xã, Tạp chí, Hãng, Bưu điện, Nhà máy, Đảng, "
-    "TAND, VKSND, Cơ quan").split(",")]  # round 6: the courts' and procuracies' standard abbreviations ("TAND Tối cao")
+    "TAND, VKSND, Cơ quan, Thanh tra, Vụ").split(",")]  # round 6: the courts' and procuracies' standard abbreviations ("TAND Tối cao")
 # (round 8: "Cơ quan Cảnh sát điều tra Công an TP HCM" is the investigating agency, not the police it belongs to)
+# (round 9: "Thanh tra Sở Tài nguyên - môi trường" is the inspectorate, "Vụ Thương mại điện tử - Bộ Thương mại" the
+# department, not the ministry or office they belong to)
 # bodies named only generically but identifiable in context are organisations (coding rule C1), written lower-case
 GENERIC_BODY = regex.compile(r"(?<!\p{L})(?:cơ quan (?:chức năng|điều tra|công an|thuế|hải quan|quản lý)|"
                              r"tổ (?:kiểm tra|công tác|điều tra)|đoàn (?:kiểm tra|thanh tra|công tác)|"
