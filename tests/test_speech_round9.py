@@ -36,3 +36,19 @@ def test_an_inspectorate_or_a_department_heads_its_own_name():
     # "Vụ trưởng" is a title: the person after it speaks
     q = quotes_of("Vụ trưởng Vụ Pháp chế Nguyễn Văn Thành cho biết dự thảo sẽ được trình Chính phủ trong tháng này.")
     assert named(q) == [("Nguyễn Văn Thành", "person")]
+
+
+def test_a_person_opening_the_sentence_introduces_a_quotation_after_a_long_predicate_and_a_colon():
+    # D: "Chị Tâm chở hoa ... lên bán tết ở Mỹ Tho, than: “...”": the predicate runs on past a comma
+    q = quotes_of("Chị Tâm chở hoa vườn nhà từ Chợ Gạo lên bán tết ở Mỹ Tho, than: “mấy hôm trước cúc đại đóa giá "
+                  "25000 đồng/cặp nhưng hôm nay chỉ còn 15000 đồng/cặp”.")
+    assert named(q) == [("Tâm", "person")]
+    # and a predicate of up to twenty words before the colon
+    q = quotes_of("Luật sư Emil Kacic sống ở Croatia.",
+                  "Ông Kacic đã ghi hết những lần thất bại vào quyển sách nhỏ màu đen với kinh nghiệm đúc kết: \"Tiền "
+                  "bạc không mua được tình yêu, đặc biệt là người có khuôn mặt như mình\".")
+    assert named(q) == [("Emil Kacic", "person")]
+    # a later segment that names someone else is no predicate of the first person
+    q = quotes_of("Chị Tâm chở hoa lên bán tết ở Mỹ Tho, còn bà Hoa thì buồn bã: “mấy hôm trước cúc đại đóa giá "
+                  "25000 đồng/cặp nhưng hôm nay chỉ còn 15000 đồng/cặp”.")
+    assert ("Tâm", "person") not in named(q)

@@ -268,6 +268,14 @@ def _subject_before_colon(before: str) -> str | None:
         rest = LEADING_CONNECTIVE.sub("", before.split(",", 1)[1])
         if rest.strip():
             return _subject_before_colon(rest)
+    # round 9: "Chị Tâm chở hoa vườn nhà từ Chợ Gạo lên bán tết ở Mỹ Tho, than:": the predicate runs on past a
+    # comma, every later segment lower-case and nameless: read as one segment
+    if len(segs) > 1 and all(PREDICATE_SEGMENT.fullmatch(sg.strip()) for sg in segs[1:]) and \
+            not any(person_names(sg) or honorific_names(sg) for sg in segs[1:]) and \
+            len(" ".join(segs).split()) <= 24:
+        opening = _opening_name(first, PREDICATE_WORDS)
+        if opening:
+            return opening
     if len(segs) == 1:
         # "Adriaanse quả quyết:", "Long thuyết phục:": one name, then a few lower-case words (quotes.py keeps it
         # only if it resolves to a person)
@@ -277,12 +285,9 @@ def _subject_before_colon(before: str) -> str | None:
         # "Ông Lê Văn A bộc bạch:", "Ông Tavares đánh giá về thắng lợi trước Campuchia:": the name that opens the
         # sentence (maybe after its title), then its predicate, lower-case first, of at most twelve words
         # (round 8: or a foreign name, "Niweat Siriwong chia sẻ về điều này:")
-        for start, end, _ in sorted(person_names(first) + honorific_names(first) + foreign_names(first)):
-            opens = start <= 12 or (TITLE_HEAD.match(first) and not regex.search(r"[.,;:!?]", first[:start]))
-            rest = first[end:]
-            if opens and (not rest or (regex.match(r"\s+\p{Ll}", rest) and len(rest.split()) <= 12)):
-                first = first[:end]
-                break
+        # (round 9: of at most twenty words, "Ông Kacic đã ghi hết những lần thất bại vào quyển sách nhỏ màu đen với
+        # kinh nghiệm đúc kết:"; and "Chị Tâm", a kin word and a given name)
+        first = _opening_name(first, PREDICATE_WORDS) or first
     # the name opens the segment, or follows its title ("Giám đốc Sở TDTT Nghệ An Nguyễn Hoàng Thụ:")
     named = [n for n in person_names(first) + honorific_names(first) + foreign_names(first) if n[1] == len(first) and (
         n[0] <= 12 or (TITLE_HEAD.match(first) and not regex.search(r"[.,;:!?]", first[:n[0]])))]
@@ -293,6 +298,23 @@ def _subject_before_colon(before: str) -> str | None:
         return None  # "Tờ La Repubblica chạy hàng tít:": a medium's headline, not a person's words
     apposition = segs[1] if len(segs) >= 2 and segs[1].strip()[:1].islower() else ""
     return f"{first},{apposition}" if apposition else first
+
+
+PREDICATE_SEGMENT = regex.compile(r"\p{Ll}[^:“”\"]*:?")
+PREDICATE_WORDS = 20  # a name, then its predicate up to the colon: longer is a clause of its own
+
+
+def _opening_name(first: str, most: int) -> str | None:
+    """The person's name that opens a segment (maybe after its title) and a lower-case predicate of at most
+    `most` words after it, or None."""
+    kin = regex.match(rf"^{HONORIFIC}\s+\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Lu}}\p{{Ll}}+){{0,3}}(?=\s+\p{{Ll}})", first)  # "Chị Tâm"
+    kin = [(0, kin.end(), kin.group())] if kin else []
+    for start, end, name in sorted(person_names(first) + honorific_names(first) + foreign_names(first) + kin):
+        opens = start <= 12 or (TITLE_HEAD.match(first) and not regex.search(r"[.,;:!?]", first[:start]))
+        rest = first[end:]
+        if opens and regex.match(r"\s+\p{Ll}", rest) and len(rest.split()) <= most:
+            return first[:end]
+    return None
 
 
 def _ends_in_name(span: str) -> bool:
