@@ -52,3 +52,18 @@ def test_a_person_opening_the_sentence_introduces_a_quotation_after_a_long_predi
     q = quotes_of("Chị Tâm chở hoa lên bán tết ở Mỹ Tho, còn bà Hoa thì buồn bã: “mấy hôm trước cúc đại đóa giá "
                   "25000 đồng/cặp nhưng hôm nay chỉ còn 15000 đồng/cặp”.")
     assert ("Tâm", "person") not in named(q)
+
+
+def test_theo_and_a_lower_case_description_before_a_name_cites_that_person():
+    # E: "Theo nhạc sĩ Trần Tiến, ...": a title no list knows, then the name, cites the person
+    q = quotes_of("Theo nhạc sĩ Trần Tiến, nhóm MTV sau nhiều năm thay đổi và thể nghiệm đã quyết định chọn dòng nhạc "
+                  "hiphop.")
+    assert named(q) == [("Trần Tiến", "person")]
+    q = quotes_of("Theo nhà kinh tế học Nauy Martin Olsen, những công ty có tỷ lệ cao nhân viên biết ba ngoại ngữ là "
+                  "rất hiếm.", use_ner=True)
+    assert named(q) == [("Martin Olsen", "person")]
+    # a rule of a body is no one's words, nor a place
+    q = quotes_of("Theo quy định mới của Bộ Tài chính Việt Nam, các doanh nghiệp phải nộp báo cáo trước ngày 30.")
+    assert all(s[0] != "Bộ Tài chính Việt Nam" or s[1] != "person" for s in named(q))
+    q = quotes_of("Theo đường Hàng Bài, đoàn xe tiếp tục đi về phía hồ Hoàn Kiếm trong sáng nay.")
+    assert named(q) == []

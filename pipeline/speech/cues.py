@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import regex
 
-from pipeline.speech.names import HONORIFIC, foreign_names, honorific_names, person_names
+from pipeline.speech.names import COUNTRIES, HONORIFIC, PLACES, foreign_names, honorific_names, person_names
 from pipeline.speech.slot import ORG_APPOSITION, TITLE_HEAD, TITLE_WORD
 
 AUX = r"(?:(?:đã|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ)\s+)*"
@@ -324,6 +324,17 @@ def _ends_in_name(span: str) -> bool:
     return any(e == len(span) for _, e, _ in person_names(span))
 
 
+# round 9: "Theo nhạc sĩ Tuấn Khanh, ...", "Theo nhà kinh tế học Nauy Martin Olsen, ...": a lower-case description (no
+# "của": "quy định mới của Bộ X" is a rule) and a name of two capitalised words or more that ends the span
+DESCRIBED_NAME_SPAN = regex.compile(r"(?:\p{Ll}+\s+){1,4}(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,3})")
+
+
+def _ends_in_described_name(span: str) -> bool:
+    m = DESCRIBED_NAME_SPAN.fullmatch(span.strip())
+    return bool(m) and not regex.search(r"(?<!\p{L})(?:của|và|với|về|tại|ở|cho)(?!\p{L})", span) and \
+        m.group("name") not in (*COUNTRIES, *PLACES)
+
+
 def _according_to_boundary(span: str, rest: str) -> tuple[str, str]:
     """Where "Theo X, ..." ends: after the first comma, unless the next comma part is the name the title
     was leading to ("Theo Chủ nhiệm Ủy ban Văn hóa, Giáo dục ... Trần Thị B, ...") or the role after the name
@@ -358,7 +369,8 @@ def _sentence_cues(text: str, sent: tuple[int, int], verbs: regex.Pattern, quote
     for k in (0, *(d.end() for d in regex.finditer(r"[-–—]\s*(?=[Tt]heo\s)|(?<=[\p{L}\d)]\s+)(?=Theo\s)", text))):
         m = ACCORDING_TO_NAME.match(text[k:]) or _ACCORDING_TO.get(verbs.pattern, ACCORDING_TO).match(text[k:])
         # a full name ending the span cites a person whatever words describe them ("Theo lương y Trần Khiết,")
-        if m and (CITES_SOMEONE.match(m.group("span")) or _ends_in_name(m.group("span"))):
+        if m and (CITES_SOMEONE.match(m.group("span")) or _ends_in_name(m.group("span"))
+                  or _ends_in_described_name(m.group("span"))):
             span, rest = _according_to_boundary(m.group("span"), m.group("rest"))
             return [Cue(ss + k + m.start("span"), "according_to", span, "theo", rest.strip(), text, ss)]
     m = MID_ACCORDING_TO.search(text) or MID_THEO_PERSON.search(text)
