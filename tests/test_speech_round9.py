@@ -67,3 +67,17 @@ def test_theo_and_a_lower_case_description_before_a_name_cites_that_person():
     assert all(s[0] != "Bộ Tài chính Việt Nam" or s[1] != "person" for s in named(q))
     q = quotes_of("Theo đường Hàng Bài, đoàn xe tiếp tục đi về phía hồ Hoàn Kiếm trong sáng nay.")
     assert named(q) == []
+
+
+def test_the_country_after_a_body_is_never_the_speaker():
+    # H: "ĐH Kỹ thuật Milan (...), thành phố Milan, Ý thông báo": not Italy (the body, unnamed by the steps, is no one
+    # named); "Tạp chí The Economist của Anh cũng cho rằng": The Economist, not Britain
+    q = quotes_of("ĐH Kỹ thuật Milan (Politecnico di Milano), thành phố Milan, Ý thông báo cấp 70 suất học bổng đào tạo "
+                  "sau đại học tại Ý.")
+    assert ("Ý", "org") not in named(q)
+    q = quotes_of("Tạp chí The Economist của Anh cũng cho rằng việc tuyển chọn những nhân viên có năng khiếu học ngoại "
+                  "ngữ luôn là tiêu chí hàng đầu.", use_ner=True)
+    assert named(q) and named(q)[0][0] != "Anh" and "The Economist" in named(q)[0][0]
+    # a body whose name ends in its country keeps it ("Văn phòng tội phạm BKA của Đức", as written)
+    q = quotes_of("Văn phòng tội phạm BKA của Đức cho hay họ vừa cắt đứt một đường dây lừa đảo trực tuyến.", use_ner=True)
+    assert named(q) == [("Văn phòng tội phạm BKA của Đức", "org")]

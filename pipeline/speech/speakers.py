@@ -600,6 +600,13 @@ def parse_speaker(span: str, ctx: ArticleContext, use_ner: bool = True) -> Speak
             ctx.mention(affiliated[1], None)
             return Speaker(affiliated[1], "person", _clean_role(affiliated[0][:-len(affiliated[1])]), "affiliated")
     found = _parse_speaker(span, ctx, use_ner)
+    placed = _before_place_tail(span) if found is not None and found.name in (*COUNTRIES, *PLACES) else None
+    if placed:
+        # round 9: "ĐH Kỹ thuật Milan (Politecnico di Milano), thành phố Milan, Ý thông báo", "Tạp chí The Economist
+        # của Anh cũng cho rằng": the body before the city and country it is in speaks, not the country
+        before = _parse_speaker(placed, ctx, use_ner)
+        if before is not None and before.name not in (*COUNTRIES, *PLACES):
+            return before  # (a body the steps cannot name is an unnamed source, never the country after it)
     if found is None or found.kind == "other":
         found = _without_manner_tail(span, ctx, use_ner) or found
     if found is None or found.kind == "other":
@@ -621,6 +628,32 @@ MANNER_TAIL = regex.compile(r"(?<=\p{Lu}[\p{L}\d.\-]*)(?:\s+(?:\p{Ll}+|\d[\d./-]
 
 # a person's name, then where they work or come from up to the verb: a preposition and at most two commas more
 AFFILIATION_AFTER = regex.compile(r"^\s*,?\s*(?:tại|từ|thuộc|ở|của)\s+(?:\p{Ll}+\s+){0,3}\p{Lu}[^,;:.!?“”\"]*(?:,[^,;:.!?“”\"]+){0,2}$")
+
+
+# a place said after a body: a country or a listed place, or an administrative unit and its name ("thành phố Milan")
+PLACE_SEGMENT = regex.compile(r"(?:(?:thành phố|tỉnh|bang|thủ đô|TP\.?)\s+)?\p{Lu}[\p{L}\-]*(?:\s+\p{Lu}[\p{L}\-]*){0,2}")
+OF_COUNTRY = regex.compile(rf"\s+của\s+(?:{'|'.join(COUNTRIES)})$")
+
+
+def _before_place_tail(span: str) -> str | None:
+    """The span without the places that end it (", thành phố Milan, Ý", " của Anh") when a capitalised body's
+    name comes before them, or None."""
+    span = TRAILING_AUX.sub("", " ".join(span.split()).rstrip(" ,;:")).rstrip(" ,;:")
+    cut = OF_COUNTRY.search(span)
+    if cut:
+        head = span[:cut.start()]
+    else:
+        segs = span.split(",")
+        k = len(segs)
+        while k > 1 and PLACE_SEGMENT.fullmatch(segs[k - 1].strip()) and (
+                segs[k - 1].strip() in COUNTRIES or segs[k - 1].strip() in PLACES or
+                regex.match(r"(?:thành phố|tỉnh|bang|thủ đô|TP)", segs[k - 1].strip())):
+            k -= 1
+        if k == len(segs):
+            return None
+        head = ",".join(segs[:k])
+    head = head.rstrip(" ,")
+    return head if ORG_TAIL.search(_last_clause(head)) or regex.search(r"\p{Lu}[\p{L}\-]*(?:\s+\p{Lu}[\p{L}\-]*)+", head) else None
 
 
 def _before_affiliation(span: str) -> tuple[str, str] | None:
