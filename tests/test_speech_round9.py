@@ -81,3 +81,25 @@ def test_the_country_after_a_body_is_never_the_speaker():
     # a body whose name ends in its country keeps it ("Văn phòng tội phạm BKA của Đức", as written)
     q = quotes_of("Văn phòng tội phạm BKA của Đức cho hay họ vừa cắt đứt một đường dây lừa đảo trực tuyến.", use_ner=True)
     assert named(q) == [("Văn phòng tội phạm BKA của Đức", "org")]
+
+
+def test_the_interviewee_is_the_person_the_headline_opens_with_or_the_lead_names():
+    # K: "Omar Sharif tâm sự về ...": the headline opens with the person and says what they do
+    q = quotes_of("Omar Sharif tâm sự về tình yêu và sự cô đơn",
+                  "Nam diễn viên điện ảnh Ai Cập vừa đoạt giải thưởng Sư tử vàng.",
+                  "- Giờ đây ông cảm thấy thế nào khi quyết định tái xuất?",
+                  "- Tôi thấy mọi việc đều rất ổn. Từ nhiều năm nay, tôi không nhận được các vai diễn hay.")
+    assert named(q) == [("Omar Sharif", "person")]
+    # the lead names one person in full (a title run into the name is no part of it)
+    q = quotes_of("VN còn phải mặc cả nhiều",
+                  "\"Các thành viên WTO sẽ không quan tâm tới việc phải giúp đỡ các nước đang phát triển\", ông Yasukata "
+                  "Fukahori Trưởng ban Kinh tế, Đại sứ quán Nhật Bản tại Hà Nội nói.",
+                  "- Nhật Bản tỏ ra khá kín. Liệu đây có phải là tín hiệu không tích cực, thưa ông?",
+                  "- Nhật Bản vẫn luôn bày tỏ sự ủng hộ đối với việc Việt Nam gia nhập WTO từ nhiều năm nay.")
+    assert ("Yasukata Fukahori", "person") in named(q)
+    # a lead that names two people names no interviewee
+    q = quotes_of("Hai quan điểm về giá xăng",
+                  "Ông Nguyễn Văn Bình và ông Trần Văn Hùng đã có những nhận xét khác nhau về chuyện này.",
+                  "- Giá xăng sẽ tăng trong năm tới chứ?",
+                  "- Chắc chắn là giá sẽ còn tăng thêm nữa trong những tháng cuối năm nay.")
+    assert named(q) == []
