@@ -103,3 +103,14 @@ def test_the_interviewee_is_the_person_the_headline_opens_with_or_the_lead_names
                   "- Giá xăng sẽ tăng trong năm tới chứ?",
                   "- Chắc chắn là giá sẽ còn tăng thêm nữa trong những tháng cuối năm nay.")
     assert named(q) == []
+
+
+def test_a_government_named_by_its_country_in_lower_case_is_an_organisation():
+    # M: "chính phủ Nam Phi thông báo", "Theo chính quyền Nga, ...": the government speaks (coding rule R4)
+    q = quotes_of("Đầu tháng này, chính phủ Nam Phi thông báo họ đồng ý cho ông Aristide được tị nạn chính trị.")
+    assert named(q) == [("chính phủ Nam Phi", "org")]
+    q = quotes_of("Theo chính quyền Nga, trong năm nay Nga sẽ phải mất 1,333 triệu gia cầm.")
+    assert named(q) == [("chính quyền Nga", "org")]
+    # a document of the government is no one's words
+    q = quotes_of("Các văn bản hướng dẫn của chính phủ Italy nhấn mạnh dịch vụ e-mail phải đảm bảo không bị can thiệp.")
+    assert named(q) == []

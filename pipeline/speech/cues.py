@@ -40,7 +40,7 @@ ACCORDING_TO_NAME = regex.compile(rf"{THEO_LEAD}[Tt]heo\s+(?P<span>{HONORIFIC}\s
 # "Theo X" cites someone when X is capitalised, a pronoun or a group ("các chuyên gia"), not "theo đó"/"theo quy định"
 # or a title or an organisation's noun written lower-case ("Theo tiến sĩ Laing", "Theo hãng nghiên cứu Gartner")
 CITES_SOMEONE = regex.compile(rf"(?:\p{{Lu}}|{HONORIFIC}(?!\p{{L}})|vị(?!\p{{L}})|các|nhiều|một số|{TITLE_WORD}(?!\p{{L}})|"
-                              rf"(?:chuyên gia|giới|giám đốc|chủ tịch|bộ trưởng|thứ trưởng|người phát ngôn)(?!\p{{L}})|"
+                              rf"(?:chuyên gia|giới|giám đốc|chủ tịch|bộ trưởng|thứ trưởng|người phát ngôn|chính phủ|chính quyền)(?!\p{{L}})|"
                               rf"(?!báo cáo|tờ (?:trình|khai))(?i:{ORG_APPOSITION.pattern}))")  # documents, not media
 # "..., nhưng theo báo cáo của tổ kiểm tra thì ...": a source's report cited inside the sentence
 MID_ACCORDING_TO = regex.compile(r"(?:,|(?<!\p{L})nhưng|(?<!\p{L})song)\s+theo\s+(?:nhận định|đánh giá|ý kiến|báo cáo|"

@@ -40,7 +40,9 @@ ORG_HEADS = [h.strip() for h in (
 GENERIC_BODY = regex.compile(r"(?<!\p{L})(?:cơ quan (?:chức năng|điều tra|công an|thuế|hải quan|quản lý)|"
                              r"tổ (?:kiểm tra|công tác|điều tra)|đoàn (?:kiểm tra|thanh tra|công tác)|"
                              r"bộ phận kỹ thuật|ban quản lý(?: dự án)?|"
-                             r"ngành (?-i:\p{Lu}[\p{L}\-]*(?:\s+\p{Lu}[\p{L}\-]*)*)(?:\s+(?:thành phố|tỉnh|huyện|quận))?)$")  # "ngành BHXH thành phố"
+                             r"ngành (?-i:\p{Lu}[\p{L}\-]*(?:\s+\p{Lu}[\p{L}\-]*)*)(?:\s+(?:thành phố|tỉnh|huyện|quận))?|"
+                             # round 9: "chính phủ Nam Phi", "chính quyền Nga": a government by its country (R4)
+                             r"chính (?:phủ|quyền) (?-i:\p{Lu}[\p{L}\-]*(?:\s+\p{Lu}[\p{L}\-]*){0,3}))$")  # "ngành BHXH thành phố"
 MEMBER_OF = regex.compile(r"(?<!\p{L})(?:thành viên|đại diện|lãnh đạo|cán bộ|người|chuyên gia)(?:\s+(?:của|trong|thuộc))?\s*$",
                           regex.I)
 # "Bộ trưởng", "Cục trưởng", "Viện phó" are titles, not the body
@@ -542,6 +544,8 @@ def by_generic_body(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     body = GENERIC_BODY.search(span.clause)
     if body and MEMBER_OF.search(span.clause[:body.start()]):
         return Speaker(span.clause, "other", "", "other")  # "thành viên trong đoàn công tác": a person, unnamed
+    if body and regex.search(r"(?<!\p{L})của\s*$", span.clause[:body.start()]):
+        return Speaker(span.clause, "other", "", "other")  # round 9: "Các văn bản hướng dẫn của chính phủ Italy": its document
     return Speaker(body.group(), "org", "", "generic_body") if body else None
 
 
