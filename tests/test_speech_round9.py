@@ -114,3 +114,17 @@ def test_a_government_named_by_its_country_in_lower_case_is_an_organisation():
     # a document of the government is no one's words
     q = quotes_of("Các văn bản hướng dẫn của chính phủ Italy nhấn mạnh dịch vụ e-mail phải đảm bảo không bị can thiệp.")
     assert named(q) == []
+
+
+def test_a_person_named_by_an_initial_speaks():
+    # Q: "Chị T. (Q.Phú Nhuận, TP.HCM) nói chị nhắn tin ...": an honorific and an initial, a bracket after it
+    q = quotes_of("Chị T. (Q.Phú Nhuận, TP.HCM) nói chị nhắn tin cho bạn chỉ một tin nhưng bạn chị cứ sau một lúc lại "
+                  "nhận được tin nhắn đó.")
+    assert named(q) == [("T.", "person")]
+    # "T. trả lời khá hồ hởi: “...”": an initial opens the sentence and introduces the quotation after a colon
+    q = quotes_of("Như minh họa cho điều này, chuông điện thoại của T. reo. T. trả lời khá hồ hởi: “Dạ phải, dạ, một hoa "
+                  "hậu, hai siêu mẫu, cát sê như cũ ạ”.")
+    assert named(q) == [("T.", "person")]
+    # a word the honorific makes a noun of ("Ông Tây") is no initial
+    q = quotes_of("Chị Lan nói chị nhắn tin cho bạn chỉ một tin nhưng bạn chị cứ sau một lúc lại nhận được tin đó.")
+    assert ("T.", "person") not in named(q)

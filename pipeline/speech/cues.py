@@ -142,7 +142,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
 # verb or a noun ("nói chuyện", "nói về", "nói lời chia tay", "nói chung"); round 7: nor a noun before it ("Đài
 # Tiếng nói Việt Nam": a voice, not "Tiếng" saying)
 SAID_AFTER_NAME = (r"(?<=(?<!\p{L})(?-i:(?!(?:Còn|Nhưng|Và|Song|Khi|Nếu|Có|Người|Ai|Tôi|Họ|Chúng|Mình|Ta|Cũng|Lại|Thì|Mà|"
-                   r"Như|Nói|Dù|Vì|Do|Để|Tiếng|Lời|Giọng)\s)\p{Lu}\p{L}*)(?:\s+(?:cũng|đã|lại|còn|vẫn|từng))?\s+)")  # not "Còn nói là"
+                   r"Như|Nói|Dù|Vì|Do|Để|Tiếng|Lời|Giọng)\s)\p{Lu}\p{L}*\)?)(?:\s+(?:cũng|đã|lại|còn|vẫn|từng))?\s+)")  # not "Còn nói là"
+# (round 9: or a bracket closed after it, "Chị T. (Q.Phú Nhuận, TP.HCM) nói chị nhắn tin ...")
 SAID_NOT_NOUN = (r"(?!\p{L})(?!\s+(?:chuyện|về|lời|chung|riêng|dối|gì|sao|thế|như|được|không|với|cho|tiếng|ra|lên|"
                  r"đến|tới|qua|có|đùa|rõ|thật|hộ|giúp|cười|mãi|lại)(?!\p{L}))(?!\s*[,:.!?…])")
 
@@ -279,7 +280,8 @@ def _subject_before_colon(before: str) -> str | None:
     if len(segs) == 1:
         # "Adriaanse quả quyết:", "Long thuyết phục:": one name, then a few lower-case words (quotes.py keeps it
         # only if it resolves to a person)
-        one = regex.match(r"^(?P<name>\p{Lu}[\p{L}\-']+)(?:\s+\p{Ll}+){1,6}$", first)
+        # (round 9: or an initial, "T. trả lời khá hồ hởi:")
+        one = regex.match(r"^(?P<name>\p{Lu}[\p{L}\-']+|(?:\p{Lu}\.){1,2})(?:\s+\p{Ll}+){1,6}$", first)
         if one and not TITLE_HEAD.match(first) and not ORG_APPOSITION.match(first):
             return one.group("name")
         # "Ông Lê Văn A bộc bạch:", "Ông Tavares đánh giá về thắng lợi trước Campuchia:": the name that opens the

@@ -60,6 +60,7 @@ PRONOUN = regex.compile(rf"^(?:{HONORIFIC}(?:\s+ta)?|vị|người)(?:\s+(?:này
 # round 7: "TT Arroyo" (Tổng thống), "NSƯT Kim Cương": abbreviated titles, not an organisation's acronym
 TITLE_ABBR = r"(?:GS|PGS|TS|ThS|KS|BS|LS|NCS|TT|NSND|NSƯT)(?:\.?\s*TS)?\.?"
 SHORT_NAME = regex.compile(rf"(?<!\p{{L}})({HONORIFIC}|{TITLE_ABBR}|{TITLE_WORD})\s+({SYLLABLE})(?:\s+({SYLLABLE}))?\s*$")
+HONORIFIC_INITIAL = regex.compile(rf"(?<![\p{{L}}.])({HONORIFIC})\s+((?:\p{{Lu}}\.){{1,2}}|\p{{Lu}}\.\p{{Lu}})\s*$")
 TITLE_ALONE = regex.compile(r"\p{Lu}\p{Ll}+(?:\s+\p{Ll}+){1,3}")
 # a role said alone, maybe after ông/bà/vị and before này/ấy: a reference back to the person who holds it
 ROLE_REFERENCE = regex.compile(rf"(?:(?:{HONORIFIC}|vị|ngài)\s+)?(?P<title>(?i:{TITLE_HEAD.pattern[1:]})(?:\s+\p{{Ll}}+){{0,2}}?)"
@@ -305,6 +306,9 @@ def by_short_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     """"bà An", "ông Sơn" (also "ông Nguyễn Sơn" with an unlisted surname): the full name met before; else a
     two-word name the surname list does not know ("ông Okuda Hiroshi"); else the short name unresolved."""
     short = SHORT_NAME.search(span.core)
+    initial = HONORIFIC_INITIAL.search(span.core) if not short else None
+    if initial:  # round 9: "Chị T. (Q.Phú Nhuận, TP.HCM) nói": a person the article names by an initial
+        return Speaker(initial.group(2), "person", "", "initial", gender_of(initial.group(2), initial.group(1)))
     if not short:
         return None
     honorific, first, second = short.group(1), short.group(2), short.group(3)
