@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import regex
 
-from pipeline.speech.names import HONORIFIC, foreign_names, honorific_names, person_names
+from pipeline.speech.names import COUNTRIES, HONORIFIC, PLACES, foreign_names, honorific_names, person_names
 from pipeline.speech.slot import ORG_APPOSITION, TITLE_HEAD, TITLE_WORD
 
 AUX = r"(?:(?:đã|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ)\s+)*"
@@ -40,7 +40,7 @@ ACCORDING_TO_NAME = regex.compile(rf"{THEO_LEAD}[Tt]heo\s+(?P<span>{HONORIFIC}\s
 # "Theo X" cites someone when X is capitalised, a pronoun or a group ("các chuyên gia"), not "theo đó"/"theo quy định"
 # or a title or an organisation's noun written lower-case ("Theo tiến sĩ Laing", "Theo hãng nghiên cứu Gartner")
 CITES_SOMEONE = regex.compile(rf"(?:\p{{Lu}}|{HONORIFIC}(?!\p{{L}})|vị(?!\p{{L}})|các|nhiều|một số|{TITLE_WORD}(?!\p{{L}})|"
-                              rf"(?:chuyên gia|giới|giám đốc|chủ tịch|bộ trưởng|thứ trưởng|người phát ngôn)(?!\p{{L}})|"
+                              rf"(?:chuyên gia|giới|giám đốc|chủ tịch|bộ trưởng|thứ trưởng|người phát ngôn|chính phủ|chính quyền)(?!\p{{L}})|"
                               rf"(?!báo cáo|tờ (?:trình|khai))(?i:{ORG_APPOSITION.pattern}))")  # documents, not media
 # "..., nhưng theo báo cáo của tổ kiểm tra thì ...": a source's report cited inside the sentence
 MID_ACCORDING_TO = regex.compile(r"(?:,|(?<!\p{L})nhưng|(?<!\p{L})song)\s+theo\s+(?:nhận định|đánh giá|ý kiến|báo cáo|"
@@ -142,7 +142,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
 # verb or a noun ("nói chuyện", "nói về", "nói lời chia tay", "nói chung"); round 7: nor a noun before it ("Đài
 # Tiếng nói Việt Nam": a voice, not "Tiếng" saying)
 SAID_AFTER_NAME = (r"(?<=(?<!\p{L})(?-i:(?!(?:Còn|Nhưng|Và|Song|Khi|Nếu|Có|Người|Ai|Tôi|Họ|Chúng|Mình|Ta|Cũng|Lại|Thì|Mà|"
-                   r"Như|Nói|Dù|Vì|Do|Để|Tiếng|Lời|Giọng)\s)\p{Lu}\p{L}*)(?:\s+(?:cũng|đã|lại|còn|vẫn|từng))?\s+)")  # not "Còn nói là"
+                   r"Như|Nói|Dù|Vì|Do|Để|Tiếng|Lời|Giọng)\s)\p{Lu}\p{L}*\)?)(?:\s+(?:cũng|đã|lại|còn|vẫn|từng))?\s+)")  # not "Còn nói là"
+# (round 9: or a bracket closed after it, "Chị T. (Q.Phú Nhuận, TP.HCM) nói chị nhắn tin ...")
 SAID_NOT_NOUN = (r"(?!\p{L})(?!\s+(?:chuyện|về|lời|chung|riêng|dối|gì|sao|thế|như|được|không|với|cho|tiếng|ra|lên|"
                  r"đến|tới|qua|có|đùa|rõ|thật|hộ|giúp|cười|mãi|lại)(?!\p{L}))(?!\s*[,:.!?…])")
 
@@ -268,21 +269,27 @@ def _subject_before_colon(before: str) -> str | None:
         rest = LEADING_CONNECTIVE.sub("", before.split(",", 1)[1])
         if rest.strip():
             return _subject_before_colon(rest)
+    # round 9: "Chị Tâm chở hoa vườn nhà từ Chợ Gạo lên bán tết ở Mỹ Tho, than:": the predicate runs on past a
+    # comma, every later segment lower-case and nameless: read as one segment
+    if len(segs) > 1 and all(PREDICATE_SEGMENT.fullmatch(sg.strip()) for sg in segs[1:]) and \
+            not any(person_names(sg) or honorific_names(sg) for sg in segs[1:]) and \
+            len(" ".join(segs).split()) <= 24:
+        opening = _opening_name(first, PREDICATE_WORDS)
+        if opening:
+            return opening
     if len(segs) == 1:
         # "Adriaanse quả quyết:", "Long thuyết phục:": one name, then a few lower-case words (quotes.py keeps it
         # only if it resolves to a person)
-        one = regex.match(r"^(?P<name>\p{Lu}[\p{L}\-']+)(?:\s+\p{Ll}+){1,6}$", first)
+        # (round 9: or an initial, "T. trả lời khá hồ hởi:")
+        one = regex.match(r"^(?P<name>\p{Lu}[\p{L}\-']+|(?:\p{Lu}\.){1,2})(?:\s+\p{Ll}+){1,6}$", first)
         if one and not TITLE_HEAD.match(first) and not ORG_APPOSITION.match(first):
             return one.group("name")
         # "Ông Lê Văn A bộc bạch:", "Ông Tavares đánh giá về thắng lợi trước Campuchia:": the name that opens the
         # sentence (maybe after its title), then its predicate, lower-case first, of at most twelve words
         # (round 8: or a foreign name, "Niweat Siriwong chia sẻ về điều này:")
-        for start, end, _ in sorted(person_names(first) + honorific_names(first) + foreign_names(first)):
-            opens = start <= 12 or (TITLE_HEAD.match(first) and not regex.search(r"[.,;:!?]", first[:start]))
-            rest = first[end:]
-            if opens and (not rest or (regex.match(r"\s+\p{Ll}", rest) and len(rest.split()) <= 12)):
-                first = first[:end]
-                break
+        # (round 9: of at most twenty words, "Ông Kacic đã ghi hết những lần thất bại vào quyển sách nhỏ màu đen với
+        # kinh nghiệm đúc kết:"; and "Chị Tâm", a kin word and a given name)
+        first = _opening_name(first, PREDICATE_WORDS) or first
     # the name opens the segment, or follows its title ("Giám đốc Sở TDTT Nghệ An Nguyễn Hoàng Thụ:")
     named = [n for n in person_names(first) + honorific_names(first) + foreign_names(first) if n[1] == len(first) and (
         n[0] <= 12 or (TITLE_HEAD.match(first) and not regex.search(r"[.,;:!?]", first[:n[0]])))]
@@ -295,11 +302,39 @@ def _subject_before_colon(before: str) -> str | None:
     return f"{first},{apposition}" if apposition else first
 
 
+PREDICATE_SEGMENT = regex.compile(r"\p{Ll}[^:“”\"]*:?")
+PREDICATE_WORDS = 20  # a name, then its predicate up to the colon: longer is a clause of its own
+
+
+def _opening_name(first: str, most: int) -> str | None:
+    """The person's name that opens a segment (maybe after its title) and a lower-case predicate of at most
+    `most` words after it, or None."""
+    kin = regex.match(rf"^{HONORIFIC}\s+\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Lu}}\p{{Ll}}+){{0,3}}(?=\s+\p{{Ll}})", first)  # "Chị Tâm"
+    kin = [(0, kin.end(), kin.group())] if kin else []
+    for start, end, name in sorted(person_names(first) + honorific_names(first) + foreign_names(first) + kin):
+        opens = start <= 12 or (TITLE_HEAD.match(first) and not regex.search(r"[.,;:!?]", first[:start]))
+        rest = first[end:]
+        if opens and regex.match(r"\s+\p{Ll}", rest) and len(rest.split()) <= most:
+            return first[:end]
+    return None
+
+
 def _ends_in_name(span: str) -> bool:
     span = span.rstrip()
     if regex.match(rf"(?:{'|'.join(DIRECTIVE)})\s", span, flags=regex.I):
         return False  # "Theo yêu cầu của Chủ tịch QH Nguyễn Văn An": at his request, not in his words
     return any(e == len(span) for _, e, _ in person_names(span))
+
+
+# round 9: "Theo nhạc sĩ Tuấn Khanh, ...", "Theo nhà kinh tế học Nauy Martin Olsen, ...": a lower-case description (no
+# "của": "quy định mới của Bộ X" is a rule) and a name of two capitalised words or more that ends the span
+DESCRIBED_NAME_SPAN = regex.compile(r"(?:\p{Ll}+\s+){1,4}(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,3})")
+
+
+def _ends_in_described_name(span: str) -> bool:
+    m = DESCRIBED_NAME_SPAN.fullmatch(span.strip())
+    return bool(m) and not regex.search(r"(?<!\p{L})(?:của|và|với|về|tại|ở|cho)(?!\p{L})", span) and \
+        m.group("name") not in (*COUNTRIES, *PLACES)
 
 
 def _according_to_boundary(span: str, rest: str) -> tuple[str, str]:
@@ -336,7 +371,8 @@ def _sentence_cues(text: str, sent: tuple[int, int], verbs: regex.Pattern, quote
     for k in (0, *(d.end() for d in regex.finditer(r"[-–—]\s*(?=[Tt]heo\s)|(?<=[\p{L}\d)]\s+)(?=Theo\s)", text))):
         m = ACCORDING_TO_NAME.match(text[k:]) or _ACCORDING_TO.get(verbs.pattern, ACCORDING_TO).match(text[k:])
         # a full name ending the span cites a person whatever words describe them ("Theo lương y Trần Khiết,")
-        if m and (CITES_SOMEONE.match(m.group("span")) or _ends_in_name(m.group("span"))):
+        if m and (CITES_SOMEONE.match(m.group("span")) or _ends_in_name(m.group("span"))
+                  or _ends_in_described_name(m.group("span"))):
             span, rest = _according_to_boundary(m.group("span"), m.group("rest"))
             return [Cue(ss + k + m.start("span"), "according_to", span, "theo", rest.strip(), text, ss)]
     m = MID_ACCORDING_TO.search(text) or MID_THEO_PERSON.search(text)

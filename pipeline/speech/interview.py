@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import regex
 
-from pipeline.speech.names import COUNTRIES, PLACES, honorific_names, person_names
+from pipeline.speech.names import COUNTRIES, PLACES, foreign_names, honorific_names, person_names
 from pipeline.speech.slot import TITLE_HEAD
 from pipeline.speech.speakers import ArticleContext, Speaker, parse_speaker
 
@@ -79,6 +79,9 @@ LEAD_TITLED = regex.compile(r"(?<!\p{L})(?:[Nn]hạc sĩ|[Cc]a sĩ|[Nn]hà thi�
                             r"(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,2})(?![\p{L}\d])")
 
 
+TITLE_TAIL = regex.compile(r"(?:\s+(?:Trưởng|Phó|Tổng|Giám|Chủ|Bộ|Thứ|Cục|Vụ|Viện|Đại))+$")
+
+
 def _lead_subject(text: str) -> Speaker | None:
     """No one quoted before the questions: the first person the headline or lead introduces by their trade, or a
     name the headline gives and the lead repeats ("Việt Hùng và bộ sưu tập ..." then "... Việt Hùng vẫn ...")."""
@@ -98,6 +101,16 @@ def _lead_subject(text: str) -> Speaker | None:
         if name not in (*PLACES, *COUNTRIES) and regex.search(rf"(?<=\p{{Ll}}[ ,]*\s){regex.escape(name)}(?!\p{{L}})",
                                                               "\n".join(lines[1:3])):
             return Speaker(name, "person", resolution="interview_lead")
+    # round 9: the headline opens with the person and says what they do ("Omar Sharif tâm sự về tình yêu ..."), or
+    # the lead names one person in full ("Viện phó VKSND Tối cao Khuất Văn Nga đã đưa ra gợi ý ...")
+    opening = [n for n in person_names(lines[0]) + foreign_names(lines[0])
+               if n[0] == 0 and regex.match(r"\s+\p{Ll}", lines[0][n[1]:])]
+    if opening:
+        return Speaker(opening[0][2], "person", resolution="interview_headline")
+    # (a title run into a foreign name is no part of it: "ông Yasukata Fukahori Trưởng ban Kinh tế")
+    named = {TITLE_TAIL.sub("", n[2]) for line in lines[1:3] for n in person_names(line) + foreign_names(line)}
+    if len(named) == 1:
+        return Speaker(named.pop(), "person", resolution="interview_lead")
     return None
 
 

@@ -27,7 +27,7 @@ COUNTRIES = ("Việt Nam", "Mỹ", "Hoa Kỳ", "Trung Quốc", "Nhật Bản", "
              # round 5: more of the countries foreign news names before a person ("Bộ trưởng Kinh tế Áo Martin
              # Bartenstein", "Ngoại trưởng Myanmar U Khin Maung Win"), so that the tagger's run loses them
              "Myanmar", "Miến Điện", "Palestine", "Thổ Nhĩ Kỳ", "Syria", "Liban", "Lebanon", "Ả Rập Xê Út",
-             "Hy Lạp", "Bồ Đào Nha", "Hà Lan", "Bỉ", "Thụy Sĩ", "Thụy Điển", "Na Uy", "Đan Mạch", "Phần Lan",
+             "Hy Lạp", "Bồ Đào Nha", "Hà Lan", "Bỉ", "Thụy Sĩ", "Thụy Điển", "Na Uy", "Nauy", "Đan Mạch", "Phần Lan",
              "Ba Lan", "Séc", "Hungary", "Áo", "Mexico", "Argentina", "Chile", "Colombia", "Venezuela", "Nam Phi",
              "Nigeria", "Kenya", "Mông Cổ", "Nepal", "Bangladesh", "New Zealand", "Kuwait", "Qatar", "Libya",
              "Sudan", "Ireland", "Scotland", "Serbia", "Croatia", "Romania", "Bulgaria", "Belarus", "Kazakhstan",

@@ -32,13 +32,17 @@ ORG_HEADS = [h.strip() for h in (
     "Ngân hàng, Quỹ, Trung tâm, Tổ chức, Hội đồng, Văn phòng, Thành ủy, Tỉnh ủy, Quốc hội, Chính phủ, Bộ Chính trị, "
     "Liên minh, Tổng công ty, Chi cục, Phòng, Sàn, Báo, Đài, Cổng, Học viện, Bệnh viện, Công an, Tòa án, "
     "Viện kiểm sát, Hãng tin, Hãng thông tấn, Thông tấn xã, Tạp chí, Hãng, Bưu điện, Nhà máy, Đảng, "
-    "TAND, VKSND, Cơ quan").split(",")]  # round 6: the courts' and procuracies' standard abbreviations ("TAND Tối cao")
+    "TAND, VKSND, Cơ quan, Thanh tra, Vụ").split(",")]  # round 6: the courts' and procuracies' standard abbreviations ("TAND Tối cao")
 # (round 8: "Cơ quan Cảnh sát điều tra Công an TP HCM" is the investigating agency, not the police it belongs to)
+# (round 9: "Thanh tra Sở Tài nguyên - môi trường" is the inspectorate, "Vụ Thương mại điện tử - Bộ Thương mại" the
+# department, not the ministry or office they belong to)
 # bodies named only generically but identifiable in context are organisations (coding rule C1), written lower-case
 GENERIC_BODY = regex.compile(r"(?<!\p{L})(?:cơ quan (?:chức năng|điều tra|công an|thuế|hải quan|quản lý)|"
                              r"tổ (?:kiểm tra|công tác|điều tra)|đoàn (?:kiểm tra|thanh tra|công tác)|"
                              r"bộ phận kỹ thuật|ban quản lý(?: dự án)?|"
-                             r"ngành (?-i:\p{Lu}[\p{L}\-]*(?:\s+\p{Lu}[\p{L}\-]*)*)(?:\s+(?:thành phố|tỉnh|huyện|quận))?)$")  # "ngành BHXH thành phố"
+                             r"ngành (?-i:\p{Lu}[\p{L}\-]*(?:\s+\p{Lu}[\p{L}\-]*)*)(?:\s+(?:thành phố|tỉnh|huyện|quận))?|"
+                             # round 9: "chính phủ Nam Phi", "chính quyền Nga": a government by its country (R4)
+                             r"chính (?:phủ|quyền) (?-i:\p{Lu}[\p{L}\-]*(?:\s+\p{Lu}[\p{L}\-]*){0,3}))$")  # "ngành BHXH thành phố"
 MEMBER_OF = regex.compile(r"(?<!\p{L})(?:thành viên|đại diện|lãnh đạo|cán bộ|người|chuyên gia)(?:\s+(?:của|trong|thuộc))?\s*$",
                           regex.I)
 # "Bộ trưởng", "Cục trưởng", "Viện phó" are titles, not the body
@@ -56,6 +60,7 @@ PRONOUN = regex.compile(rf"^(?:{HONORIFIC}(?:\s+ta)?|vị|người)(?:\s+(?:này
 # round 7: "TT Arroyo" (Tổng thống), "NSƯT Kim Cương": abbreviated titles, not an organisation's acronym
 TITLE_ABBR = r"(?:GS|PGS|TS|ThS|KS|BS|LS|NCS|TT|NSND|NSƯT)(?:\.?\s*TS)?\.?"
 SHORT_NAME = regex.compile(rf"(?<!\p{{L}})({HONORIFIC}|{TITLE_ABBR}|{TITLE_WORD})\s+({SYLLABLE})(?:\s+({SYLLABLE}))?\s*$")
+HONORIFIC_INITIAL = regex.compile(rf"(?<![\p{{L}}.])({HONORIFIC})\s+((?:\p{{Lu}}\.){{1,2}}|\p{{Lu}}\.\p{{Lu}})\s*$")
 TITLE_ALONE = regex.compile(r"\p{Lu}\p{Ll}+(?:\s+\p{Ll}+){1,3}")
 # a role said alone, maybe after ông/bà/vị and before này/ấy: a reference back to the person who holds it
 ROLE_REFERENCE = regex.compile(rf"(?:(?:{HONORIFIC}|vị|ngài)\s+)?(?P<title>(?i:{TITLE_HEAD.pattern[1:]})(?:\s+\p{{Ll}}+){{0,2}}?)"
@@ -301,6 +306,9 @@ def by_short_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     """"bà An", "ông Sơn" (also "ông Nguyễn Sơn" with an unlisted surname): the full name met before; else a
     two-word name the surname list does not know ("ông Okuda Hiroshi"); else the short name unresolved."""
     short = SHORT_NAME.search(span.core)
+    initial = HONORIFIC_INITIAL.search(span.core) if not short else None
+    if initial:  # round 9: "Chị T. (Q.Phú Nhuận, TP.HCM) nói": a person the article names by an initial
+        return Speaker(initial.group(2), "person", "", "initial", gender_of(initial.group(2), initial.group(1)))
     if not short:
         return None
     honorific, first, second = short.group(1), short.group(2), short.group(3)
@@ -540,6 +548,8 @@ def by_generic_body(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     body = GENERIC_BODY.search(span.clause)
     if body and MEMBER_OF.search(span.clause[:body.start()]):
         return Speaker(span.clause, "other", "", "other")  # "thành viên trong đoàn công tác": a person, unnamed
+    if body and regex.search(r"(?<!\p{L})của\s*$", span.clause[:body.start()]):
+        return Speaker(span.clause, "other", "", "other")  # round 9: "Các văn bản hướng dẫn của chính phủ Italy": its document
     return Speaker(body.group(), "org", "", "generic_body") if body else None
 
 
@@ -587,7 +597,24 @@ def parse_speaker(span: str, ctx: ArticleContext, use_ner: bool = True) -> Speak
     """The speaker named in the words around a speech cue, or None when the span names nobody; a name the
     patterns do not know, set off by an apposition between dashes ("Giáo sư D.Nieman - người tiến hành cuộc
     nghiên cứu -"), is read as if the apposition stood between commas."""
+    affiliated = _before_affiliation(span)
+    if affiliated:
+        # round 9: "Nhà nghiên cứu Michael Kasumovic tại Đại học Toronto, Canada", "giáo sư Mark Peakman, từ
+        # trường y Guy's, King's St Thomas's": the person before the body and place they belong to speaks
+        found = _parse_speaker(affiliated[0], ctx, use_ner)
+        if found is not None and found.kind == "person":
+            return found
+        if is_speech_span(SpeakerSpan.of(affiliated[0], use_ner)):  # a name no step knows ("Nhà nghiên cứu X")
+            ctx.mention(affiliated[1], None)
+            return Speaker(affiliated[1], "person", _clean_role(affiliated[0][:-len(affiliated[1])]), "affiliated")
     found = _parse_speaker(span, ctx, use_ner)
+    placed = _before_place_tail(span) if found is not None and found.name in (*COUNTRIES, *PLACES) else None
+    if placed:
+        # round 9: "ĐH Kỹ thuật Milan (Politecnico di Milano), thành phố Milan, Ý thông báo", "Tạp chí The Economist
+        # của Anh cũng cho rằng": the body before the city and country it is in speaks, not the country
+        before = _parse_speaker(placed, ctx, use_ner)
+        if before is not None and before.name not in (*COUNTRIES, *PLACES):
+            return before  # (a body the steps cannot name is an unnamed source, never the country after it)
     if found is None or found.kind == "other":
         found = _without_manner_tail(span, ctx, use_ner) or found
     if found is None or found.kind == "other":
@@ -605,6 +632,48 @@ def parse_speaker(span: str, ctx: ArticleContext, use_ner: bool = True) -> Speak
 # biết": a name, then how or when it spoke (lower-case words or a date) right before the verb
 NOT_MANNER = regex.compile(r"(?<!\p{L})(?:không|chưa|chẳng|bị|được|muốn|cần|phải|sẽ|có thể|tiếp tục|của|là|và)(?!\p{L})|,")
 MANNER_TAIL = regex.compile(r"(?<=\p{Lu}[\p{L}\d.\-]*)(?:\s+(?:\p{Ll}+|\d[\d./-]*)){1,3}\s*$")
+
+
+# a person's name, then where they work or come from up to the verb: a preposition and at most two commas more
+AFFILIATION_AFTER = regex.compile(r"^\s*,?\s*(?:tại|từ|thuộc|ở|của)\s+(?:\p{Ll}+\s+){0,3}\p{Lu}[^,;:.!?“”\"]*(?:,[^,;:.!?“”\"]+){0,2}$")
+
+
+# a place said after a body: a country or a listed place, or an administrative unit and its name ("thành phố Milan")
+PLACE_SEGMENT = regex.compile(r"(?:(?:thành phố|tỉnh|bang|thủ đô|TP\.?)\s+)?\p{Lu}[\p{L}\-]*(?:\s+\p{Lu}[\p{L}\-]*){0,2}")
+OF_COUNTRY = regex.compile(rf"\s+của\s+(?:{'|'.join(COUNTRIES)})$")
+
+
+def _before_place_tail(span: str) -> str | None:
+    """The span without the places that end it (", thành phố Milan, Ý", " của Anh") when a capitalised body's
+    name comes before them, or None."""
+    span = TRAILING_AUX.sub("", " ".join(span.split()).rstrip(" ,;:")).rstrip(" ,;:")
+    cut = OF_COUNTRY.search(span)
+    if cut:
+        head = span[:cut.start()]
+    else:
+        segs = span.split(",")
+        k = len(segs)
+        while k > 1 and PLACE_SEGMENT.fullmatch(segs[k - 1].strip()) and (
+                segs[k - 1].strip() in COUNTRIES or segs[k - 1].strip() in PLACES or
+                regex.match(r"(?:thành phố|tỉnh|bang|thủ đô|TP)", segs[k - 1].strip())):
+            k -= 1
+        if k == len(segs):
+            return None
+        head = ",".join(segs[:k])
+    head = head.rstrip(" ,")
+    return head if ORG_TAIL.search(_last_clause(head)) or regex.search(r"\p{Lu}[\p{L}\-]*(?:\s+\p{Lu}[\p{L}\-]*)+", head) else None
+
+
+def _before_affiliation(span: str) -> tuple[str, str] | None:
+    """(the span cut after the first person's name that an affiliation follows to its end, that name), or None."""
+    span = " ".join(span.split()).rstrip(" ,;:")
+    span = TRAILING_AUX.sub("", span).rstrip(" ,;:")
+    names = sorted(person_names(span) + honorific_names(span) + foreign_names(span))
+    for _, end, name in names:
+        tail = span[end:]
+        if AFFILIATION_AFTER.match(tail) and len(tail.split()) <= 15:
+            return span[:end], name
+    return None
 
 
 def _without_manner_tail(span: str, ctx: ArticleContext, use_ner: bool) -> Speaker | None:
