@@ -30,11 +30,14 @@ NEEDS_SHARED = pytest.mark.skipif(not (V.shared_dir() / "corpora" / "vntc-train.
 # 0.726] (tp 53, fp 8, fn 31; round 6 0.867 / 0.619): the reported number of stops 24-26. Round 8 (stop 27, written
 # from batches 1-9) scores holdout9 0.910 / 0.726 (development). Holdout10, coded blind before round 8 was merged,
 # scored once: 0.807 [0.687, 0.889] / 0.605 [0.493, 0.708] (tp 46, fp 11, fn 30; round 7 0.811 / 0.566): the reported
-# number since stop 27. The floors are those minus about 0.05. Issue 15's target (0.90 / 0.75) is not met on fresh
-# data.
+# number of stop 27. Round 9 (stop 28, written from batches 1-10) scores holdout10 0.869 / 0.697 (development).
+# Holdout11, coded blind before round 9 was merged, scored once: 0.750 [0.639, 0.836] / 0.574 [0.474, 0.670] (tp 54,
+# fp 18, fn 40; round 8 0.757 / 0.564 on the same passages): the reported number since stop 28. The floors are those
+# minus about 0.05. Issue 15's target (0.90 / 0.75) is not met on fresh data.
 FLOORS = {"holdout3": (0.82, 0.57), "holdout4": (0.89, 0.60), "holdout5": (0.74, 0.52),
           "holdout6": (0.79, 0.53), "holdout7": (0.87, 0.51),
-          "holdout8": (0.74, 0.48), "holdout9": (0.82, 0.58), "holdout10": (0.75, 0.55)}  # split: (precision, recall)
+          "holdout8": (0.74, 0.48), "holdout9": (0.82, 0.58), "holdout10": (0.75, 0.55),
+          "holdout11": (0.70, 0.52)}  # split: (precision, recall)
 
 
 @NEEDS_SHARED
