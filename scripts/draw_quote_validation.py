@@ -291,30 +291,18 @@ def main(argv=None) -> None:
     shared = Path(args.shared)
     sample_recs = load_sample()
     rows = batch1(shared, sample_recs)
-    if args.batch >= 2:
-        rows += fresh_batch(shared, sample_recs, rows, B2_SEED, B2_SPLIT)
-    if args.batch >= 3:
-        rows += fresh_batch(shared, sample_recs, rows, B3_SEED, B3_SPLIT)
-    if args.batch >= 4:
-        rows += fresh_batch(shared, sample_recs, rows, B4_SEED, B4_SPLIT)
-    if args.batch >= 5:
-        rows += fresh_batch(shared, sample_recs, rows, B5_SEED, B5_SPLIT, rule_example_articles(sample_recs))
-    if args.batch >= 6:
-        rows += fresh_batch(shared, sample_recs, rows, B6_SEED, B6_SPLIT, rule_example_articles(sample_recs))
-    if args.batch >= 7:
-        rows += fresh_batch(shared, sample_recs, rows, B7_SEED, B7_SPLIT, rule_example_articles(sample_recs))
-    if args.batch >= 8:
-        rows += fresh_batch(shared, sample_recs, rows, B8_SEED, B8_SPLIT, rule_example_articles(sample_recs),
-                            (B8_SAMPLE, B8_HELDOUT))
-    if args.batch >= 9:
-        rows += fresh_batch(shared, sample_recs, rows, B9_SEED, B9_SPLIT, rule_example_articles(sample_recs),
-                            (B8_SAMPLE, B8_HELDOUT))
-    if args.batch >= 10:
-        rows += fresh_batch(shared, sample_recs, rows, B10_SEED, B10_SPLIT, rule_example_articles(sample_recs),
-                            (B8_SAMPLE, B8_HELDOUT))
-    if args.batch >= 11:
-        rows += fresh_batch(shared, sample_recs, rows, B11_SEED, B11_SPLIT, rule_example_articles(sample_recs),
-                            (B8_SAMPLE, B8_HELDOUT))
+    examples = rule_example_articles(sample_recs)
+    # batch -> (seed, split, excluded rule examples, quotas): batches 2-4 predate the exclusion, 5-7 the quotas
+    later = {2: (B2_SEED, B2_SPLIT, frozenset(), None), 3: (B3_SEED, B3_SPLIT, frozenset(), None),
+             4: (B4_SEED, B4_SPLIT, frozenset(), None),
+             **{b: (seed, split, examples, None) for b, seed, split in ((5, B5_SEED, B5_SPLIT), (6, B6_SEED, B6_SPLIT),
+                                                                        (7, B7_SEED, B7_SPLIT))},
+             **{b: (seed, split, examples, (B8_SAMPLE, B8_HELDOUT))
+                for b, seed, split in ((8, B8_SEED, B8_SPLIT), (9, B9_SEED, B9_SPLIT), (10, B10_SEED, B10_SPLIT),
+                                       (11, B11_SEED, B11_SPLIT))}}
+    for batch in range(2, args.batch + 1):
+        seed, split, excluded, quotas = later[batch]
+        rows += fresh_batch(shared, sample_recs, rows, seed, split, excluded, *((quotas,) if quotas else ()))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=FIELDS)
