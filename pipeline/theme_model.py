@@ -83,6 +83,16 @@ def training_rows(sheet: pd.DataFrame, train_splits: Sequence[str]) -> pd.DataFr
     return sheet[keep]
 
 
+def check_corpus_weight(rows: pd.DataFrame, corpus_weight: Mapping[str, float], path) -> None:
+    """Raise SheetMismatch (one line) when theme_measure.learned.corpus_weight names a corpus that no training row
+    of the sheet has: a misspelt corpus would otherwise weigh nothing, silently."""
+    missing = sorted(set(corpus_weight) - set(rows["corpus"]))
+    if missing:
+        raise SheetMismatch(f"theme_measure.learned.corpus_weight names {', '.join(missing)}, but no training row of "
+                            f"{path} (learned.train_splits) has that corpus (it has: "
+                            f"{', '.join(sorted(set(rows['corpus'])))}); fix the name or remove the entry")
+
+
 def check_classes(sheet_classes: Sequence[str], classes: Sequence[str], path) -> None:
     """Raise SheetMismatch (one line, naming the file and what to do) unless the codebook's themes plus `other`
     are exactly the classes coded in the sheet."""
@@ -467,6 +477,7 @@ def train(params: Mapping, ws: Any, classes: list[str], themes: Themes, keywords
         raise SheetMismatch(f"theme_measure.method {METHODS}: {path} has no row of theme_measure.learned.train_splits "
                             f"({', '.join(tm['learned']['train_splits'])}); or set theme_measure.method: similarity")
     options = settings(tm["learned"])
+    check_corpus_weight(rows, options["corpus_weight"], path)
     vectors, tokens, unit, lengths = sheet_pieces(rows, params, ws, options["level"] == "paragraph")
     weight = unit_weights(rows["corpus"].tolist(), options["corpus_weight"])
     if tm["method"] == "hybrid":

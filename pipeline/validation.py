@@ -128,6 +128,10 @@ def learned_setup(params: Mapping, ws: paths.Workspace, rules: Mapping) -> dict:
     except theme_model.SheetMismatch as error:
         fail(str(error))
     train = theme_model.training_rows(sheet, tm["learned"]["train_splits"]).reset_index(drop=True)
+    try:
+        theme_model.check_corpus_weight(train, options["corpus_weight"], path)
+    except theme_model.SheetMismatch as error:
+        fail(str(error))
     cache = tm["cache_dir"]
     _, themes, keywords, _ = measure.theme_setup(params, rules, ws.resolve(cache) if cache else None)
     vectors, tokens, unit, lengths = theme_model.sheet_pieces(train, params, ws, options["level"] == "paragraph")

@@ -440,3 +440,14 @@ def test_other_shift_moves_only_the_hybrids_reading_of_other():
     assert (shifted[:, -1] < plain[:, -1]).all()
     assert np.allclose(shifted[:, 0] / shifted[:, 1], plain[:, 0] / plain[:, 1])
     assert np.allclose(theme_model.shift_other(np.zeros((2, 3)), -1.0), [[0, 0, -1], [0, 0, -1]])
+
+
+def test_a_corpus_weight_for_a_corpus_the_sheet_lacks_fails_in_one_line():
+    """A misspelt corpus in theme_measure.learned.corpus_weight would weigh nothing, silently: it is refused."""
+    rows = pd.DataFrame({"corpus": ["seed", "vntc_heldout", "danes"]})
+    theme_model.check_corpus_weight(rows, {"seed": 20.0}, "sheet.csv")
+    theme_model.check_corpus_weight(rows, {}, "sheet.csv")
+    with pytest.raises(theme_model.SheetMismatch) as error:
+        theme_model.check_corpus_weight(rows, {"seeds": 20.0}, "sheet.csv")
+    message = str(error.value)
+    assert "\n" not in message and "seeds" in message and "sheet.csv" in message and "danes, seed" in message
