@@ -272,6 +272,8 @@ class Clustering(Section):
     k_range: _value(list[StrictInt], "must be two integers [low, high] with 2 <= low <= high",
                     lambda v: len(v) == 2 and 2 <= v[0] <= v[1]) = [6, 14]
     runs: Int(1) = 10
+    # umap: each run's own approximate neighbour search; exact: one exact search shared by every run
+    neighbours: Choice("umap", "exact") = "umap"
     # the consensus holds an n x n co-assignment matrix: a larger corpus is fitted on a seeded sample this size
     max_units: Int(50) = 2000
 

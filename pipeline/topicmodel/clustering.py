@@ -14,12 +14,36 @@ ties go to the larger k.
 
 To BERTopic the consensus is a clusterer (fit -> labels_, predict) behind an identity reduction: it reduces the
 embeddings itself, once per run.
+
+Neighbours (topics.clustering.neighbours): `umap` lets each run find its own approximate nearest neighbours
+(UMAP's NN-descent, itself seeded, so the runs and the refits differ in their graphs as well as in their layouts);
+`exact` finds the exact neighbours once (scikit-learn, brute force: seconds for the <= max_units units fitted) and
+gives every run the same graph, so a run costs only UMAP's layout optimisation (about two thirds of a fit here).
 """
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 
 CLUSTERINGS = ("hdbscan", "consensus")
+NEIGHBOURS = ("umap", "exact")
+
+
+def exact_neighbours(X: np.ndarray, n_neighbors: int, metric: str) -> tuple[np.ndarray, np.ndarray]:
+    """(indices, distances) of each row's n_neighbors nearest rows, itself first, in UMAP's precomputed_knn form.
+    scikit-learn's brute-force search works in memory-bounded chunks; a row's own index is put first so that
+    exact duplicates cannot push it out of its own list (UMAP expects self at distance 0)."""
+    from sklearn.neighbors import NearestNeighbors
+
+    dist, idx = NearestNeighbors(n_neighbors=n_neighbors, metric=metric, algorithm="brute").fit(X).kneighbors(X)
+    for i in np.flatnonzero(idx[:, 0] != np.arange(len(X))):
+        # only an exact duplicate (distance 0) can precede a row's self: swap self in, or replace the duplicate
+        where = np.flatnonzero(idx[i] == i)
+        idx[i, where] = idx[i, 0]
+        idx[i, 0] = i
+    dist[:, 0] = 0.0
+    return idx.astype(np.int32), np.maximum(dist, 0.0).astype(np.float32)
 
 
 def run_seeds(seed: int, runs: int) -> list[int]:
@@ -69,8 +93,11 @@ class ConsensusClusters:
     umap: UMAP settings (n_neighbors, n_components, min_dist, metric); k: an integer or "auto" (k_range, PAC)."""
 
     def __init__(self, k: int | str = "auto", k_range: tuple[int, int] = (6, 14), runs: int = 10, seed: int = 42,
-                 umap: dict | None = None, reduce: bool = True):
+                 umap: dict | None = None, reduce: bool = True, neighbours: str = "umap"):
+        if neighbours not in NEIGHBOURS:
+            raise ValueError(f"topics.clustering.neighbours: {neighbours!r}; use one of {', '.join(NEIGHBOURS)}")
         self.k, self.k_range, self.runs, self.seed = k, tuple(k_range), runs, seed
+        self.neighbours = neighbours
         self.umap, self.reduce = dict(umap or {}), reduce
         self.labels_: np.ndarray | None = None
         self.scores_: dict[int, float] = {}
@@ -99,10 +126,18 @@ class ConsensusClusters:
         cache_umap_compilation()
         n = X.shape[0]
         u = self.umap
-        return [UMAP(n_neighbors=max(2, min(u.get("n_neighbors", 15), n - 1)),
-                     n_components=max(2, min(u.get("n_components", 5), n - 2)), min_dist=u.get("min_dist", 0.0),
-                     metric=u.get("metric", "cosine"), random_state=s, low_memory=True).fit_transform(X)
-                for s in run_seeds(self.seed, self.runs)]
+        n_neighbors, metric = max(2, min(u.get("n_neighbors", 15), n - 1)), u.get("metric", "cosine")
+        shared = {}
+        if self.neighbours == "exact":
+            idx, dist = exact_neighbours(X, n_neighbors, metric)
+            shared = {"precomputed_knn": (idx, dist, None)}
+        with warnings.catch_warnings():
+            # with a precomputed graph UMAP warns that transform() is unavailable: the consensus never calls it
+            warnings.filterwarnings("ignore", message=".*precomputed_knn.*|.*transform.*", category=UserWarning)
+            return [UMAP(n_neighbors=n_neighbors, n_components=max(2, min(u.get("n_components", 5), n - 2)),
+                         min_dist=u.get("min_dist", 0.0), metric=metric, random_state=s, low_memory=True,
+                         **shared).fit_transform(X)
+                    for s in run_seeds(self.seed, self.runs)]
 
     def fit(self, X, y=None):
         X = np.asarray(X, dtype=np.float64)
@@ -158,4 +193,5 @@ def consensus_models(n_docs: int, seed: int, umap: dict, clustering: dict):
 
     k = clustering.get("k", "auto")
     return BaseDimensionalityReduction(), ConsensusClusters(
-        k=k, k_range=tuple(clustering.get("k_range", (6, 14))), runs=clustering.get("runs", 10), seed=seed, umap=umap)
+        k=k, k_range=tuple(clustering.get("k_range", (6, 14))), runs=clustering.get("runs", 10), seed=seed, umap=umap,
+        neighbours=clustering.get("neighbours", "umap"))
