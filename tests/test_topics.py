@@ -469,6 +469,35 @@ def test_consensus_finds_the_groups_the_same_way_for_every_seed_and_after_a_tiny
     assert np.array_equal(runs[0].predict(vecs[::7]), runs[0].labels_[::7])
 
 
+def test_exact_neighbours_put_each_unit_first_even_among_duplicates_and_agree_with_a_brute_search():
+    from pipeline.topicmodel.clustering import exact_neighbours
+
+    _, vecs, _ = corpus(n_per_group=10, seed=5)
+    vecs = np.vstack([vecs, vecs[:1], vecs[:1], vecs[:1]])  # four copies of unit 0: self must still come first
+    idx, dist = exact_neighbours(vecs, 5, "cosine")
+    n = len(vecs)
+    assert idx.shape == dist.shape == (n, 5) and (idx[:, 0] == np.arange(n)).all() and (dist[:, 0] == 0).all()
+    unit = vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+    cos = 1 - unit @ unit.T
+    for i in (1, 7, 20):  # rows without duplicates: the distances of the five nearest, self included, by numpy
+        assert np.allclose(dist[i], np.sort(cos[i])[:5], atol=1e-5)
+    assert {n - 3, n - 2, n - 1} <= set(idx[0]) and np.allclose(dist[0][:4], 0, atol=1e-6)  # its copies come next
+
+
+def test_consensus_with_exact_neighbours_shares_one_graph_and_is_repeatable():
+    from sklearn.metrics import adjusted_rand_score
+
+    from pipeline.topicmodel.clustering import ConsensusClusters
+
+    _, vecs, labels = corpus(n_per_group=12, seed=6)
+    umap = {"n_neighbors": 8, "n_components": 3}
+    a = ConsensusClusters(k=3, runs=3, seed=1, umap=umap, neighbours="exact").fit(vecs)
+    b = ConsensusClusters(k=3, runs=3, seed=1, umap=umap, neighbours="exact").fit(vecs)
+    assert np.array_equal(a.labels_, b.labels_) and adjusted_rand_score(labels, a.labels_) > 0.9
+    with pytest.raises(ValueError, match="topics.clustering.neighbours: 'nearest'; use one of umap, exact"):
+        ConsensusClusters(neighbours="nearest")
+
+
 def test_coassignment_ambiguity_and_cut_on_hand_made_labelings():
     from pipeline.topicmodel.clustering import ambiguous_share, coassignment, cut, run_seeds
 
