@@ -66,8 +66,11 @@ split `holdout11`, from records that none of batches 1-10 drew, drawn exactly li
 Batch 12 (seed 20261223, drawn after batch 11 was scored and reported, before any batch-12 coding): 160 more units,
 split `holdout12`, from records that none of batches 1-11 drew, drawn exactly like batches 9-11.
 
-`--batch all` (the default) writes batches 1-12, i.e. data/validation/themes_units.csv; `--batch 1` writes
-batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 12` one
+Batch 13 (seed 20261225, drawn after batch 12 was scored and reported, before any batch-13 coding): 160 more units,
+split `holdout13`, from records that none of batches 1-12 drew, drawn exactly like batches 9-12.
+
+`--batch all` (the default) writes batches 1-13, i.e. data/validation/themes_units.csv; `--batch 1` writes
+batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 13` one
 batch alone.
 """
 from __future__ import annotations
@@ -94,6 +97,7 @@ SEED_BATCH9 = 20261217
 SEED_BATCH10 = 20261219
 SEED_BATCH11 = 20261221
 SEED_BATCH12 = 20261223
+SEED_BATCH13 = 20261225
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_FILE = "data/sample/vntc_sample.jsonl"
 VNTC_FILE = "corpora/vntc-train.jsonl.gz"         # relative to the shared folder
@@ -140,6 +144,7 @@ SPLIT_BATCH9 = "holdout9"
 SPLIT_BATCH10 = "holdout10"   # sizes and quotas as batch 9
 SPLIT_BATCH11 = "holdout11"   # sizes and quotas as batch 9
 SPLIT_BATCH12 = "holdout12"   # sizes and quotas as batch 9
+SPLIT_BATCH13 = "holdout13"   # sizes and quotas as batch 9
 # batch 9's VNTC quota per label (see the docstring): the policy-bearing labels oversampled, the others kept
 POLICY_LABELS_9 = ("Chinh tri Xa hoi", "Khoa hoc", "Kinh doanh", "Vi tinh")
 VNTC_QUOTA_9 = {"Chinh tri Xa hoi": 24, "Khoa hoc": 24, "Kinh doanh": 24, "Vi tinh": 24, "Doi song": 4,
@@ -444,9 +449,10 @@ LATER_BATCHES = {2: ((N_SAMPLE_2, N_VNTC_2, N_DANES_2), SEED_BATCH2, SPLIT_BATCH
                  9: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH9, SPLIT_BATCH9),
                  10: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH10, SPLIT_BATCH10),
                  11: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH11, SPLIT_BATCH11),
-                 12: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH12, SPLIT_BATCH12)}
+                 12: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH12, SPLIT_BATCH12),
+                 13: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH13, SPLIT_BATCH13)}
 # batches whose VNTC articles follow a fixed quota per label instead of water-filling
-VNTC_QUOTAS = {9: VNTC_QUOTA_9, 10: VNTC_QUOTA_9, 11: VNTC_QUOTA_9, 12: VNTC_QUOTA_9}
+VNTC_QUOTAS = {9: VNTC_QUOTA_9, 10: VNTC_QUOTA_9, 11: VNTC_QUOTA_9, 12: VNTC_QUOTA_9, 13: VNTC_QUOTA_9}
 
 
 def draw_later(shared: Path, excluded: set[str], earlier: list[dict], sample_ids: set[str],
