@@ -32,12 +32,14 @@ NEEDS_SHARED = pytest.mark.skipif(not (V.shared_dir() / "corpora" / "vntc-train.
 # scored once: 0.807 [0.687, 0.889] / 0.605 [0.493, 0.708] (tp 46, fp 11, fn 30; round 7 0.811 / 0.566): the reported
 # number of stop 27. Round 9 (stop 28, written from batches 1-10) scores holdout10 0.869 / 0.697 (development).
 # Holdout11, coded blind before round 9 was merged, scored once: 0.750 [0.639, 0.836] / 0.574 [0.474, 0.670] (tp 54,
-# fp 18, fn 40; round 8 0.757 / 0.564 on the same passages): the reported number since stop 28. The floors are those
-# minus about 0.05. Issue 15's target (0.90 / 0.75) is not met on fresh data.
+# fp 18, fn 40; round 8 0.757 / 0.564 on the same passages): the reported number of stop 28. Holdout12, coded blind at
+# stop 29 with no rule changed (the learned retry, bench/SPEAKER_LEARNED_RULE.md, failed its rule), scored once with
+# the round-9 rules: 0.750 [0.623, 0.845] / 0.627 [0.507, 0.733] (tp 42, fp 14, fn 25): the reported number since
+# stop 29. The floors are those minus about 0.05. Issue 15's target (0.90 / 0.75) is not met on fresh data.
 FLOORS = {"holdout3": (0.82, 0.57), "holdout4": (0.89, 0.60), "holdout5": (0.74, 0.52),
           "holdout6": (0.79, 0.53), "holdout7": (0.87, 0.51),
           "holdout8": (0.74, 0.48), "holdout9": (0.82, 0.58), "holdout10": (0.75, 0.55),
-          "holdout11": (0.70, 0.52)}  # split: (precision, recall)
+          "holdout11": (0.70, 0.52), "holdout12": (0.70, 0.57)}  # split: (precision, recall)
 
 
 @NEEDS_SHARED
@@ -45,7 +47,7 @@ def test_development_speaker_attribution_is_not_worse_than_measured():
     result, outcomes = V.evaluate(P.load(V.ROOT / "params.yaml"))
     for split, (floor_precision, floor_recall) in FLOORS.items():
         scores = result["named_strict"][split]["all"]
-        assert scores["tp"] + scores["fn"] >= 70, split  # the gold set is read whole, not an empty or partial frame
+        assert scores["tp"] + scores["fn"] >= 60, split  # the gold set is read whole, not an empty or partial frame
         assert scores["precision"] >= floor_precision, (split, scores)
         assert scores["recall"] >= floor_recall, (split, scores)
     assert set(outcomes["outcome"]) <= {"tp", "fp", "fn", "skip"}
