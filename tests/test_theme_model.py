@@ -280,7 +280,10 @@ def test_the_shipped_sheet_vectors_warm_an_empty_cache_with_every_text_the_train
     fresh = measure.text_vectors(cut[:2] + cut[-2:], {**params, "theme_measure": {**params["theme_measure"],
                                                                                      "cache_dir": None}}, None)
     shipped = np.stack([found[pio.sha256_text(t)] for t in cut[:2] + cut[-2:]])
-    assert np.abs(fresh - shipped).max() < 1e-3
+    # float noise: up to 0.0015 on the stop-29 machine, for vectors embedded at stop 28 elsewhere and for ones
+    # embedded here in other batches (a 4-bit model's output moves with the batch it is in); another text's vector
+    # differs by about 0.1
+    assert np.abs(fresh - shipped).max() < 5e-3
     other = tmp_path / "elsewhere"
     params["theme_measure"]["cache_dir"] = str(other)
     params["embedding"]["max_chars"] = 600  # other keys: the shipped file is still copied, and simply misses

@@ -37,9 +37,10 @@ def shipped():
 
 @pytest.mark.integration
 def test_seed_paragraphs_are_measured_above_the_floor(shipped):
-    """All 33 seed paragraphs. Default method (since stop 28 the hybrid: blend 0.25 on the similarity, the learned
-    model on centred cosines with the sheet's seed units weighted 20 times, trained on tune..holdout11; cross-fitted
-    by article): 23/33, 0.697 / 0.680 (the 0.5 blend trained on tune..holdout10: 24/33, 0.727 / 0.761; stop 27's
+    """All 33 seed paragraphs. Default method (since stop 29 the hybrid: blend 0.5 on the similarity with other's
+    similarity logit shifted by -1.5, the learned model on centred cosines with the sheet's seed units weighted 20
+    times, trained on tune..holdout12; cross-fitted by article): 23/33, 0.697 / 0.680 (stop 28's 0.25 blend trained
+    on tune..holdout11: 23/33, 0.697 / 0.680; the 0.5 blend trained on tune..holdout10: 24/33, 0.727 / 0.761; stop 27's
     default without the weight: 20/33, 0.606 / 0.665). The similarity measure (the default of stops 23-26): 25/33,
     0.758 / 0.831 (26/33 on the CI machine at stop 20: two paragraphs sit at ties, 000 p18 economy 0.435 against
     science 0.433 and 004 p18 science 0.300 at min_share 0.3); the floors allow about two paragraphs to flip
@@ -55,10 +56,11 @@ def test_seed_paragraphs_are_measured_above_the_floor(shipped):
 @pytest.mark.integration
 def test_the_reported_batch_is_measured_above_the_floor(shipped):
     """The newest batch (pipeline.splits), coded blind after the method was fixed and scored once, is the reported
-    number: holdout12 with the default (since stop 28 the hybrid, blend 0.25 on the similarity with the learned model
-    on centred cosines and the seed units weighted 20 times, chosen by the leave-one-batch-out rule with holdout11
-    opened, trained on tune..holdout11), accuracy 0.744, macro-F1 0.670 (for information, on the same units:
-    similarity 0.644 / 0.573, learned with the same weight 0.750 / 0.680, the 0.5 blend 0.725 / 0.651).
+    number: holdout13 with the default (since stop 29 the hybrid, blend 0.5 on the similarity with other's logit
+    shifted by -1.5, the learned model on centred cosines and the seed units weighted 20 times, chosen by the
+    leave-one-batch-out rule with holdout12 opened, trained on tune..holdout12), accuracy 0.762, macro-F1 0.710
+    (for information on the same units: similarity 0.656 / 0.604, learned 0.775 / 0.736, stop 28's 0.25
+    blend 0.756 / 0.717, all trained on tune..holdout12). holdout12 (stop 28's 0.25 blend): 0.744 / 0.670.
     holdout11 (the 0.5 blend with the seed weight, stop 28): 0.769 / 0.732. holdout10 (stop 27's hybrid): 0.738 /
     0.685. holdout9 (similarity, stop 27): 0.750 / 0.731. holdout8 before it: 0.769 / 0.602 (its small themes have
     2, 2 and 7 units). holdout7:
@@ -71,4 +73,4 @@ def test_the_reported_batch_is_measured_above_the_floor(shipped):
     fresh = coded[coded["split"] == newest]
     assert len(fresh) >= 150
     s = _scores(params, fresh)
-    assert s["accuracy"] >= 0.69 and s["macro_f1"] >= 0.62, s
+    assert s["accuracy"] >= 0.71 and s["macro_f1"] >= 0.66, s
