@@ -12,7 +12,6 @@ import pandas as pd
 from pipeline import params as P
 from pipeline.speech import validation as V
 from pipeline.speech.quotes import extract_quotes
-from pipeline.text import normalize
 
 CACHE = Path(os.environ.get("SPK_CACHE", "/tmp/spk/extract.pkl"))
 OPEN_SPLITS = ("tune", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7",
@@ -29,14 +28,7 @@ def load(use_cache: bool = True) -> dict:
     passages = passages[passages["split"].isin(OPEN_SPLITS)].reset_index(drop=True)  # holdout12 out, first
     coded = coded[coded["passage_id"].isin(set(passages["passage_id"]))]
     texts = V.article_texts(passages)
-    tone = params["clean"]["tone_marks"]
-    units = []
-    for (rel, line), text in texts.items():
-        art = f"{rel}:{line}"
-        for i, para in enumerate(text.split("\n")):
-            if para.strip():
-                units.append({"unit_id": f"{art}#{i}", "article_id": art, "position": i, "text": normalize(para, tone)})
-    units = pd.DataFrame(units)
+    units = V.article_units(texts, params["clean"]["tone_marks"])
     d = params["discourse"]
     rules = extract_quotes(units, d["speech_verbs"], d.get("speech_verbs_punct") or [], d["quote_min_words"],
                            use_ner=True, abbreviations=params["segment"].get("abbreviations"))

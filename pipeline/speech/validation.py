@@ -96,21 +96,27 @@ def article_texts(passages: pd.DataFrame, root: Path = ROOT, shared: Path | None
     return out
 
 
-def extract_for_passages(passages: pd.DataFrame, texts: dict[tuple[str, str], str], params,
-                         use_ner: bool = True) -> pd.DataFrame:
-    """The pipeline's quotes of each coded passage, extracted with the whole article read before and after it.
-    One unit a paragraph (the gold set's paragraph_index: the raw text split on "\\n"), normalised as clean does."""
+def article_units(texts: dict[tuple[str, str], str], tone: str) -> pd.DataFrame:
+    """Every non-blank paragraph of the articles (the raw text split on "\\n") as a pipeline unit, normalised as
+    clean does: unit_id "file:line#paragraph_index", article_id "file:line", position, text."""
     from pipeline.text import normalize
 
-    tone = params["clean"]["tone_marks"]
     units = []
     for (rel, line), text in texts.items():
         art = f"{rel}:{line}"
         for i, para in enumerate(text.split("\n")):
             if para.strip():
                 units.append({"unit_id": f"{art}#{i}", "article_id": art, "position": i, "text": normalize(para, tone)})
+    return pd.DataFrame(units)
+
+
+def extract_for_passages(passages: pd.DataFrame, texts: dict[tuple[str, str], str], params,
+                         use_ner: bool = True) -> pd.DataFrame:
+    """The pipeline's quotes of each coded passage, extracted with the whole article read before and after it.
+    One unit a paragraph (the gold set's paragraph_index: the raw text split on "\\n"), normalised as clean does."""
+    units = article_units(texts, params["clean"]["tone_marks"])
     d = params["discourse"]
-    quotes = extract_quotes(pd.DataFrame(units), d["speech_verbs"], d.get("speech_verbs_punct") or [],
+    quotes = extract_quotes(units, d["speech_verbs"], d.get("speech_verbs_punct") or [],
                             d["quote_min_words"], use_ner=use_ner,
                             abbreviations=params["segment"].get("abbreviations"))
     key = passages.assign(unit_id=passages["file"] + ":" + passages["line"] + "#" + passages["paragraph_index"])
