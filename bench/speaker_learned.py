@@ -1,15 +1,13 @@
 """Leave-one-split-out run of the pre-registered learned speaker variants (bench/SPEAKER_LEARNED_RULE.md).
 
-`OMP_NUM_THREADS=1 VN_DISCOURSE_SHARED=/work/shared python -m bench.speaker_learned` extracts once (NER included,
-cached under /tmp/spk), builds candidates and features once (cached), then for each of the 12 open splits trains
+`OMP_NUM_THREADS=1 VN_DISCOURSE_SHARED=/work/shared python -m bench.speaker_learned` extracts once (NER included),
+builds candidates and features once, then for each of the 12 open splits trains
 every variant on the other 11 (thresholds chosen by an inner grouped CV inside them) and predicts the held-out
 split; the predicted rows are scored with pipeline.speech.validation's matching against the rules on the same
 passages. Writes bench/speaker_learned_results.json."""
 from __future__ import annotations
 
 import json
-import os
-import pickle
 import time
 from pathlib import Path
 
@@ -19,7 +17,6 @@ from bench import speaker_learned_data as D
 from bench import speaker_learned_lib as L
 
 OUT = Path(__file__).with_name("speaker_learned_results.json")
-BUILD_CACHE = Path(os.environ.get("SPK_BUILD_CACHE", "/tmp/spk/build.pkl"))
 VARIANTS = ("A_adder", "B_filter", "C_adder_filter")
 
 
@@ -49,14 +46,12 @@ def _row(s: dict) -> dict:
 
 
 def main() -> None:
+    # no cache on disk: the project loads no pickles (tests/test_reliability.py), and extraction and building
+    # take a minute or two
     data = D.load()
-    if BUILD_CACHE.exists():
-        B = pickle.loads(BUILD_CACHE.read_bytes())
-    else:
-        t = time.time()
-        B = L.build(data)
-        BUILD_CACHE.write_bytes(pickle.dumps(B))
-        print(f"built in {time.time() - t:.0f} s", flush=True)
+    t = time.time()
+    B = L.build(data)
+    print(f"built in {time.time() - t:.0f} s", flush=True)
     n_pos = sum(c["label"] == 1 for c in B["cands"])
     print(f"{len(B['cands'])} adder candidates ({n_pos} positive); "
           f"{int(B['rows']['speaker_type'].isin(L.NAMED).sum())} rules named rows "

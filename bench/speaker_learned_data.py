@@ -1,11 +1,7 @@
 """Extraction for the learned-speaker experiment (bench/SPEAKER_LEARNED_RULE.md): the rules' quotes of every
 paragraph of the coded passages' articles, read as pipeline.speech.validation reads them, with holdout12 (drawn,
-not coded) dropped before anything is extracted. Cached under /tmp, never in the repository."""
+not coded) dropped before anything is extracted. Nothing is cached on disk (the project loads no pickles)."""
 from __future__ import annotations
-
-import os
-import pickle
-from pathlib import Path
 
 import pandas as pd
 
@@ -13,16 +9,13 @@ from pipeline import params as P
 from pipeline.speech import validation as V
 from pipeline.speech.quotes import extract_quotes
 
-CACHE = Path(os.environ.get("SPK_CACHE", "/tmp/spk/extract.pkl"))
 OPEN_SPLITS = ("tune", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7",
                "holdout8", "holdout9", "holdout10", "holdout11")
 
 
-def load(use_cache: bool = True) -> dict:
+def load() -> dict:
     """passages (12 open splits only), coded, texts, units (every paragraph of their articles, normalised), rules
     (every quote row of those articles, with unit_id), params."""
-    if use_cache and CACHE.exists():
-        return pickle.loads(CACHE.read_bytes())
     params = P.load(V.ROOT / "params.yaml")
     passages, coded = V.load_gold()
     passages = passages[passages["split"].isin(OPEN_SPLITS)].reset_index(drop=True)  # holdout12 out, first
@@ -32,10 +25,7 @@ def load(use_cache: bool = True) -> dict:
     d = params["discourse"]
     rules = extract_quotes(units, d["speech_verbs"], d.get("speech_verbs_punct") or [], d["quote_min_words"],
                            use_ner=True, abbreviations=params["segment"].get("abbreviations"))
-    out = {"passages": passages, "coded": coded, "units": units, "rules": rules, "params": params}
-    CACHE.parent.mkdir(parents=True, exist_ok=True)
-    CACHE.write_bytes(pickle.dumps(out))
-    return out
+    return {"passages": passages, "coded": coded, "units": units, "rules": rules, "params": params}
 
 
 def passage_rows(data: dict) -> pd.DataFrame:
