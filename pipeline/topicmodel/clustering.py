@@ -133,7 +133,8 @@ class ConsensusClusters:
             shared = {"precomputed_knn": (idx, dist, None)}
         with warnings.catch_warnings():
             # with a precomputed graph UMAP warns that transform() is unavailable: the consensus never calls it
-            warnings.filterwarnings("ignore", message=".*precomputed_knn.*|.*transform.*", category=UserWarning)
+            if shared:
+                warnings.filterwarnings("ignore", message=".*precomputed_knn.*|.*transform.*", category=UserWarning)
             return [UMAP(n_neighbors=n_neighbors, n_components=max(2, min(u.get("n_components", 5), n - 2)),
                          min_dist=u.get("min_dist", 0.0), metric=metric, random_state=s, low_memory=True,
                          **shared).fit_transform(X)
