@@ -15,6 +15,7 @@ from pipeline import io as pio
 from pipeline import codebook, paths
 from pipeline import params as P
 from pipeline.topicmodel import HIERARCHY_COLUMNS, CorpusTooSmall, encoder_for, make_model
+from pipeline.topicmodel.clustering import NeighboursError
 from pipeline.words import keyword_tokenizer, topic_stopwords
 
 
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> None:
     model = make_model("bertopic", params, encode=encoder_for(params), hierarchy=bool(t.get("hierarchy")))
     try:
         fit = model.fit(units["tokens"].tolist(), embeddings)
-    except CorpusTooSmall as exc:
+    except (CorpusTooSmall, NeighboursError) as exc:
         raise SystemExit(f"topics: {exc}") from None
     except ValueError as exc:  # scikit-learn's vectoriser: nothing left to count
         if "empty vocabulary" not in str(exc):

@@ -496,6 +496,12 @@ def test_consensus_with_exact_neighbours_shares_one_graph_and_is_repeatable():
     assert np.array_equal(a.labels_, b.labels_) and adjusted_rand_score(labels, a.labels_) > 0.9
     with pytest.raises(ValueError, match="topics.clustering.neighbours: 'nearest'; use one of umap, exact"):
         ConsensusClusters(neighbours="nearest")
+    # a UMAP metric scikit-learn's exact search lacks: one line naming both keys, before any fit
+    from pipeline.topicmodel.clustering import NeighboursError
+
+    with pytest.raises(NeighboursError, match="has no metric 'hellinger' \\(topics.umap.metric\\); use neighbours: umap"):
+        ConsensusClusters(neighbours="exact", umap={"metric": "hellinger"})
+    assert ConsensusClusters(neighbours="umap", umap={"metric": "hellinger"}).neighbours == "umap"
 
 
 def test_coassignment_ambiguity_and_cut_on_hand_made_labelings():

@@ -30,6 +30,16 @@ CLUSTERINGS = ("hdbscan", "consensus")
 NEIGHBOURS = ("umap", "exact")
 
 
+class NeighboursError(ValueError):
+    """topics.clustering.neighbours cannot work with these settings: one line for the stage to print."""
+
+
+def _exact_metrics() -> set[str]:
+    from sklearn.neighbors import VALID_METRICS
+
+    return set(VALID_METRICS["brute"])
+
+
 def exact_neighbours(X: np.ndarray, n_neighbors: int, metric: str) -> tuple[np.ndarray, np.ndarray]:
     """(indices, distances) of each row's n_neighbors nearest rows, itself first, in UMAP's precomputed_knn form.
     scikit-learn's brute-force search works in memory-bounded chunks; a row's own index is put first so that
@@ -96,6 +106,11 @@ class ConsensusClusters:
                  umap: dict | None = None, reduce: bool = True, neighbours: str = "umap"):
         if neighbours not in NEIGHBOURS:
             raise ValueError(f"topics.clustering.neighbours: {neighbours!r}; use one of {', '.join(NEIGHBOURS)}")
+        metric = (umap or {}).get("metric", "cosine")
+        if neighbours == "exact" and reduce and metric not in _exact_metrics():
+            raise NeighboursError(f"topics.clustering.neighbours: exact searches with scikit-learn, which has no "
+                                  f"metric {metric!r} (topics.umap.metric); use neighbours: umap, or a metric such as "
+                                  "cosine or euclidean")
         self.k, self.k_range, self.runs, self.seed = k, tuple(k_range), runs, seed
         self.neighbours = neighbours
         self.umap, self.reduce = dict(umap or {}), reduce
