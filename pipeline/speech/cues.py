@@ -82,6 +82,16 @@ MAX_SPAN_WORDS_AFTER_QUOTE = 15  # “...”, bà An nhấn mạnh: a longer run
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of top-level quoted strings, “curly” quotes nesting, "straight" quotes toggling."""
+    return _scan_quotes(text)[0]
+
+
+def left_open(text: str) -> bool:
+    """Round 10: a quotation is still open where the text ends ('... cho biết: “Chúng tôi ...'), read as
+    quote_spans reads the marks."""
+    return _scan_quotes(text)[1]
+
+
+def _scan_quotes(text: str) -> tuple[list[tuple[int, int]], bool]:
     spans, depth, start, straight = [], 0, 0, None
     for i, ch in enumerate(text):
         if ch == "“":
@@ -107,7 +117,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
             else:
                 spans.append((straight, i + 1))
                 straight = None
-    return spans
+    return spans, depth > 0 or straight is not None
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

@@ -124,6 +124,9 @@ class ArticleContext:
     announced: tuple[Speaker, str] | None = None  # (speaker, verb) of "ông X cho biết:" ending the last paragraph
     quoted_last: Speaker | None = None  # who spoke last in the previous paragraph, for a paragraph only of quotation
     answered_last: Speaker | None = None  # who gave the interview answer that was the previous paragraph
+    # round 10: (speaker, verb) of a quotation the last paragraph opened and did not close, which runs on
+    open_quote: tuple[Speaker, str] | None = None
+    following: list[str] = field(default_factory=list)  # the next paragraphs of the article, read ahead for that
 
     def full_form(self, word: str) -> tuple[str, str] | None:
         """(name, kind) that a lone capitalised word stands for: an acronym inside an organisation that spoke
