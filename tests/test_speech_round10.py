@@ -38,3 +38,26 @@ def test_an_unmatched_mark_that_never_closes_carries_nothing_on():
     q = quotes_of(OPENS, "- Ông đánh giá thế nào về chương trình này trong thời gian tới?”", CLOSES)
     assert (q["resolution"] == "quotation_runs_on").sum() == 0
     assert named(quotes_of(OPENS.replace("“", ""), RUNS_ON, CLOSES))[1:] == []
+
+
+def test_a_name_never_begins_inside_a_country_or_a_province():
+    # B: the country or province a name run was glued to goes to the role, or the "name" was only a place's tail
+    q = quotes_of("Tổng thư ký của Liên đoàn Ảrập Amr Moussa cho rằng Powell là một tiếng nói trung dung trong chính "
+                  "quyền Bush và đã làm việc rất tốt.")
+    assert named(q) == [("Amr Moussa", "person")]
+    q = quotes_of("Trận đấu vừa kết thúc, HLV phó của Thép Pomina Tiền Giang Văn Rạng cho rằng trọng tài đã bắt sai quả "
+                  "việt vị ở những phút cuối cùng của trận đấu.")
+    assert named(q) == [("Văn Rạng", "person")]
+    q = quotes_of("Tiền đạo người Tây Ban Nha nói: \"Mọi người đều biết rằng tôi rất yêu Real Madrid và muốn cống hiến "
+                  "cho đội bóng\".")
+    assert named(q) == []
+
+
+def test_a_one_word_country_that_is_also_a_given_name_stays():
+    from pipeline.speech.names import strip_place
+
+    # "Nga", "Đức", "Mỹ" are given names too; a place said in full is no glued prefix
+    assert strip_place("Nga Thị Hồng", "chị") == "Nga Thị Hồng"
+    assert strip_place("Đức Anh", "ông") == "Đức Anh"
+    assert strip_place("Hà Nội", "UBND TP") == "Hà Nội"
+    assert strip_place("Nguyễn Văn An", "Giám đốc Sở Y tế Long") == "Nguyễn Văn An"

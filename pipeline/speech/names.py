@@ -34,6 +34,31 @@ COUNTRIES = ("Việt Nam", "Mỹ", "Hoa Kỳ", "Trung Quốc", "Nhật Bản", "
              "Đông Timor", "Brunei", "Zimbabwe", "Ethiopia", "Somalia", "Yemen", "Bolivia", "Peru", "Ecuador",
              "Uruguay", "Paraguay", "Cameroon", "Senegal", "Ghana", "Angola", "Tunisia", "Algeria", "Maroc",
              "Slovakia", "Slovenia", "Estonia", "Latvia", "Litva", "Iceland", "Jamaica", "Haiti")
+# round 10: the provinces and centrally run cities (and Hà Tây, merged in 2008), whose last syllable a name run
+# may begin with ("HLV phó của Thép Pomina Tiền Giang Văn Rạng" is Văn Rạng), both tone-mark placements
+PROVINCES = ("An Giang", "Bà Rịa", "Vũng Tàu", "Bắc Giang", "Bắc Kạn", "Bạc Liêu", "Bắc Ninh", "Bến Tre",
+             "Bình Định", "Bình Dương", "Bình Phước", "Bình Thuận", "Cà Mau", "Cần Thơ", "Cao Bằng", "Đà Nẵng",
+             "Đắk Lắk", "Đắc Lắc", "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam",
+             "Hà Nội", "Hà Tĩnh", "Hải Dương", "Hải Phòng", "Hậu Giang", "Hòa Bình", "Hoà Bình", "Hưng Yên",
+             "Khánh Hòa", "Khánh Hoà", "Kiên Giang", "Kon Tum", "Lai Châu", "Lâm Đồng", "Lạng Sơn", "Lào Cai",
+             "Long An", "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ", "Phú Yên", "Quảng Bình",
+             "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình",
+             "Thái Nguyên", "Thanh Hóa", "Thanh Hoá", "Thừa Thiên Huế", "Tiền Giang", "Trà Vinh", "Tuyên Quang",
+             "Vĩnh Long", "Vĩnh Phúc", "Yên Bái", "Hà Tây", "Hồ Chí Minh", "Sài Gòn")
+# round 10: countries and regions as Vietnamese transliterates them, which a name run may begin with ("Tổng thống
+# Ápganixtan Hamid Kazai", "Liên đoàn Ảrập Amr Moussa"); the forms in COUNTRIES are not repeated
+TRANSLITERATED = ("Ápganixtan", "Ápganistan", "Ảrập", "Ả Rập", "A Rập", "Arập", "Ả-rập", "Ả Rập Xêút", "Irắc",
+                  "I-rắc", "Iraq", "I-ran", "Ixraen", "I-xra-en", "Palextin", "Pa-le-xtin", "Xyri", "Xi-ri",
+                  "Libăng", "Li-băng", "Gioócđani", "Gioóc-đa-ni", "Pakixtan", "Pa-ki-xtan", "Inđônêxia",
+                  "In-đô-nê-xi-a", "Malaixia", "Ma-lai-xi-a", "Xingapo", "Xin-ga-po", "Philíppin", "Phi-líp-pin",
+                  "Ôxtrâylia", "Ô-xtrây-li-a", "Mêhicô", "Mê-hi-cô", "Achentina", "Ác-hen-ti-na", "Braxin",
+                  "Bra-xin", "Vênêxuêla", "Vê-nê-xu-ê-la", "Côlômbia", "Cô-lôm-bi-a", "Ucraina", "U-crai-na",
+                  "Bêlarút", "Bê-la-rút", "Cadắcxtan", "Ca-dắc-xtan", "Udơbêkixtan", "Nam Tư", "Tiệp Khắc", "Ai-len",
+                  "Niu Dilân", "Cô-oét", "Côoét", "Ca-ta", "Libi", "Li-bi", "Xuđăng", "Xu-đăng", "Xômali",
+                  "Ê-ti-ô-pi-a", "Kênia", "Nigiêria", "Ni-giê-ri-a", "Angiêri", "An-giê-ri", "Tuynidi", "Marốc",
+                  "Bồ Đào Nha", "Tây Ban Nha", "Thổ Nhĩ Kỳ", "Hy Lạp", "Nam Triều Tiên", "Bắc Triều Tiên",
+                  "Liên Xô", "Đông Đức", "Tây Đức", "Trung Đông", "Đông Nam Á", "Châu Âu", "Châu Á", "Châu Phi",
+                  "Bắc Mỹ", "Nam Mỹ", "Mỹ Latinh")
 PLACE_CUES = r"(?:TP\.?|Tp\.?|[Tt]hành phố|[Tt]ỉnh|[Qq]uận|[Hh]uyện|[Pp]hường|[Xx]ã|[Đđ]ường|[Pp]hố|[Ss]ông|[Hh]ồ|[Cc]ầu|" \
              r"[Kk]hu|[Ll]àng|[Tt]hôn|[Ấấ]p|[Xx]óm|[Tt]hị xã|[Tt]hị trấn|[Vv]ùng|[Cc]hợ|[Bb]ến|[Cc]ảng|[Đđ]ảo|[Nn]úi|[Cc]ông viên|[Tt]ại|" \
              r"(?<!(?:[Mm]ôi|[Tt]hị|[Cc]hiến|[Hh]iện|[Qq]uảng|[Nn]ông|[Cc]ông|[Ll]ập|[Tt]hương|[Pp]hi) )[Tt]rường|" \
@@ -213,3 +238,25 @@ def ner_entities(text: str) -> list[tuple[str, str]]:
         elif tag.startswith("I-") and out and out[-1][0] == tag[2:]:
             out[-1] = (out[-1][0], f"{out[-1][1]} {word}")
     return out
+
+
+# round 10: multi-word places whose tail a name may begin inside, and one-word countries no Vietnamese syllable
+_GAZETTEER = sorted({*PROVINCES, *TRANSLITERATED, *COUNTRIES, *PLACES}, key=len, reverse=True)
+
+
+def strip_place(name: str, before: str) -> str:
+    """A speaker's name without the place it was glued to (round 10): the country or province it begins with
+    ("Ápganixtan Hamid Kazai" -> "Hamid Kazai"), or the last syllables of one whose first syllables stand right
+    before it ("... Tiền" + "Giang Văn Rạng" -> "Văn Rạng", "... Tây" + "Ban Nha" -> ""). A one-word country that is
+    also a Vietnamese syllable ("Nga", "Đức", "Mỹ": given names too) is left, and a name that is the place in full
+    too ("Thái Bình" speaking is the province's authorities, another rule's business)."""
+    words, prior = name.split(), before.split()
+    for place in _GAZETTEER:
+        parts = place.split()
+        for cut in range(1, len(parts)):  # the name begins inside the place: its first `cut` words stand before
+            if prior[-cut:] == parts[:cut] and words[:len(parts) - cut] == parts[cut:]:
+                return " ".join(words[len(parts) - cut:])
+        if len(words) > len(parts) and words[:len(parts)] == parts and \
+                (len(parts) > 1 or not VN_SYLLABLE.fullmatch(place)) and len(words) - len(parts) >= 1:
+            return " ".join(words[len(parts):])
+    return name
