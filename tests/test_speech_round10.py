@@ -61,3 +61,15 @@ def test_a_one_word_country_that_is_also_a_given_name_stays():
     assert strip_place("Đức Anh", "ông") == "Đức Anh"
     assert strip_place("Hà Nội", "UBND TP") == "Hà Nội"
     assert strip_place("Nguyễn Văn An", "Giám đốc Sở Y tế Long") == "Nguyễn Văn An"
+
+
+def test_speech_verbs_the_coders_used_across_batches_count_before_punctuation_or_rang():
+    # D: verbs of claiming, promising, demanding and testifying the coders coded in two or more batches
+    q = quotes_of("Ông Trần Văn Minh hứa rằng công ty sẽ sớm khắc phục tình trạng này trong tháng tới.")
+    assert named(q) == [("Trần Văn Minh", "person")]
+    q = quotes_of("Ông Trần Văn Minh đồng tình rằng cần phải sửa đổi quy định này trong thời gian sớm nhất.")
+    assert named(q) == [("Trần Văn Minh", "person")]
+    q = quotes_of("Công ty Sông Tiền công bố rằng họ đã thu gom toàn bộ lô hàng trên để xử lý.")
+    assert [n for n, _ in named(q)] == ["Sông Tiền"]
+    # as nouns ("lời hứa của ông", "công bố kết quả") they still need the punctuation or "rằng" after them
+    assert named(quotes_of("Ông Trần Văn Minh công bố kết quả cuộc khảo sát năm nay tại hội nghị tổng kết.")) == []
