@@ -79,6 +79,22 @@ def _outside_place(speaker: Speaker | None, span: str) -> Speaker | None:
     return Speaker(name, speaker.kind, role, speaker.resolution + "+place", speaker.gender)
 
 
+# round 11: a company's or a government's generic head and a lower-case description, at most a country after it
+# ("Hãng an ninh Nga", "Hãng hàng không quốc gia Singapore", "Chính phủ nước này"): no name of its own
+DESCRIBED = regex.compile(rf"(?:Hãng|Công ty|Tập đoàn|Nhà sản xuất|Chính phủ|Chính quyền)(?:\s+\p{{Ll}}+)+"
+                          rf"(?:\s+(?:{'|'.join(regex.escape(c) for c in sorted(COUNTRIES, key=len, reverse=True))}))?")
+
+
+def _described(speaker: Speaker | None, ctx: ArticleContext) -> Speaker | None:
+    """Round 11: an organisation named only by a description is the organisation that spoke last in the article
+    (coding rule R4: resolved within the article), or, with none, an unnamed source."""
+    if speaker is None or speaker.kind != "org" or not DESCRIBED.fullmatch(speaker.name):
+        return speaker
+    if ctx.orgs:
+        return Speaker(ctx.orgs[-1], "org", speaker.name, "description")
+    return Speaker(speaker.name, "other", speaker.role, "description")
+
+
 def _joint(span: str, speaker: Speaker, ctx: ArticleContext, use_ner: bool) -> list[Speaker]:
     """"Ông A và bà B cùng cho rằng": one row a person (coding rule R6), when both sides of "và" name a person."""
     parts = regex.split(r"\s+và\s+", SpeakerSpan.of(span).core)
@@ -161,7 +177,7 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
         if cue.group in done:
             continue
         ctx.text = read + para[:cue.offset]
-        speaker = _outside_place(parse_speaker(cue.span, ctx, use_ner), cue.span)
+        speaker = _described(_outside_place(parse_speaker(cue.span, ctx, use_ner), cue.span), ctx)
         if speaker is None or (cue.named_only and not _names_the_subject(cue.span, speaker)):
             continue
         if cue.cue == "quote-marks" and " " not in cue.span.strip() and speaker.kind != "person":

@@ -1,0 +1,30 @@
+"""Round 11 of the speaker rules. Each test is one rule family kept under the rule pre-registered in
+bench/SPEAKER_ROUND11_RULE.md: over the fourteen open splits (tune, holdout, holdout2-holdout13) it raised pooled
+named-strict F1, lowered pooled precision by at most 0.01, improved at least two passages in at least two splits and
+cost no split more than one true positive. Batch 14, coded blind, is the check. The first test of each family
+failed before its rule; a test after it guards what the rule must not do."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from speech_helpers import named, quotes_of  # noqa: E402
+
+
+def test_an_organisation_named_only_by_a_description_is_the_one_that_spoke_before():
+    # G: "Hãng an ninh Nga" after "Theo Kaspersky" is Kaspersky, not an organisation called "Hãng an ninh Nga"
+    q = quotes_of("Theo Kaspersky, virus này mang mưu toan kiếm tiền bằng cách ăn cắp thông tin tài chính. Hãng an ninh "
+                  "Nga cho biết, chỉ 4 tiếng sau khi sâu Bizzex xuất hiện, website jokeworld đã đóng cửa.")
+    assert named(q) == [("Kaspersky", "org"), ("Kaspersky", "org")]
+    # with no organisation before it, a description is an unnamed source
+    q = quotes_of("Hãng hàng không quốc gia Singapore hôm nay khẳng định sẽ thực hiện hợp đồng mua 10 chiếc A380 từ "
+                  "Airbus.")
+    assert named(q) == []
+
+
+def test_a_company_with_a_name_of_its_own_keeps_it():
+    q = quotes_of("Công ty Sông Tiền cho biết họ đã thu gom toàn bộ lô hàng trên để xử lý trong tuần tới.")
+    assert [n for n, _ in named(q)] == ["Sông Tiền"]
+    q = quotes_of("Ban tổ chức cho biết giải đấu năm nay có 12 đội tham dự, nhiều hơn năm ngoái hai đội.")
+    assert "Kaspersky" not in [n for n, _ in named(q)]
