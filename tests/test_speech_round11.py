@@ -28,3 +28,22 @@ def test_a_company_with_a_name_of_its_own_keeps_it():
     assert [n for n, _ in named(q)] == ["Sông Tiền"]
     q = quotes_of("Ban tổ chức cho biết giải đấu năm nay có 12 đội tham dự, nhiều hơn năm ngoái hai đội.")
     assert "Kaspersky" not in [n for n, _ in named(q)]
+
+
+def test_a_name_that_ends_in_an_initial_keeps_it():
+    # I: "Nguyễn Văn D." and a later "chị H." are that person, the initial included
+    q = quotes_of("Anh Nguyễn Văn D. (ấp 5, Tà Lài) cho biết phong trào bắt bò cạp rộ lên từ năm ngoái, khi cà phê mất "
+                  "giá.")
+    assert named(q) == [("Nguyễn Văn D.", "person")]
+    q = quotes_of("Chị Nguyễn Thị H. đưa bé đến Trung tâm Tham vấn tâm lý trẻ em. Theo chị H. mô tả thì hằng đêm bé lại "
+                  "giật mình tỉnh dậy rồi khóc thét.")
+    assert named(q) == [("Nguyễn Thị H.", "person")]
+
+
+def test_a_full_name_before_a_full_stop_is_no_initial():
+    from pipeline.speech.names import person_names
+
+    assert [n for _, _, n in person_names("Người phát biểu là ông Nguyễn Văn An. Sau đó hội nghị bế mạc.")] == \
+        ["Nguyễn Văn An"]
+    # three syllables and an initial: a name and the next sentence's "A." are not joined
+    assert [n for _, _, n in person_names("Ông Trần Văn Minh A. Sau đó")] == ["Trần Văn Minh"]

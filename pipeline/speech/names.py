@@ -193,9 +193,17 @@ def person_names(text: str) -> list[tuple[int, int, str]]:
             later = [j for j in range(i + 1, len(words) - 2) if words[j] in SURNAMES] if i > 0 else []
             if later:
                 i, rest = later[0], words[later[0]:]
-            out.append((spans[i][0], spans[-1][1], " ".join(rest)))
+            end, name = spans[-1][1], " ".join(rest)
+            initial = TRAILING_INITIAL.match(text, end)
+            if initial and len(rest) == 2:  # round 11: "Anh Nguyễn Văn D. (ấp 5) cho biết": the initial is the name's end
+                end, name = initial.end(), f"{name} {initial.group(1)}."
+            out.append((spans[i][0], end, name))
             break
     return out
+
+
+# a given name written as its initial after a surname and a middle name ("Nguyễn Văn D.", "Trần Thị H.")
+TRAILING_INITIAL = regex.compile(r"\s+(\p{Lu})\.(?![\p{L}\d])")
 
 
 def honorific_before(text: str) -> str | None:
