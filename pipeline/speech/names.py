@@ -248,8 +248,14 @@ def ner_entities(text: str) -> list[tuple[str, str]]:
     return out
 
 
-# round 10: multi-word places whose tail a name may begin inside, and one-word countries no Vietnamese syllable
+# round 10: multi-word places whose tail a name may begin inside, and one-word countries no Vietnamese syllable;
+# indexed by the word a name would begin with (a place's first word, or any later one), longest place first
 _GAZETTEER = sorted({*PROVINCES, *TRANSLITERATED, *COUNTRIES, *PLACES}, key=len, reverse=True)
+_BY_FIRST_WORD: dict[str, list[tuple[list[str], int]]] = {}
+for _place in _GAZETTEER:
+    _parts = _place.split()
+    for _cut in range(len(_parts)):
+        _BY_FIRST_WORD.setdefault(_parts[_cut], []).append((_parts, _cut))
 
 
 def strip_place(name: str, before: str) -> str:
@@ -259,12 +265,11 @@ def strip_place(name: str, before: str) -> str:
     also a Vietnamese syllable ("Nga", "Đức", "Mỹ": given names too) is left, and a name that is the place in full
     too ("Thái Bình" speaking is the province's authorities, another rule's business)."""
     words, prior = name.split(), before.split()
-    for place in _GAZETTEER:
-        parts = place.split()
-        for cut in range(1, len(parts)):  # the name begins inside the place: its first `cut` words stand before
+    for parts, cut in _BY_FIRST_WORD.get(words[0], ()) if words else ():
+        if cut:  # the name begins inside the place: its first `cut` words stand before
             if prior[-cut:] == parts[:cut] and words[:len(parts) - cut] == parts[cut:]:
                 return " ".join(words[len(parts) - cut:])
-        if len(words) > len(parts) and words[:len(parts)] == parts and \
-                (len(parts) > 1 or not VN_SYLLABLE.fullmatch(place)) and len(words) - len(parts) >= 1:
+        elif len(words) > len(parts) and words[:len(parts)] == parts and \
+                (len(parts) > 1 or not VN_SYLLABLE.fullmatch(parts[0])):
             return " ".join(words[len(parts):])
     return name
