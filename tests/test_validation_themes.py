@@ -37,10 +37,11 @@ def shipped():
 
 @pytest.mark.integration
 def test_seed_paragraphs_are_measured_above_the_floor(shipped):
-    """All 33 seed paragraphs. Default method (since stop 30 the hybrid: blend 0.75 on the similarity, the learned
-    model on centred cosines with the sheet's seed units weighted 20 times, trained on tune..holdout13; cross-fitted
-    by article): 23/33, 0.697 / 0.716 (stop 29's 0.5 blend with other shift -1.5 trained on tune..holdout12: 23/33,
-    0.697 / 0.680; stop 28's 0.25 blend trained
+    """All 33 seed paragraphs. Default method (since stop 30 the hybrid: blend 0.35 on the similarity with other's
+    similarity logit shifted by -1.5, the learned model on centred cosines with the sheet's seed units weighted 20
+    times, trained on tune..holdout14; cross-fitted by article): 23/33, 0.697 / 0.686 (the 0.75 blend trained on
+    tune..holdout13: 23/33, 0.697 / 0.716; stop 29's 0.5 blend with other shift -1.5 trained on tune..holdout12:
+    23/33, 0.697 / 0.680; stop 28's 0.25 blend trained
     on tune..holdout11: 23/33, 0.697 / 0.680; the 0.5 blend trained on tune..holdout10: 24/33, 0.727 / 0.761; stop 27's
     default without the weight: 20/33, 0.606 / 0.665). The similarity measure (the default of stops 23-26): 25/33,
     0.758 / 0.831 (26/33 on the CI machine at stop 20: two paragraphs sit at ties, 000 p18 economy 0.435 against
@@ -57,9 +58,11 @@ def test_seed_paragraphs_are_measured_above_the_floor(shipped):
 @pytest.mark.integration
 def test_the_reported_batch_is_measured_above_the_floor(shipped):
     """The newest batch (pipeline.splits), coded blind after the method was fixed and scored once, is the reported
-    number: holdout14 with the default (since stop 30 the hybrid, blend 0.75 on the similarity, the learned model on
-    centred cosines and the seed units weighted 20 times, chosen by the leave-one-batch-out rule with holdout13
-    opened, trained on tune..holdout13), accuracy 0.725, macro-F1 0.677 (for information on the same units:
+    number: holdout15 with the default (since stop 30 the hybrid, blend 0.35 on the similarity with other's logit
+    shifted by -1.5, the learned model on centred cosines and the seed units weighted 20 times, chosen by the
+    leave-one-batch-out rule with holdout14 opened, trained on tune..holdout14), accuracy 0.806, macro-F1 0.729.
+    holdout14 (the 0.75 blend chosen with holdout13 opened, trained on tune..holdout13): 0.725 / 0.677 (for
+    information on the same units:
     similarity 0.650 / 0.612, learned 0.787 / 0.676, stop 29's 0.5 blend with other shift -1.5 0.794 / 0.732, the
     0.25 blend 0.800 / 0.747, all trained on tune..holdout13). holdout13 (stop 29's default, trained on
     tune..holdout12): 0.762 / 0.710. holdout12 (stop 28's 0.25 blend): 0.744 / 0.670.
@@ -75,4 +78,4 @@ def test_the_reported_batch_is_measured_above_the_floor(shipped):
     fresh = coded[coded["split"] == newest]
     assert len(fresh) >= 150
     s = _scores(params, fresh)
-    assert s["accuracy"] >= 0.67 and s["macro_f1"] >= 0.62, s
+    assert s["accuracy"] >= 0.75 and s["macro_f1"] >= 0.68, s
