@@ -10,8 +10,8 @@ import regex
 from pipeline import compute
 from pipeline.speech.cues import find_cues, left_open, quote_spans, sentences, verb_pattern
 from pipeline.speech.interview import answerer_heading, inline_answers, interview_answer, reader_question
-from pipeline.speech.names import (COUNTRIES, VN_SYLLABLE, foreign_names, gender_of, honorific_before, honorific_names, strip_place,
-                                   ner_entities, person_names)
+from pipeline.speech.names import (COUNTRIES, VN_SYLLABLE, foreign_names, gender_of, honorific_before, honorific_names,
+                                   ner_entities, person_names, strip_place)
 from pipeline.speech.slot import speaker_slot
 from pipeline.speech.speakers import ORG_HEADS, ORG_TAIL, ArticleContext, Speaker, SpeakerSpan, parse_speaker, role_of
 from pipeline.text import paragraphs
@@ -237,8 +237,8 @@ def _closing_mark(para: str) -> int:
 
 
 def _continues_quotation(para: str) -> bool:
-    """A paragraph can carry on an open quotation unless it opens with a dash (an interview turn), a heading-like
-    short line, or a new quotation of its own before any closing mark."""
+    """A paragraph can carry on an open quotation unless it is empty, opens with a dash or a bullet (an interview
+    turn, a list), or opens a quotation of its own before any closing mark."""
     text = para.strip()
     if not text or regex.match(r"[-–—•]", text):
         return False
