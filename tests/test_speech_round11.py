@@ -26,8 +26,11 @@ def test_an_organisation_named_only_by_a_description_is_the_one_that_spoke_befor
 def test_a_company_with_a_name_of_its_own_keeps_it():
     q = quotes_of("Công ty Sông Tiền cho biết họ đã thu gom toàn bộ lô hàng trên để xử lý trong tuần tới.")
     assert [n for n, _ in named(q)] == ["Sông Tiền"]
-    q = quotes_of("Ban tổ chức cho biết giải đấu năm nay có 12 đội tham dự, nhiều hơn năm ngoái hai đội.")
-    assert "Kaspersky" not in [n for n, _ in named(q)]
+    # after another organisation spoke, a head with a proper name is still that body, not the one before
+    q = quotes_of("Theo Kaspersky, virus này mang mưu toan kiếm tiền bằng cách ăn cắp thông tin tài chính.",
+                  "Tập đoàn Dầu khí Việt Nam cho biết họ sẽ phát hành báo cáo trong tuần tới.",
+                  "Chính phủ Nhật Bản cho biết sẽ viện trợ thêm cho các nước bị thiên tai trong năm nay.")
+    assert named(q)[1:] == [("Tập đoàn Dầu khí Việt Nam", "org"), ("Chính phủ Nhật Bản", "org")]
 
 
 def test_a_name_that_ends_in_an_initial_keeps_it():
