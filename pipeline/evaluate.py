@@ -28,6 +28,7 @@ from pipeline import io as pio
 from pipeline import params as P
 from pipeline import paths
 from pipeline.topicmodel import MIN_CLUSTER_UNITS, LDAModel, encoder_for, from_params, top_words
+from pipeline.topicmodel.base import floored, unit_shares
 from pipeline.words import TOKEN_PATTERN, make_vectorizer, topic_stopwords
 
 SWEEP_COLUMNS = ["k", "chosen", "refits", "n_topics_min", "stability_ari_mean", "stability_ari_min", "npmi",
@@ -128,8 +129,9 @@ def stability(assignments: list[list[int]]) -> dict:
 
 def evaluate(tokens: list[str], topics: list[int], topic_words: dict[int, list[str]], labels: list | None, *,
              stopwords: list[str], vectorizer: dict, seed: int, top_n: int = 10, lda: bool = True,
-             refits: list[list[int]] | None = None) -> dict:
-    """Pure core: one run's assignments and topic words (+ refits with other seeds) -> metrics."""
+             refits: list[list[int]] | None = None, word_floor: float = 0.0) -> dict:
+    """Pure core: one run's assignments and topic words (+ refits with other seeds) -> metrics; the LDA baseline's
+    words floored as the topic model's (topics.word_floor)."""
     words = [ws[:top_n] for t, ws in sorted(topic_words.items()) if t != -1]
     metrics: dict = {}
     metrics["npmi"], _ = npmi_coherence(words, tokens)
@@ -144,7 +146,8 @@ def evaluate(tokens: list[str], topics: list[int], topic_words: dict[int, list[s
         lda = False
     if lda:
         try:
-            baseline = LDAModel(len(words), seed=seed, stopwords=stopwords, vectorizer=vectorizer, top_n=top_n).fit(tokens)
+            baseline = LDAModel(len(words), seed=seed, stopwords=stopwords, vectorizer=vectorizer, top_n=top_n,
+                                word_floor=word_floor).fit(tokens)
         except ValueError as exc:  # scikit-learn's "empty vocabulary": every word is a stopword or too rare
             if "empty vocabulary" not in str(exc):
                 raise
@@ -160,9 +163,10 @@ def evaluate(tokens: list[str], topics: list[int], topic_words: dict[int, list[s
 
 
 def class_words(counts, vocab: np.ndarray, labels: list[int], *, min_df: int = 2, max_df: float = 1.0,
-                reduce_frequent_words: bool = True, top_n: int = 10) -> list[list[str]]:
+                reduce_frequent_words: bool = True, top_n: int = 10, word_floor: float = 0.0) -> list[list[str]]:
     """Each cluster's top words by c-TF-IDF (BERTopic's ClassTfidfTransformer) from unit word counts; min_df and
-    max_df count clusters, as BERTopic's vectoriser does (one document a topic)."""
+    max_df count clusters, as BERTopic's vectoriser does (one document a topic); floored as the topic table's
+    words (base.floored)."""
     from bertopic.vectorizers import ClassTfidfTransformer
     from scipy import sparse
 
@@ -174,13 +178,18 @@ def class_words(counts, vocab: np.ndarray, labels: list[int], *, min_df: int = 2
     keep = (df >= min(min_df, len(ids))) & (df <= (max_df * len(ids) if isinstance(max_df, float) else max_df))
     weights = ClassTfidfTransformer(reduce_frequent_words=reduce_frequent_words).fit_transform(per_class[:, keep])
     words = vocab[keep]
-    return [[str(words[j]) for j in np.argsort(-row.toarray().ravel(), kind="stable")[:top_n] if row[0, j] > 0]
-            for row in weights]
+    share = unit_shares(counts[:, keep], labels, ids)
+    out = []
+    for r, row in enumerate(weights):
+        dense = row.toarray().ravel()
+        out.append([str(words[j]) for j in floored(np.argsort(-dense, kind="stable"), share[r], word_floor, top_n)
+                    if dense[j] > 0])
+    return out
 
 
 def model_size_sweep(tokens: list[str], partitions: list[dict[int, list[int]]], *, stopwords: list[str],
                      vectorizer: dict, reduce_frequent_words: bool = True, top_n: int = 10,
-                     chosen_k: int | None = None) -> pd.DataFrame:
+                     chosen_k: int | None = None, word_floor: float = 0.0) -> pd.DataFrame:
     """Pure core: per k, the refits' partitions (one dict k -> labels per refit) -> stability between them (ARI
     mean and minimum over pairs), and the mean NPMI and diversity of their c-TF-IDF words."""
     ks = sorted(set.intersection(*(set(p) for p in partitions))) if partitions else []
@@ -191,7 +200,7 @@ def model_size_sweep(tokens: list[str], partitions: list[dict[int, list[int]]], 
     vocab = cv.get_feature_names_out()
     words = {k: [class_words(counts, vocab, p[k], min_df=vectorizer.get("min_df", 2),
                              max_df=vectorizer.get("max_df", 1.0), reduce_frequent_words=reduce_frequent_words,
-                             top_n=top_n) for p in partitions] for k in ks}
+                             top_n=top_n, word_floor=word_floor) for p in partitions] for k in ks}
     npmi = iter(npmi_models([w for k in ks for w in words[k]], tokens))
     rows = []
     for k in ks:
@@ -259,7 +268,8 @@ def main(argv: list[str] | None = None) -> None:
     topic_words = top_words(info)
     metrics = evaluate(units["tokens"].tolist(), assignments["topic"].tolist(), topic_words, labels,
                        stopwords=stop, vectorizer=params["topics"]["vectorizer"], seed=params["topics"]["seed"],
-                       top_n=ev["npmi_top_n"], lda=ev["lda"], refits=[topics for topics, _ in fits])
+                       top_n=ev["npmi_top_n"], lda=ev["lda"], refits=[topics for topics, _ in fits],
+                       word_floor=P.get(params, "topics.word_floor", 0.0))
     metrics.update({
         "n_articles": int(len(articles)), "n_units": int(len(units)), "n_topics": int(fit["n_topics"]),
         "outlier_share": fit["outlier_share"], "outlier_share_before_reduction": fit["outlier_share_before_reduction"],
@@ -275,7 +285,8 @@ def main(argv: list[str] | None = None) -> None:
     sweep = model_size_sweep(units["tokens"].tolist(), [cuts for _, cuts in fits if cuts], stopwords=stop,
                              vectorizer=params["topics"]["vectorizer"],
                              reduce_frequent_words=params["topics"]["reduce_frequent_words"], top_n=ev["npmi_top_n"],
-                             chosen_k=clustering["k"] if isinstance(clustering["k"], int) else None)
+                             chosen_k=clustering["k"] if isinstance(clustering["k"], int) else None,
+                             word_floor=P.get(params, "topics.word_floor", 0.0))
     if sweep.empty:
         why = ("topics.clustering.method is hdbscan: the sweep cuts a consensus at each k (method: consensus)"
                if not sweep_k else "no refits (evaluate.stability_seeds, or a one-topic corpus)")

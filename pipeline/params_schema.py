@@ -295,6 +295,8 @@ class Topics(Section):
     guided: Bool = False
     # the TF-IDF block's weight beside the embedding in what the topic model clusters (0 = the embedding alone)
     lexical_weight: Num("must be a number between 0 and 10", lambda v: 0 <= v <= 10) = 0.0
+    # a topic's top words occur in at least this share of its units (0 = c-TF-IDF's ranking as it is)
+    word_floor: Num("must be a number between 0 and 1", lambda v: 0 <= v < 1) = 0.0
 
 
 class Evaluate(Section):

@@ -33,7 +33,7 @@ OPTIONAL = {
     "topics.vectorizer.min_df": 2, "topics.vectorizer.max_df": 1.0, "topics.vectorizer.ngram_max": 1,
     "topics.outliers.strategy": "none", "topics.outliers.threshold": 0.0, "topics.outliers.strict_quantile": 0.05,
     "topics.nr_topics": None, "topics.fit_sample": None, "topics.hierarchy": False, "topics.guided": False,
-    "topics.lexical_weight": 0.0,
+    "topics.lexical_weight": 0.0, "topics.word_floor": 0.0,
     "theme_labels": None, "compare.contrasts": None, "discourse.speech_verbs_punct": None, "discourse.workers": 0,
     "figures.full_width_in": None, "figures.max_groups": 6, "figures.map_points": 5000,
     "report.author": None, "report.rows_per_table": 12, "compute.scheduler": "local",

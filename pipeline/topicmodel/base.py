@@ -48,6 +48,29 @@ class TopicFit:
         return int((self.info["topic"] >= 0).sum())
 
 
+def unit_shares(present, labels, ids: list[int]) -> np.ndarray:
+    """topics x words: the share of each topic's units that contain each word (present: units x words, >0 where
+    the unit has the word; labels: each unit's topic; ids: the topics, in row order)."""
+    from scipy import sparse
+
+    labels = np.asarray(labels)
+    present = sparse.csr_matrix(present) > 0
+    out = np.zeros((len(ids), present.shape[1]))
+    for r, t in enumerate(ids):
+        rows = np.flatnonzero(labels == t)
+        if rows.size:
+            out[r] = np.asarray(present[rows].sum(axis=0)).ravel() / rows.size
+    return out
+
+
+def floored(order, share: np.ndarray, floor: float, n: int) -> list[int]:
+    """The first n word indices of `order` (one topic's ranking, best first) that occur in at least a share `floor`
+    of the topic's units (share: that topic's row of unit_shares). topics.word_floor, issue 13 (topic round 4,
+    bench/TOPIC_FEATURES_RULE.md): c-TF-IDF and LDA rank highly words a few units use often, which describe a story
+    rather than the topic; 0 keeps the ranking as it is."""
+    return [int(i) for i in order if share[i] >= floor][:n] if floor > 0 else [int(i) for i in order[:n]]
+
+
 def top_words(info: pd.DataFrame) -> dict[int, list[str]]:
     """topic -> its top words, from a topic info table (a TopicFit's, or topic_info.parquet read back)."""
     return {int(r.topic): r.top_words.split() for r in info.itertuples()}

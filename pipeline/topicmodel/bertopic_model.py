@@ -184,6 +184,7 @@ class BERTopicConfig:
     fit_sample: int | None = None
     terms_per_topic: int = 50                            # theme scoring looks past the top 10
     lexical_weight: float = 0.0                          # embeddings.joint's weight of the TF-IDF block (0: none)
+    word_floor: float = 0.0                              # base.floored: a top word occurs in this share of its units
 
 
 class BERTopicModel(TopicModel):
@@ -214,7 +215,7 @@ class BERTopicModel(TopicModel):
             top_n_words=t["top_n_words"], reduce_frequent_words=t["reduce_frequent_words"],
             representation=t["representation"], outliers=dict(t["outliers"]), nr_topics=t.get("nr_topics"),
             seed_topic_list=seeds, hierarchy=hierarchy, fit_sample=t.get("fit_sample"),
-            lexical_weight=float(t.get("lexical_weight") or 0.0))
+            lexical_weight=float(t.get("lexical_weight") or 0.0), word_floor=float(t.get("word_floor") or 0.0))
         return cls(config, encode=encode)
 
     def _bertopic(self, tokens: list[str], embeddings: np.ndarray, umap_model, hdbscan_model, *, guided: bool = True):
@@ -341,7 +342,7 @@ class BERTopicModel(TopicModel):
             small["adapted"]["topics.vectorizer.min_df"] = {"configured": vec.min_df, "used": vec.min_df_used_}
         self.model = model
         return TopicFit(topics=topics, topics_before=topics_before, similarity=similarity,
-                        info=topic_table(model, topics), terms=topic_terms(model, tokens, topics, c.terms_per_topic),
+                        info=topic_table(model, topics, tokens, c.word_floor, c.top_n_words), terms=topic_terms(model, tokens, topics, c.terms_per_topic),
                         vocabulary=[str(w) for w in model.vectorizer_model.get_feature_names_out()],
                         hierarchy=hierarchy, diagnostics={**diagnostics, "small_corpus": small})
 

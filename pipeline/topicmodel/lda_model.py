@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import io as pio
-from pipeline.topicmodel.base import INFO_COLUMNS, TERM_COLUMNS, TopicFit, TopicModel
+from pipeline.topicmodel.base import INFO_COLUMNS, TERM_COLUMNS, TopicFit, TopicModel, floored, unit_shares
 from pipeline.words import make_vectorizer, topic_stopwords
 
 
@@ -23,9 +23,11 @@ class LDAModel(TopicModel):
     kind = "lda"
 
     def __init__(self, n_topics: int, *, seed: int = 42, stopwords: list[str] | None = None,
-                 vectorizer: dict | None = None, top_n: int = 10, terms_per_topic: int = 50, max_iter: int = 50):
+                 vectorizer: dict | None = None, top_n: int = 10, terms_per_topic: int = 50, max_iter: int = 50,
+                 word_floor: float = 0.0):
         self.n_topics, self.seed, self.stopwords = max(2, n_topics), seed, list(stopwords or [])
         self.vectorizer, self.top_n, self.terms_per_topic, self.max_iter = dict(vectorizer or {}), top_n, terms_per_topic, max_iter
+        self.word_floor = word_floor  # base.floored, as the topic model's words (topics.word_floor)
         self.vocabulary: list[str] = []
         self.components: np.ndarray | None = None
 
@@ -34,7 +36,7 @@ class LDAModel(TopicModel):
         """LDA with the topic model's stopwords, vectoriser and seed; n_topics usually the topic model's count."""
         t = params["topics"]
         return cls(n_topics, seed=t["seed"] if seed is None else seed, stopwords=topic_stopwords(params),
-                   vectorizer=dict(t["vectorizer"]), top_n=top_n)
+                   vectorizer=dict(t["vectorizer"]), top_n=top_n, word_floor=float(t.get("word_floor") or 0.0))
 
     def fit(self, tokens: list[str], embeddings: np.ndarray | None = None) -> TopicFit:
         from sklearn.decomposition import LatentDirichletAllocation
@@ -55,13 +57,15 @@ class LDAModel(TopicModel):
         order = [comp.argsort()[::-1] for comp in lda.components_]
         sizes = np.bincount(topics, minlength=self.n_topics) if topics else np.zeros(self.n_topics, dtype=int)
         info, terms = [], []
+        share = unit_shares(X, topics, list(range(self.n_topics)))  # topic = each unit's most probable one
         for t, idx in enumerate(order):
-            top = [self.vocabulary[i] for i in idx[:self.top_n]]
+            first = floored(idx, share[t], self.word_floor, self.top_n)
+            top = [self.vocabulary[i] for i in first]
             info.append({"topic": t, "size": int(sizes[t]), "top_words": " ".join(top),
-                         "weights": " ".join(f"{weights[t, i]:.4f}" for i in idx[:self.top_n]),
+                         "weights": " ".join(f"{weights[t, i]:.4f}" for i in first),
                          "representation": "", "label": f"{t}: " + ", ".join(top[:3])})
             terms += [{"topic": t, "rank": rank, "word": self.vocabulary[i], "weight": float(weights[t, i])}
-                      for rank, i in enumerate(idx[:self.terms_per_topic], start=1)]
+                      for rank, i in enumerate(floored(idx, share[t], self.word_floor, self.terms_per_topic), start=1)]
         # similarity: the unit's share of its own topic (LDA's counterpart of closeness to a centroid)
         similarity = doc_topic[np.arange(len(topics)), topics] if topics else np.array([])
         return TopicFit(topics=topics, topics_before=list(topics), similarity=similarity,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipeline.topicmodel.base import HIERARCHY_COLUMNS, INFO_COLUMNS, TERM_COLUMNS
+from pipeline.topicmodel.base import HIERARCHY_COLUMNS, INFO_COLUMNS, TERM_COLUMNS, floored, unit_shares
 
 
 def outlier_diagnostics(embeddings: np.ndarray, before: list[int], after: list[int], centroids: np.ndarray,
@@ -88,11 +88,16 @@ def _leaves(tree: pd.DataFrame, node: int, n_topics: int) -> list[int]:
     return sorted(int(t) for t in row["Topics"])
 
 
-def topic_table(model, topics: list[int]) -> pd.DataFrame:
+def topic_table(model, topics: list[int], tokens: list[str] | None = None, word_floor: float = 0.0,
+                top_n: int = 10) -> pd.DataFrame:
+    """One row a topic: its size, top words and weights (BERTopic's c-TF-IDF, with guided mode's boost), the
+    representation model's words and a label; with word_floor > 0 the top words are those of the c-TF-IDF ranking
+    that occur in at least that share of the topic's units (base.floored)."""
     sizes = pd.Series(topics).value_counts()
+    floor_words = _floored_words(model, topics, tokens, word_floor, top_n) if word_floor > 0 and tokens else {}
     rows = []
     for topic in sorted(set(topics)):
-        words = model.get_topic(topic) or []
+        words = floor_words.get(topic) or model.get_topic(topic) or []
         aspects = {name: [w for w, _ in (model.topic_aspects_.get(name, {}).get(topic) or []) if w]
                    for name in (getattr(model, "topic_aspects_", None) or {})}
         top = [w for w, _ in words if w]
@@ -104,6 +109,21 @@ def topic_table(model, topics: list[int]) -> pd.DataFrame:
             "label": "outliers" if topic == -1 else f"{topic}: " + ", ".join(top[:3]),
         })
     return pd.DataFrame(rows, columns=INFO_COLUMNS)
+
+
+def _floored_words(model, topics: list[int], tokens: list[str], floor: float, n: int) -> dict[int, list[tuple[str, float]]]:
+    """topic -> (word, c-TF-IDF weight) of its ranking (the fitted model's c_tf_idf_ rows), floored (base.floored)."""
+    vec = model.vectorizer_model
+    vocab = vec.get_feature_names_out()
+    ids = sorted(set(topics))
+    share = unit_shares(vec.transform(tokens), topics, ids)
+    matrix = model.c_tf_idf_.toarray()
+    out = {}
+    for r, topic in enumerate(ids):
+        row = matrix[topic + model._outliers]
+        keep = floored(np.argsort(-row, kind="stable"), share[r], floor, n)
+        out[topic] = [(str(vocab[i]), float(row[i])) for i in keep if row[i] > 0]
+    return out
 
 
 def topic_counts(model, tokens: list[str], topics: list[int]):
