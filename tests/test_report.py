@@ -530,3 +530,14 @@ def test_methods_state_the_trained_measures_corpus_weight_and_other_shift(tmp_pa
     md = flat(R.build(**out, themes={"summary": summary})[0])
     assert "times in training" not in md
     assert "the similarity logit of `other` shifted by -1.5" in md
+
+
+def test_methods_state_the_topic_word_floor_only_when_it_is_set(tmp_path):
+    out = run_outputs(tmp_path)
+    params = out["params"].to_dict()
+    params["topics"]["word_floor"] = 0.15
+    out["params"] = P.validate(params)
+    assert "occur in at least 15% of the topic's units" in flat(R.build(**out)[0])
+    params["topics"]["word_floor"] = 0.0
+    out["params"] = P.validate(params)
+    assert "of the topic's units (for the LDA" not in flat(R.build(**out)[0])
