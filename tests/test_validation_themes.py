@@ -37,9 +37,10 @@ def shipped():
 
 @pytest.mark.integration
 def test_seed_paragraphs_are_measured_above_the_floor(shipped):
-    """All 33 seed paragraphs. Default method (since stop 31 the hybrid: blend 0.25 on the similarity, the learned
-    model on centred cosines with the sheet's seed units weighted 20 times, trained on tune..holdout15; cross-fitted
-    by article): 22/33, 0.667 / 0.656 (stop 30's 0.35 blend with other's similarity logit shifted by -1.5, trained on
+    """All 33 seed paragraphs. Default method (since stop 31 the hybrid: blend 0.35 on the similarity with other's
+    similarity logit shifted by -1, the learned model on centred cosines with the sheet's seed units weighted 20
+    times, trained on tune..holdout16; cross-fitted by article): 23/33, 0.697 / 0.680 (the 0.25 blend trained on
+    tune..holdout15: 22/33, 0.667 / 0.656; stop 30's 0.35 blend with other's similarity logit shifted by -1.5, trained on
     tune..holdout14: 23/33, 0.697 / 0.686; the 0.75 blend trained on
     tune..holdout13: 23/33, 0.697 / 0.716; stop 29's 0.5 blend with other shift -1.5 trained on tune..holdout12:
     23/33, 0.697 / 0.680; stop 28's 0.25 blend trained
@@ -59,11 +60,12 @@ def test_seed_paragraphs_are_measured_above_the_floor(shipped):
 @pytest.mark.integration
 def test_the_reported_batch_is_measured_above_the_floor(shipped):
     """The newest batch (pipeline.splits), coded blind after the method was fixed and scored once, is the reported
-    number: holdout16 with the default (since stop 31 the hybrid, blend 0.25 on the similarity, the learned model on
-    centred cosines and the seed units weighted 20 times, chosen by the leave-one-batch-out rule with holdout15
-    opened, trained on tune..holdout15), accuracy 0.744, macro-F1 0.641 (for information on the same units, trained
-    alike: stop 30's 0.35 blend with other shift -1.5 0.769 / 0.718, the 0.5 blend with the shift 0.762 / 0.742, the
-    0.75 blend 0.731 / 0.705). holdout15 (stop 30's 0.35 blend with the shift, trained on tune..holdout14): 0.806 /
+    number: holdout17 with the default (since stop 31 the hybrid, blend 0.35 on the similarity with other's logit
+    shifted by -1, the learned model on centred cosines and the seed units weighted 20 times, chosen by the
+    leave-one-batch-out rule with holdout16 opened, trained on tune..holdout16), accuracy 0.775, macro-F1 0.742.
+    holdout16 (the 0.25 blend chosen with holdout15 opened, trained on tune..holdout15): 0.744 / 0.641 (for
+    information on the same units, trained alike: stop 30's 0.35 blend with other shift -1.5 0.769 / 0.718, the 0.5
+    blend with the shift 0.762 / 0.742, the 0.75 blend 0.731 / 0.705). holdout15 (stop 30's 0.35 blend with the shift, trained on tune..holdout14): 0.806 /
     0.729. holdout14 (the 0.75 blend chosen with holdout13 opened, trained on tune..holdout13): 0.725 / 0.677 (for
     information on the same units:
     similarity 0.650 / 0.612, learned 0.787 / 0.676, stop 29's 0.5 blend with other shift -1.5 0.794 / 0.732, the
@@ -81,4 +83,4 @@ def test_the_reported_batch_is_measured_above_the_floor(shipped):
     fresh = coded[coded["split"] == newest]
     assert len(fresh) >= 150
     s = _scores(params, fresh)
-    assert s["accuracy"] >= 0.69 and s["macro_f1"] >= 0.59, s
+    assert s["accuracy"] >= 0.72 and s["macro_f1"] >= 0.69, s
