@@ -97,7 +97,7 @@ def topic_table(model, topics: list[int], tokens: list[str] | None = None, word_
     floor_words = _floored_words(model, topics, tokens, word_floor, top_n) if word_floor > 0 and tokens else {}
     rows = []
     for topic in sorted(set(topics)):
-        # a topic whose words all fall under the floor (none in a seventh of its units) keeps c-TF-IDF's ranking
+        # a topic none of whose words reaches the floor keeps c-TF-IDF's ranking as it is
         words = floor_words.get(topic) or model.get_topic(topic) or []
         aspects = {name: [w for w, _ in (model.topic_aspects_.get(name, {}).get(topic) or []) if w]
                    for name in (getattr(model, "topic_aspects_", None) or {})}
