@@ -335,6 +335,12 @@ def test_lobo_never_scores_a_batch_with_a_model_that_saw_it_nor_trains_on_the_se
             assert train == set(np.flatnonzero(~coded.index.isin(closed))) - test
     assert {c: r["mean_accuracy"] for c, r in report["candidates"].items()}["learned"] == 1.0
     assert set().union(*(t for _, _, t in calls if t & seeds)) == seeds
+    # the seed count is read over LOBO_SEED_REPEATS cross-fittings with different folds, and is their mean
+    learned = report["candidates"]["learned"]
+    assert len(learned["seed_tune_correct_by_repeat"]) == validation.LOBO_SEED_REPEATS > 1
+    assert learned["seed_tune_correct"] == np.mean(learned["seed_tune_correct_by_repeat"]) == 6
+    seed_trains = {frozenset(tr) for name, tr, t in calls if t & seeds and name == "learned"}
+    assert len(seed_trains) > 2  # two folds hold the two seed articles; more training sets mean other fold draws
 
 
 def test_lobo_rule_needs_the_f1_gain_no_lower_accuracy_and_the_seed_paragraphs():
