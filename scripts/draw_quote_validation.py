@@ -2,7 +2,7 @@
 
 Run once per batch, before that batch is coded, from the repository root with ../shared beside it:
     python scripts/draw_quote_validation.py [SHARED_DIR] [--batch N]   # SHARED_DIR defaults to ../shared
---batch N writes batches 1..N (default: the latest, 17). `--batch 1` reproduces batch 1's file byte for byte (the
+--batch N writes batches 1..N (default: the latest, 18). `--batch 1` reproduces batch 1's file byte for byte (the
 file as it was before batch 2 existed), `--batch 2` the file as it was before batch 3, `--batch 3` the file as it was
 before batch 4, `--batch 4` the file as it was before batch 5, `--batch 5` the file as it was before batch 6, `--batch 6` the file as it was before batch 7, `--batch 7` the file as it was before batch 8, `--batch 8` the file as it was before batch 9; the default reproduces the current file. Earlier batches are always drawn first, in memory,
 because each later batch excludes their articles.
@@ -106,6 +106,10 @@ fifteenth fresh held-out set, split `holdout16`, ids continuing after batch 15, 
 Batch 17 (seed 20270104, drawn after batch 16 had been coded and scored, before any batch-17 passage was coded): a
 sixteenth fresh held-out set, split `holdout17`, ids continuing after batch 16, drawn exactly like batches 8-16
 (held-out VNTC only, 128 + 22), excluding every article of batches 1-16.
+
+Batch 18 (seed 20270106, drawn after batch 17 had been coded and scored, before any batch-18 passage was coded): a
+seventeenth fresh held-out set, split `holdout18`, ids continuing after batch 17, drawn exactly like batches 8-17
+(held-out VNTC only, 128 + 22), excluding every article of batches 1-17.
 """
 from __future__ import annotations
 
@@ -159,6 +163,8 @@ B16_SEED = 20270102
 B16_SPLIT = "holdout16"  # drawn exactly like batches 8-15
 B17_SEED = 20270104
 B17_SPLIT = "holdout17"  # drawn exactly like batches 8-16
+B18_SEED = 20270106
+B18_SPLIT = "holdout18"  # drawn exactly like batches 8-17
 # sample lines cited as worked examples (`sample L<n> P<p>`) in quote_rules.md when batch 5 was drawn
 RULE_EXAMPLE_SAMPLE_LINES = (3, 8, 16, 17, 21, 27, 33, 46, 48, 51, 55, 79, 87, 135, 184, 194, 273, 327)
 RULES = Path("data/validation/quote_rules.md")
@@ -321,8 +327,8 @@ def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_nam
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("shared", nargs="?", default="../shared", help="where shared/ is (recorded as ../shared)")
-    ap.add_argument("--batch", type=int, choices=range(1, 18), default=17,
-                    help="write batches 1..N (default 17)")
+    ap.add_argument("--batch", type=int, choices=range(1, 19), default=18,
+                    help="write batches 1..N (default 18)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     sample_recs = load_sample()
@@ -338,7 +344,7 @@ def main(argv=None) -> None:
                                        (11, B11_SEED, B11_SPLIT), (12, B12_SEED, B12_SPLIT),
                                        (13, B13_SEED, B13_SPLIT), (14, B14_SEED, B14_SPLIT),
                                        (15, B15_SEED, B15_SPLIT), (16, B16_SEED, B16_SPLIT),
-                                       (17, B17_SEED, B17_SPLIT))}}
+                                       (17, B17_SEED, B17_SPLIT), (18, B18_SEED, B18_SPLIT))}}
     for batch in range(2, args.batch + 1):
         seed, split, excluded, quotas = later[batch]
         rows += fresh_batch(shared, sample_recs, rows, seed, split, excluded, *((quotas,) if quotas else ()))
