@@ -329,8 +329,10 @@ def resolve_later(rows: list[dict], ctx: ArticleContext) -> list[dict]:
             if len(hits) == 1:
                 row["speaker"] = hits.pop()
                 row["resolution"] += "+later"
-        elif row["speaker_type"] == "person" and "+place" not in row["resolution"]:
-            # (round 10: not back to the run a place was cut from: "Ảrập Amr Moussa")
+        elif row["speaker_type"] == "person" and "+place" not in row["resolution"] and \
+                "+unglued" not in row["resolution"]:
+            # (round 10: not back to the run a place was cut from: "Ảrập Amr Moussa"; round 13: nor a body's
+            # name: "Fed Roger Ferguson")
             # round 6: a name of two or more words that ends a longer one of the article ("Ngọc Mai" and "Lưu Ngọc
             # Mai") is that person's, written in its fullest form
             # (not a run the tagger glued to a body's acronym: "ĐH Leicester John Dumbrell")

@@ -13,7 +13,8 @@ from collections.abc import Callable
 import regex
 
 from pipeline.speech.names import (AFTER_PLACE_CUE, CAP_RUN, COUNTRIES, HONORIFIC, PLACES, SYLLABLE, gender_of, honorific_before,
-                                   NOT_GIVEN_NAME, SURNAMES, VN_SYLLABLE, foreign_names, honorific_names, ner_entities, person_names)
+                                   NOT_GIVEN_NAME, SURNAMES, VN_SYLLABLE, foreign_names, honorific_names, ner_entities, person_names,
+                                   strip_place)
 from pipeline.speech.slot import (CONNECTIVES, DESCRIBED_ORG, MEMBER_NAME, ORG_APPOSITION, PLACE_TAIL, TITLE_HEAD, TITLE_WORD,
                                   speaker_slot)
 
@@ -435,13 +436,34 @@ def by_ner(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     persons = [t for t in persons if len(t.split()) >= 2 and not ACRONYM.match(t) and t not in COUNTRIES
                and t not in PLACES and not _after_place_word(t, span.core)]
     if persons and not ORG_TAIL.match(span.clause):  # "Trường ĐH DL Hùng Vương": a name inside the body's name
-        name = persons[-1]
+        name = _unglued(persons[-1], span.core, ctx)
         ctx.mention(name, None)
-        return Speaker(name, "person", _clean_role(span.core.replace(name, " ")), "ner")
+        return Speaker(name, "person", _clean_role(span.core.replace(name, " ")),
+                       "ner" if name == persons[-1] else "ner+unglued")
     orgs = [t for k, t in ents if k == "ORG" and sum(w[:1].isupper() for w in t.split()) * 2 >= len(t.split())
             and len(t.split()) <= 12  # longer: a run of names, not one organisation (never cut mid-name)
             and t.lower() not in GENERIC_SPEAKERS]  # round 8: a head the tagger cut out ("Bộ") is left to by_organisation
     return Speaker(" ".join(orgs[-1].split()), "org", "", "ner") if orgs else None
+
+
+def _unglued(name: str, core: str, ctx: ArticleContext) -> str:
+    """Round 13: the person of a tagged name of three words or more that a body's or a place's name is glued to,
+    after words of a title or a description ("Phó chủ tịch Fed Roger Ferguson", "vụ Beslan Alexander Torshin",
+    "WB Đông Á - Thái Bình Dương Jemal-ud-din Kassum"): a place the gazetteer knows is cut off; a first word that
+    is no Vietnamese surname is cut off when the article uses it on its own elsewhere ("Barcelona quảng bá"), as a
+    body's name is and a given name is not."""
+    words, at = name.split(), core.rfind(name)
+    if len(words) < 3 or at <= 0 or not core[:at].strip():
+        return name
+    placed = strip_place(name, core[:at])
+    if placed != name:
+        return placed if len(placed.split()) >= 2 else name
+    if words[0] in SURNAMES or all(VN_SYLLABLE.fullmatch(w) for w in words):
+        return name
+    article = " ".join([ctx.text, *ctx.following])
+    alone = regex.search(rf"(?<![\p{{L}}\d\-]){regex.escape(words[0])}(?![\p{{L}}\d\-])(?!\s+{regex.escape(words[1])})",
+                         article)
+    return " ".join(words[1:]) if alone else name
 
 
 def by_titled_foreign_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
