@@ -2,7 +2,7 @@
 
 Run once per batch, before that batch is coded, from the repository root with ../shared beside it:
     python scripts/draw_quote_validation.py [SHARED_DIR] [--batch N]   # SHARED_DIR defaults to ../shared
---batch N writes batches 1..N (default: the latest, 18). `--batch 1` reproduces batch 1's file byte for byte (the
+--batch N writes batches 1..N (default: the latest, 19). `--batch 1` reproduces batch 1's file byte for byte (the
 file as it was before batch 2 existed), `--batch 2` the file as it was before batch 3, `--batch 3` the file as it was
 before batch 4, `--batch 4` the file as it was before batch 5, `--batch 5` the file as it was before batch 6, `--batch 6` the file as it was before batch 7, `--batch 7` the file as it was before batch 8, `--batch 8` the file as it was before batch 9; the default reproduces the current file. Earlier batches are always drawn first, in memory,
 because each later batch excludes their articles.
@@ -110,6 +110,10 @@ sixteenth fresh held-out set, split `holdout17`, ids continuing after batch 16, 
 Batch 18 (seed 20270106, drawn after batch 17 had been coded and scored, before any batch-18 passage was coded): a
 seventeenth fresh held-out set, split `holdout18`, ids continuing after batch 17, drawn exactly like batches 8-17
 (held-out VNTC only, 128 + 22), excluding every article of batches 1-17.
+
+Batch 19 (seed 20270108, drawn after batch 18 had been coded and scored, before any batch-19 passage was coded): an
+eighteenth fresh held-out set, split `holdout19`, ids continuing after batch 18, drawn exactly like batches 8-18
+(held-out VNTC only, 128 + 22), excluding every article of batches 1-18.
 """
 from __future__ import annotations
 
@@ -165,6 +169,8 @@ B17_SEED = 20270104
 B17_SPLIT = "holdout17"  # drawn exactly like batches 8-16
 B18_SEED = 20270106
 B18_SPLIT = "holdout18"  # drawn exactly like batches 8-17
+B19_SEED = 20270108
+B19_SPLIT = "holdout19"  # drawn exactly like batches 8-18
 # sample lines cited as worked examples (`sample L<n> P<p>`) in quote_rules.md when batch 5 was drawn
 RULE_EXAMPLE_SAMPLE_LINES = (3, 8, 16, 17, 21, 27, 33, 46, 48, 51, 55, 79, 87, 135, 184, 194, 273, 327)
 RULES = Path("data/validation/quote_rules.md")
@@ -327,8 +333,8 @@ def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_nam
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("shared", nargs="?", default="../shared", help="where shared/ is (recorded as ../shared)")
-    ap.add_argument("--batch", type=int, choices=range(1, 19), default=18,
-                    help="write batches 1..N (default 18)")
+    ap.add_argument("--batch", type=int, choices=range(1, 20), default=19,
+                    help="write batches 1..N (default 19)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     sample_recs = load_sample()
@@ -344,7 +350,8 @@ def main(argv=None) -> None:
                                        (11, B11_SEED, B11_SPLIT), (12, B12_SEED, B12_SPLIT),
                                        (13, B13_SEED, B13_SPLIT), (14, B14_SEED, B14_SPLIT),
                                        (15, B15_SEED, B15_SPLIT), (16, B16_SEED, B16_SPLIT),
-                                       (17, B17_SEED, B17_SPLIT), (18, B18_SEED, B18_SPLIT))}}
+                                       (17, B17_SEED, B17_SPLIT), (18, B18_SEED, B18_SPLIT),
+                                       (19, B19_SEED, B19_SPLIT))}}
     for batch in range(2, args.batch + 1):
         seed, split, excluded, quotas = later[batch]
         rows += fresh_batch(shared, sample_recs, rows, seed, split, excluded, *((quotas,) if quotas else ()))

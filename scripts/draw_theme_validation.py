@@ -1,6 +1,6 @@
 """Draw the units of the hand-coded theme validation set and assign their split (before any coding).
 
-    python scripts/draw_theme_validation.py [--batch all|1|2|...|19] [--shared ../shared] [--out data/validation/themes_units.csv]
+    python scripts/draw_theme_validation.py [--batch all|1|2|...|20] [--shared ../shared] [--out data/validation/themes_units.csv]
 
 Deterministic (seed 20261202; every corpus has its own random stream derived from the seed, so changing one
 corpus's draw leaves the others as they are). Standard library + pandas only. See data/validation/README.md
@@ -87,8 +87,11 @@ split `holdout18`, from records that none of batches 1-17 drew, drawn exactly li
 Batch 19 (seed 20270106, drawn after batch 18 was scored and reported, before any batch-19 coding): 160 more units,
 split `holdout19`, from records that none of batches 1-18 drew, drawn exactly like batches 9-18.
 
-`--batch all` (the default) writes batches 1-19, i.e. data/validation/themes_units.csv; `--batch 1` writes
-batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 19` one
+Batch 20 (seed 20270108, drawn after batch 19 was scored and reported, before any batch-20 coding): 160 more units,
+split `holdout20`, from records that none of batches 1-19 drew, drawn exactly like batches 9-19.
+
+`--batch all` (the default) writes batches 1-20, i.e. data/validation/themes_units.csv; `--batch 1` writes
+batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 20` one
 batch alone.
 """
 from __future__ import annotations
@@ -122,6 +125,7 @@ SEED_BATCH16 = 20261231
 SEED_BATCH17 = 20270102
 SEED_BATCH18 = 20270104
 SEED_BATCH19 = 20270106
+SEED_BATCH20 = 20270108
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_FILE = "data/sample/vntc_sample.jsonl"
 VNTC_FILE = "corpora/vntc-train.jsonl.gz"         # relative to the shared folder
@@ -175,6 +179,7 @@ SPLIT_BATCH16 = "holdout16"   # sizes and quotas as batch 9
 SPLIT_BATCH17 = "holdout17"   # sizes and quotas as batch 9
 SPLIT_BATCH18 = "holdout18"   # sizes and quotas as batch 9
 SPLIT_BATCH19 = "holdout19"   # sizes and quotas as batch 9
+SPLIT_BATCH20 = "holdout20"   # sizes and quotas as batch 9
 # batch 9's VNTC quota per label (see the docstring): the policy-bearing labels oversampled, the others kept
 POLICY_LABELS_9 = ("Chinh tri Xa hoi", "Khoa hoc", "Kinh doanh", "Vi tinh")
 VNTC_QUOTA_9 = {"Chinh tri Xa hoi": 24, "Khoa hoc": 24, "Kinh doanh": 24, "Vi tinh": 24, "Doi song": 4,
@@ -486,11 +491,12 @@ LATER_BATCHES = {2: ((N_SAMPLE_2, N_VNTC_2, N_DANES_2), SEED_BATCH2, SPLIT_BATCH
                  16: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH16, SPLIT_BATCH16),
                  17: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH17, SPLIT_BATCH17),
                  18: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH18, SPLIT_BATCH18),
-                 19: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH19, SPLIT_BATCH19)}
+                 19: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH19, SPLIT_BATCH19),
+                 20: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH20, SPLIT_BATCH20)}
 # batches whose VNTC articles follow a fixed quota per label instead of water-filling
 VNTC_QUOTAS = {9: VNTC_QUOTA_9, 10: VNTC_QUOTA_9, 11: VNTC_QUOTA_9, 12: VNTC_QUOTA_9, 13: VNTC_QUOTA_9,
                14: VNTC_QUOTA_9, 15: VNTC_QUOTA_9, 16: VNTC_QUOTA_9, 17: VNTC_QUOTA_9,
-               18: VNTC_QUOTA_9, 19: VNTC_QUOTA_9}
+               18: VNTC_QUOTA_9, 19: VNTC_QUOTA_9, 20: VNTC_QUOTA_9}
 
 
 def draw_later(shared: Path, excluded: set[str], earlier: list[dict], sample_ids: set[str],
