@@ -1,6 +1,6 @@
 """The consensus clusterer's cost, one setting against another, on a kept workspace's embeddings (topic round 3).
 
-    python -m bench.consensus_cost WORKSPACE [--repeats 3] [--out FILE]
+    python -m bench.consensus_cost WORKSPACE [--repeats 3] [--out FILE] [--settings NAME ...]
 
 Times ConsensusClusters.fit (k 10, params.yaml's UMAP settings) on WORKSPACE/data/processed/embeddings.npz (a
 `bench.validate_heldout --keep` folder), settings alternated in one process so that a busy machine slows both
@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 SETTINGS = {"baseline": {"neighbours": "umap", "runs": 10, "lexical_weight": 0.0},
             "knn20": {"neighbours": "exact", "runs": 20, "lexical_weight": 0.0},
-            "w05_knn20": {"neighbours": "exact", "runs": 20, "lexical_weight": 0.5}}
+            "w05_knn20": {"neighbours": "exact", "runs": 20, "lexical_weight": 0.5},
+            "w05": {"neighbours": "umap", "runs": 10, "lexical_weight": 0.5}}  # round 5
 
 
 def main(argv=None) -> int:
@@ -37,6 +38,8 @@ def main(argv=None) -> int:
     ap.add_argument("workspace")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--out")
+    ap.add_argument("--settings", nargs="+", choices=sorted(SETTINGS), default=["baseline", "knn20", "w05_knn20"],
+                    help="which settings to time (baseline always first)")
     args = ap.parse_args(argv)
     ws = Path(args.workspace)
     import pandas as pd
@@ -47,15 +50,16 @@ def main(argv=None) -> int:
     tokens = units.loc[ids, "tokens"].tolist()
     t = P.load(ROOT / "params.yaml")["topics"]
     spaces = {0.0: vectors, 0.5: joint(vectors, LexicalFeatures(t["seed"]).fit_transform(tokens), 0.5)}
-    times: dict[str, list[float]] = {name: [] for name in SETTINGS}
+    chosen = {name: SETTINGS[name] for name in dict.fromkeys(["baseline", *args.settings])}
+    times: dict[str, list[float]] = {name: [] for name in chosen}
     for _ in range(args.repeats):
-        for name, s in SETTINGS.items():
+        for name, s in chosen.items():
             start = time.perf_counter()
             ConsensusClusters(k=10, runs=s["runs"], seed=t["seed"], umap=t["umap"],
                               neighbours=s["neighbours"]).fit(spaces[s["lexical_weight"]])
             times[name].append(round(time.perf_counter() - start, 2))
     base = statistics.median(times["baseline"])
-    result = {"workspace": str(ws), "n_units": len(vectors), "repeats": args.repeats, "settings": SETTINGS,
+    result = {"workspace": str(ws), "n_units": len(vectors), "repeats": args.repeats, "settings": chosen,
               "seconds": times, "median": {n: statistics.median(v) for n, v in times.items()},
               "ratio_to_baseline": {n: round(statistics.median(v) / base, 3) for n, v in times.items()}}
     print(json.dumps(result, indent=1))
