@@ -114,6 +114,10 @@ seventeenth fresh held-out set, split `holdout18`, ids continuing after batch 17
 Batch 19 (seed 20270108, drawn after batch 18 had been coded and scored, before any batch-19 passage was coded): an
 eighteenth fresh held-out set, split `holdout19`, ids continuing after batch 18, drawn exactly like batches 8-18
 (held-out VNTC only, 128 + 22), excluding every article of batches 1-18.
+
+Batch 20 (seed 20270110, drawn after batch 19 had been coded and scored, before any batch-20 passage was coded): a
+nineteenth fresh held-out set, split `holdout20`, ids continuing after batch 19, drawn exactly like batches 8-19
+(held-out VNTC only, 128 + 22), excluding every article of batches 1-19.
 """
 from __future__ import annotations
 
@@ -171,6 +175,8 @@ B18_SEED = 20270106
 B18_SPLIT = "holdout18"  # drawn exactly like batches 8-17
 B19_SEED = 20270108
 B19_SPLIT = "holdout19"  # drawn exactly like batches 8-18
+B20_SEED = 20270110
+B20_SPLIT = "holdout20"  # drawn exactly like batches 8-19
 # sample lines cited as worked examples (`sample L<n> P<p>`) in quote_rules.md when batch 5 was drawn
 RULE_EXAMPLE_SAMPLE_LINES = (3, 8, 16, 17, 21, 27, 33, 46, 48, 51, 55, 79, 87, 135, 184, 194, 273, 327)
 RULES = Path("data/validation/quote_rules.md")
@@ -333,8 +339,8 @@ def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_nam
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("shared", nargs="?", default="../shared", help="where shared/ is (recorded as ../shared)")
-    ap.add_argument("--batch", type=int, choices=range(1, 20), default=19,
-                    help="write batches 1..N (default 19)")
+    ap.add_argument("--batch", type=int, choices=range(1, 21), default=20,
+                    help="write batches 1..N (default 20)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     sample_recs = load_sample()
@@ -351,7 +357,7 @@ def main(argv=None) -> None:
                                        (13, B13_SEED, B13_SPLIT), (14, B14_SEED, B14_SPLIT),
                                        (15, B15_SEED, B15_SPLIT), (16, B16_SEED, B16_SPLIT),
                                        (17, B17_SEED, B17_SPLIT), (18, B18_SEED, B18_SPLIT),
-                                       (19, B19_SEED, B19_SPLIT))}}
+                                       (19, B19_SEED, B19_SPLIT), (20, B20_SEED, B20_SPLIT))}}
     for batch in range(2, args.batch + 1):
         seed, split, excluded, quotas = later[batch]
         rows += fresh_batch(shared, sample_recs, rows, seed, split, excluded, *((quotas,) if quotas else ()))

@@ -1,6 +1,6 @@
 """Draw the units of the hand-coded theme validation set and assign their split (before any coding).
 
-    python scripts/draw_theme_validation.py [--batch all|1|2|...|20] [--shared ../shared] [--out data/validation/themes_units.csv]
+    python scripts/draw_theme_validation.py [--batch all|1|2|...|21] [--shared ../shared] [--out data/validation/themes_units.csv]
 
 Deterministic (seed 20261202; every corpus has its own random stream derived from the seed, so changing one
 corpus's draw leaves the others as they are). Standard library + pandas only. See data/validation/README.md
@@ -90,8 +90,11 @@ split `holdout19`, from records that none of batches 1-18 drew, drawn exactly li
 Batch 20 (seed 20270108, drawn after batch 19 was scored and reported, before any batch-20 coding): 160 more units,
 split `holdout20`, from records that none of batches 1-19 drew, drawn exactly like batches 9-19.
 
-`--batch all` (the default) writes batches 1-20, i.e. data/validation/themes_units.csv; `--batch 1` writes
-batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 20` one
+Batch 21 (seed 20270110, drawn after batch 20 was scored and reported, before any batch-21 coding): 160 more units,
+split `holdout21`, from records that none of batches 1-20 drew, drawn exactly like batches 9-20.
+
+`--batch all` (the default) writes batches 1-21, i.e. data/validation/themes_units.csv; `--batch 1` writes
+batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 21` one
 batch alone.
 """
 from __future__ import annotations
@@ -126,6 +129,7 @@ SEED_BATCH17 = 20270102
 SEED_BATCH18 = 20270104
 SEED_BATCH19 = 20270106
 SEED_BATCH20 = 20270108
+SEED_BATCH21 = 20270110
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_FILE = "data/sample/vntc_sample.jsonl"
 VNTC_FILE = "corpora/vntc-train.jsonl.gz"         # relative to the shared folder
@@ -180,6 +184,7 @@ SPLIT_BATCH17 = "holdout17"   # sizes and quotas as batch 9
 SPLIT_BATCH18 = "holdout18"   # sizes and quotas as batch 9
 SPLIT_BATCH19 = "holdout19"   # sizes and quotas as batch 9
 SPLIT_BATCH20 = "holdout20"   # sizes and quotas as batch 9
+SPLIT_BATCH21 = "holdout21"   # sizes and quotas as batch 9
 # batch 9's VNTC quota per label (see the docstring): the policy-bearing labels oversampled, the others kept
 POLICY_LABELS_9 = ("Chinh tri Xa hoi", "Khoa hoc", "Kinh doanh", "Vi tinh")
 VNTC_QUOTA_9 = {"Chinh tri Xa hoi": 24, "Khoa hoc": 24, "Kinh doanh": 24, "Vi tinh": 24, "Doi song": 4,
@@ -492,11 +497,12 @@ LATER_BATCHES = {2: ((N_SAMPLE_2, N_VNTC_2, N_DANES_2), SEED_BATCH2, SPLIT_BATCH
                  17: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH17, SPLIT_BATCH17),
                  18: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH18, SPLIT_BATCH18),
                  19: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH19, SPLIT_BATCH19),
-                 20: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH20, SPLIT_BATCH20)}
+                 20: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH20, SPLIT_BATCH20),
+                 21: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH21, SPLIT_BATCH21)}
 # batches whose VNTC articles follow a fixed quota per label instead of water-filling
 VNTC_QUOTAS = {9: VNTC_QUOTA_9, 10: VNTC_QUOTA_9, 11: VNTC_QUOTA_9, 12: VNTC_QUOTA_9, 13: VNTC_QUOTA_9,
                14: VNTC_QUOTA_9, 15: VNTC_QUOTA_9, 16: VNTC_QUOTA_9, 17: VNTC_QUOTA_9,
-               18: VNTC_QUOTA_9, 19: VNTC_QUOTA_9, 20: VNTC_QUOTA_9}
+               18: VNTC_QUOTA_9, 19: VNTC_QUOTA_9, 20: VNTC_QUOTA_9, 21: VNTC_QUOTA_9}
 
 
 def draw_later(shared: Path, excluded: set[str], earlier: list[dict], sample_ids: set[str],
