@@ -86,7 +86,10 @@ UNNAMED_HEAD = regex.compile(r"^(?:đại diện|người đại diện|(?:một
 GENERIC_SPEAKERS = {h.lower() for h in ORG_HEADS} | {"ban tổ chức", "công nghệ", "có ý kiến", "ý kiến", "thành phố",
                                                      "công ty", "nhà nước", "khoa học", "ngành", "tổ chức",
                                                      "tp", "tỉnh", "huyện", "quận", "xã",  # "TP chỉ đạo": which?
-                                                     "mc", "hội nghị", "hội thảo"}  # a role; which meeting?
+                                                     "mc", "hội nghị", "hội thảo",  # a role; which meeting?
+                                                     # round 14: a conjunction or the hearsay verb that opens a
+                                                     # sentence ("Và, ông cũng nói:", "Nghe nói ...")
+                                                     "và", "nhưng", "nghe"}
 # a name of its own: every word capitalised or an acronym ("Alcatel", "BKA", "GfK", "Nokia Networks")
 PROPER_NAME = regex.compile(r"\p{Lu}[\p{L}\d&.\-]*(?:\s+\p{Lu}[\p{L}\d&.\-]*){0,4}")
 ACRONYM = regex.compile(r"^[\p{Lu}\d&.\-]{2,}(?:\s+[\p{Lu}\d&.\-]{2,})*$")
