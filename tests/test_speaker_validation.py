@@ -52,8 +52,9 @@ NEEDS_SHARED = pytest.mark.skipif(not (V.shared_dir() / "corpora" / "vntc-train.
 # Holdout19, coded blind afterwards with no rule changed, scored once with round 13's rules: 0.783 [0.664, 0.869] /
 # 0.566 [0.459, 0.668] (tp 47, fp 13, fn 36), reported at stop 32; 0.831 / 0.590 since round 14. Round 14 (stop 33,
 # bench/SPEAKER_ROUND14_RULE.md, twenty open splits) kept families U and V. Holdout20, coded blind while round 14
-# ran, scored once with its rules: 0.784 [0.654, 0.875] / 0.635 [0.511, 0.743] (tp 40, fp 11, fn 23): the reported
-# number since stop 33. The floors are those minus about 0.05. Issue 15's target (0.90 / 0.75)
+# ran, scored once with its rules: 0.784 [0.654, 0.875] / 0.635 [0.511, 0.743] (tp 40, fp 11, fn 23). Holdout21,
+# coded blind afterwards with no rule changed, scored once with round 14's rules: 0.776 [0.653, 0.864] / 0.616
+# [0.502, 0.719] (tp 45, fp 13, fn 28): the reported number since stop 33. The floors are those minus about 0.05. Issue 15's target (0.90 / 0.75)
 # is not met on fresh data.
 FLOORS = {"holdout3": (0.82, 0.57), "holdout4": (0.89, 0.60), "holdout5": (0.74, 0.52),
           "holdout6": (0.79, 0.53), "holdout7": (0.87, 0.51),
@@ -62,7 +63,7 @@ FLOORS = {"holdout3": (0.82, 0.57), "holdout4": (0.89, 0.60), "holdout5": (0.74,
           "holdout13": (0.77, 0.58), "holdout14": (0.77, 0.50),
           "holdout15": (0.73, 0.61), "holdout16": (0.72, 0.58),
           "holdout17": (0.67, 0.54), "holdout18": (0.70, 0.57), "holdout19": (0.73, 0.52),
-          "holdout20": (0.73, 0.58)}  # split: (precision, recall)
+          "holdout20": (0.73, 0.58), "holdout21": (0.72, 0.56)}  # split: (precision, recall)
 
 
 @NEEDS_SHARED

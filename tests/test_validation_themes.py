@@ -38,8 +38,8 @@ def shipped():
 @pytest.mark.integration
 def test_seed_paragraphs_are_measured_above_the_floor(shipped):
     """All 33 seed paragraphs. Default method (since stop 32 the hybrid: blend 0.75 on the similarity, the learned
-    model on centred cosines with the sheet's seed units weighted 20 times, trained on tune..holdout20; cross-fitted
-    by article): 23/33, 0.697 / 0.747 (trained on tune..holdout19: 24/33, 0.727 / 0.768; the same trained on
+    model on centred cosines with the sheet's seed units weighted 20 times, trained on tune..holdout21 (tune..holdout20
+    alike); cross-fitted by article): 23/33, 0.697 / 0.747 (trained on tune..holdout19: 24/33, 0.727 / 0.768; the same trained on
     tune..holdout18; stop 31's 0.35 blend with other's similarity logit shifted by -1, trained on
     tune..holdout16: 23/33, 0.697 / 0.680; the 0.25 blend trained on
     tune..holdout15: 22/33, 0.667 / 0.656; stop 30's 0.35 blend with other's similarity logit shifted by -1.5, trained on
@@ -62,10 +62,12 @@ def test_seed_paragraphs_are_measured_above_the_floor(shipped):
 @pytest.mark.integration
 def test_the_reported_batch_is_measured_above_the_floor(shipped):
     """The newest batch (pipeline.splits), coded blind after the method was fixed and scored once, is the reported
-    number: holdout21 with the default (since stop 32 the hybrid, blend 0.75 on the similarity, the learned model on
-    centred cosines and the seed units weighted 20 times, chosen by the leave-one-batch-out rule with holdout20 opened
-    and the seed count averaged over five cross-fittings, trained on tune..holdout20), accuracy 0.688, macro-F1 0.641
-    (for information on the same units, trained alike: learned 0.775 / 0.689, the 0.25 blend 0.756 / 0.696). holdout20 (the same blend chosen with holdout19
+    number: holdout22 with the default (since stop 32 the hybrid, blend 0.75 on the similarity, the learned model on
+    centred cosines and the seed units weighted 20 times, chosen by the leave-one-batch-out rule with holdout21 opened
+    and the seed count averaged over five cross-fittings, trained on tune..holdout21), accuracy 0.725, macro-F1 0.603
+    (for information on the same units, trained alike: learned 0.806 / 0.652, the 0.25 blend 0.812 / 0.654). holdout21 (the same blend chosen with holdout20
+    opened, trained on tune..holdout20): 0.688 / 0.641 (for information on the same units, trained alike: learned
+    0.775 / 0.689, the 0.25 blend 0.756 / 0.696). holdout20 (the same blend chosen with holdout19
     opened, trained on tune..holdout19): 0.731 / 0.688 (for information on the same units, trained alike: learned 0.794 / 0.757, stop 31's 0.35 blend with other shift -1
     0.756 / 0.739, the 0.25 blend 0.750 / 0.735, similarity 0.656 / 0.629). holdout19 (the same blend chosen with
     holdout18 opened, trained on tune..holdout18): 0.700 / 0.681 (for information on the same units, trained alike: learned
@@ -93,4 +95,4 @@ def test_the_reported_batch_is_measured_above_the_floor(shipped):
     fresh = coded[coded["split"] == newest]
     assert len(fresh) >= 150
     s = _scores(params, fresh)
-    assert s["accuracy"] >= 0.63 and s["macro_f1"] >= 0.59, s
+    assert s["accuracy"] >= 0.67 and s["macro_f1"] >= 0.55, s
