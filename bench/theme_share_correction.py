@@ -15,7 +15,9 @@ It is tried with M from the held-out VNTC units of every fresh batch (same sourc
 articles, drawn by label rather than by policy terms) and scored against the coders' shares: it helps only
 if the measure errs on the sample as it errs on those units.
 
-Intervals (2.5 and 97.5 percentiles) resample the units within each batch. The JSON is the evidence behind the
+Batches 2-7 are development data (the default's blend weight was chosen by the leave-one-batch-out rule with them
+among its batches), so the comparison measures a bias; it is not a held-out score. Intervals (2.5 and 97.5
+percentiles) resample the units within each batch. The JSON is the evidence behind the
 README's paragraph on theme shares; nothing in the pipeline reads it.
 """
 from __future__ import annotations
