@@ -81,6 +81,10 @@ UNNAMED_HEAD = regex.compile(r"^(?:đại diện|người đại diện|(?:một
                              r"(?:chuyên gia|lãnh đạo|quan chức|cán bộ|đại diện|nguồn tin|thành viên|nhà|người|ý kiến|bác sĩ|bác sỹ|luật sư|"
                              r"giáo viên|nhân viên|công nhân)"
                              r"|nguồn tin|có ý kiến|ý kiến"
+                             # round 15: "Giới chức Bộ Quốc phòng Mỹ", "lãnh đạo Bộ Giao thông vận tải": described
+                             # people of a body, with no "một"/"các" before them, are unnamed too (rule C1) unless a
+                             # name ends the clause (as_unnamed)
+                             r"|(?P<bare>giới chức|lãnh đạo|quan chức|cán bộ)"
                              r"|có(?=\s+\p{Lu}))(?!\p{L})", regex.I)  # "Có TCT đề nghị": there is one (unnamed) that
 # heads that name no one by themselves ("Bộ" cho biết, "Ban tổ chức", "Công nghệ" from a list of laws)
 GENERIC_SPEAKERS = {h.lower() for h in ORG_HEADS} | {"ban tổ chức", "công nghệ", "có ý kiến", "ý kiến", "thành phố",
@@ -141,13 +145,24 @@ class ArticleContext:
             return (org, "org") if org else None
         # one given name and initials before it, on one line ("R. Laing", "Anthony Salzman", "George W. Bush"; not
         # "Chelsea Jose Mourinho", nor the end of the paragraph before)
+        found = self._full_form_in(word, self.text, reverse=True)
+        if found is None and not VN_SYLLABLE.fullmatch(word) and self.following:
+            # round 15: "Maldini nhấn mạnh" where "Paolo Maldini" comes in a later paragraph: a foreign surname
+            # is read ahead too (never a Vietnamese syllable, which is a given name, not a surname)
+            found = self._full_form_in(word, "\n".join(self.following), reverse=False)
+            found = found if found and found[1] == "person" else None
+        return found
+
+    @staticmethod
+    def _full_form_in(word: str, text: str, reverse: bool) -> tuple[str, str] | None:
         given = r"(?:\p{Lu}\p{Ll}+ +(?:\p{Lu}\. ?)*|(?:\p{Lu}\. ?)+)"
-        for m in reversed(list(regex.finditer(rf"(?<![\p{{L}}.]){given}{regex.escape(word)}(?!\p{{L}})", self.text))):
-            run = regex.search(r"(?:\p{Lu}\S* +)*$", self.text[:m.start()]).group() + m.group()
+        found = list(regex.finditer(rf"(?<![\p{{L}}.]){given}{regex.escape(word)}(?!\p{{L}})", text))
+        for m in (reversed(found) if reverse else found):
+            run = regex.search(r"(?:\p{Lu}\S* +)*$", text[:m.start()]).group() + m.group()
             if regex.search(r"(?<!\p{L})(?:tờ|báo|hãng tin|tạp chí|đài)\s+$",
-                            self.text[:m.end() - len(run)], regex.I):
+                            text[:m.end() - len(run)], regex.I):
                 return run, "org"  # "Times" after "tờ New York Times": a medium
-            if AFTER_PLACE_CUE.search(self.text[max(0, m.start() - 40):m.start()]) or \
+            if AFTER_PLACE_CUE.search(text[max(0, m.start() - 40):m.start()]) or \
                     AFTER_PLACE_CUE.search(m.group()[:-len(word)]):
                 continue  # "chợ Bến Thành", "Bến Thành": a place, not a given name and surname
             words = m.group().split()
@@ -380,7 +395,10 @@ def by_apposition(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
 def as_unnamed(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     """"Đại diện SJC", "Một chuyên gia của trường X", "Có ý kiến": described, not named (before NER and
     organisations, which would take the body named in the description for the speaker)."""
-    return Speaker(span.clause, "other", "", "other") if UNNAMED_HEAD.match(span.clause) else None
+    head = UNNAMED_HEAD.match(span.clause)
+    if head and head.group("bare") and any(n[1] == len(span.clause) for n in foreign_names(span.clause)):
+        return None  # round 15: "Quan chức Bộ Y tế Thổ Nhĩ Kỳ Juan Lubroth": the official is named
+    return Speaker(span.clause, "other", "", "other") if head else None
 
 
 def by_pronoun(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
