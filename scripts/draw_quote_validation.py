@@ -126,6 +126,10 @@ twentieth fresh held-out set, split `holdout21`, ids continuing after batch 20, 
 Batch 22 (seed 20270114, drawn after batch 21 had been coded and scored, before any batch-22 passage was coded): a
 twenty-first fresh held-out set, split `holdout22`, ids continuing after batch 21, drawn exactly like batches 8-21
 (held-out VNTC only, 128 + 22), excluding every article of batches 1-21.
+
+Batch 23 (seed 20270116, drawn after batch 22 had been coded and scored, before any batch-23 passage was coded): a
+twenty-second fresh held-out set, split `holdout23`, ids continuing after batch 22, drawn exactly like batches 8-22
+(held-out VNTC only, 128 + 22), excluding every article of batches 1-22.
 """
 from __future__ import annotations
 
@@ -189,6 +193,8 @@ B21_SEED = 20270112
 B21_SPLIT = "holdout21"  # drawn exactly like batches 8-20
 B22_SEED = 20270114
 B22_SPLIT = "holdout22"  # drawn exactly like batches 8-21
+B23_SEED = 20270116
+B23_SPLIT = "holdout23"  # drawn exactly like batches 8-22
 # sample lines cited as worked examples (`sample L<n> P<p>`) in quote_rules.md when batch 5 was drawn
 RULE_EXAMPLE_SAMPLE_LINES = (3, 8, 16, 17, 21, 27, 33, 46, 48, 51, 55, 79, 87, 135, 184, 194, 273, 327)
 RULES = Path("data/validation/quote_rules.md")
@@ -351,8 +357,8 @@ def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_nam
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("shared", nargs="?", default="../shared", help="where shared/ is (recorded as ../shared)")
-    ap.add_argument("--batch", type=int, choices=range(1, 23), default=22,
-                    help="write batches 1..N (default 22)")
+    ap.add_argument("--batch", type=int, choices=range(1, 24), default=23,
+                    help="write batches 1..N (default 23)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     sample_recs = load_sample()
@@ -370,7 +376,8 @@ def main(argv=None) -> None:
                                        (15, B15_SEED, B15_SPLIT), (16, B16_SEED, B16_SPLIT),
                                        (17, B17_SEED, B17_SPLIT), (18, B18_SEED, B18_SPLIT),
                                        (19, B19_SEED, B19_SPLIT), (20, B20_SEED, B20_SPLIT),
-                                       (21, B21_SEED, B21_SPLIT), (22, B22_SEED, B22_SPLIT))}}
+                                       (21, B21_SEED, B21_SPLIT), (22, B22_SEED, B22_SPLIT),
+                                       (23, B23_SEED, B23_SPLIT))}}
     for batch in range(2, args.batch + 1):
         seed, split, excluded, quotas = later[batch]
         rows += fresh_batch(shared, sample_recs, rows, seed, split, excluded, *((quotas,) if quotas else ()))
