@@ -134,6 +134,8 @@ def summary(metrics: dict, theme_sizes: pd.DataFrame, fields: list[dict], tests:
         if effects.get("adjusted"):
             gone = effects.get("disappearing", [])
             listed = "; ".join(f"{labels.get(g['theme'], g['theme'])}, {g['group']}" for g in gone[:3])
+            if len(gone) > 3:  # the summary names three; say so rather than let the count and the list disagree
+                listed += f"; {len(gone) - 3} more"
             out.append(f"Adjusted for {', '.join(effects.get('controls') or []) or 'the controls'}, "
                        f"{len(gone)} significant raw {field} difference(s) disappear" + (f" ({listed})" if gone else "")
                        + "; the adjusted effects are in the Comparisons section.")

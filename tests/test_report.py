@@ -541,3 +541,14 @@ def test_methods_state_the_topic_word_floor_only_when_it_is_set(tmp_path):
     params["topics"]["word_floor"] = 0.0
     out["params"] = P.validate(params)
     assert "of the topic's units (for the LDA" not in flat(R.build(**out)[0])
+
+
+def test_summary_says_when_it_lists_only_some_of_the_differences_that_disappear():
+    from pipeline import narrative
+
+    gone = [{"theme": t, "group": g} for t, g in (("a", "x"), ("b", "y"), ("c", "z"), ("d", "w"))]
+    field = {"field": "source", "empty": False, "single": False, "sentences": [],
+             "effects": {"adjusted": True, "controls": ["label"], "disappearing": gone, "warnings": []}}
+    lines = narrative.summary({}, pd.DataFrame(), [field], None, {}, {})
+    line = next(x for x in lines if "disappear" in x)
+    assert line.startswith("Adjusted for label, 4 significant") and "(a, x; b, y; c, z; 1 more)" in line
