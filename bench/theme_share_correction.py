@@ -15,8 +15,8 @@ It is tried with M from the held-out VNTC units of every fresh batch (same sourc
 articles, drawn by label rather than by policy terms) and scored against the coders' shares: it helps only
 if the measure errs on the sample as it errs on those units.
 
-Batches 2-7 are development data (the default's blend weight was chosen by the leave-one-batch-out rule with them
-among its batches), so the comparison measures a bias; it is not a held-out score. Intervals (2.5 and 97.5
+Batches 2-7 are development data (the default was chosen by the leave-one-batch-out rule with them among its
+batches), so the comparison measures a bias; it is not a held-out score. Intervals (2.5 and 97.5
 percentiles) resample the units within each batch. The JSON is the evidence behind the
 README's paragraph on theme shares; nothing in the pipeline reads it.
 """
@@ -67,9 +67,9 @@ def batch_predictions() -> tuple[pd.DataFrame, list[str]]:
     ws = paths.workspace(ROOT)
     params = P.load(ws.params_file)
     tm = params["theme_measure"]
-    if tm["method"] != "hybrid" or tm["hybrid"]["form"] != "blend":
-        raise SystemExit(f"theme_share_correction: written for the blend hybrid; params.yaml has method "
-                         f"{tm['method']!r}")
+    if tm["method"] not in ("similarity", "hybrid") or (tm["method"] == "hybrid" and tm["hybrid"]["form"] != "blend"):
+        raise SystemExit(f"theme_share_correction: written for the similarity measure and the blend hybrid; "
+                         f"params.yaml has method {tm['method']!r}")
     rules = yaml.safe_load(ws.resolve(tm["coding_rules"]).read_text(encoding="utf-8"))["themes"]
     classes = [*params["themes"], V.OTHER]
     coded = V.read_sheet(ws.resolve(tm["validation_set"]), ("item_id", "corpus", "article_id", "text", "split", "theme"))
@@ -80,10 +80,11 @@ def batch_predictions() -> tuple[pd.DataFrame, list[str]]:
     prepared = V.learn_setup(units, params, ws, rules)
     prepared["ids"] = units["item_id"].to_numpy()
     # the default as a leave-one-batch-out candidate (an entry added at run time, read by candidate_primary): the
-    # blend at params.yaml's weight and other_shift
+    # similarity measure with params.yaml's settings, or the blend at params.yaml's weight and other_shift
     name = "_default"
-    V.LOBO_CANDIDATES[name] = {"kind": "blend", "weight": tm["hybrid"]["weight"],
-                               "other_shift": tm["hybrid"].get("other_shift", 0.0)}
+    V.LOBO_CANDIDATES[name] = ({"kind": "similarity"} if tm["method"] == "similarity" else
+                               {"kind": "blend", "weight": tm["hybrid"]["weight"],
+                                "other_shift": tm["hybrid"].get("other_shift", 0.0)})
     rows, memo = [], {}
     for b in [s for s in splits.SPLITS[2:] if s in set(units["split"])]:
         test = np.flatnonzero(units["split"] == b)
