@@ -368,6 +368,10 @@ class HybridMeasure(Section):
     # added to the similarity logit of `other` inside the hybrid only (theme_measure.other_bias stays the similarity
     # measure's): the blend reads `other` through both measures' priors
     other_shift: Num("must be a number (added to the logit of other)", lambda v: True) = 0.0
+    # blend: a paragraph the similarity measure reads as one of these themes keeps the similarity measure's
+    # probabilities, the others get the blend (stop 34: the trained part learned the policy themes from old news,
+    # where they are rare); [] blends every paragraph
+    defer: Annotated[list[StrictStr], Rule("must be a list of theme names")] = []
 
 
 MEASURES = ("similarity", "learned", "hybrid")  # theme_measure.method's values (validation agree --methods scores each)

@@ -259,6 +259,15 @@ def blend(similarity: np.ndarray, learned: np.ndarray, weight: float) -> np.ndar
                            + (1 - weight) * np.log(np.maximum(learned, floor)))
 
 
+def defer_to_similarity(similarity: np.ndarray, blended: np.ndarray, defer: Sequence[int]) -> np.ndarray:
+    """theme_measure.hybrid.defer: the rows whose most probable theme by the similarity measure is one of the
+    `defer` columns keep the similarity measure's probabilities; the others keep the blend's."""
+    if not len(defer):
+        return blended
+    keep = np.isin(np.argmax(similarity, axis=1), np.asarray(defer, dtype=int))
+    return np.where(keep[:, None], similarity, blended)
+
+
 def similarity_logits(vectors: np.ndarray, hits: np.ndarray, themes: Themes, temperature: float,
                       keyword_weight: float) -> np.ndarray:
     """The similarity measure's logits (pipeline.measure, with `themes`' pooling and priors) of texts."""
@@ -273,7 +282,7 @@ def hybrid_settings(tm: Mapping) -> dict:
     return {"form": h["form"], "C": float(h["C"]), "weight": float(h["weight"]),
             "class_weight": None if weight in (None, "none") else weight,
             "temperature": float(tm["temperature"]), "keyword_weight": float(tm["keyword_weight"]),
-            "other_shift": float(h.get("other_shift", 0.0))}
+            "other_shift": float(h.get("other_shift", 0.0)), "defer": list(h.get("defer") or [])}
 
 
 def shift_other(logits: np.ndarray, shift: float) -> np.ndarray:
@@ -350,7 +359,9 @@ class Hybrid:
         X = features(vectors, base.themes, hits, base.feature_set)
         if self.options["form"] == "offset":
             return self.offset.probabilities(X, logits)
-        return blend(measure.softmax(logits), probabilities(base.model, X, base.classes), self.options["weight"])
+        similarity = measure.softmax(logits)
+        blended = blend(similarity, probabilities(base.model, X, base.classes), self.options["weight"])
+        return defer_to_similarity(similarity, blended, [base.classes.index(t) for t in self.options.get("defer", [])])
 
 
 def train_hybrid(vectors: np.ndarray, tokens: list[str], piece_unit: np.ndarray, lengths: np.ndarray,
@@ -469,6 +480,10 @@ def train(params: Mapping, ws: Any, classes: list[str], themes: Themes, keywords
     settings (and hybrid's). SheetMismatch (one line) when the sheet cannot train this codebook."""
     tm = params["theme_measure"]
     check_backend(params)
+    unknown = [t for t in tm["hybrid"].get("defer") or [] if t not in classes]
+    if tm["method"] == "hybrid" and unknown:
+        raise SheetMismatch(f"theme_measure.hybrid.defer names {', '.join(unknown)}, not a theme of `themes` "
+                            f"({', '.join(classes)}): name themes of the codebook, or leave it []")
     path = ws.resolve(tm["validation_set"])
     sheet = read_sheet(path)
     check_classes(sheet["theme"].unique().tolist(), classes, path)

@@ -421,9 +421,9 @@ def hybrid_proportions(prepared: dict, gold: np.ndarray, form: str, cfg: Mapping
         if key not in memo:
             memo[key] = learned_proportions(prepared, gold, {**learned, "min_share": 0.0}, train, test, classes, seed,
                                             pieces=True)
-        probs = theme_model.blend(measure.softmax(theme_model.shift_other(app["logits"][rows],
-                                                                         cfg.get("other_shift", 0.0))),
-                                  memo[key], cfg["weight"])
+        similarity = measure.softmax(theme_model.shift_other(app["logits"][rows], cfg.get("other_shift", 0.0)))
+        probs = theme_model.defer_to_similarity(similarity, theme_model.blend(similarity, memo[key], cfg["weight"]),
+                                                [classes.index(t) for t in cfg.get("defer", [])])
     else:
         src = prepared["unit"] if learned["level"] == "unit" else app
         fit_rows = np.flatnonzero(np.isin(src["unit"], train))
@@ -576,6 +576,17 @@ LOBO_CANDIDATES = {
                                     "corpus_weight": {"seed": 20.0}, "other_shift": -1.0},
     "hybrid_seed20_w0.35_other-1.5": {"kind": "blend", "weight": 0.35, "features": "evidence_centered",
                                       "corpus_weight": {"seed": 20.0}, "other_shift": -1.5},
+    # stop 34, before batch 25, holdout24 opened: with holdout22 and holdout23 opened no candidate passed (every
+    # trained one reads 11.8 or fewer of the 17 seed tune paragraphs), and similarity came back, 15 to 18 points of
+    # accuracy below the classifier on batches 23-24. Hypothesis: the trained part learned the policy themes
+    # (institutions, spatial planning, digital governance) from old news, where they are rare, and pulls 2025 policy
+    # paragraphs away from them, while on everything else it reads old news far better. So a paragraph that the
+    # similarity measure reads as a policy theme keeps the similarity measure (theme_measure.hybrid.defer). Added
+    # after an exploratory look at unit-level predictions of these same open batches and seed tune paragraphs (the
+    # unit-level version passes the rule narrowly: 12.0 of 17), so this decision is a selection; batch 25, coded
+    # blind while it is decided and merged after, is the test.
+    "hybrid_blend_0.25_defer_policy": {"kind": "blend", "weight": 0.25,
+                                       "defer": ["institutions", "spatial_planning", "digital_governance"]},
 }
 LOBO_BASELINE = "similarity"
 LOBO_MIN_F1_GAIN = 0.02     # the rule: mean LOBO macro-F1 at least this much above the baseline's ...

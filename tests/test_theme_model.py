@@ -460,3 +460,41 @@ def test_a_corpus_weight_for_a_corpus_the_sheet_lacks_fails_in_one_line():
         theme_model.check_corpus_weight(rows, {"seeds": 20.0}, "sheet.csv")
     message = str(error.value)
     assert "\n" not in message and "seeds" in message and "sheet.csv" in message and "danes, seed" in message
+
+
+def test_deferred_themes_keep_the_similarity_measure_where_it_reads_them():
+    """theme_measure.hybrid.defer: a paragraph whose similarity reading is a deferred theme keeps the similarity
+    measure's probabilities, every other paragraph the blend's; [] is the plain blend."""
+    sim = np.array([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.2, 0.5, 0.3]])
+    blended = np.array([[0.2, 0.6, 0.2], [0.3, 0.3, 0.4], [0.1, 0.1, 0.8]])
+    out = theme_model.defer_to_similarity(sim, blended, [0])
+    assert np.array_equal(out, np.vstack([sim[0], blended[1], blended[2]]))
+    assert np.array_equal(theme_model.defer_to_similarity(sim, blended, []), blended)
+    # in the fitted hybrid: with the learned part alone (weight 0) and digital deferred, the texts the similarity
+    # measure reads as digital read as the similarity measure does, the others as the learned model does
+    themes, vectors, tokens, gold, hyb = hybrid_setup()
+    n = len(gold)
+    fit = {**hyb, "form": "blend", "weight": 0.0}
+    learned = theme_model.train_hybrid(vectors, tokens, np.arange(n), np.ones(n), gold, CLASSES, themes, KEYWORDS,
+                                       OPTIONS, fit).probabilities(vectors, tokens)
+    deferred = theme_model.train_hybrid(vectors, tokens, np.arange(n), np.ones(n), gold, CLASSES, themes, KEYWORDS,
+                                        OPTIONS, {**fit, "defer": ["digital"]}).probabilities(vectors, tokens)
+    hits = measure.keyword_hits(tokens, {c: KEYWORDS.get(c, []) for c in CLASSES})
+    similarity = measure.probabilities(vectors, themes, hits, hyb["temperature"], hyb["keyword_weight"])
+    reads_digital = similarity.argmax(axis=1) == 0
+    assert 0 < reads_digital.sum() < n
+    assert np.allclose(deferred[reads_digital], similarity[reads_digital])
+    assert np.allclose(deferred[~reads_digital], learned[~reads_digital])
+
+
+def test_a_deferred_theme_the_codebook_lacks_fails_in_one_line():
+    from pathlib import Path
+
+    from pipeline import params as P
+
+    raw = P.load(Path(__file__).resolve().parent.parent / "params.yaml").to_dict()
+    raw["theme_measure"]["method"] = "hybrid"
+    raw["theme_measure"]["hybrid"]["defer"] = ["digital_govt"]
+    with pytest.raises(theme_model.SheetMismatch) as error:
+        theme_model.train(P.validate(raw), None, [*raw["themes"], OTHER], None, {})
+    assert "\n" not in str(error.value) and "digital_govt" in str(error.value)
