@@ -80,11 +80,12 @@ def batch_predictions() -> tuple[pd.DataFrame, list[str]]:
     prepared = V.learn_setup(units, params, ws, rules)
     prepared["ids"] = units["item_id"].to_numpy()
     # the default as a leave-one-batch-out candidate (an entry added at run time, read by candidate_primary): the
-    # similarity measure with params.yaml's settings, or the blend at params.yaml's weight and other_shift
+    # similarity measure with params.yaml's settings, or the blend at params.yaml's weight, other_shift and defer
     name = "_default"
     V.LOBO_CANDIDATES[name] = ({"kind": "similarity"} if tm["method"] == "similarity" else
                                {"kind": "blend", "weight": tm["hybrid"]["weight"],
-                                "other_shift": tm["hybrid"].get("other_shift", 0.0)})
+                                "other_shift": tm["hybrid"].get("other_shift", 0.0),
+                                "defer": list(tm["hybrid"].get("defer") or [])})
     rows, memo = [], {}
     for b in [s for s in splits.SPLITS[2:] if s in set(units["split"])]:
         test = np.flatnonzero(units["split"] == b)

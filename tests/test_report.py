@@ -515,7 +515,7 @@ def test_methods_state_the_trained_measures_corpus_weight_and_other_shift(tmp_pa
     tm = params["theme_measure"]
     tm.update(method="hybrid")
     tm["learned"]["corpus_weight"] = {"seed": 20}
-    tm["hybrid"].update(form="blend", weight=0.25, other_shift=0.0)
+    tm["hybrid"].update(form="blend", weight=0.25, other_shift=0.0, defer=[])
     summary = {"fit": {}, "fit_rule": "All measurable.", "unseen_keywords": [], "not_measurable": [],
                "measured_shares": {}, "topic_shares": {}, "topic_shares_without_reassigned": {}, "reassigned_units": 0,
                "method": "hybrid"}
@@ -530,6 +530,12 @@ def test_methods_state_the_trained_measures_corpus_weight_and_other_shift(tmp_pa
     md = flat(R.build(**out, themes={"summary": summary})[0])
     assert "times in training" not in md
     assert "the similarity logit of `other` shifted by -1.5" in md
+    assert "keeps the similarity measure's probabilities" not in md
+    tm["hybrid"]["defer"] = ["institutions", "digital_governance"]  # stop 34: the deferred themes are named
+    out["params"] = P.validate(params)
+    md = flat(R.build(**out, themes={"summary": summary})[0])
+    said = md.split("keeps the similarity measure's probabilities (`theme_measure.hybrid.defer`)")
+    assert len(said) == 2 and "reads as" in said[0][-200:], said[0][-200:]
 
 
 def test_methods_state_the_topic_word_floor_only_when_it_is_set(tmp_path):

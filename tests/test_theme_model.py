@@ -488,13 +488,12 @@ def test_deferred_themes_keep_the_similarity_measure_where_it_reads_them():
 
 
 def test_a_deferred_theme_the_codebook_lacks_fails_in_one_line():
-    from pathlib import Path
-
     from pipeline import params as P
+    from pipeline import paths, workspace
 
-    raw = P.load(Path(__file__).resolve().parent.parent / "params.yaml").to_dict()
+    raw = workspace.repo_params()
     raw["theme_measure"]["method"] = "hybrid"
     raw["theme_measure"]["hybrid"]["defer"] = ["digital_govt"]
     with pytest.raises(theme_model.SheetMismatch) as error:
-        theme_model.train(P.validate(raw), None, [*raw["themes"], OTHER], None, {})
+        theme_model.train(P.validate(raw), paths.workspace(workspace.REPO), [*raw["themes"], OTHER], None, {})
     assert "\n" not in str(error.value) and "digital_govt" in str(error.value)
