@@ -37,9 +37,11 @@ def shipped():
 
 @pytest.mark.integration
 def test_seed_paragraphs_are_measured_above_the_floor(shipped):
-    """All 33 seed paragraphs. Default method (since stop 34 the similarity measure again, which trains on nothing):
-    25/33, 0.758 / 0.831. The hybrid of stops 32-33 (blend 0.75 on the similarity, the learned model on centred
-    cosines with the sheet's seed units weighted 20 times; cross-fitted by article), trained on tune..holdout23:
+    """All 33 seed paragraphs. Default method (since stop 34 the hybrid, blend 0.25 on the similarity, the learned
+    model on centred cosines with the sheet's seed units weighted 20 times, trained on tune..holdout24, a paragraph
+    the similarity measure reads as a policy theme keeping the similarity measure's reading; cross-fitted by
+    article): 25/33, 0.758 / 0.813. The similarity measure (the default for batches 23-24), which trains on nothing:
+    25/33, 0.758 / 0.831. The hybrid of stops 32-33 (blend 0.75, nothing deferred), trained on tune..holdout23:
     24/33, 0.727 / 0.768 (trained on tune..holdout21: 23/33, 0.697 / 0.747; trained on tune..holdout19: 24/33, 0.727 / 0.768; the same trained on
     tune..holdout18; stop 31's 0.35 blend with other's similarity logit shifted by -1, trained on
     tune..holdout16: 23/33, 0.697 / 0.680; the 0.25 blend trained on
@@ -54,20 +56,22 @@ def test_seed_paragraphs_are_measured_above_the_floor(shipped):
     between machines."""
     params, coded = shipped
     seeds = coded[coded["corpus"] == "seed"]
-    assert params["theme_measure"]["method"] == "similarity"  # the floors below are the default's
     s = _scores(params, seeds)
+    assert s["accuracy"] >= 0.70 and s["macro_f1"] >= 0.75, s
+    s = _scores(_with_method(params, "similarity"), seeds)
     assert s["accuracy"] >= 0.72 and s["macro_f1"] >= 0.80, s
-    s = _scores(_with_method(params, "hybrid"), seeds)
-    assert s["accuracy"] >= 0.66 and s["macro_f1"] >= 0.70, s
 
 
 @pytest.mark.integration
 def test_the_reported_batch_is_measured_above_the_floor(shipped):
     """The newest batch (pipeline.splits), coded blind after the method was fixed and scored once, is the reported
-    number: holdout24 with the default (since stop 34 the similarity measure, which the leave-one-batch-out rule
-    brought back with holdout22 opened and kept with holdout23 opened: no trained candidate kept the seed
-    paragraphs), accuracy 0.613, macro-F1 0.553 (for information on the same units, trained on tune..holdout23:
-    learned 0.794 / 0.732, the 0.25 blend 0.800 / 0.738, the 0.75 blend 0.637 / 0.581). holdout23 (similarity, chosen with
+    number: holdout25 with the default (since stop 34 the hybrid, blend 0.25, deferring institutions, spatial
+    planning and digital governance to the similarity measure, chosen by the leave-one-batch-out rule with holdout24
+    opened, trained on tune..holdout24), accuracy 0.750, macro-F1 0.690 (for information on the same units, trained
+    alike: similarity 0.631 / 0.599, hybrid 0.25 without defer 0.769 / 0.707, learned 0.806 / 0.749, hybrid 0.75 0.694 / 0.659). holdout24 (similarity, which the rule brought back with holdout22 opened and kept with holdout23
+    opened: no trained candidate kept the seed paragraphs): 0.613 / 0.553 (for information on the same units,
+    trained on tune..holdout23: learned 0.794 / 0.732, the 0.25 blend 0.800 / 0.738, the 0.75 blend 0.637 / 0.581).
+    holdout23 (similarity, chosen with
     holdout22 opened): 0.725 / 0.695 (for information, trained on tune..holdout22: learned 0.875 / 0.865, the 0.25
     blend 0.863 / 0.855, the 0.75 blend 0.775 / 0.743). holdout22 (the 0.75 blend chosen with holdout21 opened and
     the seed count averaged over five cross-fittings, trained on tune..holdout21): 0.725 / 0.603 (for information on
@@ -101,4 +105,4 @@ def test_the_reported_batch_is_measured_above_the_floor(shipped):
     fresh = coded[coded["split"] == newest]
     assert len(fresh) >= 150
     s = _scores(params, fresh)
-    assert s["accuracy"] >= 0.56 and s["macro_f1"] >= 0.50, s
+    assert s["accuracy"] >= 0.70 and s["macro_f1"] >= 0.64, s
