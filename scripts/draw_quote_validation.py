@@ -130,6 +130,10 @@ twenty-first fresh held-out set, split `holdout22`, ids continuing after batch 2
 Batch 23 (seed 20270116, drawn after batch 22 had been coded and scored, before any batch-23 passage was coded): a
 twenty-second fresh held-out set, split `holdout23`, ids continuing after batch 22, drawn exactly like batches 8-22
 (held-out VNTC only, 128 + 22), excluding every article of batches 1-22.
+
+Batch 24 (seed 20270120, drawn after batch 23 had been coded and scored, before any batch-24 passage was coded): a
+twenty-third fresh held-out set, split `holdout24`, ids continuing after batch 23, drawn exactly like batches 8-23
+(held-out VNTC only, 128 + 22), excluding every article of batches 1-23.
 """
 from __future__ import annotations
 
@@ -195,6 +199,8 @@ B22_SEED = 20270114
 B22_SPLIT = "holdout22"  # drawn exactly like batches 8-21
 B23_SEED = 20270116
 B23_SPLIT = "holdout23"  # drawn exactly like batches 8-22
+B24_SEED = 20270120
+B24_SPLIT = "holdout24"  # drawn exactly like batches 8-23
 # sample lines cited as worked examples (`sample L<n> P<p>`) in quote_rules.md when batch 5 was drawn
 RULE_EXAMPLE_SAMPLE_LINES = (3, 8, 16, 17, 21, 27, 33, 46, 48, 51, 55, 79, 87, 135, 184, 194, 273, 327)
 RULES = Path("data/validation/quote_rules.md")
@@ -357,8 +363,8 @@ def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_nam
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("shared", nargs="?", default="../shared", help="where shared/ is (recorded as ../shared)")
-    ap.add_argument("--batch", type=int, choices=range(1, 24), default=23,
-                    help="write batches 1..N (default 23)")
+    ap.add_argument("--batch", type=int, choices=range(1, 25), default=24,
+                    help="write batches 1..N (default 24)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     sample_recs = load_sample()
@@ -377,7 +383,7 @@ def main(argv=None) -> None:
                                        (17, B17_SEED, B17_SPLIT), (18, B18_SEED, B18_SPLIT),
                                        (19, B19_SEED, B19_SPLIT), (20, B20_SEED, B20_SPLIT),
                                        (21, B21_SEED, B21_SPLIT), (22, B22_SEED, B22_SPLIT),
-                                       (23, B23_SEED, B23_SPLIT))}}
+                                       (23, B23_SEED, B23_SPLIT), (24, B24_SEED, B24_SPLIT))}}
     for batch in range(2, args.batch + 1):
         seed, split, excluded, quotas = later[batch]
         rows += fresh_batch(shared, sample_recs, rows, seed, split, excluded, *((quotas,) if quotas else ()))
