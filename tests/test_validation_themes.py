@@ -65,10 +65,11 @@ def test_seed_paragraphs_are_measured_above_the_floor(shipped):
 @pytest.mark.integration
 def test_the_reported_batch_is_measured_above_the_floor(shipped):
     """The newest batch (pipeline.splits), coded blind after the method was fixed and scored once, is the reported
-    number: holdout25 with the default (since stop 34 the hybrid, blend 0.25, deferring institutions, spatial
+    number: holdout26 with the default (since stop 34 the hybrid, blend 0.25, deferring institutions, spatial
     planning and digital governance to the similarity measure, chosen by the leave-one-batch-out rule with holdout24
-    opened, trained on tune..holdout24), accuracy 0.750, macro-F1 0.690 (for information on the same units, trained
-    alike: similarity 0.631 / 0.599, hybrid 0.25 without defer 0.769 / 0.707, learned 0.806 / 0.749, hybrid 0.75 0.694 / 0.659). holdout24 (similarity, which the rule brought back with holdout22 opened and kept with holdout23
+    opened, trained on tune..holdout24, unchanged after holdout25), accuracy 0.800, macro-F1 0.756 (for information
+    on the same units, trained alike: similarity 0.706 / 0.684, hybrid 0.25 without defer 0.831 / 0.797, learned 0.838 / 0.799). holdout25 (the same, just chosen): 0.750 / 0.690 (for information,
+    trained alike: similarity 0.631 / 0.599, hybrid 0.25 without defer 0.769 / 0.707, learned 0.806 / 0.749, hybrid 0.75 0.694 / 0.659). holdout24 (similarity, which the rule brought back with holdout22 opened and kept with holdout23
     opened: no trained candidate kept the seed paragraphs): 0.613 / 0.553 (for information on the same units,
     trained on tune..holdout23: learned 0.794 / 0.732, the 0.25 blend 0.800 / 0.738, the 0.75 blend 0.637 / 0.581).
     holdout23 (similarity, chosen with
@@ -105,4 +106,4 @@ def test_the_reported_batch_is_measured_above_the_floor(shipped):
     fresh = coded[coded["split"] == newest]
     assert len(fresh) >= 150
     s = _scores(params, fresh)
-    assert s["accuracy"] >= 0.70 and s["macro_f1"] >= 0.64, s
+    assert s["accuracy"] >= 0.75 and s["macro_f1"] >= 0.70, s
