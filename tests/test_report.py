@@ -558,3 +558,24 @@ def test_summary_says_when_it_lists_only_some_of_the_differences_that_disappear(
     lines = narrative.summary({}, pd.DataFrame(), [field], None, {}, {})
     line = next(x for x in lines if "disappear" in x)
     assert line.startswith("Adjusted for label, 4 significant") and "(a, x; b, y; c, z; 1 more)" in line
+
+
+def test_the_validation_table_tells_reported_held_out_and_development_splits_apart(tmp_path):
+    """A batch scored earlier and never trained on (a trained method's split outside train_splits, not the newest)
+    is 'held out, scored earlier', not development (stop 34: holdout25 beside the reported holdout26)."""
+    out = run_outputs(tmp_path)
+    scores = {"accuracy": 0.75, "accuracy_ci": [0.7, 0.8], "macro_f1": 0.7, "macro_f1_ci": [0.6, 0.8], "n": 160,
+              "by_corpus": {}}
+    validation = {"method": "hybrid", "classes": list(out["params"]["themes"]) + ["other"], "reported": "holdout3",
+                  "settings": {"train_splits": ["tune", "holdout"]},
+                  "tune": {**scores, "fit": "cross-fitted by article"},
+                  "holdout2": {**scores, "fit": "held out (model trained on train_splits)"},
+                  "holdout3": {**scores, "fit": "held out (model trained on train_splits)", "per_theme": {}}}
+    summary = {"fit": {}, "fit_rule": "All measurable.", "unseen_keywords": [], "not_measurable": [],
+               "measured_shares": {}, "topic_shares": {}, "topic_shares_without_reassigned": {}, "reassigned_units": 0,
+               "method": "hybrid"}
+    md = R.build(**out, themes={"summary": summary, "validation": validation})[0]
+    rows = {line.split("|")[1].strip(): line.split("|")[2].strip() for line in md.splitlines()
+            if line.startswith("| tune |") or line.startswith("| holdout2 |") or line.startswith("| holdout3 |")}
+    assert rows == {"tune": "development, cross-fitted", "holdout2": "held out, scored earlier",
+                    "holdout3": "reported"}, rows
