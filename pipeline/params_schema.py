@@ -525,6 +525,10 @@ class Params(Section):
             if theme not in self.themes:
                 raise _fail(f"names no theme of `themes` ({', '.join(self.themes)}; `other` has other_bias)",
                             f"theme_measure.theme_bias.{theme}")
+        for theme in self.theme_measure.hybrid.defer:
+            if theme not in self.themes:
+                raise _fail(f"names no theme of `themes` ({', '.join(self.themes)})",
+                            f"theme_measure.hybrid.defer: {theme}")
         for i, pair in enumerate(self.compare.contrasts or []):
             if pair[0] == pair[1]:
                 raise _fail(f"= {pair!r} must be two different themes", f"compare.contrasts[{i}]")

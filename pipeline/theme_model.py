@@ -483,10 +483,6 @@ def train(params: Mapping, ws: Any, classes: list[str], themes: Themes, keywords
     path = ws.resolve(tm["validation_set"])
     sheet = read_sheet(path)
     check_classes(sheet["theme"].unique().tolist(), classes, path)
-    unknown = [t for t in tm["hybrid"].get("defer") or [] if t not in classes]
-    if tm["method"] == "hybrid" and unknown:
-        raise SheetMismatch(f"theme_measure.hybrid.defer names {', '.join(unknown)}, not a theme of `themes` "
-                            f"({', '.join(classes)}): name themes of the codebook, or leave it []")
     rows = training_rows(sheet, tm["learned"]["train_splits"]).reset_index(drop=True)
     if rows.empty:
         raise SheetMismatch(f"theme_measure.method {METHODS}: {path} has no row of theme_measure.learned.train_splits "

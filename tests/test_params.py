@@ -208,6 +208,8 @@ def test_a_file_without_compute_runs_locally():
     ("theme_labels.institutions", {"vi": "Thể chế"}, "theme_labels.institutions.en is missing; it must be a non-empty label"),
     ("theme_measure.keywords.sport", ["bóng đá"], "theme_measure.keywords.sport names no theme of `themes`"),
     ("theme_measure.theme_bias.other", 1.0, "theme_measure.theme_bias.other names no theme of `themes`"),
+    ("theme_measure.hybrid.defer", ["institutions", "digital_govt"],
+     "theme_measure.hybrid.defer: digital_govt names no theme of `themes`"),
     ("theme_measure.theme_bias.institutions", "high", "theme_measure.theme_bias.institutions = 'high' must be a number"),
     ("theme_measure.descriptions", "english", "theme_measure.descriptions = 'english' must be one of: exemplars, rules"),
     ("compare.contrasts", [["institutions", "space"]], "compare.contrasts[0] names 'space', not a theme of the codebook"),

@@ -489,14 +489,3 @@ def test_deferred_themes_keep_the_similarity_measure_where_it_reads_them():
     assert np.allclose(deferred[reads_digital], similarity[reads_digital])
     assert np.allclose(deferred[~reads_digital], learned[~reads_digital])
 
-
-def test_a_deferred_theme_the_codebook_lacks_fails_in_one_line():
-    from pipeline import params as P
-    from pipeline import paths, workspace
-
-    raw = workspace.repo_params()
-    raw["theme_measure"]["method"] = "hybrid"
-    raw["theme_measure"]["hybrid"]["defer"] = ["digital_govt"]
-    with pytest.raises(theme_model.SheetMismatch) as error:
-        theme_model.train(P.validate(raw), paths.workspace(workspace.REPO), [*raw["themes"], OTHER], None, {})
-    assert "\n" not in str(error.value) and "digital_govt" in str(error.value)
