@@ -165,6 +165,7 @@ def test_training_on_the_bundled_sheet_fails_in_one_line_for_another_codebook(tm
     params["themes"] = {"sport": ["bóng đá"], "culture": ["âm nhạc"]}
     params["theme_labels"] = None
     params["theme_measure"].update(method=method, keywords={}, theme_bias={})
+    params["theme_measure"]["hybrid"]["defer"] = []  # (its own one-line check: tests/test_params.py)
     params["compare"]["contrasts"] = None
     ws = paths.workspace(workspace.REPO)
     with pytest.raises(theme_model.SheetMismatch) as error:
