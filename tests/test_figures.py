@@ -226,6 +226,8 @@ def test_stage_writes_png_and_pdf_of_each_figure(tmp_path, monkeypatch):
     # measurement keywords name themes of the codebook only (a removed theme's are refused as a likely slip)
     params["theme_measure"]["keywords"] = {t: w for t, w in params["theme_measure"]["keywords"].items()
                                            if t in params["themes"] or t == "other"}
+    params["theme_measure"]["hybrid"]["defer"] = [t for t in params["theme_measure"]["hybrid"]["defer"]
+                                                  if t in params["themes"]]  # the same for deferred themes
     params["theme_labels"] = {t: params["theme_labels"][t] for t in params["themes"]}
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
