@@ -337,8 +337,31 @@ def _ends_in_name(span: str) -> bool:
 
 
 # round 9: "Theo nhạc sĩ Tuấn Khanh, ...", "Theo nhà kinh tế học Nauy Martin Olsen, ...": a lower-case description (no
-# "của": "quy định mới của Bộ X" is a rule) and a name of two capitalised words or more that ends the span
-DESCRIBED_NAME_SPAN = regex.compile(r"(?:\p{Ll}+\s+){1,4}(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,3})")
+# "của": "quy định mới của Bộ X" is a rule) and a name of two capitalised words or more that ends the span (round 16,
+# T: up to six lower-case words, "Theo nhà tư vấn tâm lý Audrey Chapman, ...")
+DESCRIBED_NAME_SPAN = regex.compile(r"(?:\p{Ll}+\s+){1,6}(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,3})")
+
+
+def described_name(span: str) -> tuple[str, str] | None:
+    """(name, description) of a "Theo X" span that is a lower-case description and a name (DESCRIBED_NAME_SPAN)."""
+    if not _ends_in_described_name(span):
+        return None
+    m = DESCRIBED_NAME_SPAN.fullmatch(span.strip())
+    name, description = m.group("name"), span.strip()[:m.start("name")].strip()
+    if not any(e - b == len(name) for b, e, _ in foreign_names(name) + person_names(name)):
+        return None  # "đường Hàng Bài": a street, not a person (a name the name steps know, or a foreign one)
+    if regex.search(r"(?<!\p{L})đại diện$", description):
+        return None  # "vị đại diện Saigon Postel": the body's representative, unnamed (coding rule C1)
+    if regex.search(r"(?<!\p{L})(?:tạp chí|báo|tờ|hãng|hãng tin|đài|công ty|tập đoàn|trường|viện)$", description) and \
+            len(name.split()) > 2:  # "biên tập viên tạp chí Fangoria Tony Timpone": the first word is the medium's
+        first, name = name.split(" ", 1)
+        description = f"{description} {first}"
+    return name, description
+
+
+# round 16 (T): "Theo ông Nguyễn Thu - tổng giám đốc cảng Đà Nẵng - mức phí ...": the name's role between dashes
+ACCORDING_TO_DASHED = regex.compile(rf"{THEO_LEAD}[Tt]heo\s+(?P<name>[^,;:“”\-–—]{{2,60}}?)\s+[-–—]\s+"
+                                    r"(?P<role>[^,;:“”\-–—]{2,100}?)\s+[-–—]\s*,?\s*(?P<rest>\p{L}.+)$")
 
 
 def _ends_in_described_name(span: str) -> bool:
@@ -379,6 +402,10 @@ def _sentence_cues(text: str, sent: tuple[int, int], verbs: regex.Pattern, quote
     # (round 6) or a capital "Theo" inside the sentence: a headline with no full stop run into the lead ("Hà Nội: 35,6
     # triệu USD cho Dự án phát triển CNTT Theo Uỷ ban Nhân dân thành phố Hà Nội, ...")
     for k in (0, *(d.end() for d in regex.finditer(r"[-–—]\s*(?=[Tt]heo\s)|(?<=[\p{L}\d)]\s+)(?=Theo\s)", text))):
+        dashed = ACCORDING_TO_DASHED.match(text[k:])
+        if dashed and (honorific_names(dashed.group("name")) or _ends_in_name(dashed.group("name"))):
+            return [Cue(ss + k + dashed.start("name"), "according_to", f"{dashed.group('name')}, {dashed.group('role')}",
+                        "theo", dashed.group("rest").strip(), text, ss)]
         m = ACCORDING_TO_NAME.match(text[k:]) or _ACCORDING_TO.get(verbs.pattern, ACCORDING_TO).match(text[k:])
         # a full name ending the span cites a person whatever words describe them ("Theo lương y Trần Khiết,")
         if m and (CITES_SOMEONE.match(m.group("span")) or _ends_in_name(m.group("span"))

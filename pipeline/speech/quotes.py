@@ -8,9 +8,9 @@ import pandas as pd
 import regex
 
 from pipeline import compute
-from pipeline.speech.cues import find_cues, left_open, quote_spans, sentences, verb_pattern
+from pipeline.speech.cues import Cue, described_name, find_cues, left_open, quote_spans, sentences, verb_pattern
 from pipeline.speech.interview import answerer_heading, inline_answers, interview_answer, reader_question
-from pipeline.speech.names import (COUNTRIES, VN_SYLLABLE, foreign_names, gender_of, honorific_before, honorific_names,
+from pipeline.speech.names import (COUNTRIES, PLACES, VN_SYLLABLE, foreign_names, gender_of, honorific_before, honorific_names,
                                    ner_entities, person_names, strip_place)
 from pipeline.speech.slot import speaker_slot
 from pipeline.speech.speakers import ORG_HEADS, ORG_TAIL, ArticleContext, Speaker, SpeakerSpan, parse_speaker, role_of
@@ -100,15 +100,76 @@ def _described(speaker: Speaker | None, ctx: ArticleContext) -> Speaker | None:
     return Speaker(speaker.name, "other", speaker.role, "description")
 
 
+# round 16 (J): "Fujitsu và Microsoft", "Antonio Moura và Phyllis Lee": two capitalised names joined by "và"
+JOINT_NAMES = regex.compile(r"(?P<a>\p{Lu}[\p{L}\-.]*(?:\s+\p{Lu}[\p{L}\-.]*){0,3})\s+và\s+"
+                            r"(?P<b>\p{Lu}[\p{L}\-.]*(?:\s+\p{Lu}[\p{L}\-.]*){0,3})")
+
+
 def _joint(span: str, speaker: Speaker, ctx: ArticleContext, use_ner: bool) -> list[Speaker]:
-    """"Ông A và bà B cùng cho rằng": one row a person (coding rule R6), when both sides of "và" name a person."""
-    parts = regex.split(r"\s+và\s+", SpeakerSpan.of(span).core)
+    """"Ông A và bà B cùng cho rằng": one row a person (coding rule R6), when both sides of "và" name a person.
+    Round 16 (J): also two capitalised names alone, foreign or organisations' ("Fujitsu và Microsoft cho biết"),
+    when each side read alone names a person or an organisation."""
+    core = SpeakerSpan.of(span).core
+    both = JOINT_NAMES.fullmatch(core.strip())
+    # not two countries or places ("Bỉ và Đức": the scientists of two countries, coded unnamed)
+    if both and speaker.kind in ("person", "org", "other") and \
+            not any(both.group(k) in (*COUNTRIES, *PLACES) for k in ("a", "b")):
+        sides = [parse_speaker(both.group(k), ctx, use_ner) for k in ("a", "b")]
+        if all(sp is not None and sp.kind in NAMED for sp in sides) and sides[0].name != sides[1].name:
+            return sides
+    parts = regex.split(r"\s+và\s+", core)
     if speaker.kind != "person" or len(parts) != 2 or not all(person_names(p) or honorific_names(p) for p in parts):
         return [speaker]
     first = parse_speaker(parts[0], ctx, use_ner)
     if first is None or first.kind != "person" or first.name == speaker.name:
         return [speaker]
     return [first, speaker]
+
+
+# round 16 (H): a whole paragraph "Name: “quotation”" (a headline's or a lead's form): a short name or title and
+# name, a colon, one quotation and nothing after it
+HEADLINE_QUOTE = regex.compile(r"^\s*(?P<span>[^:“”\"'‘’\n.;,!?]{2,60}?)\s*:\s*[“\"'‘](?P<quote>[^“”\"‘’]{3,300}?)[”\"'’]\s*[.!?]?\s*$")
+NAME_ALONE = regex.compile(r"\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,3}")
+
+
+def _headline_quote(para: str, ctx: ArticleContext, use_ner: bool) -> tuple[Speaker, dict] | None:
+    """The speaker and row of a paragraph that is only "Name: “quotation”": the name must be a person's, by the
+    speaker steps or as two to four capitalised words alone that are no country or place ("Lam Trường: '...'")."""
+    m = HEADLINE_QUOTE.match(para)
+    if not m or len(m.group("quote").split()) < 3:
+        return None
+    span = m.group("span").strip()
+    if len(span.split()) > 6:
+        return None
+    sp = parse_speaker(span, ctx, use_ner)
+    if (sp is None or sp.kind != "person") and NAME_ALONE.fullmatch(span) and span not in (*COUNTRIES, *PLACES) \
+            and not any(span.startswith(f"{c} ") for c in COUNTRIES):
+        sp = Speaker(span, "person", "", "headline")
+    # the name ends the span ("HLV Alfred Riedl"), no clause about someone ("Tờ La Repubblica chạy hàng tít dài")
+    if sp is None or sp.kind != "person" or not span.endswith(sp.name.split()[-1]):
+        return None
+    return sp, {"speaker": sp.name, "speaker_type": "person", "role": sp.role, "cue": "quote-marks", "kind": "direct",
+                "resolution": "headline", "quote": m.group("quote").strip(), "sentence": para.strip()}
+
+
+# round 16 (S): a speech verb right after a connective, with no subject of its own ("..., nhưng bác bỏ ...")
+SECOND_ACT_LEAD = regex.compile(r"(?:,\s*|\s+)(?:nhưng|song|và|đồng thời|rồi)(?:\s+(?:cũng|lại|còn|vẫn|đã))*\s*$")
+
+
+def _second_act(para: str, cue: Cue, won: tuple[Cue, list[Speaker]] | None) -> list[dict]:
+    """A later speech verb of a sentence whose earlier cue named its speakers is their second speech act (coding rule
+    R6: one row per act) when a connective leads straight into it and nothing between the two verbs could be a
+    subject of its own: no quotation mark, no name, no pronoun."""
+    # a weak verb (named_only: "và chỉ đạo trước đây của", "hồi hộp và lo lắng") is as often a noun or a feeling
+    if won is None or not won[1] or cue.kind != "indirect" or cue.named_only or won[0].kind != "indirect" or \
+            not SECOND_ACT_LEAD.search(para[:cue.offset]):
+        return []
+    between = para[won[0].offset:cue.offset]
+    if regex.search(r"[“”\"]", between) or person_names(between) or honorific_names(between) or \
+            foreign_names(between) or regex.search(r"(?<!\p{L})(?:tôi|chúng tôi|họ|ông|bà|anh|chị)(?!\p{L})", between):
+        return []
+    return [{"speaker": sp.name, "speaker_type": sp.kind, "role": sp.role, "cue": cue.cue, "kind": cue.kind,
+             "resolution": "second_act", "quote": _content(cue), "sentence": cue.sentence.strip()} for sp in won[1]]
 
 
 def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: int, use_ner: bool) -> list[dict]:
@@ -175,16 +236,28 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
                      "kind": "direct", "resolution": "previous_paragraph", "quote": para.strip(" “”\"."),
                      "sentence": para.strip()})
     cues = find_cues(para, pattern, quote_min_words)
+    # round 16 (H): 'Hồng Ánh: "Tôi có tham vọng ..."' that no cue reads; a later "chị tâm sự" is hers
+    headline = None if cues or rows else _headline_quote(para, ctx, use_ner)
+    if headline is not None:
+        ctx.speakers.append(headline[0])
+        rows.append(headline[1])
     spoke: list[tuple[int, Speaker]] = []  # (offset of the cue, named speaker) in this paragraph
+    won: dict[int, tuple[Cue, list[Speaker]]] = {}  # group -> the cue that named its speakers, and them
     for cue in cues:
         while names and names[0][0] < cue.offset:
             remember(names.pop(0))
         if cue.group in done:
+            # round 16 (S): "Ông Thông thừa nhận ... nhưng cho biết ...": the same subject's second speech act
+            rows.extend(_second_act(para, cue, won.get(cue.group)))
             continue
         ctx.text = read + para[:cue.offset]
         if PUBLISHED_BY.search(cue.span):
             continue
         speaker = _described(_outside_place(parse_speaker(cue.span, ctx, use_ner), cue.span), ctx)
+        named = described_name(cue.span) if speaker is None and cue.kind == "according_to" else None
+        if named:  # round 16 (T): "Theo nhà tư vấn tâm lý Audrey Chapman, ...", a name no step knows
+            ctx.mention(named[0], None)
+            speaker = Speaker(named[0], "person", named[1], "described_name")
         if speaker is None or (cue.named_only and not _names_the_subject(cue.span, speaker)):
             continue
         if cue.cue == "quote-marks" and " " not in cue.span.strip() and speaker.kind != "person":
@@ -196,7 +269,9 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
             speaker = Speaker(speaker.name, "person", speaker.role, speaker.resolution)
         done.add(cue.group)
         ends_para = not regex.search(r"\p{L}", cue.quote) and para.rstrip().endswith(":")
-        for sp in _joint(cue.span, speaker, ctx, use_ner):
+        joint = _joint(cue.span, speaker, ctx, use_ner)
+        won[cue.group] = (cue, [sp for sp in joint if sp.kind in NAMED])
+        for sp in joint:
             if sp.kind == "person":
                 if not sp.role:  # "bà An" keeps the role given with her full name
                     sp.role = next((s.role for s in reversed(ctx.speakers) if s.name == sp.name and s.role), "")
