@@ -138,6 +138,10 @@ twenty-third fresh held-out set, split `holdout24`, ids continuing after batch 2
 Batch 25 (seed 20270122, drawn after batch 24 had been coded and scored, before any batch-25 passage was coded): a
 twenty-fourth fresh held-out set, split `holdout25`, ids continuing after batch 24, drawn exactly like batches 8-24
 (held-out VNTC only, 128 + 22), excluding every article of batches 1-24.
+
+Batch 26 (seed 20270124, drawn after batch 25 had been coded and scored, before any batch-26 passage was coded): a
+twenty-fifth fresh held-out set, split `holdout26`, ids continuing after batch 25, drawn exactly like batches 8-25
+(held-out VNTC only, 128 + 22), excluding every article of batches 1-25.
 """
 from __future__ import annotations
 
@@ -207,6 +211,8 @@ B24_SEED = 20270120
 B24_SPLIT = "holdout24"  # drawn exactly like batches 8-23
 B25_SEED = 20270122
 B25_SPLIT = "holdout25"  # drawn exactly like batches 8-24
+B26_SEED = 20270124
+B26_SPLIT = "holdout26"  # drawn exactly like batches 8-25
 # sample lines cited as worked examples (`sample L<n> P<p>`) in quote_rules.md when batch 5 was drawn
 RULE_EXAMPLE_SAMPLE_LINES = (3, 8, 16, 17, 21, 27, 33, 46, 48, 51, 55, 79, 87, 135, 184, 194, 273, 327)
 RULES = Path("data/validation/quote_rules.md")
@@ -369,8 +375,8 @@ def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_nam
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("shared", nargs="?", default="../shared", help="where shared/ is (recorded as ../shared)")
-    ap.add_argument("--batch", type=int, choices=range(1, 26), default=25,
-                    help="write batches 1..N (default 25)")
+    ap.add_argument("--batch", type=int, choices=range(1, 27), default=26,
+                    help="write batches 1..N (default 26)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     sample_recs = load_sample()
@@ -390,7 +396,7 @@ def main(argv=None) -> None:
                                        (19, B19_SEED, B19_SPLIT), (20, B20_SEED, B20_SPLIT),
                                        (21, B21_SEED, B21_SPLIT), (22, B22_SEED, B22_SPLIT),
                                        (23, B23_SEED, B23_SPLIT), (24, B24_SEED, B24_SPLIT),
-                                       (25, B25_SEED, B25_SPLIT))}}
+                                       (25, B25_SEED, B25_SPLIT), (26, B26_SEED, B26_SPLIT))}}
     for batch in range(2, args.batch + 1):
         seed, split, excluded, quotas = later[batch]
         rows += fresh_batch(shared, sample_recs, rows, seed, split, excluded, *((quotas,) if quotas else ()))
