@@ -129,17 +129,19 @@ def _joint(span: str, speaker: Speaker, ctx: ArticleContext, use_ner: bool) -> l
 # round 16 (H): a whole paragraph "Name: “quotation”" (a headline's or a lead's form): a short name or title and
 # name, a colon, one quotation and nothing after it
 HEADLINE_QUOTE = regex.compile(r"^\s*(?P<span>[^:“”\"'‘’\n.;,!?]{2,60}?)\s*:\s*[“\"'‘](?P<quote>[^“”\"‘’]{3,300}?)[”\"'’]\s*[.!?]?\s*$")
+# round 17 (N): the same form opening a sentence inside a paragraph, or each of the related-article links run
+# together with ">>" ("&gt;&gt; Trợ lý HLV Lê Thụy Hải: “...” &gt;&gt; Tiền vệ Lê Tấn Tài (Khánh Hòa): “...”")
+LEAD_QUOTE = regex.compile(r"(?:^|(?<=[.!?…”\"]\s)|(?:&gt;|>){2}\s*)(?P<span>[^:“”\"'‘’\n.;,!?&<>]{2,70}?)\s*:\s*[“\"]"
+                           r"(?P<quote>[^“”\"]{3,}?)(?:[”\"]|$)")
 NAME_ALONE = regex.compile(r"\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,3}")
 
 
-def _headline_quote(para: str, ctx: ArticleContext, use_ner: bool) -> tuple[Speaker, dict] | None:
-    """The speaker and row of a paragraph that is only "Name: “quotation”": the name must be a person's, by the
-    speaker steps or as two to four capitalised words alone that are no country or place ("Lam Trường: '...'")."""
-    m = HEADLINE_QUOTE.match(para)
-    if not m or len(m.group("quote").split()) < 3:
-        return None
-    span = m.group("span").strip()
-    if len(span.split()) > 6:
+def _headline_speaker(span: str, ctx: ArticleContext, use_ner: bool) -> Speaker | None:
+    """The person a "Name: “quotation”" names: by the speaker steps or as two to four capitalised words alone that
+    are no country or place ("Lam Trường: '...'"); six words at most, the name ending them (a bracketed place after
+    it aside: "ĐB Nguyễn Thị Thảnh (Hưng Yên)")."""
+    span = regex.sub(r"\s*\([^()]{1,40}\)\s*$", "", span.strip())
+    if not span or len(span.split()) > 6:
         return None
     sp = parse_speaker(span, ctx, use_ner)
     if (sp is None or sp.kind != "person") and NAME_ALONE.fullmatch(span) and span not in (*COUNTRIES, *PLACES) \
@@ -148,8 +150,34 @@ def _headline_quote(para: str, ctx: ArticleContext, use_ner: bool) -> tuple[Spea
     # the name ends the span ("HLV Alfred Riedl"), no clause about someone ("Tờ La Repubblica chạy hàng tít dài")
     if sp is None or sp.kind != "person" or not span.endswith(sp.name.split()[-1]):
         return None
-    return sp, {"speaker": sp.name, "speaker_type": "person", "role": sp.role, "cue": "quote-marks", "kind": "direct",
-                "resolution": "headline", "quote": m.group("quote").strip(), "sentence": para.strip()}
+    return sp
+
+
+def _headline_row(sp: Speaker, quote: str, para: str) -> dict:
+    return {"speaker": sp.name, "speaker_type": "person", "role": sp.role, "cue": "quote-marks", "kind": "direct",
+            "resolution": "headline", "quote": quote.strip(), "sentence": para.strip()}
+
+
+def _headline_quote(para: str, ctx: ArticleContext, use_ner: bool) -> tuple[Speaker, dict] | None:
+    """The speaker and row of a paragraph that is only "Name: “quotation”" (round 16, H)."""
+    m = HEADLINE_QUOTE.match(para)
+    if not m or len(m.group("quote").split()) < 3:
+        return None
+    sp = _headline_speaker(m.group("span"), ctx, use_ner)
+    return None if sp is None else (sp, _headline_row(sp, m.group("quote"), para))
+
+
+def _lead_quotes(para: str, cues: list, ctx: ArticleContext, use_ner: bool) -> list[tuple[Speaker, dict]]:
+    """Round 17 (N): each "Name: “quotation”" that opens a sentence or a ">>" link of the paragraph and that no cue
+    of the paragraph attributes (no cue starts inside it)."""
+    out = []
+    for m in LEAD_QUOTE.finditer(para):
+        if len(m.group("quote").split()) < 3 or any(m.start() <= c.offset < m.end() for c in cues):
+            continue
+        sp = _headline_speaker(m.group("span"), ctx, use_ner)
+        if sp is not None:
+            out.append((sp, _headline_row(sp, m.group("quote"), para)))
+    return out
 
 
 # round 16 (S): a speech verb right after a connective, with no subject of its own ("..., nhưng bác bỏ ...")
@@ -238,9 +266,10 @@ def _paragraph_quotes(para: str, ctx: ArticleContext, pattern, quote_min_words: 
     cues = find_cues(para, pattern, quote_min_words)
     # round 16 (H): 'Hồng Ánh: "Tôi có tham vọng ..."' that no cue reads; a later "chị tâm sự" is hers
     headline = None if cues or rows else _headline_quote(para, ctx, use_ner)
-    if headline is not None:
-        ctx.speakers.append(headline[0])
-        rows.append(headline[1])
+    leads = [headline] if headline else [] if rows else _lead_quotes(para, cues, ctx, use_ner)
+    for sp, row in leads:
+        ctx.speakers.append(sp)
+        rows.append(row)
     spoke: list[tuple[int, Speaker]] = []  # (offset of the cue, named speaker) in this paragraph
     won: dict[int, tuple[Cue, list[Speaker]]] = {}  # group -> the cue that named its speakers, and them
     for cue in cues:

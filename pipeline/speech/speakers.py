@@ -401,6 +401,32 @@ def as_unnamed(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     return Speaker(span.clause, "other", "", "other") if head else None
 
 
+# round 17 (D): a person's trade or title with a demonstrative ("Tay vợt này", "Nhà cầm quân này", "vị chuyên gia này")
+PERSON_NOUNS = ("tay vợt", "tay đua", "cầu thủ", "tiền đạo", "tiền vệ", "hậu vệ", "thủ môn", "thủ thành", "HLV",
+                "huấn luyện viên", "nhà cầm quân", "chiến lược gia", "chuyên gia", "nhà khoa học", "nhà nghiên cứu",
+                "giáo sư", "tiến sĩ", "bác sĩ", "nghệ sĩ", "ca sĩ", "diễn viên", "đạo diễn", "nhà văn", "nhà thơ",
+                "nhạc sĩ", "họa sĩ", "võ sĩ", "vận động viên", "VĐV", "doanh nhân", "tỷ phú", "quan chức",
+                "nhà ngoại giao", "chính khách", "bị cáo", "bị can", "nghi phạm", "ngôi sao", "người mẫu")
+DEMONSTRATIVE = regex.compile(rf"^(?:vị\s+)?(?P<female>nữ\s+)?(?i:{'|'.join(sorted(PERSON_NOUNS, key=len, reverse=True))})"
+                              r"(?:\s+(?:trẻ|trưởng|kỳ cựu|lão luyện|người \p{Lu}[\p{L} ]{1,20}?))?\s+(?:này|ấy)$")
+
+
+def by_demonstrative(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
+    """"Tay vợt này thừa nhận": the last person the article has named (a demonstrative points back to the one just
+    spoken of, not to whoever spoke last); NOBODY if it has named none."""
+    m = DEMONSTRATIVE.match(span.core)
+    if not m:
+        return None
+    gender = "f" if m.group("female") else None
+    for name, g in reversed(ctx.mentions):
+        # a country or place read as a name ("Hà Lan", "Đào Nha" of "Bồ Đào Nha") is no one to point back to
+        if any(c == name or c.endswith(f" {name}") for c in (*COUNTRIES, *PLACES)):
+            continue
+        if gender is None or g in (None, gender):
+            return Speaker(name, "person", "", "demonstrative", g)
+    return NOBODY
+
+
 def by_pronoun(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     """"ông", "bà ấy", "vị này": the last speaker of that gender; NOBODY if the article has named none."""
     if not PRONOUN.match(span.core):
@@ -635,7 +661,7 @@ def _forced_capital(word: str, span: SpeakerSpan, ctx: ArticleContext) -> bool:
 
 
 STEPS: tuple[Callable[[SpeakerSpan, ArticleContext], Speaker | None], ...] = (
-    by_full_name, by_short_name, by_honorific_name, by_apposition, by_pronoun, as_unnamed, by_generic_body, by_described_organisation, by_ner,
+    by_full_name, by_short_name, by_honorific_name, by_apposition, by_demonstrative, by_pronoun, as_unnamed, by_generic_body, by_described_organisation, by_ner,
     by_titled_foreign_name, by_title_alone, by_title_and_short_name, by_organisation, as_cited_source)
 
 
