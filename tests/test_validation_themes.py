@@ -37,10 +37,11 @@ def shipped():
 
 @pytest.mark.integration
 def test_seed_paragraphs_are_measured_above_the_floor(shipped):
-    """All 33 seed paragraphs. Default method (since stop 34 the hybrid, blend 0.25 on the similarity, the learned
-    model on centred cosines with the sheet's seed units weighted 20 times, trained on tune..holdout24, a paragraph
-    the similarity measure reads as a policy theme keeping the similarity measure's reading; cross-fitted by
-    article): 25/33, 0.758 / 0.813. The similarity measure (the default for batches 23-24), which trains on nothing:
+    """All 33 seed paragraphs. Default method (since stop 35 the hybrid, blend 0.25 on the similarity, the learned
+    model on centred cosines with the sheet's seed units weighted 20 times, trained on tune..holdout27, a paragraph
+    the similarity measure reads as institutions or spatial planning keeping the similarity measure's reading;
+    cross-fitted by article): 24/33, 0.727 / 0.802 (deferring digital governance too, stop 34's default: trained on
+    tune..holdout24 25/33, 0.758 / 0.813; on tune..holdout26 24/33, 0.727 / 0.802). The similarity measure (the default for batches 23-24), which trains on nothing:
     25/33, 0.758 / 0.831. The hybrid of stops 32-33 (blend 0.75, nothing deferred), trained on tune..holdout23:
     24/33, 0.727 / 0.768 (trained on tune..holdout21: 23/33, 0.697 / 0.747; trained on tune..holdout19: 24/33, 0.727 / 0.768; the same trained on
     tune..holdout18; stop 31's 0.35 blend with other's similarity logit shifted by -1, trained on
@@ -57,7 +58,7 @@ def test_seed_paragraphs_are_measured_above_the_floor(shipped):
     params, coded = shipped
     seeds = coded[coded["corpus"] == "seed"]
     s = _scores(params, seeds)
-    assert s["accuracy"] >= 0.70 and s["macro_f1"] >= 0.75, s
+    assert s["accuracy"] >= 0.66 and s["macro_f1"] >= 0.75, s
     s = _scores(_with_method(params, "similarity"), seeds)
     assert s["accuracy"] >= 0.72 and s["macro_f1"] >= 0.80, s
 
@@ -65,9 +66,13 @@ def test_seed_paragraphs_are_measured_above_the_floor(shipped):
 @pytest.mark.integration
 def test_the_reported_batch_is_measured_above_the_floor(shipped):
     """The newest batch (pipeline.splits), coded blind after the method was fixed and scored once, is the reported
-    number: holdout26 with the default (since stop 34 the hybrid, blend 0.25, deferring institutions, spatial
-    planning and digital governance to the similarity measure, chosen by the leave-one-batch-out rule with holdout24
-    opened, trained on tune..holdout24, unchanged after holdout25), accuracy 0.800, macro-F1 0.756 (for information
+    number: holdout28 with the default (since stop 35 the hybrid, blend 0.25, deferring institutions and spatial
+    planning to the similarity measure, chosen by the leave-one-batch-out rule with holdout27 opened, trained on
+    tune..holdout27), accuracy 0.838, macro-F1 0.798 (for information on the same units, trained alike: similarity 0.688 / 0.644, learned 0.850 / 0.790,
+    hybrid 0.25 deferring digital governance too 0.838 / 0.808).
+    holdout27 (stop 34's default, deferring digital governance too, chosen again with holdout25-26 opened, trained
+    on tune..holdout26): 0.762 / 0.660 (for information, trained alike: similarity 0.681 / 0.508, learned 0.838 /
+    0.753). holdout26 (stop 34's default, trained on tune..holdout24, unchanged after holdout25): 0.800 / 0.756 (for information
     on the same units, trained alike: similarity 0.706 / 0.684, hybrid 0.25 without defer 0.831 / 0.797, learned 0.838 / 0.799). holdout25 (the same, just chosen): 0.750 / 0.690 (for information,
     trained alike: similarity 0.631 / 0.599, hybrid 0.25 without defer 0.769 / 0.707, learned 0.806 / 0.749, hybrid 0.75 0.694 / 0.659). holdout24 (similarity, which the rule brought back with holdout22 opened and kept with holdout23
     opened: no trained candidate kept the seed paragraphs): 0.613 / 0.553 (for information on the same units,
@@ -106,4 +111,4 @@ def test_the_reported_batch_is_measured_above_the_floor(shipped):
     fresh = coded[coded["split"] == newest]
     assert len(fresh) >= 150
     s = _scores(params, fresh)
-    assert s["accuracy"] >= 0.75 and s["macro_f1"] >= 0.70, s
+    assert s["accuracy"] >= 0.78 and s["macro_f1"] >= 0.74, s
