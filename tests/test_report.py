@@ -536,6 +536,9 @@ def test_methods_state_the_trained_measures_corpus_weight_and_other_shift(tmp_pa
     md = flat(R.build(**out, themes={"summary": summary})[0])
     said = md.split("keeps the similarity measure's probabilities (`theme_measure.hybrid.defer`)")
     assert len(said) == 2 and "reads as" in said[0][-200:], said[0][-200:]
+    # stop 35: two themes read "A or B" (it printed "A, B")
+    named = said[0][said[0].rindex("reads as"):]
+    assert " or " in named and "," not in named, named
 
 
 def test_methods_state_the_topic_word_floor_only_when_it_is_set(tmp_path):
