@@ -69,7 +69,8 @@ THEO_DO = regex.compile(r"^\s*Theo đó\s*,\s*(?P<rest>.+)$")
 # no sentence end ("Bình Triệu 2.Riêng", a capital after it, still is one)
 INSIDE_A_WORD = regex.compile(r"\.\p{Ll}")
 # (round 8: or the topic or company after it, "” - Chí Trung tâm sự về gia đình mình.", "”, danh hài tâm sự cùng VnExpress.")
-TRAILING_ADDRESSEE = regex.compile(r"(?<=\p{L})\s+(?:với|cho|cùng|về)\s+[^,:;!?“”\"]{1,40}?(?=\s*[.!?…]?\s*$)")
+# (round 18, E: "cho" of the verbs "cho biết", "cho hay", "cho rằng" is no addressee: "”, Mary Ann cho biết thêm.")
+TRAILING_ADDRESSEE = regex.compile(r"(?<=\p{L})\s+(?:với|cho(?!\s+(?:biết|hay|rằng)(?!\p{L}))|cùng|về)\s+[^,:;!?“”\"]{1,40}?(?=\s*[.!?…]?\s*$)")
 SAID_WHERE = r"(?:tại|trong|trên|khi|hôm|vào|sáng|chiều|tối|ngày|sau khi|trước khi)\s[^“”\"]*$"
 QUOTE_THEN_PERSON = regex.compile(r"^\s*[,;–—-]\s*(?P<span>(?:[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)(?:\s+\p{Lu}[\p{L}\-.]*){0,3}|"
                                r"\p{Lu}[\p{L}\-.]*(?:\s+\p{Lu}[\p{L}\-.]*){0,3})"
@@ -209,8 +210,9 @@ def _direct_cues(text: str, sents: list[tuple[int, int]], verbs: regex.Pattern,
         after = TRAILING_ADDRESSEE.sub("", after)
         # (round 6) or a place, time or occasion said after the verb, to the sentence's end ("”, Akio Toyoda, thành
         # viên ban lãnh đạo Toyota Motor, phát biểu tại lễ ra mắt một chiếc sedan.")
-        m = regex.match(rf"^\s*[,;–—-]?\s*(?P<span>[^“”\"]{{1,120}}?)\s+{AUX}(?:{verbs.pattern})\s*(?:[,.!?…;]|$|và\s|"
-                        rf"{SAID_WHERE})", after, flags=regex.I)
+        # (round 18, E) a strong verb may end the sentence with "thêm" ("”, Mary Ann cho biết thêm."), as weak ones may
+        m = regex.match(rf"^\s*[,;–—-]?\s*(?P<span>[^“”\"]{{1,120}}?)\s+{AUX}(?:{verbs.pattern})(?:\s+thêm)?\s*"
+                        rf"(?:[,.!?…;]|$|và\s|{SAID_WHERE})", after, flags=regex.I)
         if not (m and len(m.group("span").split()) <= MAX_SPAN_WORDS_AFTER_QUOTE):
             m = THAT_IS_WHAT_SAID.match(after)
         if not m:

@@ -46,7 +46,9 @@ COUNTRIES = ("Việt Nam", "Mỹ", "Hoa Kỳ", "Trung Quốc", "Nhật Bản", "
              "El Salvador", "Costa Rica", "Panama", "Trinidad và Tobago", "Fiji", "Papua New Guinea",
              "Bosnia và Herzegovina", "Liechtenstein", "Andorra", "San Marino", "Eritrea", "Djibouti", "Burundi",
              "Malawi", "Lesotho", "Swaziland", "Guinea", "Gambia", "Mauritania", "Cape Verde", "Suriname",
-             "Guyana", "Belize", "Bahamas", "Barbados", "Samoa", "Tonga", "Vanuatu")
+             "Guyana", "Belize", "Bahamas", "Barbados", "Samoa", "Tonga", "Vanuatu",
+             # round 18 (U): the usual Vietnamese spelling of Ukraine ("đương kim thủ tướng Ukraina tuyên bố")
+             "Ukraina")
 # round 10: the provinces and centrally run cities (and Hà Tây, merged in 2008), whose last syllable a name run
 # may begin with ("HLV phó của Thép Pomina Tiền Giang Văn Rạng" is Văn Rạng), both tone-mark placements
 PROVINCES = ("An Giang", "Bà Rịa", "Vũng Tàu", "Bắc Giang", "Bắc Kạn", "Bạc Liêu", "Bắc Ninh", "Bến Tre",
