@@ -600,6 +600,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(REPO / OUT_FILE))
     ap.add_argument("--batch", choices=["all", "1", *map(str, LATER_BATCHES)], default="all",
                     help="all (default: every batch, the committed sheet), or one batch alone")
+    ap.add_argument("--parts", default=None,
+                    help="also write every batch drawn, each alone as --batch N writes it, to PARTS/batchN.csv "
+                         "(one run instead of one a batch: each --batch N redraws batches 1..N)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     for needed in (shared / VNTC_FILE, shared / DANES_FILE, shared / SEEDS_DIR):
@@ -613,6 +616,7 @@ def main(argv: list[str] | None = None) -> int:
     units += draw_seeds(shared)
     units += draw_danes(shared)
     frames, earlier = [to_frame(units)], list(units)       # batch 1, sorted as it always was
+    numbers = [1]
     last = max(LATER_BATCHES) if args.batch == "all" else int(args.batch)
     for batch, (sizes, seed, split) in LATER_BATCHES.items():
         if batch > last:
@@ -620,10 +624,15 @@ def main(argv: list[str] | None = None) -> int:
         drawn = draw_later(shared, excluded, earlier, sample_ids, sample_texts, sizes, seed, split,
                            VNTC_QUOTAS.get(batch))
         frames.append(to_frame(drawn))
+        numbers.append(batch)
         earlier += drawn
     df = pd.concat(frames, ignore_index=True) if args.batch == "all" else frames[-1]
     assert df["item_id"].is_unique
     df.to_csv(args.out, index=False, lineterminator="\n")
+    if args.parts:
+        Path(args.parts).mkdir(parents=True, exist_ok=True)
+        for batch, frame in zip(numbers, frames):
+            frame.to_csv(Path(args.parts) / f"batch{batch}.csv", index=False, lineterminator="\n")
     summary = df.groupby(["corpus", "split"]).size().unstack(fill_value=0)
     print(f"{len(df)} units -> {args.out}\n{summary.to_string()}")
     return 0

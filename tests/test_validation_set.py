@@ -33,7 +33,8 @@ LATER = {"holdout2": (2, "claude-session-D"), "holdout3": (3, "claude-session-H"
          "holdout22": (22, "claude-session-AS"), "holdout23": (23, "claude-session-AU"),
          "holdout24": (24, "claude-session-AW"), "holdout25": (25, "claude-session-AY"),
          "holdout26": (26, "claude-session-AZ"), "holdout27": (27, "claude-session-BB"),
-         "holdout28": (28, "claude-session-BD")}
+         "holdout28": (28, "claude-session-BD"), "holdout29": (29, "claude-session-BF"),
+         "holdout30": (30, "claude-session-BG")}
 CODERS = {"tune": "claude-session-A", "holdout": "claude-session-A", **{s: c for s, (_, c) in LATER.items()}}
 BATCH_OF = {"tune": 1, "holdout": 1, **{s: b for s, (b, _) in LATER.items()}}
 
@@ -73,7 +74,7 @@ def test_every_unit_has_valid_codes(coded):
              "holdout17", "holdout18", "holdout19", "holdout20"}
     assert (coded["coded_at"] == coded["split"].map(
         lambda s: "2026-12-04" if s in ("holdout21", "holdout22", "holdout23", "holdout24", "holdout25", "holdout26",
-                                         "holdout27", "holdout28") else "2026-12-03" if s in later else "2026-12-02")).all()
+                                         "holdout27", "holdout28", "holdout29", "holdout30") else "2026-12-03" if s in later else "2026-12-02")).all()
 
 
 def test_split_is_half_and_half_within_each_corpus(units):
@@ -95,10 +96,10 @@ def test_later_batches_are_fresh_and_appended_in_order(units):
         assert set(new["corpus"]) == frame and len(new) == 160
         assert not set(new["article_id"]) & set(earlier["article_id"])
         assert not set(new["text"]) & set(earlier["text"])
-    # batches 9-28 weight the VNTC labels where the codebook's themes live (README: Batch 9): 24 each, others 4
+    # batches 9-30 weight the VNTC labels where the codebook's themes live (README: Batch 9): 24 each, others 4
     for split in ("holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15",
                   "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23",
-                  "holdout24", "holdout25", "holdout26", "holdout27", "holdout28"):
+                  "holdout24", "holdout25", "holdout26", "holdout27", "holdout28", "holdout29", "holdout30"):
         quota = units[(units["split"] == split) & (units["corpus"] == "vntc_heldout")]["stratum"].value_counts()
         if len(quota):
             assert quota.to_dict() == {**{label: 4 for label in quota.index}, "Chinh tri Xa hoi": 24, "Khoa hoc": 24,
@@ -134,17 +135,22 @@ def test_examples_and_units_point_at_the_right_lines(rules, units):
 
 @pytest.mark.skipif(not (SHARED / "corpora" / "vntc-train.jsonl.gz").exists(), reason="../shared corpora absent")
 def test_draw_is_reproducible(tmp_path):
-    out = tmp_path / "units.csv"
+    # one full draw writes the sheet and every batch alone (--parts); a full draw takes minutes and grows with each
+    # batch, so `--batch N` itself is run only where it is cheap (batches 1 and 2) and compared with its part
+    out, parts = tmp_path / "units.csv", tmp_path / "parts"
     subprocess.run([sys.executable, str(REPO / "scripts" / "draw_theme_validation.py"), "--shared", str(SHARED),
-                    "--out", str(out)], check=True, capture_output=True)
-    assert out.read_bytes() == (VALIDATION / "themes_units.csv").read_bytes()
-    # batch 1 alone is the sheet's first part, unchanged by the later draws; the newest batch alone is its last part
+                    "--out", str(out), "--parts", str(parts)], check=True, capture_output=True)
     sheet = (VALIDATION / "themes_units.csv").read_bytes()
-    subprocess.run([sys.executable, str(REPO / "scripts" / "draw_theme_validation.py"), "--shared", str(SHARED),
-                    "--out", str(out), "--batch", "1"], check=True, capture_output=True)
-    assert sheet.startswith(out.read_bytes()) and len(sheet) > len(out.read_bytes())
+    assert out.read_bytes() == sheet
+    # batch 1 alone is the sheet's first part, unchanged by the later draws; the newest batch alone is its last part
+    first = (parts / "batch1.csv").read_bytes()
+    assert sheet.startswith(first) and len(sheet) > len(first)
     newest = max(BATCH_OF[s] for s in pd.read_csv(VALIDATION / "themes_units.csv", usecols=["split"])["split"])
-    subprocess.run([sys.executable, str(REPO / "scripts" / "draw_theme_validation.py"), "--shared", str(SHARED),
-                    "--out", str(out), "--batch", str(newest)], check=True, capture_output=True)
-    newest_rows = out.read_bytes().split(b"\n", 1)[1]                     # without the header line
+    newest_rows = (parts / f"batch{newest}.csv").read_bytes().split(b"\n", 1)[1]   # without the header line
     assert sheet.endswith(newest_rows) and f",holdout{newest}\n".encode() in newest_rows
+    # the parts are what `--batch N` writes alone
+    for batch in ("1", "2"):
+        alone = tmp_path / f"alone{batch}.csv"
+        subprocess.run([sys.executable, str(REPO / "scripts" / "draw_theme_validation.py"), "--shared", str(SHARED),
+                        "--out", str(alone), "--batch", batch], check=True, capture_output=True)
+        assert alone.read_bytes() == (parts / f"batch{batch}.csv").read_bytes()
