@@ -128,6 +128,10 @@ NOT_A_PERSON_CUE = regex.compile(r"(?<!\p{L})(?:công ty|hãng|tập đoàn|tổ
                                  regex.I)
 
 
+# round 19 (I): "G.Ferrara", "D. Drogba": one capital, a dot, a capitalised surname (not followed by another name word)
+INITIAL_NAME = regex.compile(r"(?<![\p{L}\d.])\p{Lu}\.\s?(?P<surname>\p{Lu}[\p{Ll}\-]+)(?![\p{L}\d.])(?!\s+\p{Lu}\p{Ll})")
+
+
 def foreign_names(text: str) -> list[tuple[int, int, str]]:
     """(start, end, name) of names that are not Vietnamese: two to four capitalised words, one at least no
     Vietnamese syllable ("Tony Blair", "Wolfang Laib", "Kenneth Lay"), after the Vietnamese words that run into
@@ -157,7 +161,17 @@ def foreign_names(text: str) -> list[tuple[int, int, str]]:
                 AFTER_PLACE_CUE.search(text[max(0, start - 40):start]):
             continue
         out.append((start, m.end(), name))
-    return out
+    # round 19 (I): a given name's initial glued to a foreign surname ("G.Ferrara", "D.Drogba", "H.Chavez"); never a
+    # Vietnamese syllable after the dot, since "H.", "Q.", "P." also abbreviate huyện, quận, phường ("H.Củ Chi")
+    for m in INITIAL_NAME.finditer(text):
+        if VN_SYLLABLE.fullmatch(m.group("surname")) or m.group("surname") in COUNTRIES or \
+                any(s <= m.start() < e for s, e, _ in out) or AFTER_PLACE_CUE.search(text[max(0, m.start() - 40):m.start()]):
+            continue
+        before = regex.search(r"(\p{Lu}\p{Ll}[\p{L}\-]*)\s+$", text[:m.start()])
+        if before and before.group(1) not in COUNTRIES and not VN_SYLLABLE.fullmatch(before.group(1).lower()):
+            continue  # "George W. Bush": a middle initial of a name the run above reads (or leaves) whole
+        out.append((m.start(), m.end(), m.group().replace(" ", "")))
+    return sorted(out)
 
 
 def honorific_names(text: str) -> list[tuple[int, int, str]]:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import regex
 
-from pipeline.speech.names import (AFTER_PLACE_CUE, CAP_RUN, COUNTRIES, HONORIFIC, PLACES, SYLLABLE, gender_of, honorific_before,
+from pipeline.speech.names import (AFTER_PLACE_CUE, CAP_RUN, COUNTRIES, HONORIFIC, INITIAL_NAME, PLACES, SYLLABLE, gender_of, honorific_before,
                                    NOT_GIVEN_NAME, SURNAMES, VN_SYLLABLE, foreign_names, honorific_names, ner_entities, person_names,
                                    strip_place)
 from pipeline.speech.slot import (CONNECTIVES, DESCRIBED_ORG, MEMBER_NAME, ORG_APPOSITION, PLACE_TAIL, TITLE_HEAD, TITLE_WORD,
@@ -322,6 +322,25 @@ def by_full_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
     role = "; ".join(r for r in (_role_before(span.full[:start]), _apposition_role(span, name, end)) if r)
     known = ctx.by_short_name(name.split()[-1])
     return Speaker(name, "person", role, "name", gender or (known[1] if known else None))
+
+
+def by_initial_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
+    """Round 19 (I): a foreign name with its given name's initial ("G.Ferrara - cố vấn của ông Berlusconi -", "Tổng
+    thống Venezuela H.Chavez") opening or ending the span is the speaker, not a name inside its apposition."""
+    found = [n for n in foreign_names(span.core) if INITIAL_NAME.fullmatch(n[2])]
+    if not found:
+        return None
+    start, end, name = found[0] if found[0][0] == 0 else found[-1]
+    if start and end < len(span.core.rstrip(" ,;:-–—")):
+        return None
+    # (mend) "bà E.Martani" after (or before) "Endang Martani": the full form the article gives, as by_short_name finds it
+    known = ctx.by_short_name(name.split(".", 1)[1])
+    known = known if known and known[0].startswith(name[0]) and " " in known[0] else None
+    full = ctx.full_form(name) if not known else None
+    name, gender = known if known else (full[0], None) if full and full[1] == "person" else (name, None)
+    ctx.mention(name, gender)
+    role = _clean_role(span.core[end:] if start == 0 else span.core[:start])
+    return Speaker(name, "person", role if len(role.split()) <= 20 else "", "initial_name", gender)
 
 
 def by_short_name(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
@@ -661,7 +680,7 @@ def _forced_capital(word: str, span: SpeakerSpan, ctx: ArticleContext) -> bool:
 
 
 STEPS: tuple[Callable[[SpeakerSpan, ArticleContext], Speaker | None], ...] = (
-    by_full_name, by_short_name, by_honorific_name, by_apposition, by_demonstrative, by_pronoun, as_unnamed, by_generic_body, by_described_organisation, by_ner,
+    by_full_name, by_initial_name, by_short_name, by_honorific_name, by_apposition, by_demonstrative, by_pronoun, as_unnamed, by_generic_body, by_described_organisation, by_ner,
     by_titled_foreign_name, by_title_alone, by_title_and_short_name, by_organisation, as_cited_source)
 
 
