@@ -70,9 +70,11 @@ NEEDS_SHARED = pytest.mark.skipif(not (V.shared_dir() / "corpora" / "vntc-train.
 # ran, scored once with its rules: 0.779 [0.667, 0.862] / 0.596 [0.492, 0.691] (tp 53, fp 15, fn 36; round 17
 # identical). Round 19 (stop 36, bench/SPEAKER_ROUND19_RULE.md, twenty-nine open splits) kept I. Holdout29, coded
 # blind while it ran, scored once with its rules: 0.910 [0.818, 0.958] / 0.762 [0.659, 0.842] (tp 61, fp 6, fn 19;
-# round 18 identical): the reported number since stop 36, the first fresh batch above both of issue 15's targets
-# (0.90 / 0.75) as point estimates, with intervals that reach below them; batch 28 read 0.78 / 0.60 with nearly the
-# same rules. The floors are those minus about 0.05 (holdout27, development only: round 17's 0.871 / 0.656).
+# round 18 identical), the first fresh batch above both of issue 15's targets (0.90 / 0.75) as point estimates, with
+# intervals that reach below them. Holdout30, coded blind afterwards with no rule changed, scored once with round 19's
+# rules: 0.792 [0.665, 0.88] / 0.56 [0.447, 0.667] (tp 42, fp 11, fn 33): the reported number since stop 36, so
+# batch 29 was the batch, not the rules. The floors are those minus about 0.05 (holdout27, development only: round
+# 17's 0.871 / 0.656). Issue 15's target is not met on fresh data.
 FLOORS = {"holdout3": (0.82, 0.57), "holdout4": (0.89, 0.60), "holdout5": (0.74, 0.52),
           "holdout6": (0.79, 0.53), "holdout7": (0.87, 0.51),
           "holdout8": (0.74, 0.48), "holdout9": (0.82, 0.58), "holdout10": (0.75, 0.55),
@@ -83,7 +85,8 @@ FLOORS = {"holdout3": (0.82, 0.57), "holdout4": (0.89, 0.60), "holdout5": (0.74,
           "holdout20": (0.73, 0.58), "holdout21": (0.72, 0.56),
           "holdout22": (0.86, 0.58), "holdout23": (0.82, 0.38), "holdout24": (0.73, 0.55),
           "holdout25": (0.78, 0.52), "holdout26": (0.76, 0.60),
-          "holdout27": (0.82, 0.60), "holdout28": (0.75, 0.56), "holdout29": (0.86, 0.71)}  # split: (precision, recall)
+          "holdout27": (0.82, 0.60), "holdout28": (0.75, 0.56), "holdout29": (0.86, 0.71),
+          "holdout30": (0.74, 0.51)}  # split: (precision, recall)
 
 
 @NEEDS_SHARED

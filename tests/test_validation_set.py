@@ -34,7 +34,8 @@ LATER = {"holdout2": (2, "claude-session-D"), "holdout3": (3, "claude-session-H"
          "holdout24": (24, "claude-session-AW"), "holdout25": (25, "claude-session-AY"),
          "holdout26": (26, "claude-session-AZ"), "holdout27": (27, "claude-session-BB"),
          "holdout28": (28, "claude-session-BD"), "holdout29": (29, "claude-session-BF"),
-         "holdout30": (30, "claude-session-BG"), "holdout31": (31, "claude-session-BJ")}
+         "holdout30": (30, "claude-session-BG"), "holdout31": (31, "claude-session-BJ"),
+         "holdout32": (32, "claude-session-BL")}
 CODERS = {"tune": "claude-session-A", "holdout": "claude-session-A", **{s: c for s, (_, c) in LATER.items()}}
 BATCH_OF = {"tune": 1, "holdout": 1, **{s: b for s, (b, _) in LATER.items()}}
 
@@ -74,7 +75,7 @@ def test_every_unit_has_valid_codes(coded):
              "holdout17", "holdout18", "holdout19", "holdout20"}
     assert (coded["coded_at"] == coded["split"].map(
         lambda s: "2026-12-04" if s in ("holdout21", "holdout22", "holdout23", "holdout24", "holdout25", "holdout26",
-                                         "holdout27", "holdout28", "holdout29", "holdout30", "holdout31") else "2026-12-03" if s in later else "2026-12-02")).all()
+                                         "holdout27", "holdout28", "holdout29", "holdout30", "holdout31", "holdout32") else "2026-12-03" if s in later else "2026-12-02")).all()
 
 
 def test_split_is_half_and_half_within_each_corpus(units):
@@ -96,11 +97,11 @@ def test_later_batches_are_fresh_and_appended_in_order(units):
         assert set(new["corpus"]) == frame and len(new) == 160
         assert not set(new["article_id"]) & set(earlier["article_id"])
         assert not set(new["text"]) & set(earlier["text"])
-    # batches 9-31 weight the VNTC labels where the codebook's themes live (README: Batch 9): 24 each, others 4
+    # batches 9-32 weight the VNTC labels where the codebook's themes live (README: Batch 9): 24 each, others 4
     for split in ("holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15",
                   "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23",
                   "holdout24", "holdout25", "holdout26", "holdout27", "holdout28", "holdout29", "holdout30",
-                  "holdout31"):
+                  "holdout31", "holdout32"):
         quota = units[(units["split"] == split) & (units["corpus"] == "vntc_heldout")]["stratum"].value_counts()
         if len(quota):
             assert quota.to_dict() == {**{label: 4 for label in quota.index}, "Chinh tri Xa hoi": 24, "Khoa hoc": 24,

@@ -66,9 +66,10 @@ def test_seed_paragraphs_are_measured_above_the_floor(shipped):
 @pytest.mark.integration
 def test_the_reported_batch_is_measured_above_the_floor(shipped):
     """The newest batch (pipeline.splits), coded blind after the method was fixed and scored once, is the reported
-    number: holdout31 with the default (since stop 35 the hybrid, blend 0.25, deferring institutions and spatial
+    number: holdout32 with the default (since stop 35 the hybrid, blend 0.25, deferring institutions and spatial
     planning to the similarity measure, chosen by the leave-one-batch-out rule with holdout27 opened and kept by it
-    with holdout28, holdout29 and holdout30 opened, trained on tune..holdout30), accuracy 0.769, macro-F1 0.721
+    with holdout28, holdout29 and holdout30 opened, trained on tune..holdout30, unchanged after holdout31), accuracy
+    0.812, macro-F1 0.775. holdout31 (the same, trained on tune..holdout30): 0.769 / 0.721
     (for information on the same units, trained alike: similarity 0.644 / 0.601, learned 0.787 / 0.757, hybrid 0.25 deferring digital governance too 0.756 / 0.698). holdout30 (the same, trained on tune..holdout29): 0.769 / 0.699. holdout29 (the same, trained on
     tune..holdout28): 0.775 / 0.735. holdout28 (the same, just chosen, trained on tune..holdout27): 0.838 / 0.798
     (for information on the same units, trained alike: similarity 0.688 / 0.644, learned 0.850 / 0.790,
@@ -114,4 +115,4 @@ def test_the_reported_batch_is_measured_above_the_floor(shipped):
     fresh = coded[coded["split"] == newest]
     assert len(fresh) >= 150
     s = _scores(params, fresh)
-    assert s["accuracy"] >= 0.72 and s["macro_f1"] >= 0.67, s
+    assert s["accuracy"] >= 0.76 and s["macro_f1"] >= 0.72, s
