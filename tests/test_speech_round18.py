@@ -18,7 +18,7 @@ def test_ukraina_is_a_country_not_a_speaker():
     assert ("Ukraina", "person") not in named(q)
 
 
-def test_a_strong_verb_with_them_after_a_quotation_attributes_it():
+def test_cho_biet_them_after_a_quotation_attributes_it():
     # E: "cho biết thêm." ends the sentence: the quotation before it is the content, not the word "thêm"
     q = quotes_of("“Số người bỏ việc có thể không lớn nhưng họ không cảm thấy thoải mái khi đi làm”, bà Mary Ann "
                   "Lumsden cho biết thêm.")
@@ -34,7 +34,7 @@ def test_cho_is_still_an_addressee_before_other_words():
     assert q["quote"].iloc[0].startswith("Chúng tôi sẽ hoàn thành")
 
 
-def test_a_verb_with_them_before_new_content_keeps_that_content():
+def test_cho_biet_them_before_new_content_keeps_that_content():
     # "cho biết thêm, ..." with words after it is an ordinary reported statement
     q = quotes_of("Ông Lê Văn Hùng cho biết thêm, dự án sẽ được khởi công vào quý hai năm sau tại huyện Thạch Thất.")
     assert named(q) == [("Lê Văn Hùng", "person")]
