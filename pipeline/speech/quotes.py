@@ -12,8 +12,9 @@ from pipeline.speech.cues import Cue, described_name, find_cues, left_open, quot
 from pipeline.speech.interview import answerer_heading, inline_answers, interview_answer, reader_question
 from pipeline.speech.names import (COUNTRIES, PLACES, VN_SYLLABLE, foreign_names, gender_of, honorific_before, honorific_names,
                                    ner_entities, person_names, strip_place)
-from pipeline.speech.slot import speaker_slot
-from pipeline.speech.speakers import ORG_HEADS, ORG_TAIL, ArticleContext, Speaker, SpeakerSpan, parse_speaker, role_of
+from pipeline.speech.slot import CONNECTIVES, speaker_slot
+from pipeline.speech.speakers import (ORG_HEADS, ORG_TAIL, TRAILING_AUX, ArticleContext, Speaker, SpeakerSpan, parse_speaker,
+                                      role_of)
 from pipeline.text import paragraphs
 
 QUOTE_COLUMNS = ["article_id", "unit_id", "title", "date", "source", "series", "topic", "theme", "speaker",
@@ -117,6 +118,9 @@ def _joint(span: str, speaker: Speaker, ctx: ArticleContext, use_ner: bool) -> l
         sides = [parse_speaker(both.group(k), ctx, use_ner) for k in ("a", "b")]
         if all(sp is not None and sp.kind in NAMED for sp in sides) and sides[0].name != sides[1].name:
             return sides
+    pair = _joint_round20(span, core, ctx, use_ner)
+    if pair:
+        return pair
     parts = regex.split(r"\s+và\s+", core)
     if speaker.kind != "person" or len(parts) != 2 or not all(person_names(p) or honorific_names(p) for p in parts):
         return [speaker]
@@ -124,6 +128,38 @@ def _joint(span: str, speaker: Speaker, ctx: ArticleContext, use_ner: bool) -> l
     if first is None or first.kind != "person" or first.name == speaker.name:
         return [speaker]
     return [first, speaker]
+
+
+# round 20 (K): "Cả A lẫn B (chỉ) khẳng định"; two organisations each with its acronym in brackets, "và" between
+BOTH_NEITHER = regex.compile(r"Cả\s+(?P<a>.+?)\s+lẫn\s+(?P<b>.+?)(?:\s+(?:chỉ|đều|cùng|cũng))*")
+ORG_PAIR = regex.compile(r"(?P<a>[^()]+?)\s*\([\p{Lu}\d&\-]{2,10}\)\s+và\s+(?P<b>[^()]+?)(?:\s*\([\p{Lu}\d&\-]{2,10}\))?")
+
+
+def _joint_round20(span: str, core: str, ctx: ArticleContext, use_ner: bool) -> list[Speaker] | None:
+    """Round 20 (K): joint speakers that round 16's "A và B" misses, one row each (coding rule R6): "Cả A lẫn B",
+    two full personal names joined by a comma ("hai anh em Ngô Đức Dương, Ngô Đức Doanh"), two organisations with
+    their acronyms ("Liên đoàn nhân quyền quốc tế (FIDH) và Liên minh nhân quyền (LDH)"); None otherwise."""
+    whole = TRAILING_AUX.sub("", CONNECTIVES.sub("", " ".join(span.split()).strip(" ,;:"))).strip(" ,;:")
+    sides, kinds = None, NAMED
+    if m := BOTH_NEITHER.fullmatch(core.strip()):
+        sides = (m.group("a"), m.group("b"))
+    elif m := ORG_PAIR.fullmatch(whole):
+        sides, kinds = (m.group("a"), m.group("b")), ("org",)
+    else:
+        parts = [p.strip() for p in whole.split(",")]
+        names = [person_names(p) for p in parts]
+        if len(parts) == 2 and all(names) and names[0][-1][1] == len(parts[0]) and \
+                (names[1][0][0], names[1][-1][1]) == (0, len(parts[1])) and len(names[1]) == 1:
+            sides = tuple(parts)
+    if not sides:
+        return None
+    found = [parse_speaker(side, ctx, use_ner) for side in sides]
+    if kinds == ("org",):  # a capitalised body that gives its acronym is an organisation ("Liên đoàn ... (FIDH)")
+        found = [Speaker(" ".join(side.split()), "org", "", "acronym_pair")
+                 if sp is not None and sp.kind == "other" and side[:1].isupper() else sp for sp, side in zip(found, sides)]
+    if all(sp is not None and sp.kind in kinds for sp in found) and found[0].name != found[1].name:
+        return found
+    return None
 
 
 # round 16 (H): a whole paragraph "Name: “quotation”" (a headline's or a lead's form): a short name or title and

@@ -47,8 +47,9 @@ GENERIC_BODY = regex.compile(r"(?<!\p{L})(?:cơ quan (?:chức năng|điều tra
 MEMBER_OF = regex.compile(r"(?<!\p{L})(?:thành viên|đại diện|lãnh đạo|cán bộ|người|chuyên gia)(?:\s+(?:của|trong|thuộc))?\s*$",
                           regex.I)
 # "Bộ trưởng", "Cục trưởng", "Viện phó" are titles, not the body
+# round 20 (D): "Báo cáo" is a report and "Báo chí" the press, no newspaper ("Báo cáo chính trị nhấn mạnh")
 ORG_TAIL = regex.compile(rf"(?<!\p{{L}})(?:{'|'.join(map(regex.escape, sorted(ORG_HEADS, key=len, reverse=True)))})"
-                         r"(?!\s+(?:trưởng|phó)(?!\p{L}))"
+                         r"(?!\s+(?:trưởng|phó)(?!\p{L}))(?!(?<=Báo)\s+(?:cáo|chí)(?!\p{L}))"
                          rf"(?:\s+(?:\S+))*$")
 # auxiliaries and a time said between speaker and verb ("Ủy ban bầu cử Iraq hôm qua cũng bác bỏ")
 TRAILING_AUX = regex.compile(r"(?:(?:^|\s+)(?:đã|có|cũng|vừa|lại|từng|còn|thì|vẫn|đều|mới|đang|sẽ|cũng đã|khi|mới đây|đưa ra|(?<=(?:đã|vừa|cũng|mới)\s+)ra|"
@@ -613,10 +614,17 @@ def by_organisation(span: SpeakerSpan, ctx: ArticleContext) -> Speaker | None:
         return Speaker(member.group("name"), "person", _clean_role(span.clause[:member.start("name")]), "member")
     role = _clean_role(span.clause[:org.start()])
     name = regex.split(r"\s+(?:trực thuộc|thuộc)\s+", org.group())[0]  # "Hiệp hội X thuộc LHQ": the parent is no part of it
+    name = ORG_PREDICATE.sub("", name)  # round 20 (O): "Công an Quảng Nam đã khởi tố vụ án ... đề nghị"
+    if name.lower() in GENERIC_SPEAKERS:
+        return Speaker(name, "other", "", "generic")  # "Bộ cũng đã soạn thảo văn bản": no body named
     return Speaker(" ".join(name.split()), "org", role if len(role.split()) <= 4 else "", "org")
 
 
 CAPITALISED_WORD = regex.compile(r"\s\p{Lu}")
+# an auxiliary or a time after an organisation's name begins its predicate; no name holds one ("Bộ Quốc phòng Hàn
+# Quốc lần đầu tiên ra tuyên bố", "Liên minh dân chủ nhân dân sáng cùng ngày tuyên bố")
+ORG_PREDICATE = regex.compile(r"\s+(?:đã|đều|chưa|cũng|vừa|đang|sẽ|lần đầu|(?:hồi|sáng|trưa|chiều|tối)\s+(?:qua|nay|cùng|hôm|tháng|"
+                              r"ngày|\d))(?!\p{L}).*$")
 # a directive or a preposition inside an organisation's "name" makes it a clause ("Cơ quan an ninh đề nghị phía X")
 ORG_CLAUSE_WORD = regex.compile(r"(?<!\p{L})(?:đề nghị|yêu cầu|kiến nghị|đề xuất|chỉ đạo|cho|với|của|gửi|và|phía(?!\s+(?:Nam|Bắc|Đông|Tây)))(?!\p{L})")
 
