@@ -130,8 +130,11 @@ Batches 33 and 34 (seeds 20270134 and 20270136, drawn together after batch 32 wa
 batch-34 coding): 160 more units each, splits `holdout33` and `holdout34`, batch 33 from records that none of batches
 1-32 drew and batch 34 from records that none of batches 1-33 drew, drawn exactly like batches 9-32.
 
-`--batch all` (the default) writes batches 1-34, i.e. data/validation/themes_units.csv; `--batch 1` writes
-batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 34` one
+Batch 35 (seed 20270138, drawn after batch 33 was scored, before any batch-35 coding): 160 more units, split
+`holdout35`, from records that none of batches 1-34 drew, drawn exactly like batches 9-34.
+
+`--batch all` (the default) writes batches 1-35, i.e. data/validation/themes_units.csv; `--batch 1` writes
+batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 35` one
 batch alone.
 """
 from __future__ import annotations
@@ -180,6 +183,7 @@ SEED_BATCH31 = 20270130
 SEED_BATCH32 = 20270132
 SEED_BATCH33 = 20270134
 SEED_BATCH34 = 20270136
+SEED_BATCH35 = 20270138
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_FILE = "data/sample/vntc_sample.jsonl"
 VNTC_FILE = "corpora/vntc-train.jsonl.gz"         # relative to the shared folder
@@ -248,6 +252,7 @@ SPLIT_BATCH31 = "holdout31"   # sizes and quotas as batch 9
 SPLIT_BATCH32 = "holdout32"   # sizes and quotas as batch 9
 SPLIT_BATCH33 = "holdout33"   # sizes and quotas as batch 9
 SPLIT_BATCH34 = "holdout34"   # sizes and quotas as batch 9
+SPLIT_BATCH35 = "holdout35"   # sizes and quotas as batch 9
 # batch 9's VNTC quota per label (see the docstring): the policy-bearing labels oversampled, the others kept
 POLICY_LABELS_9 = ("Chinh tri Xa hoi", "Khoa hoc", "Kinh doanh", "Vi tinh")
 VNTC_QUOTA_9 = {"Chinh tri Xa hoi": 24, "Khoa hoc": 24, "Kinh doanh": 24, "Vi tinh": 24, "Doi song": 4,
@@ -574,7 +579,8 @@ LATER_BATCHES = {2: ((N_SAMPLE_2, N_VNTC_2, N_DANES_2), SEED_BATCH2, SPLIT_BATCH
                  31: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH31, SPLIT_BATCH31),
                  32: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH32, SPLIT_BATCH32),
                  33: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH33, SPLIT_BATCH33),
-                 34: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH34, SPLIT_BATCH34)}
+                 34: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH34, SPLIT_BATCH34),
+                 35: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH35, SPLIT_BATCH35)}
 # batches whose VNTC articles follow a fixed quota per label instead of water-filling
 VNTC_QUOTAS = {9: VNTC_QUOTA_9, 10: VNTC_QUOTA_9, 11: VNTC_QUOTA_9, 12: VNTC_QUOTA_9, 13: VNTC_QUOTA_9,
                14: VNTC_QUOTA_9, 15: VNTC_QUOTA_9, 16: VNTC_QUOTA_9, 17: VNTC_QUOTA_9,
@@ -582,7 +588,7 @@ VNTC_QUOTAS = {9: VNTC_QUOTA_9, 10: VNTC_QUOTA_9, 11: VNTC_QUOTA_9, 12: VNTC_QUO
                22: VNTC_QUOTA_9, 23: VNTC_QUOTA_9, 24: VNTC_QUOTA_9,
                25: VNTC_QUOTA_9, 26: VNTC_QUOTA_9, 27: VNTC_QUOTA_9, 28: VNTC_QUOTA_9,
                29: VNTC_QUOTA_9, 30: VNTC_QUOTA_9, 31: VNTC_QUOTA_9, 32: VNTC_QUOTA_9,
-               33: VNTC_QUOTA_9, 34: VNTC_QUOTA_9}
+               33: VNTC_QUOTA_9, 34: VNTC_QUOTA_9, 35: VNTC_QUOTA_9}
 
 
 def draw_later(shared: Path, excluded: set[str], earlier: list[dict], sample_ids: set[str],
