@@ -161,6 +161,10 @@ Batches 31 and 32 (seeds 20270134 and 20270136, drawn together after batch 30 ha
 batch-31 or batch-32 passage was coded): the thirtieth and thirty-first fresh held-out sets, splits `holdout31` and
 `holdout32`, ids continuing after batch 30, drawn exactly like batches 8-30 (held-out VNTC only, 128 + 22), batch 31
 excluding every article of batches 1-30 and batch 32 every article of batches 1-31.
+
+Batch 33 (seed 20270138, drawn after batches 31 and 32 had been coded and scored, before any batch-33 passage was
+coded): the thirty-second fresh held-out set, split `holdout33`, ids continuing after batch 32, drawn exactly like
+batches 8-32 (held-out VNTC only, 128 + 22), excluding every article of batches 1-32.
 """
 from __future__ import annotations
 
@@ -244,6 +248,8 @@ B31_SEED = 20270134
 B31_SPLIT = "holdout31"  # drawn exactly like batches 8-30
 B32_SEED = 20270136
 B32_SPLIT = "holdout32"  # drawn exactly like batches 8-31
+B33_SEED = 20270138
+B33_SPLIT = "holdout33"  # drawn exactly like batches 8-32
 # sample lines cited as worked examples (`sample L<n> P<p>`) in quote_rules.md when batch 5 was drawn
 RULE_EXAMPLE_SAMPLE_LINES = (3, 8, 16, 17, 21, 27, 33, 46, 48, 51, 55, 79, 87, 135, 184, 194, 273, 327)
 RULES = Path("data/validation/quote_rules.md")
@@ -406,8 +412,8 @@ def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_nam
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("shared", nargs="?", default="../shared", help="where shared/ is (recorded as ../shared)")
-    ap.add_argument("--batch", type=int, choices=range(1, 33), default=32,
-                    help="write batches 1..N (default 32)")
+    ap.add_argument("--batch", type=int, choices=range(1, 34), default=33,
+                    help="write batches 1..N (default 33)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     sample_recs = load_sample()
@@ -430,7 +436,8 @@ def main(argv=None) -> None:
                                        (25, B25_SEED, B25_SPLIT), (26, B26_SEED, B26_SPLIT),
                                        (27, B27_SEED, B27_SPLIT), (28, B28_SEED, B28_SPLIT),
                                        (29, B29_SEED, B29_SPLIT), (30, B30_SEED, B30_SPLIT),
-                                       (31, B31_SEED, B31_SPLIT), (32, B32_SEED, B32_SPLIT))}}
+                                       (31, B31_SEED, B31_SPLIT), (32, B32_SEED, B32_SPLIT),
+                                       (33, B33_SEED, B33_SPLIT))}}
     for batch in range(2, args.batch + 1):
         seed, split, excluded, quotas = later[batch]
         rows += fresh_batch(shared, sample_recs, rows, seed, split, excluded, *((quotas,) if quotas else ()))
