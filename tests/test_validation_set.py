@@ -35,7 +35,8 @@ LATER = {"holdout2": (2, "claude-session-D"), "holdout3": (3, "claude-session-H"
          "holdout26": (26, "claude-session-AZ"), "holdout27": (27, "claude-session-BB"),
          "holdout28": (28, "claude-session-BD"), "holdout29": (29, "claude-session-BF"),
          "holdout30": (30, "claude-session-BG"), "holdout31": (31, "claude-session-BJ"),
-         "holdout32": (32, "claude-session-BL")}
+         "holdout32": (32, "claude-session-BL"), "holdout33": (33, "claude-session-BN"),
+         "holdout34": (34, "claude-session-BO"), "holdout35": (35, "claude-session-BR")}
 CODERS = {"tune": "claude-session-A", "holdout": "claude-session-A", **{s: c for s, (_, c) in LATER.items()}}
 BATCH_OF = {"tune": 1, "holdout": 1, **{s: b for s, (b, _) in LATER.items()}}
 
@@ -70,12 +71,13 @@ def test_every_unit_has_valid_codes(coded):
         assert set(extra) <= set(CODES) - {"other"}
     assert set(coded["confidence"]) <= {"high", "medium", "low"}
     assert (coded["coder"] == coded["split"].map(CODERS)).all()
-    # batches 1-8 were coded on 2026-12-02, batches 9-20 on 2026-12-03, batches 21-28 on 2026-12-04
+    # batches 1-8 were coded on 2026-12-02, batches 9-20 on 2026-12-03, batches 21-35 on 2026-12-04
     later = {"holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16",
              "holdout17", "holdout18", "holdout19", "holdout20"}
     assert (coded["coded_at"] == coded["split"].map(
         lambda s: "2026-12-04" if s in ("holdout21", "holdout22", "holdout23", "holdout24", "holdout25", "holdout26",
-                                         "holdout27", "holdout28", "holdout29", "holdout30", "holdout31", "holdout32") else "2026-12-03" if s in later else "2026-12-02")).all()
+                                         "holdout27", "holdout28", "holdout29", "holdout30", "holdout31", "holdout32",
+                                         "holdout33", "holdout34", "holdout35") else "2026-12-03" if s in later else "2026-12-02")).all()
 
 
 def test_split_is_half_and_half_within_each_corpus(units):
@@ -97,11 +99,11 @@ def test_later_batches_are_fresh_and_appended_in_order(units):
         assert set(new["corpus"]) == frame and len(new) == 160
         assert not set(new["article_id"]) & set(earlier["article_id"])
         assert not set(new["text"]) & set(earlier["text"])
-    # batches 9-32 weight the VNTC labels where the codebook's themes live (README: Batch 9): 24 each, others 4
+    # batches 9-35 weight the VNTC labels where the codebook's themes live (README: Batch 9): 24 each, others 4
     for split in ("holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15",
                   "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23",
                   "holdout24", "holdout25", "holdout26", "holdout27", "holdout28", "holdout29", "holdout30",
-                  "holdout31", "holdout32"):
+                  "holdout31", "holdout32", "holdout33", "holdout34", "holdout35"):
         quota = units[(units["split"] == split) & (units["corpus"] == "vntc_heldout")]["stratum"].value_counts()
         if len(quota):
             assert quota.to_dict() == {**{label: 4 for label in quota.index}, "Chinh tri Xa hoi": 24, "Khoa hoc": 24,
