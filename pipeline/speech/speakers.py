@@ -26,6 +26,9 @@ STARTS_CLAUSE = regex.compile(r"^(?:tuy|dù|mặc dù|nếu|khi|để|vì|do|nh�
 # "đáng lưu ý", "được yêu cầu", "cần nhấn mạnh", "vì cho rằng", "Theo nhận định của": the cue is no speech act
 NOT_SPEECH_BEFORE = regex.compile(r"(?<!\p{L})(?:đáng|được|bị|cần|phải|có thể|không|chưa|để|mà|vì|nếu|sẽ|theo|"
                                   r"muốn|hãy|xin|(?-i:bằng|cấm|câu|lời|sự|giọng))$", regex.I)  # "câu trả lời", "sự chỉ đạo": nouns
+# round 21 (M): a given name that is also such a word ("Ông Thạch Cần cho biết", "Ông Được nói", "Ông Đáng cho
+# biết"): capitalised after a capitalised word it ends the name, it is no "cần / được / đáng" before the verb
+NAME_LIKE_MODAL = regex.compile(r"(?<!\p{L})\p{Lu}[\p{L}.]*\s+(?:Cần|Được|Đáng|Phải)$")
 # heads separated by commas: most are two words ("Ủy ban", "Thành ủy"), and a single word of one ("Thành",
 # "Công") is no organisation
 ORG_HEADS = [h.strip() for h in (
@@ -290,7 +293,8 @@ class SpeakerSpan:
 
 def is_speech_span(span: SpeakerSpan) -> bool:
     """The guard: some words, not a whole clause, and no modal or passive right before the verb."""
-    return bool(span.full) and len(span.full.split()) <= MAX_SPAN_WORDS and not NOT_SPEECH_BEFORE.search(span.full)
+    return bool(span.full) and len(span.full.split()) <= MAX_SPAN_WORDS and \
+        (not NOT_SPEECH_BEFORE.search(span.full) or bool(NAME_LIKE_MODAL.search(span.full)))
 
 
 def _apposition_role(span: SpeakerSpan, name: str, end: int) -> str:
