@@ -137,8 +137,12 @@ Batches 36 and 37 (seeds 20270140 and 20270142, drawn together after batches 34 
 batch-36 or batch-37 coding): 160 more units each, splits `holdout36` and `holdout37`, batch 36 from records that none
 of batches 1-35 drew and batch 37 from records that none of batches 1-36 drew, drawn exactly like batches 9-35.
 
-`--batch all` (the default) writes batches 1-37, i.e. data/validation/themes_units.csv; `--batch 1` writes
-batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 37` one
+Batches 38 and 39 (seeds 20270144 and 20270146, drawn together after batches 36 and 37 were scored, before any
+batch-38 or batch-39 coding): 160 more units each, splits `holdout38` and `holdout39`, batch 38 from records that none
+of batches 1-37 drew and batch 39 from records that none of batches 1-38 drew, drawn exactly like batches 9-37.
+
+`--batch all` (the default) writes batches 1-39, i.e. data/validation/themes_units.csv; `--batch 1` writes
+batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 39` one
 batch alone.
 """
 from __future__ import annotations
@@ -190,6 +194,8 @@ SEED_BATCH34 = 20270136
 SEED_BATCH35 = 20270138
 SEED_BATCH36 = 20270140
 SEED_BATCH37 = 20270142
+SEED_BATCH38 = 20270144
+SEED_BATCH39 = 20270146
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_FILE = "data/sample/vntc_sample.jsonl"
 VNTC_FILE = "corpora/vntc-train.jsonl.gz"         # relative to the shared folder
@@ -261,6 +267,8 @@ SPLIT_BATCH34 = "holdout34"   # sizes and quotas as batch 9
 SPLIT_BATCH35 = "holdout35"   # sizes and quotas as batch 9
 SPLIT_BATCH36 = "holdout36"   # sizes and quotas as batch 9
 SPLIT_BATCH37 = "holdout37"   # sizes and quotas as batch 9
+SPLIT_BATCH38 = "holdout38"   # sizes and quotas as batch 9
+SPLIT_BATCH39 = "holdout39"   # sizes and quotas as batch 9
 # batch 9's VNTC quota per label (see the docstring): the policy-bearing labels oversampled, the others kept
 POLICY_LABELS_9 = ("Chinh tri Xa hoi", "Khoa hoc", "Kinh doanh", "Vi tinh")
 VNTC_QUOTA_9 = {"Chinh tri Xa hoi": 24, "Khoa hoc": 24, "Kinh doanh": 24, "Vi tinh": 24, "Doi song": 4,
@@ -590,7 +598,9 @@ LATER_BATCHES = {2: ((N_SAMPLE_2, N_VNTC_2, N_DANES_2), SEED_BATCH2, SPLIT_BATCH
                  34: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH34, SPLIT_BATCH34),
                  35: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH35, SPLIT_BATCH35),
                  36: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH36, SPLIT_BATCH36),
-                 37: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH37, SPLIT_BATCH37)}
+                 37: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH37, SPLIT_BATCH37),
+                 38: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH38, SPLIT_BATCH38),
+                 39: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH39, SPLIT_BATCH39)}
 # batches whose VNTC articles follow a fixed quota per label instead of water-filling
 VNTC_QUOTAS = {9: VNTC_QUOTA_9, 10: VNTC_QUOTA_9, 11: VNTC_QUOTA_9, 12: VNTC_QUOTA_9, 13: VNTC_QUOTA_9,
                14: VNTC_QUOTA_9, 15: VNTC_QUOTA_9, 16: VNTC_QUOTA_9, 17: VNTC_QUOTA_9,
@@ -599,7 +609,7 @@ VNTC_QUOTAS = {9: VNTC_QUOTA_9, 10: VNTC_QUOTA_9, 11: VNTC_QUOTA_9, 12: VNTC_QUO
                25: VNTC_QUOTA_9, 26: VNTC_QUOTA_9, 27: VNTC_QUOTA_9, 28: VNTC_QUOTA_9,
                29: VNTC_QUOTA_9, 30: VNTC_QUOTA_9, 31: VNTC_QUOTA_9, 32: VNTC_QUOTA_9,
                33: VNTC_QUOTA_9, 34: VNTC_QUOTA_9, 35: VNTC_QUOTA_9,
-               36: VNTC_QUOTA_9, 37: VNTC_QUOTA_9}
+               36: VNTC_QUOTA_9, 37: VNTC_QUOTA_9, 38: VNTC_QUOTA_9, 39: VNTC_QUOTA_9}
 
 
 def draw_later(shared: Path, excluded: set[str], earlier: list[dict], sample_ids: set[str],
