@@ -170,6 +170,11 @@ Batches 34 and 35 (seeds 20270140 and 20270142, drawn together after batch 33 ha
 batch-34 or batch-35 passage was coded): the thirty-third and thirty-fourth fresh held-out sets, splits `holdout34`
 and `holdout35`, ids continuing after batch 33, drawn exactly like batches 8-33 (held-out VNTC only, 128 + 22), batch
 34 excluding every article of batches 1-33 and batch 35 every article of batches 1-34.
+
+Batches 36 and 37 (seeds 20270144 and 20270146, drawn together after batches 34 and 35 had been coded and scored,
+before any batch-36 or batch-37 passage was coded): the thirty-fifth and thirty-sixth fresh held-out sets, splits
+`holdout36` and `holdout37`, ids continuing after batch 35, drawn exactly like batches 8-35 (held-out VNTC only, 128 +
+22), batch 36 excluding every article of batches 1-35 and batch 37 every article of batches 1-36.
 """
 from __future__ import annotations
 
@@ -259,6 +264,10 @@ B34_SEED = 20270140
 B34_SPLIT = "holdout34"  # drawn exactly like batches 8-33
 B35_SEED = 20270142
 B35_SPLIT = "holdout35"  # drawn exactly like batches 8-34
+B36_SEED = 20270144
+B36_SPLIT = "holdout36"  # drawn exactly like batches 8-35
+B37_SEED = 20270146
+B37_SPLIT = "holdout37"  # drawn exactly like batches 8-36
 # sample lines cited as worked examples (`sample L<n> P<p>`) in quote_rules.md when batch 5 was drawn
 RULE_EXAMPLE_SAMPLE_LINES = (3, 8, 16, 17, 21, 27, 33, 46, 48, 51, 55, 79, 87, 135, 184, 194, 273, 327)
 RULES = Path("data/validation/quote_rules.md")
@@ -421,8 +430,8 @@ def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_nam
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("shared", nargs="?", default="../shared", help="where shared/ is (recorded as ../shared)")
-    ap.add_argument("--batch", type=int, choices=range(1, 36), default=35,
-                    help="write batches 1..N (default 35)")
+    ap.add_argument("--batch", type=int, choices=range(1, 38), default=37,
+                    help="write batches 1..N (default 37)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     sample_recs = load_sample()
@@ -447,7 +456,8 @@ def main(argv=None) -> None:
                                        (29, B29_SEED, B29_SPLIT), (30, B30_SEED, B30_SPLIT),
                                        (31, B31_SEED, B31_SPLIT), (32, B32_SEED, B32_SPLIT),
                                        (33, B33_SEED, B33_SPLIT), (34, B34_SEED, B34_SPLIT),
-                                       (35, B35_SEED, B35_SPLIT))}}
+                                       (35, B35_SEED, B35_SPLIT), (36, B36_SEED, B36_SPLIT),
+                                       (37, B37_SEED, B37_SPLIT))}}
     for batch in range(2, args.batch + 1):
         seed, split, excluded, quotas = later[batch]
         rows += fresh_batch(shared, sample_recs, rows, seed, split, excluded, *((quotas,) if quotas else ()))
