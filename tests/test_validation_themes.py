@@ -37,11 +37,11 @@ def shipped():
 
 @pytest.mark.integration
 def test_seed_paragraphs_are_measured_above_the_floor(shipped):
-    """All 33 seed paragraphs. Default method (since stop 37 the hybrid, blend 0.25 on the similarity, the learned
-    model on centred cosines with the sheet's seed units weighted 20 times, trained on tune..holdout33, a paragraph
-    the similarity measure reads as institutions, spatial planning or digital governance keeping the similarity
-    measure's reading; cross-fitted by article): 24/33, 0.727 / 0.802 (stop 36's default, digital governance not
-    deferred: trained on tune..holdout32 24/33, 0.727 / 0.762; on tune..holdout30 23/33, 0.697 / 0.751; on tune..holdout27: 24/33, 0.727 / 0.802; deferring digital governance too, stop 34's default: trained on
+    """All 33 seed paragraphs. Default method (since stop 38, as at stop 36, the hybrid, blend 0.25 on the similarity,
+    the learned model on centred cosines with the sheet's seed units weighted 20 times, trained on tune..holdout35, a
+    paragraph the similarity measure reads as institutions or spatial planning keeping the similarity measure's
+    reading; cross-fitted by article): 23/33, 0.697 / 0.751 (stop 37's default, digital governance deferred too,
+    trained on tune..holdout33: 24/33, 0.727 / 0.802; stop 36's default trained on tune..holdout32 24/33, 0.727 / 0.762; on tune..holdout30 23/33, 0.697 / 0.751; on tune..holdout27: 24/33, 0.727 / 0.802; deferring digital governance too, stop 34's default: trained on
     tune..holdout24 25/33, 0.758 / 0.813; on tune..holdout26 24/33, 0.727 / 0.802). The similarity measure (the default for batches 23-24), which trains on nothing:
     25/33, 0.758 / 0.831. The hybrid of stops 32-33 (blend 0.75, nothing deferred), trained on tune..holdout23:
     24/33, 0.727 / 0.768 (trained on tune..holdout21: 23/33, 0.697 / 0.747; trained on tune..holdout19: 24/33, 0.727 / 0.768; the same trained on
@@ -67,9 +67,13 @@ def test_seed_paragraphs_are_measured_above_the_floor(shipped):
 @pytest.mark.integration
 def test_the_reported_batch_is_measured_above_the_floor(shipped):
     """The newest batch (pipeline.splits), coded blind after the method was fixed and scored once, is the reported
-    number: holdout35 with the default (since stop 37 the hybrid, blend 0.25, deferring institutions, spatial planning
+    number: holdout37 with the default (since stop 38 the hybrid, blend 0.25, deferring institutions and spatial
+    planning to the similarity measure, chosen by the leave-one-batch-out rule with holdout34-35 opened, trained on
+    tune..holdout35, unchanged after holdout36), accuracy 0.850, macro-F1 0.795. holdout36 (the same, just chosen):
+    0.750 / 0.654 (for information on the same units, trained alike: similarity 0.644 / 0.570, learned 0.762 / 0.647,
+    stop 37's hybrid 0.719 / 0.622; on holdout37 0.700 / 0.635, 0.844 / 0.768 and 0.800 / 0.722). holdout35 (stop 37's default, the hybrid, blend 0.25, deferring institutions, spatial planning
     and digital governance to the similarity measure, chosen by the leave-one-batch-out rule with holdout33 opened,
-    trained on tune..holdout33, unchanged after holdout34), accuracy 0.787, macro-F1 0.743. holdout34 (the same, just
+    trained on tune..holdout33, unchanged after holdout34): 0.787 / 0.743. holdout34 (the same, just
     chosen): 0.719 / 0.702 (for information on the same units, trained alike: similarity 0.625 / 0.605, learned 0.731 / 0.699,
     stop 36's hybrid 0.713 / 0.683; on holdout35 0.706 / 0.673, 0.812 / 0.746 and 0.806 / 0.763). holdout33 (stop 36's default, digital governance not deferred, kept by the rule
     with holdout31-32 opened, trained on tune..holdout32): 0.800 / 0.715. holdout32 (the same, trained on
@@ -119,4 +123,4 @@ def test_the_reported_batch_is_measured_above_the_floor(shipped):
     fresh = coded[coded["split"] == newest]
     assert len(fresh) >= 150
     s = _scores(params, fresh)
-    assert s["accuracy"] >= 0.74 and s["macro_f1"] >= 0.69, s
+    assert s["accuracy"] >= 0.80 and s["macro_f1"] >= 0.74, s
