@@ -608,6 +608,17 @@ LOBO_SEED_SLACK = 1         # ... accuracy not lower, and at most this many fewe
 # criterion (how the trained models read the 2025 policy paragraphs) and damps the fold noise. Similarity is
 # untrained, so its count does not move.
 LOBO_SEED_REPEATS = 5
+# stop 39, written before holdout38 and holdout39 were opened (the second change to the rule itself): a margin for the
+# incumbent (the candidate params.yaml's theme_measure now describes, lobo_incumbent). Why: at stop 37 the default
+# fell 0.2 paragraph below the seed criterion's line (11.8 against 12.0, a mean over five cross-fittings) and was
+# replaced; at stop 38 it came back. So the incumbent stays passing on the seed criterion unless it falls at least
+# LOBO_INCUMBENT_SEED_MARGIN below the line, and a passing challenger replaces a passing incumbent only when it is
+# clearly ahead on one criterion and not behind on the other: (a) at least LOBO_CHALLENGER_SEED_GAIN more seed tune
+# paragraphs and a mean macro-F1 at most LOBO_CHALLENGER_F1_SLACK lower, or (b) a mean macro-F1 at least
+# LOBO_MIN_F1_GAIN higher and no fewer seed tune paragraphs. When the incumbent fails, the rule is the old one.
+LOBO_INCUMBENT_SEED_MARGIN = 1.0
+LOBO_CHALLENGER_SEED_GAIN = 1.0
+LOBO_CHALLENGER_F1_SLACK = 0.01
 
 
 def bias_proportions(prepared: dict, gold: np.ndarray, cfg: Mapping, train: np.ndarray, test: np.ndarray,
@@ -646,19 +657,59 @@ def candidate_primary(name: str, prepared: dict, gold: np.ndarray, train: np.nda
     return measure.primary(props.loc[test, classes], 0.0).to_numpy()
 
 
-def lobo_decision(rows: Mapping[str, Mapping]) -> dict:
+def lobo_incumbent(params) -> str | None:
+    """The LOBO_CANDIDATES entry that params.yaml's theme_measure describes (None when it describes none): the
+    similarity measure, or a trained candidate whose settings, with what it inherits from theme_measure.learned,
+    are the params' method, form, weight, other_shift and defer."""
+    tm = params["theme_measure"]
+    if tm.get("method") == "similarity":
+        return "similarity"
+    learned, hybrid = tm.get("learned") or {}, tm.get("hybrid") or {}
+
+    def weights(w):
+        return {k: float(v) for k, v in (w or {}).items()}
+    for name, cfg in LOBO_CANDIDATES.items():
+        if (cfg.get("features", learned.get("features")) != learned.get("features")
+                or weights(cfg.get("corpus_weight", learned.get("corpus_weight"))) != weights(learned.get("corpus_weight"))):
+            continue
+        if tm.get("method") == "learned" and cfg["kind"] == "learned":
+            return name
+        if (tm.get("method") == "hybrid" and cfg["kind"] == "blend" and hybrid.get("form") == "blend"
+                and float(cfg["weight"]) == float(hybrid["weight"])
+                and float(cfg.get("other_shift", 0.0)) == float(hybrid.get("other_shift", 0.0))
+                and sorted(cfg.get("defer", [])) == sorted(hybrid.get("defer") or [])):
+            return name
+    return None
+
+
+def lobo_decision(rows: Mapping[str, Mapping], incumbent: str | None = None) -> dict:
     """The pre-registered rule on each candidate's {mean_accuracy, mean_macro_f1, seed_tune_correct (the mean over
-    LOBO_SEED_REPEATS cross-fittings)}: it may replace
-    the baseline only if its mean macro-F1 beats the baseline's by LOBO_MIN_F1_GAIN, its mean accuracy is not lower
-    and it reads at most LOBO_SEED_SLACK fewer seed tune paragraphs; the passing one with the highest mean
-    macro-F1 wins, else the baseline stays."""
+    LOBO_SEED_REPEATS cross-fittings)}: a candidate passes if its mean macro-F1 beats the baseline's by
+    LOBO_MIN_F1_GAIN, its mean accuracy is not lower and it reads at most LOBO_SEED_SLACK fewer seed tune paragraphs
+    (the incumbent: less than LOBO_SEED_SLACK + LOBO_INCUMBENT_SEED_MARGIN fewer). A passing incumbent stays unless
+    a passing challenger is clearly ahead (see LOBO_INCUMBENT_SEED_MARGIN); else the passing one with the highest
+    mean macro-F1 wins, else the baseline stays."""
     base = rows[LOBO_BASELINE]
-    passing = [n for n, r in rows.items() if n != LOBO_BASELINE
-               and r["mean_macro_f1"] >= base["mean_macro_f1"] + LOBO_MIN_F1_GAIN - 1e-9
-               and r["mean_accuracy"] >= base["mean_accuracy"] - 1e-9
-               and r["seed_tune_correct"] >= base["seed_tune_correct"] - LOBO_SEED_SLACK]
-    winner = max(passing, key=lambda n: rows[n]["mean_macro_f1"]) if passing else LOBO_BASELINE
-    return {"passing": passing, "winner": winner}
+
+    def passes(n):
+        slack = LOBO_SEED_SLACK + (LOBO_INCUMBENT_SEED_MARGIN if n == incumbent else 0.0)
+        r = rows[n]
+        return (r["mean_macro_f1"] >= base["mean_macro_f1"] + LOBO_MIN_F1_GAIN - 1e-9
+                and r["mean_accuracy"] >= base["mean_accuracy"] - 1e-9
+                and (r["seed_tune_correct"] >= base["seed_tune_correct"] - slack - 1e-9 if n != incumbent
+                     else r["seed_tune_correct"] > base["seed_tune_correct"] - slack + 1e-9))
+    passing = [n for n in rows if n != LOBO_BASELINE and passes(n)]
+    if incumbent in passing:
+        inc = rows[incumbent]
+        ahead = [n for n in passing if n != incumbent and (
+            (rows[n]["seed_tune_correct"] >= inc["seed_tune_correct"] + LOBO_CHALLENGER_SEED_GAIN - 1e-9
+             and rows[n]["mean_macro_f1"] >= inc["mean_macro_f1"] - LOBO_CHALLENGER_F1_SLACK - 1e-9)
+            or (rows[n]["mean_macro_f1"] >= inc["mean_macro_f1"] + LOBO_MIN_F1_GAIN - 1e-9
+                and rows[n]["seed_tune_correct"] >= inc["seed_tune_correct"] - 1e-9))]
+        winner = max(ahead, key=lambda n: rows[n]["mean_macro_f1"]) if ahead else incumbent
+    else:
+        winner = max(passing, key=lambda n: rows[n]["mean_macro_f1"]) if passing else LOBO_BASELINE
+    return {"passing": passing, "incumbent": incumbent, "winner": winner}
 
 
 def lobo(coded: pd.DataFrame, params, ws: paths.Workspace, rules: Mapping, classes: list[str]) -> dict:
@@ -726,8 +777,11 @@ def lobo(coded: pd.DataFrame, params, ws: paths.Workspace, rules: Mapping, class
             "seed_all": {**s33, "correct": int((seed_pred[name] == gold[seeds]).sum())}}
     return {"batches": batches, "candidates": result, "rule": {"baseline": LOBO_BASELINE, "min_f1_gain": LOBO_MIN_F1_GAIN,
                                                                "seed_slack": LOBO_SEED_SLACK,
-                                                               "seed_repeats": LOBO_SEED_REPEATS},
-            "decision": lobo_decision(result)}
+                                                               "seed_repeats": LOBO_SEED_REPEATS,
+                                                               "incumbent_seed_margin": LOBO_INCUMBENT_SEED_MARGIN,
+                                                               "challenger_seed_gain": LOBO_CHALLENGER_SEED_GAIN,
+                                                               "challenger_f1_slack": LOBO_CHALLENGER_F1_SLACK},
+            "decision": lobo_decision(result, lobo_incumbent(params))}
 
 
 def report(coded: pd.DataFrame, predicted: pd.Series, classes: list[str], draws: int, seed: int) -> dict:

@@ -357,7 +357,49 @@ def test_lobo_rule_needs_the_f1_gain_no_lower_accuracy_and_the_seed_paragraphs()
     assert validation.lobo_decision({"similarity": base, "a": row(0.74, 0.80, 13)})["winner"] == "similarity"
     assert validation.lobo_decision({"similarity": base, "a": row(0.80, 0.80, 11)})["winner"] == "similarity"
     both = validation.lobo_decision({"similarity": base, "a": row(0.76, 0.72, 12), "b": row(0.75, 0.75, 13)})
-    assert both == {"passing": ["a", "b"], "winner": "b"}
+    assert both == {"passing": ["a", "b"], "incumbent": None, "winner": "b"}
+
+
+def test_lobo_rule_keeps_an_incumbent_that_is_not_clearly_beaten():
+    """Stop 39's margin: stop 37's flip (the default 0.2 paragraph below the seed line) and challengers ahead by
+    less than a paragraph or 0.02 macro-F1 leave the incumbent; a clear lead on one criterion, not lost on the
+    other, replaces it; a failing incumbent falls back to the old rule."""
+    from pipeline import validation
+
+    def row(acc, f1, seed):
+        return {"mean_accuracy": acc, "mean_macro_f1": f1, "seed_tune_correct": seed}
+    base = row(0.70, 0.65, 13.0)
+    # stop 37's second decision: default 0.805 / 0.753 at 11.8, the other 0.782 / 0.723 at 12.0
+    stop37 = {"similarity": base, "inc": row(0.805, 0.753, 11.8), "c": row(0.782, 0.723, 12.0)}
+    assert validation.lobo_decision(stop37)["winner"] == "c"  # without an incumbent, the old rule
+    assert validation.lobo_decision(stop37, "inc") == {"passing": ["inc", "c"], "incumbent": "inc", "winner": "inc"}
+    # a full paragraph below the line and the incumbent fails; the old rule picks among the rest
+    assert validation.lobo_decision({**stop37, "inc": row(0.805, 0.753, 11.0)}, "inc")["winner"] == "c"
+    # ahead by 0.6 paragraph, or by 0.015 macro-F1: not clearly
+    assert validation.lobo_decision({**stop37, "c": row(0.80, 0.75, 12.4)}, "inc")["winner"] == "inc"
+    assert validation.lobo_decision({**stop37, "c": row(0.80, 0.768, 12.0)}, "inc")["winner"] == "inc"
+    # a paragraph more at no more than 0.01 lower macro-F1; 0.02 higher at no fewer paragraphs: replaced
+    assert validation.lobo_decision({**stop37, "c": row(0.80, 0.744, 12.8)}, "inc")["winner"] == "c"
+    assert validation.lobo_decision({**stop37, "c": row(0.80, 0.773, 12.0)}, "inc")["winner"] == "c"
+    # a paragraph more but 0.02 lower; 0.03 higher but fewer paragraphs: kept
+    assert validation.lobo_decision({**stop37, "c": row(0.80, 0.733, 12.8)}, "inc")["winner"] == "inc"
+    assert validation.lobo_decision({**stop37, "inc": row(0.805, 0.753, 12.6), "c": row(0.80, 0.783, 12.2)},
+                                    "inc")["winner"] == "inc"
+
+
+def test_lobo_incumbent_is_the_candidate_params_describe():
+    from pathlib import Path
+    from pipeline import params as P, validation
+    params = P.load(Path(__file__).resolve().parents[1] / "params.yaml")
+    name = validation.lobo_incumbent(params)
+    assert name == "hybrid_blend_0.25_defer_inst_spatial"  # the default chosen at stop 38 (README: Validity)
+    tm = params["theme_measure"]
+    moved = {**params, "theme_measure": {**tm, "hybrid": {**tm["hybrid"], "defer": ["institutions"]}}}
+    assert validation.lobo_incumbent(moved) is None
+    three = {**params, "theme_measure": {**tm, "hybrid": {**tm["hybrid"], "defer": [
+        "institutions", "spatial_planning", "digital_governance"]}}}
+    assert validation.lobo_incumbent(three) == "hybrid_blend_0.25_defer_policy"
+    assert validation.lobo_incumbent({**params, "theme_measure": {**tm, "method": "similarity"}}) == "similarity"
 
 
 def test_bias_refit_with_C_to_0_is_the_similarity_measure_and_moves_an_over_read_theme_down():
