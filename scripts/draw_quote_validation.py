@@ -175,6 +175,11 @@ Batches 36 and 37 (seeds 20270144 and 20270146, drawn together after batches 34 
 before any batch-36 or batch-37 passage was coded): the thirty-fifth and thirty-sixth fresh held-out sets, splits
 `holdout36` and `holdout37`, ids continuing after batch 35, drawn exactly like batches 8-35 (held-out VNTC only, 128 +
 22), batch 36 excluding every article of batches 1-35 and batch 37 every article of batches 1-36.
+
+Batches 38 and 39 (seeds 20270148 and 20270150, drawn together after batches 36 and 37 had been coded and scored,
+before any batch-38 or batch-39 passage was coded): the thirty-seventh and thirty-eighth fresh held-out sets, splits
+`holdout38` and `holdout39`, ids continuing after batch 37, drawn exactly like batches 8-37 (held-out VNTC only, 128 +
+22), batch 38 excluding every article of batches 1-37 and batch 39 every article of batches 1-38.
 """
 from __future__ import annotations
 
@@ -268,6 +273,10 @@ B36_SEED = 20270144
 B36_SPLIT = "holdout36"  # drawn exactly like batches 8-35
 B37_SEED = 20270146
 B37_SPLIT = "holdout37"  # drawn exactly like batches 8-36
+B38_SEED = 20270148
+B38_SPLIT = "holdout38"  # drawn exactly like batches 8-37
+B39_SEED = 20270150
+B39_SPLIT = "holdout39"  # drawn exactly like batches 8-38
 # sample lines cited as worked examples (`sample L<n> P<p>`) in quote_rules.md when batch 5 was drawn
 RULE_EXAMPLE_SAMPLE_LINES = (3, 8, 16, 17, 21, 27, 33, 46, 48, 51, 55, 79, 87, 135, 184, 194, 273, 327)
 RULES = Path("data/validation/quote_rules.md")
@@ -430,8 +439,8 @@ def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_nam
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("shared", nargs="?", default="../shared", help="where shared/ is (recorded as ../shared)")
-    ap.add_argument("--batch", type=int, choices=range(1, 38), default=37,
-                    help="write batches 1..N (default 37)")
+    ap.add_argument("--batch", type=int, choices=range(1, 40), default=39,
+                    help="write batches 1..N (default 39)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     sample_recs = load_sample()
@@ -457,7 +466,8 @@ def main(argv=None) -> None:
                                        (31, B31_SEED, B31_SPLIT), (32, B32_SEED, B32_SPLIT),
                                        (33, B33_SEED, B33_SPLIT), (34, B34_SEED, B34_SPLIT),
                                        (35, B35_SEED, B35_SPLIT), (36, B36_SEED, B36_SPLIT),
-                                       (37, B37_SEED, B37_SPLIT))}}
+                                       (37, B37_SEED, B37_SPLIT), (38, B38_SEED, B38_SPLIT),
+                                       (39, B39_SEED, B39_SPLIT))}}
     for batch in range(2, args.batch + 1):
         seed, split, excluded, quotas = later[batch]
         rows += fresh_batch(shared, sample_recs, rows, seed, split, excluded, *((quotas,) if quotas else ()))

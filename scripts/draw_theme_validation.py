@@ -141,8 +141,12 @@ Batches 38 and 39 (seeds 20270144 and 20270146, drawn together after batches 36 
 batch-38 or batch-39 coding): 160 more units each, splits `holdout38` and `holdout39`, batch 38 from records that none
 of batches 1-37 drew and batch 39 from records that none of batches 1-38 drew, drawn exactly like batches 9-37.
 
-`--batch all` (the default) writes batches 1-39, i.e. data/validation/themes_units.csv; `--batch 1` writes
-batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 39` one
+Batches 40 and 41 (seeds 20270148 and 20270150, drawn together after batches 38 and 39 were scored, before any
+batch-40 or batch-41 coding): 160 more units each, splits `holdout40` and `holdout41`, batch 40 from records that none
+of batches 1-39 drew and batch 41 from records that none of batches 1-40 drew, drawn exactly like batches 9-39.
+
+`--batch all` (the default) writes batches 1-41, i.e. data/validation/themes_units.csv; `--batch 1` writes
+batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 41` one
 batch alone.
 """
 from __future__ import annotations
@@ -196,6 +200,8 @@ SEED_BATCH36 = 20270140
 SEED_BATCH37 = 20270142
 SEED_BATCH38 = 20270144
 SEED_BATCH39 = 20270146
+SEED_BATCH40 = 20270148
+SEED_BATCH41 = 20270150
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_FILE = "data/sample/vntc_sample.jsonl"
 VNTC_FILE = "corpora/vntc-train.jsonl.gz"         # relative to the shared folder
@@ -269,6 +275,8 @@ SPLIT_BATCH36 = "holdout36"   # sizes and quotas as batch 9
 SPLIT_BATCH37 = "holdout37"   # sizes and quotas as batch 9
 SPLIT_BATCH38 = "holdout38"   # sizes and quotas as batch 9
 SPLIT_BATCH39 = "holdout39"   # sizes and quotas as batch 9
+SPLIT_BATCH40 = "holdout40"   # sizes and quotas as batch 9
+SPLIT_BATCH41 = "holdout41"   # sizes and quotas as batch 9
 # batch 9's VNTC quota per label (see the docstring): the policy-bearing labels oversampled, the others kept
 POLICY_LABELS_9 = ("Chinh tri Xa hoi", "Khoa hoc", "Kinh doanh", "Vi tinh")
 VNTC_QUOTA_9 = {"Chinh tri Xa hoi": 24, "Khoa hoc": 24, "Kinh doanh": 24, "Vi tinh": 24, "Doi song": 4,
@@ -600,7 +608,9 @@ LATER_BATCHES = {2: ((N_SAMPLE_2, N_VNTC_2, N_DANES_2), SEED_BATCH2, SPLIT_BATCH
                  36: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH36, SPLIT_BATCH36),
                  37: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH37, SPLIT_BATCH37),
                  38: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH38, SPLIT_BATCH38),
-                 39: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH39, SPLIT_BATCH39)}
+                 39: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH39, SPLIT_BATCH39),
+                 40: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH40, SPLIT_BATCH40),
+                 41: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH41, SPLIT_BATCH41)}
 # batches whose VNTC articles follow a fixed quota per label instead of water-filling
 VNTC_QUOTAS = {9: VNTC_QUOTA_9, 10: VNTC_QUOTA_9, 11: VNTC_QUOTA_9, 12: VNTC_QUOTA_9, 13: VNTC_QUOTA_9,
                14: VNTC_QUOTA_9, 15: VNTC_QUOTA_9, 16: VNTC_QUOTA_9, 17: VNTC_QUOTA_9,
@@ -609,7 +619,8 @@ VNTC_QUOTAS = {9: VNTC_QUOTA_9, 10: VNTC_QUOTA_9, 11: VNTC_QUOTA_9, 12: VNTC_QUO
                25: VNTC_QUOTA_9, 26: VNTC_QUOTA_9, 27: VNTC_QUOTA_9, 28: VNTC_QUOTA_9,
                29: VNTC_QUOTA_9, 30: VNTC_QUOTA_9, 31: VNTC_QUOTA_9, 32: VNTC_QUOTA_9,
                33: VNTC_QUOTA_9, 34: VNTC_QUOTA_9, 35: VNTC_QUOTA_9,
-               36: VNTC_QUOTA_9, 37: VNTC_QUOTA_9, 38: VNTC_QUOTA_9, 39: VNTC_QUOTA_9}
+               36: VNTC_QUOTA_9, 37: VNTC_QUOTA_9, 38: VNTC_QUOTA_9, 39: VNTC_QUOTA_9,
+               40: VNTC_QUOTA_9, 41: VNTC_QUOTA_9}
 
 
 def draw_later(shared: Path, excluded: set[str], earlier: list[dict], sample_ids: set[str],
