@@ -180,6 +180,11 @@ Batches 38 and 39 (seeds 20270148 and 20270150, drawn together after batches 36 
 before any batch-38 or batch-39 passage was coded): the thirty-seventh and thirty-eighth fresh held-out sets, splits
 `holdout38` and `holdout39`, ids continuing after batch 37, drawn exactly like batches 8-37 (held-out VNTC only, 128 +
 22), batch 38 excluding every article of batches 1-37 and batch 39 every article of batches 1-38.
+
+Batches 40 and 41 (seeds 20270152 and 20270154, drawn together after batches 38 and 39 had been coded and scored,
+before any batch-40 or batch-41 passage was coded): the thirty-ninth and fortieth fresh held-out sets, splits
+`holdout40` and `holdout41`, ids continuing after batch 39, drawn exactly like batches 8-39 (held-out VNTC only, 128 +
+22), batch 40 excluding every article of batches 1-39 and batch 41 every article of batches 1-40.
 """
 from __future__ import annotations
 
@@ -277,6 +282,10 @@ B38_SEED = 20270148
 B38_SPLIT = "holdout38"  # drawn exactly like batches 8-37
 B39_SEED = 20270150
 B39_SPLIT = "holdout39"  # drawn exactly like batches 8-38
+B40_SEED = 20270152
+B40_SPLIT = "holdout40"  # drawn exactly like batches 8-39
+B41_SEED = 20270154
+B41_SPLIT = "holdout41"  # drawn exactly like batches 8-40
 # sample lines cited as worked examples (`sample L<n> P<p>`) in quote_rules.md when batch 5 was drawn
 RULE_EXAMPLE_SAMPLE_LINES = (3, 8, 16, 17, 21, 27, 33, 46, 48, 51, 55, 79, 87, 135, 184, 194, 273, 327)
 RULES = Path("data/validation/quote_rules.md")
@@ -439,8 +448,8 @@ def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_nam
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("shared", nargs="?", default="../shared", help="where shared/ is (recorded as ../shared)")
-    ap.add_argument("--batch", type=int, choices=range(1, 40), default=39,
-                    help="write batches 1..N (default 39)")
+    ap.add_argument("--batch", type=int, choices=range(1, 42), default=41,
+                    help="write batches 1..N (default 41)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     sample_recs = load_sample()
@@ -467,7 +476,8 @@ def main(argv=None) -> None:
                                        (33, B33_SEED, B33_SPLIT), (34, B34_SEED, B34_SPLIT),
                                        (35, B35_SEED, B35_SPLIT), (36, B36_SEED, B36_SPLIT),
                                        (37, B37_SEED, B37_SPLIT), (38, B38_SEED, B38_SPLIT),
-                                       (39, B39_SEED, B39_SPLIT))}}
+                                       (39, B39_SEED, B39_SPLIT), (40, B40_SEED, B40_SPLIT),
+                                       (41, B41_SEED, B41_SPLIT))}}
     for batch in range(2, args.batch + 1):
         seed, split, excluded, quotas = later[batch]
         rows += fresh_batch(shared, sample_recs, rows, seed, split, excluded, *((quotas,) if quotas else ()))
