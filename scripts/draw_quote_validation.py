@@ -185,6 +185,11 @@ Batches 40 and 41 (seeds 20270152 and 20270154, drawn together after batches 38 
 before any batch-40 or batch-41 passage was coded): the thirty-ninth and fortieth fresh held-out sets, splits
 `holdout40` and `holdout41`, ids continuing after batch 39, drawn exactly like batches 8-39 (held-out VNTC only, 128 +
 22), batch 40 excluding every article of batches 1-39 and batch 41 every article of batches 1-40.
+
+Batches 42 and 43 (seeds 20270156 and 20270158, drawn together after batches 40 and 41 had been coded and scored,
+before any batch-42 or batch-43 passage was coded): the forty-first and forty-second fresh held-out sets, splits
+`holdout42` and `holdout43`, ids continuing after batch 41, drawn exactly like batches 8-41 (held-out VNTC only, 128 +
+22), batch 42 excluding every article of batches 1-41 and batch 43 every article of batches 1-42.
 """
 from __future__ import annotations
 
@@ -286,6 +291,10 @@ B40_SEED = 20270152
 B40_SPLIT = "holdout40"  # drawn exactly like batches 8-39
 B41_SEED = 20270154
 B41_SPLIT = "holdout41"  # drawn exactly like batches 8-40
+B42_SEED = 20270156
+B42_SPLIT = "holdout42"  # drawn exactly like batches 8-41
+B43_SEED = 20270158
+B43_SPLIT = "holdout43"  # drawn exactly like batches 8-42
 # sample lines cited as worked examples (`sample L<n> P<p>`) in quote_rules.md when batch 5 was drawn
 RULE_EXAMPLE_SAMPLE_LINES = (3, 8, 16, 17, 21, 27, 33, 46, 48, 51, 55, 79, 87, 135, 184, 194, 273, 327)
 RULES = Path("data/validation/quote_rules.md")
@@ -448,8 +457,8 @@ def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_nam
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("shared", nargs="?", default="../shared", help="where shared/ is (recorded as ../shared)")
-    ap.add_argument("--batch", type=int, choices=range(1, 42), default=41,
-                    help="write batches 1..N (default 41)")
+    ap.add_argument("--batch", type=int, choices=range(1, 44), default=43,
+                    help="write batches 1..N (default 43)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     sample_recs = load_sample()
@@ -477,7 +486,8 @@ def main(argv=None) -> None:
                                        (35, B35_SEED, B35_SPLIT), (36, B36_SEED, B36_SPLIT),
                                        (37, B37_SEED, B37_SPLIT), (38, B38_SEED, B38_SPLIT),
                                        (39, B39_SEED, B39_SPLIT), (40, B40_SEED, B40_SPLIT),
-                                       (41, B41_SEED, B41_SPLIT))}}
+                                       (41, B41_SEED, B41_SPLIT), (42, B42_SEED, B42_SPLIT),
+                                       (43, B43_SEED, B43_SPLIT))}}
     for batch in range(2, args.batch + 1):
         seed, split, excluded, quotas = later[batch]
         rows += fresh_batch(shared, sample_recs, rows, seed, split, excluded, *((quotas,) if quotas else ()))
