@@ -20,3 +20,11 @@ def test_every_split_in_the_shipped_sheets_is_a_known_batch():
     for sheet in ("themes_coded.csv", "quote_passages.csv"):
         present = set(pd.read_csv(ROOT / "data/validation" / sheet, usecols=["split"])["split"])
         assert present <= set(splits.SPLITS), (sheet, present - set(splits.SPLITS))
+
+
+def test_since_keeps_the_batches_from_the_first_one_on_in_coding_order():
+    assert splits.since(["holdout35", "tune", "holdout34", "holdout33", "holdout36"], "holdout34") == \
+        ["holdout34", "holdout35", "holdout36"]
+    assert splits.since(["tune", "holdout33"], "holdout34") == [] and splits.since(["tune"], "nonesuch") == []
+    # the speaker rules' fixed point is a batch the quote sheet has, or the pooled score would be empty
+    assert splits.SPEAKER_RULES_FIXED_BEFORE in splits.SPLITS

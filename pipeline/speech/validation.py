@@ -20,7 +20,8 @@ Secondary, reported beside it: named rows including the borderline ones, and det
 sources included) per passage: min(gold, extracted) found, regardless of who speaks.
 Intervals: 95 % Wilson for precision and recall (statsmodels), bootstrap over articles for F1.
 
-Reported: the newest batch (pipeline.splits.reported; holdout4 since stop 21).
+Reported: the newest batch (pipeline.splits.reported; holdout4 since stop 21). Beside it, pooled: every batch coded
+blind after the rules last changed (pipeline.splits.SPEAKER_RULES_FIXED_BEFORE on), the same rules on new text.
 
 Run: `python -m pipeline.speech.validation [--no-ner] [--out reports/validation_quotes.json]`; with the NER
 tagger, as the discourse stage runs, it takes about 20 s.
@@ -40,7 +41,7 @@ import regex
 
 from pipeline import stamp
 from pipeline.paths import VALIDATION_QUOTES
-from pipeline.splits import SPLITS, development, reported
+from pipeline.splits import SPEAKER_RULES_FIXED_BEFORE, SPLITS, development, reported, since
 from pipeline.speech.quotes import NAMED, extract_quotes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -240,6 +241,7 @@ def evaluate(params, root: Path = ROOT, shared: Path | None = None, use_ner: boo
     outcomes = match(coded, extracted, abbreviations)
     strict = _per_article(outcomes, passages, strict=True)
     dev = development(passages["split"])
+    fresh = since(passages["split"], SPEAKER_RULES_FIXED_BEFORE)
     result = {"use_ner": use_ner, "reported": reported(passages["split"]), "n_passages": len(passages), "n_gold_quotes": len(coded),
               "n_gold_named": int((coded["speaker_type"].isin(NAMED) & ~coded["borderline"]).sum()),
               "n_extracted": len(extracted), "n_extracted_named": int(extracted["speaker_type"].isin(NAMED).sum()),
@@ -247,6 +249,9 @@ def evaluate(params, root: Path = ROOT, shared: Path | None = None, use_ner: boo
               # every split but the reported one, pooled: what the rules were written on (the report sets it beside
               # the reported batch; one development split alone would flatter or blame them by chance)
               "named_strict_development": {"splits": dev, "all": score(strict[strict["split"].isin(dev)])},
+              # every batch coded blind after the rules last changed, pooled: the same rules on new text, with
+              # several times the quotes of the reported batch alone (intervals as for one split)
+              "named_strict_since_rules_fixed": {"splits": fresh, "all": score(strict[strict["split"].isin(fresh)])},
               "named_with_borderline": _by_split(_per_article(outcomes, passages, strict=False)),
               "any_quote_detected": _by_split(_detection(coded, extracted, passages)),
               "inputs": stamp.stamp(root, STAMPED_FILES, params, STAMPED_PARAMS)}
