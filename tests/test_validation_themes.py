@@ -38,9 +38,10 @@ def shipped():
 @pytest.mark.integration
 def test_seed_paragraphs_are_measured_above_the_floor(shipped):
     """All 33 seed paragraphs. Default method (since stop 38, as at stop 36, the hybrid, blend 0.25 on the similarity,
-    the learned model on centred cosines with the sheet's seed units weighted 20 times, trained on tune..holdout41, a
+    the learned model on centred cosines with the sheet's seed units weighted 20 times, trained on tune..holdout43, a
     paragraph the similarity measure reads as institutions or spatial planning keeping the similarity measure's
-    reading; cross-fitted by article): 24/33, 0.727 / 0.762 (trained on tune..holdout39 23/33, 0.697 / 0.751; trained
+    reading; cross-fitted by article): 23/33, 0.697 / 0.751 (trained on tune..holdout41 24/33, 0.727 / 0.762; trained
+    on tune..holdout39 23/33, 0.697 / 0.751; trained
     on tune..holdout37 24/33, 0.727 / 0.762; trained
     on tune..holdout35 23/33, 0.697 / 0.751; stop 37's default, digital governance deferred too,
     trained on tune..holdout33: 24/33, 0.727 / 0.802; stop 36's default trained on tune..holdout32 24/33, 0.727 / 0.762; on tune..holdout30 23/33, 0.697 / 0.751; on tune..holdout27: 24/33, 0.727 / 0.802; deferring digital governance too, stop 34's default: trained on
@@ -69,11 +70,12 @@ def test_seed_paragraphs_are_measured_above_the_floor(shipped):
 @pytest.mark.integration
 def test_the_reported_batch_is_measured_above_the_floor(shipped):
     """The newest batch (pipeline.splits), coded blind after the method was fixed and scored once, is the reported
-    number: holdout43 with the default (since stop 38 the hybrid, blend 0.25, deferring institutions and spatial
+    number: holdout45 with the default (since stop 38 the hybrid, blend 0.25, deferring institutions and spatial
     planning to the similarity measure, chosen by the leave-one-batch-out rule with holdout34-35 opened and kept with
-    holdout36-37 and, under stop 39's incumbent margin, holdout38-39 and holdout40-41 opened, trained on
-    tune..holdout41, unchanged after holdout42), accuracy 0.831, macro-F1 0.795. holdout42 (the same, just kept):
-    0.794 / 0.739. holdout41 (the same, trained on tune..holdout39, unchanged after holdout40): 0.800 / 0.715.
+    holdout36-37 and, under stop 39's incumbent margin, holdout38-39, holdout40-41 and holdout42-43 opened, trained on
+    tune..holdout43, unchanged after holdout44), accuracy 0.812, macro-F1 0.762. holdout44 (the same, just kept):
+    0.812 / 0.788. holdout43 (the same, trained on tune..holdout41, unchanged after holdout42): 0.831 / 0.795.
+    holdout42 (the same, just kept): 0.794 / 0.739. holdout41 (the same, trained on tune..holdout39, unchanged after holdout40): 0.800 / 0.715.
     holdout40 (the same, just kept): 0.756 / 0.624 (for information on the same units, trained
     alike: similarity 0.644 / 0.522, learned 0.769 / 0.661, stop 37's hybrid 0.719 / 0.589; on holdout41 0.738 / 0.673,
     0.812 / 0.745 and 0.800 / 0.737).
@@ -126,7 +128,7 @@ def test_the_reported_batch_is_measured_above_the_floor(shipped):
     0.685. holdout9 (similarity, stop 27): 0.750 / 0.731. holdout8 before it: 0.769 / 0.602 (its small themes have
     2, 2 and 7 units). holdout7:
     0.762 / 0.703 (similarity, stop 23); holdout6 0.787 / 0.711 with the hybrid (stop 22); holdout5 0.812 / 0.775
-    (stop 21). Floors: those minus about 0.05. It is never a training split, so a trained method predicts it with
+    (stop 21). Floors: those minus about 0.03-0.05. It is never a training split, so a trained method predicts it with
     the model trained on train_splits, not cross-fitted."""
     params, coded = shipped
     newest = splits.reported(coded["split"])
@@ -134,4 +136,4 @@ def test_the_reported_batch_is_measured_above_the_floor(shipped):
     fresh = coded[coded["split"] == newest]
     assert len(fresh) >= 150
     s = _scores(params, fresh)
-    assert s["accuracy"] >= 0.78 and s["macro_f1"] >= 0.74, s
+    assert s["accuracy"] >= 0.78 and s["macro_f1"] >= 0.73, s
