@@ -7,6 +7,15 @@ among the other's primary + secondary themes); a confusion table (rows: first co
 list of disagreements. Writes data/validation/second_coding_agreement.json.
 
     python scripts/second_coding_agreement.py
+
+A second round codes one whole fresh batch instead of a drawn sample (stop 40: the reported batch, holdout45, by
+claude-session-CN, from a worktree whose themes_coded.csv ended before that batch's codes):
+
+    python scripts/second_coding_agreement.py --second second_coding_holdout45.csv --split holdout45 --measure
+
+With --measure it also scores the shipped theme measure (params.yaml as it stands; a batch outside its training rows
+is predicted by the model trained on train_splits) against each coder and on the units both coders agree on, so that
+the measure's accuracy can be read beside the coders' own agreement. Writes second_coding_agreement_<split>.json.
 """
 from __future__ import annotations
 
@@ -60,16 +69,22 @@ def summarise(df: pd.DataFrame) -> dict:
     return out
 
 
-def load(valid: Path) -> pd.DataFrame:
-    second = pd.read_csv(valid / "second_coding.csv", dtype=str, keep_default_na=False)
+def load(valid: Path, second_file: str = "second_coding.csv", split: str | None = None) -> pd.DataFrame:
+    """The second coder's rows joined with the first coder's; the units are the drawn sample
+    (second_coding_units.csv) or, with `split`, every unit of that batch in themes_units.csv."""
+    second = pd.read_csv(valid / second_file, dtype=str, keep_default_na=False)
     first = pd.read_csv(valid / "themes_coded.csv", dtype=str, keep_default_na=False)
-    units = pd.read_csv(valid / "second_coding_units.csv", dtype=str, keep_default_na=False)
-    if set(second["item_id"]) != set(units["item_id"]):
-        raise SystemExit(f"{valid / 'second_coding.csv'}: coded items differ from second_coding_units.csv; "
-                         "code every drawn unit first")
+    if split is None:
+        units, source = pd.read_csv(valid / "second_coding_units.csv", dtype=str, keep_default_na=False), \
+            "second_coding_units.csv"
+    else:
+        units = pd.read_csv(valid / "themes_units.csv", dtype=str, keep_default_na=False)
+        units, source = units[units["split"] == split], f"themes_units.csv split {split}"
+    if set(second["item_id"]) != set(units["item_id"]) or len(second) != len(units):
+        raise SystemExit(f"{valid / second_file}: coded items differ from {source}; code every unit once first")
     bad = second.loc[~second["coder2_theme"].isin(THEMES), "item_id"]
     if len(bad):
-        raise SystemExit(f"{valid / 'second_coding.csv'}: unknown coder2_theme for {list(bad)}")
+        raise SystemExit(f"{valid / second_file}: unknown coder2_theme for {list(bad)}")
     df = second.merge(first[["item_id", "corpus", "split", "theme", "secondary", "confidence", "coder"]],
                       on="item_id", how="left", validate="one_to_one")
     missing = df.loc[df["theme"].isna() | (df["theme"] == ""), "item_id"]
@@ -87,8 +102,9 @@ def report(df: pd.DataFrame) -> dict:
         "overall": summarise(df),
         "by_split": {s: summarise(g) for s, g in df.groupby("split")},
         "by_split_corpus": {f"{s}/{c}": summarise(g) for (s, c), g in df.groupby(["split", "corpus"])},
-        "holdout2_vntc_heldout_danes": summarise(df[(df["split"] == "holdout2")
-                                                    & df["corpus"].isin(["vntc_heldout", "danes"])]),
+        **({"holdout2_vntc_heldout_danes": summarise(df[(df["split"] == "holdout2")
+                                                        & df["corpus"].isin(["vntc_heldout", "danes"])])}
+           if (df["split"] == "holdout2").any() else {}),
         "by_first_coder_confidence": {k: summarise(g) for k, g in df.groupby("confidence")},
         "by_second_coder_confidence": {k: summarise(g) for k, g in df.groupby("coder2_confidence")},
         "marginals": {"first": {t: int((df["theme"] == t).sum()) for t in THEMES},
@@ -103,12 +119,48 @@ def report(df: pd.DataFrame) -> dict:
     }
 
 
+def measure_scores(df: pd.DataFrame) -> dict:
+    """The shipped measure against the first coder, the second coder, and on the units they agree on."""
+    import yaml
+
+    from pipeline import agreement as A
+    from pipeline import paths
+    from pipeline import params as P
+    from pipeline import validation as V
+
+    ws = paths.workspace(None)
+    params = P.load(ws.params_file)
+    tm = params["theme_measure"]
+    rules = yaml.safe_load(ws.resolve(tm["coding_rules"]).read_text(encoding="utf-8"))["themes"]
+    coded = V.read_sheet(ws.resolve(tm["validation_set"]), ("item_id", "corpus", "article_id", "text", "split", "theme"))
+    props = V.predict(coded[coded["item_id"].isin(df["item_id"])], params, ws, rules)
+    pred = df["item_id"].map(props["primary"]).tolist()
+    agreed = (df["theme"] == df["coder2_theme"]).to_numpy()
+
+    def score(gold, p):
+        s = A.bootstrap_scores(list(gold), list(p), THEMES, tm["bootstrap"], tm["seed"])
+        return {"n": len(gold), "accuracy": s["accuracy"], "accuracy_ci": s["accuracy_ci"],
+                "macro_f1": s["macro_f1"], "macro_f1_ci": s["macro_f1_ci"]}
+    return {"method": tm["method"], "train_splits_last": tm["learned"]["train_splits"][-1],
+            "fit": sorted(set(props["fit"])) if "fit" in props else None,
+            "vs_first": score(df["theme"], pred), "vs_second": score(df["coder2_theme"], pred),
+            "on_agreed_units": score(df["theme"][agreed], [p for p, a in zip(pred, agreed) if a]),
+            "either_coder": float(np.mean([p in (a, b) for p, a, b in zip(pred, df["theme"], df["coder2_theme"])]))}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--valid", type=Path, default=VALID)
+    ap.add_argument("--second", default="second_coding.csv", help="the second coder's file in --valid")
+    ap.add_argument("--split", default=None, help="a whole batch was second-coded: its split")
+    ap.add_argument("--measure", action="store_true", help="also score the shipped measure against both coders")
     args = ap.parse_args(argv)
-    out = report(load(args.valid))
-    path = args.valid / "second_coding_agreement.json"
+    df = load(args.valid, args.second, args.split)
+    out = report(df)
+    if args.measure:
+        out["measure"] = measure_scores(df)
+    path = args.valid / ("second_coding_agreement.json" if args.split is None
+                         else f"second_coding_agreement_{args.split}.json")
     path.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     for name, s in [("overall", out["overall"])] + list(out["by_split"].items()):
         print(f"{name:10s} n={s['n']:3d} agree={s['percent_agreement']:.2f} kappa={s['cohen_kappa']:.3f} "
