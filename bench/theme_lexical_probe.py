@@ -60,7 +60,7 @@ def main() -> None:
     params = P.load(ws.params_file)
     tm, max_chars = params["theme_measure"], params["embedding"]["max_chars"]
     coded = pd.read_csv(ws.resolve(tm["validation_set"]), dtype=str, keep_default_na=False)
-    with np.load(ws.resolve(tm["sheet_vectors"])) as shipped:  # each access to an npz member reads it anew
+    with np.load(ws.resolve(tm["sheet_vectors"]), allow_pickle=False) as shipped:  # a member read once, not per access
         keys, vectors = shipped["keys"], shipped["vectors"]
     row = {k: i for i, k in enumerate(keys)}
     emb = vectors[[row[pio.sha256_text(truncate(t, max_chars))] for t in coded["text"]]]
