@@ -190,6 +190,11 @@ Batches 42 and 43 (seeds 20270156 and 20270158, drawn together after batches 40 
 before any batch-42 or batch-43 passage was coded): the forty-first and forty-second fresh held-out sets, splits
 `holdout42` and `holdout43`, ids continuing after batch 41, drawn exactly like batches 8-41 (held-out VNTC only, 128 +
 22), batch 42 excluding every article of batches 1-41 and batch 43 every article of batches 1-42.
+
+Batches 44 and 45 (seeds 20270160 and 20270162, drawn together after batches 42 and 43 had been coded and scored,
+before any batch-44 or batch-45 passage was coded): the forty-third and forty-fourth fresh held-out sets, splits
+`holdout44` and `holdout45`, ids continuing after batch 43, drawn exactly like batches 8-43 (held-out VNTC only, 128 +
+22), batch 44 excluding every article of batches 1-43 and batch 45 every article of batches 1-44.
 """
 from __future__ import annotations
 
@@ -295,6 +300,10 @@ B42_SEED = 20270156
 B42_SPLIT = "holdout42"  # drawn exactly like batches 8-41
 B43_SEED = 20270158
 B43_SPLIT = "holdout43"  # drawn exactly like batches 8-42
+B44_SEED = 20270160
+B44_SPLIT = "holdout44"  # drawn exactly like batches 8-43
+B45_SEED = 20270162
+B45_SPLIT = "holdout45"  # drawn exactly like batches 8-44
 # sample lines cited as worked examples (`sample L<n> P<p>`) in quote_rules.md when batch 5 was drawn
 RULE_EXAMPLE_SAMPLE_LINES = (3, 8, 16, 17, 21, 27, 33, 46, 48, 51, 55, 79, 87, 135, 184, 194, 273, 327)
 RULES = Path("data/validation/quote_rules.md")
@@ -457,8 +466,8 @@ def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_nam
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("shared", nargs="?", default="../shared", help="where shared/ is (recorded as ../shared)")
-    ap.add_argument("--batch", type=int, choices=range(1, 44), default=43,
-                    help="write batches 1..N (default 43)")
+    ap.add_argument("--batch", type=int, choices=range(1, 46), default=45,
+                    help="write batches 1..N (default 45)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     sample_recs = load_sample()
@@ -487,7 +496,8 @@ def main(argv=None) -> None:
                                        (37, B37_SEED, B37_SPLIT), (38, B38_SEED, B38_SPLIT),
                                        (39, B39_SEED, B39_SPLIT), (40, B40_SEED, B40_SPLIT),
                                        (41, B41_SEED, B41_SPLIT), (42, B42_SEED, B42_SPLIT),
-                                       (43, B43_SEED, B43_SPLIT))}}
+                                       (43, B43_SEED, B43_SPLIT), (44, B44_SEED, B44_SPLIT),
+                                       (45, B45_SEED, B45_SPLIT))}}
     for batch in range(2, args.batch + 1):
         seed, split, excluded, quotas = later[batch]
         rows += fresh_batch(shared, sample_recs, rows, seed, split, excluded, *((quotas,) if quotas else ()))

@@ -153,8 +153,12 @@ Batches 44 and 45 (seeds 20270156 and 20270158, drawn together after batches 42 
 batch-44 or batch-45 coding): 160 more units each, splits `holdout44` and `holdout45`, batch 44 from records that none
 of batches 1-43 drew and batch 45 from records that none of batches 1-44 drew, drawn exactly like batches 9-43.
 
-`--batch all` (the default) writes batches 1-45, i.e. data/validation/themes_units.csv; `--batch 1` writes
-batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 45` one
+Batches 46 and 47 (seeds 20270160 and 20270162, drawn together after batches 44 and 45 were scored, before any
+batch-46 or batch-47 coding): 160 more units each, splits `holdout46` and `holdout47`, batch 46 from records that none
+of batches 1-45 drew and batch 47 from records that none of batches 1-46 drew, drawn exactly like batches 9-45.
+
+`--batch all` (the default) writes batches 1-47, i.e. data/validation/themes_units.csv; `--batch 1` writes
+batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 47` one
 batch alone.
 """
 from __future__ import annotations
@@ -214,6 +218,8 @@ SEED_BATCH42 = 20270152
 SEED_BATCH43 = 20270154
 SEED_BATCH44 = 20270156
 SEED_BATCH45 = 20270158
+SEED_BATCH46 = 20270160
+SEED_BATCH47 = 20270162
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_FILE = "data/sample/vntc_sample.jsonl"
 VNTC_FILE = "corpora/vntc-train.jsonl.gz"         # relative to the shared folder
@@ -293,6 +299,8 @@ SPLIT_BATCH42 = "holdout42"   # sizes and quotas as batch 9
 SPLIT_BATCH43 = "holdout43"   # sizes and quotas as batch 9
 SPLIT_BATCH44 = "holdout44"   # sizes and quotas as batch 9
 SPLIT_BATCH45 = "holdout45"   # sizes and quotas as batch 9
+SPLIT_BATCH46 = "holdout46"   # sizes and quotas as batch 9
+SPLIT_BATCH47 = "holdout47"   # sizes and quotas as batch 9
 # batch 9's VNTC quota per label (see the docstring): the policy-bearing labels oversampled, the others kept
 POLICY_LABELS_9 = ("Chinh tri Xa hoi", "Khoa hoc", "Kinh doanh", "Vi tinh")
 VNTC_QUOTA_9 = {"Chinh tri Xa hoi": 24, "Khoa hoc": 24, "Kinh doanh": 24, "Vi tinh": 24, "Doi song": 4,
@@ -630,7 +638,9 @@ LATER_BATCHES = {2: ((N_SAMPLE_2, N_VNTC_2, N_DANES_2), SEED_BATCH2, SPLIT_BATCH
                  42: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH42, SPLIT_BATCH42),
                  43: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH43, SPLIT_BATCH43),
                  44: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH44, SPLIT_BATCH44),
-                 45: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH45, SPLIT_BATCH45)}
+                 45: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH45, SPLIT_BATCH45),
+                 46: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH46, SPLIT_BATCH46),
+                 47: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH47, SPLIT_BATCH47)}
 # batches whose VNTC articles follow a fixed quota per label instead of water-filling
 VNTC_QUOTAS = {9: VNTC_QUOTA_9, 10: VNTC_QUOTA_9, 11: VNTC_QUOTA_9, 12: VNTC_QUOTA_9, 13: VNTC_QUOTA_9,
                14: VNTC_QUOTA_9, 15: VNTC_QUOTA_9, 16: VNTC_QUOTA_9, 17: VNTC_QUOTA_9,
@@ -641,7 +651,7 @@ VNTC_QUOTAS = {9: VNTC_QUOTA_9, 10: VNTC_QUOTA_9, 11: VNTC_QUOTA_9, 12: VNTC_QUO
                33: VNTC_QUOTA_9, 34: VNTC_QUOTA_9, 35: VNTC_QUOTA_9,
                36: VNTC_QUOTA_9, 37: VNTC_QUOTA_9, 38: VNTC_QUOTA_9, 39: VNTC_QUOTA_9,
                40: VNTC_QUOTA_9, 41: VNTC_QUOTA_9, 42: VNTC_QUOTA_9, 43: VNTC_QUOTA_9,
-               44: VNTC_QUOTA_9, 45: VNTC_QUOTA_9}
+               44: VNTC_QUOTA_9, 45: VNTC_QUOTA_9, 46: VNTC_QUOTA_9, 47: VNTC_QUOTA_9}
 
 
 def draw_later(shared: Path, excluded: set[str], earlier: list[dict], sample_ids: set[str],
