@@ -16,6 +16,14 @@ claude-session-CN, from a worktree whose themes_coded.csv ended before that batc
 With --measure it also scores the shipped theme measure (params.yaml as it stands; a batch outside its training rows
 is predicted by the model trained on train_splits) against each coder and on the units both coders agree on, so that
 the measure's accuracy can be read beside the coders' own agreement. Writes second_coding_agreement_<split>.json.
+
+A third round codes every paragraph of a corpus (stop 41: the 33 seed paragraphs, by claude-session-CO, from a folder
+holding only the units, coding_rules.yaml, the raw seed articles and the non-seed coded rows as precedent):
+
+    python scripts/second_coding_agreement.py --second second_coding_seeds.csv --corpus seed --measure
+
+(writes second_coding_agreement_seed.json; the measure's seed paragraphs are cross-fitted by article or held out, as
+in the validation's seed row).
 """
 from __future__ import annotations
 
@@ -69,12 +77,18 @@ def summarise(df: pd.DataFrame) -> dict:
     return out
 
 
-def load(valid: Path, second_file: str = "second_coding.csv", split: str | None = None) -> pd.DataFrame:
+def load(valid: Path, second_file: str = "second_coding.csv", split: str | None = None,
+         corpus: str | None = None) -> pd.DataFrame:
     """The second coder's rows joined with the first coder's; the units are the drawn sample
-    (second_coding_units.csv) or, with `split`, every unit of that batch in themes_units.csv."""
+    (second_coding_units.csv) or, with `split` (`corpus`), every unit of that batch (corpus) in themes_units.csv."""
     second = pd.read_csv(valid / second_file, dtype=str, keep_default_na=False)
     first = pd.read_csv(valid / "themes_coded.csv", dtype=str, keep_default_na=False)
-    if split is None:
+    if split is not None and corpus is not None:
+        raise SystemExit("give --split or --corpus, not both")
+    if corpus is not None:
+        units = pd.read_csv(valid / "themes_units.csv", dtype=str, keep_default_na=False)
+        units, source = units[units["corpus"] == corpus], f"themes_units.csv corpus {corpus}"
+    elif split is None:
         units, source = pd.read_csv(valid / "second_coding_units.csv", dtype=str, keep_default_na=False), \
             "second_coding_units.csv"
     else:
@@ -145,7 +159,10 @@ def measure_scores(df: pd.DataFrame) -> dict:
             "fit": sorted(set(props["fit"])) if "fit" in props else None,
             "vs_first": score(df["theme"], pred), "vs_second": score(df["coder2_theme"], pred),
             "on_agreed_units": score(df["theme"][agreed], [p for p, a in zip(pred, agreed) if a]),
-            "either_coder": float(np.mean([p in (a, b) for p, a, b in zip(pred, df["theme"], df["coder2_theme"])]))}
+            "either_coder": float(np.mean([p in (a, b) for p, a, b in zip(pred, df["theme"], df["coder2_theme"])])),
+            # the measure's primary among the first coder's primary + secondary themes (as lenient_agreement)
+            "lenient_vs_first": float(np.mean([p in _themes(a, s) for p, a, s in
+                                               zip(pred, df["theme"], df["secondary"])]))}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,14 +170,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--valid", type=Path, default=VALID)
     ap.add_argument("--second", default="second_coding.csv", help="the second coder's file in --valid")
     ap.add_argument("--split", default=None, help="a whole batch was second-coded: its split")
+    ap.add_argument("--corpus", default=None, help="every unit of a corpus was second-coded: its name")
     ap.add_argument("--measure", action="store_true", help="also score the shipped measure against both coders")
     args = ap.parse_args(argv)
-    df = load(args.valid, args.second, args.split)
+    df = load(args.valid, args.second, args.split, args.corpus)
     out = report(df)
     if args.measure:
         out["measure"] = measure_scores(df)
-    path = args.valid / ("second_coding_agreement.json" if args.split is None
-                         else f"second_coding_agreement_{args.split}.json")
+    which = args.split or args.corpus
+    path = args.valid / ("second_coding_agreement.json" if which is None else f"second_coding_agreement_{which}.json")
     path.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     for name, s in [("overall", out["overall"])] + list(out["by_split"].items()):
         print(f"{name:10s} n={s['n']:3d} agree={s['percent_agreement']:.2f} kappa={s['cohen_kappa']:.3f} "

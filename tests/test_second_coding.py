@@ -24,11 +24,12 @@ def script():
     return module
 
 
-@pytest.mark.parametrize("second, split, shipped", [
-    ("second_coding.csv", None, "second_coding_agreement.json"),
-    ("second_coding_holdout45.csv", "holdout45", "second_coding_agreement_holdout45.json")])
-def test_shipped_agreement_is_recomputed_from_the_codes(script, second, split, shipped):
-    df = script.load(VALID, second, split)
+@pytest.mark.parametrize("second, split, corpus, shipped", [
+    ("second_coding.csv", None, None, "second_coding_agreement.json"),
+    ("second_coding_holdout45.csv", "holdout45", None, "second_coding_agreement_holdout45.json"),
+    ("second_coding_seeds.csv", None, "seed", "second_coding_agreement_seed.json")])
+def test_shipped_agreement_is_recomputed_from_the_codes(script, second, split, corpus, shipped):
+    df = script.load(VALID, second, split, corpus)
     assert not set(df["coder"]) & set(df["coder2"])  # blind means another coder, not a re-read
     out = script.report(df)
     result = json.loads((VALID / shipped).read_text(encoding="utf-8"))
@@ -45,3 +46,8 @@ def test_a_whole_batch_second_coding_must_code_every_unit_once(script, tmp_path)
     (tmp_path / "partial.csv").write_text("\n".join(rows[:-1]) + "\n", encoding="utf-8")
     with pytest.raises(SystemExit, match="code every unit once"):
         script.load(tmp_path, "partial.csv", "holdout45")
+
+
+def test_the_seed_second_coding_covers_every_seed_paragraph(script):
+    df = script.load(VALID, "second_coding_seeds.csv", corpus="seed")
+    assert len(df) == 33 and set(df["corpus"]) == {"seed"} and set(df["coder2"]) == {"claude-session-CO"}
