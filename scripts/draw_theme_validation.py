@@ -157,8 +157,12 @@ Batches 46 and 47 (seeds 20270160 and 20270162, drawn together after batches 44 
 batch-46 or batch-47 coding): 160 more units each, splits `holdout46` and `holdout47`, batch 46 from records that none
 of batches 1-45 drew and batch 47 from records that none of batches 1-46 drew, drawn exactly like batches 9-45.
 
-`--batch all` (the default) writes batches 1-47, i.e. data/validation/themes_units.csv; `--batch 1` writes
-batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 47` one
+Batches 48 and 49 (seeds 20270164 and 20270166, drawn together after batches 46 and 47 were scored, before any
+batch-48 or batch-49 coding): 160 more units each, splits `holdout48` and `holdout49`, batch 48 from records that none
+of batches 1-47 drew and batch 49 from records that none of batches 1-48 drew, drawn exactly like batches 9-47.
+
+`--batch all` (the default) writes batches 1-49, i.e. data/validation/themes_units.csv; `--batch 1` writes
+batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 49` one
 batch alone.
 """
 from __future__ import annotations
@@ -220,6 +224,8 @@ SEED_BATCH44 = 20270156
 SEED_BATCH45 = 20270158
 SEED_BATCH46 = 20270160
 SEED_BATCH47 = 20270162
+SEED_BATCH48 = 20270164
+SEED_BATCH49 = 20270166
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_FILE = "data/sample/vntc_sample.jsonl"
 VNTC_FILE = "corpora/vntc-train.jsonl.gz"         # relative to the shared folder
@@ -301,6 +307,8 @@ SPLIT_BATCH44 = "holdout44"   # sizes and quotas as batch 9
 SPLIT_BATCH45 = "holdout45"   # sizes and quotas as batch 9
 SPLIT_BATCH46 = "holdout46"   # sizes and quotas as batch 9
 SPLIT_BATCH47 = "holdout47"   # sizes and quotas as batch 9
+SPLIT_BATCH48 = "holdout48"   # sizes and quotas as batch 9
+SPLIT_BATCH49 = "holdout49"   # sizes and quotas as batch 9
 # batch 9's VNTC quota per label (see the docstring): the policy-bearing labels oversampled, the others kept
 POLICY_LABELS_9 = ("Chinh tri Xa hoi", "Khoa hoc", "Kinh doanh", "Vi tinh")
 VNTC_QUOTA_9 = {"Chinh tri Xa hoi": 24, "Khoa hoc": 24, "Kinh doanh": 24, "Vi tinh": 24, "Doi song": 4,
@@ -640,7 +648,9 @@ LATER_BATCHES = {2: ((N_SAMPLE_2, N_VNTC_2, N_DANES_2), SEED_BATCH2, SPLIT_BATCH
                  44: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH44, SPLIT_BATCH44),
                  45: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH45, SPLIT_BATCH45),
                  46: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH46, SPLIT_BATCH46),
-                 47: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH47, SPLIT_BATCH47)}
+                 47: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH47, SPLIT_BATCH47),
+                 48: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH48, SPLIT_BATCH48),
+                 49: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH49, SPLIT_BATCH49)}
 # batches whose VNTC articles follow a fixed quota per label instead of water-filling
 VNTC_QUOTAS = {9: VNTC_QUOTA_9, 10: VNTC_QUOTA_9, 11: VNTC_QUOTA_9, 12: VNTC_QUOTA_9, 13: VNTC_QUOTA_9,
                14: VNTC_QUOTA_9, 15: VNTC_QUOTA_9, 16: VNTC_QUOTA_9, 17: VNTC_QUOTA_9,
@@ -651,7 +661,8 @@ VNTC_QUOTAS = {9: VNTC_QUOTA_9, 10: VNTC_QUOTA_9, 11: VNTC_QUOTA_9, 12: VNTC_QUO
                33: VNTC_QUOTA_9, 34: VNTC_QUOTA_9, 35: VNTC_QUOTA_9,
                36: VNTC_QUOTA_9, 37: VNTC_QUOTA_9, 38: VNTC_QUOTA_9, 39: VNTC_QUOTA_9,
                40: VNTC_QUOTA_9, 41: VNTC_QUOTA_9, 42: VNTC_QUOTA_9, 43: VNTC_QUOTA_9,
-               44: VNTC_QUOTA_9, 45: VNTC_QUOTA_9, 46: VNTC_QUOTA_9, 47: VNTC_QUOTA_9}
+               44: VNTC_QUOTA_9, 45: VNTC_QUOTA_9, 46: VNTC_QUOTA_9, 47: VNTC_QUOTA_9,
+               48: VNTC_QUOTA_9, 49: VNTC_QUOTA_9}
 
 
 def draw_later(shared: Path, excluded: set[str], earlier: list[dict], sample_ids: set[str],
