@@ -95,8 +95,10 @@ NEEDS_SHARED = pytest.mark.skipif(not (V.shared_dir() / "corpora" / "vntc-train.
 # same rules twice more: 0.822 [0.687, 0.907] / 0.514 [0.401, 0.626] (tp 37, fp 8, fn 35) and 0.688 [0.566, 0.788] /
 # 0.484 [0.384, 0.585] (tp 44, fp 20, fn 47), the reported number at stop 40. Holdout44 and holdout45 (stop 41), the
 # same rules twice more: 0.761 [0.647, 0.847] / 0.718 [0.605, 0.81] (tp 51, fp 16, fn 20) and 0.828 [0.718, 0.901] /
-# 0.609 [0.504, 0.705] (tp 53, fp 11, fn 34), the reported number since stop 41. The twelve batches coded after round
-# 21 was fixed (holdout34-45), pooled: 0.809 [0.779, 0.835] / 0.603 [0.573, 0.633] (tp 604, fp 143, fn 397). The floors
+# 0.609 [0.504, 0.705] (tp 53, fp 11, fn 34). Holdout46 and holdout47 (later at stop 41), the same rules twice more:
+# 0.877 [0.768, 0.939] / 0.61 [0.502, 0.708] (tp 50, fp 7, fn 32) and 0.794 [0.684, 0.873] / 0.794 [0.684, 0.873]
+# (tp 54, fp 14, fn 14), the reported number since stop 41. The fourteen batches coded after round 21 was fixed
+# (holdout34-47), pooled: 0.812 [0.785, 0.836] / 0.615 [0.587, 0.643] (tp 708, fp 164, fn 443). The floors
 # are those minus about 0.05 (holdout27, development only: round 17's 0.871 / 0.656). Issue 15's target is not met
 # on fresh data.
 FLOORS = {"holdout3": (0.82, 0.57), "holdout4": (0.89, 0.60), "holdout5": (0.74, 0.52),
@@ -115,8 +117,9 @@ FLOORS = {"holdout3": (0.82, 0.57), "holdout4": (0.89, 0.60), "holdout5": (0.74,
           "holdout36": (0.80, 0.55), "holdout37": (0.80, 0.62), "holdout38": (0.82, 0.68),
           "holdout39": (0.77, 0.53), "holdout40": (0.78, 0.54), "holdout41": (0.72, 0.55),
           "holdout42": (0.77, 0.46), "holdout43": (0.64, 0.43), "holdout44": (0.71, 0.67),
-          "holdout45": (0.78, 0.56)}  # split: (precision, recall)
-POOLED_FLOOR = (0.78, 0.56)  # the batches coded after the rules last changed, pooled, minus about 0.03
+          "holdout45": (0.78, 0.56), "holdout46": (0.83, 0.56),
+          "holdout47": (0.74, 0.74)}  # split: (precision, recall)
+POOLED_FLOOR = (0.78, 0.58)  # the batches coded after the rules last changed, pooled, minus about 0.03
 
 
 @NEEDS_SHARED
