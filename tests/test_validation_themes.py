@@ -38,9 +38,10 @@ def shipped():
 @pytest.mark.integration
 def test_seed_paragraphs_are_measured_above_the_floor(shipped):
     """All 33 seed paragraphs. Default method (since stop 38, as at stop 36, the hybrid, blend 0.25 on the similarity,
-    the learned model on centred cosines with the sheet's seed units weighted 20 times, trained on tune..holdout43, a
+    the learned model on centred cosines with the sheet's seed units weighted 20 times, trained on tune..holdout47, a
     paragraph the similarity measure reads as institutions or spatial planning keeping the similarity measure's
-    reading; cross-fitted by article): 23/33, 0.697 / 0.751 (trained on tune..holdout41 24/33, 0.727 / 0.762; trained
+    reading; cross-fitted by article): 23/33, 0.697 / 0.751 (trained on tune..holdout45 24/33, 0.727 / 0.762; trained
+    on tune..holdout43 23/33, 0.697 / 0.751; trained on tune..holdout41 24/33, 0.727 / 0.762; trained
     on tune..holdout39 23/33, 0.697 / 0.751; trained
     on tune..holdout37 24/33, 0.727 / 0.762; trained
     on tune..holdout35 23/33, 0.697 / 0.751; stop 37's default, digital governance deferred too,
@@ -70,11 +71,13 @@ def test_seed_paragraphs_are_measured_above_the_floor(shipped):
 @pytest.mark.integration
 def test_the_reported_batch_is_measured_above_the_floor(shipped):
     """The newest batch (pipeline.splits), coded blind after the method was fixed and scored once, is the reported
-    number: holdout45 with the default (since stop 38 the hybrid, blend 0.25, deferring institutions and spatial
+    number: holdout49 with the default (since stop 38 the hybrid, blend 0.25, deferring institutions and spatial
     planning to the similarity measure, chosen by the leave-one-batch-out rule with holdout34-35 opened and kept with
-    holdout36-37 and, under stop 39's incumbent margin, holdout38-39, holdout40-41 and holdout42-43 opened, trained on
-    tune..holdout43, unchanged after holdout44), accuracy 0.812, macro-F1 0.762. holdout44 (the same, just kept):
-    0.812 / 0.788. holdout43 (the same, trained on tune..holdout41, unchanged after holdout42): 0.831 / 0.795.
+    holdout36-37 and, under stop 39's incumbent margin, holdout38-39, holdout40-41, holdout42-43, holdout44-45 and
+    holdout46-47 opened, trained on tune..holdout47, unchanged after holdout48), accuracy 0.838, macro-F1 0.791.
+    holdout48 (the same, just kept): 0.825 / 0.777. holdout47 (the same, trained on tune..holdout45, unchanged after
+    holdout46): 0.756 / 0.738. holdout46 (the same, just kept): 0.831 / 0.697. holdout45 (the same, trained on
+    tune..holdout43, unchanged after holdout44): 0.812 / 0.762. holdout44 (the same, just kept): 0.812 / 0.788. holdout43 (the same, trained on tune..holdout41, unchanged after holdout42): 0.831 / 0.795.
     holdout42 (the same, just kept): 0.794 / 0.739. holdout41 (the same, trained on tune..holdout39, unchanged after holdout40): 0.800 / 0.715.
     holdout40 (the same, just kept): 0.756 / 0.624 (for information on the same units, trained
     alike: similarity 0.644 / 0.522, learned 0.769 / 0.661, stop 37's hybrid 0.719 / 0.589; on holdout41 0.738 / 0.673,
@@ -136,4 +139,4 @@ def test_the_reported_batch_is_measured_above_the_floor(shipped):
     fresh = coded[coded["split"] == newest]
     assert len(fresh) >= 150
     s = _scores(params, fresh)
-    assert s["accuracy"] >= 0.78 and s["macro_f1"] >= 0.73, s
+    assert s["accuracy"] >= 0.80 and s["macro_f1"] >= 0.75, s
