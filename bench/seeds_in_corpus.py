@@ -8,10 +8,12 @@ theme for it is scored against the coders' code: on all 33 and on the 16 of the 
 measure never trains on (the 17 seed tune paragraphs are in its training rows, so the stage's reading of them is
 not a held-out score; pipeline.validation's cross-fitted number is), and the two seed articles' theme shares are
 compared between the runs. Writes bench/seeds_in_corpus.json. About 15 minutes on 2 cores, most of it embedding the
-sample's paragraphs; the scratch workspaces are kept under --work and reused when their outputs exist."""
+sample's paragraphs; the scratch workspaces are kept under --work and reused when their outputs exist and were made
+from the same params.yaml and coded sheet (the trained measure learns from the sheet)."""
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import shutil
 import sys
@@ -31,11 +33,24 @@ STAGES = ("ingest", "clean", "segment", "embed", "topics", "themes")
 OUT = Path(__file__).with_name("seeds_in_corpus.json")
 
 
+def inputs_digest() -> str:
+    """The repository files a run depends on besides the seeds and the code: params.yaml and the coded sheet."""
+    params = workspace.repo_params()
+    digest = hashlib.sha256()
+    for path in (REPO / "params.yaml", REPO / params["theme_measure"]["validation_set"]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def run(dest: Path, extra: Path | None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """A run on the seeds (and `extra` beside them), paragraph units, the repository's caches: its units with their
-    measured theme, its article shares and its themes summary (reused when dest holds a finished run)."""
+    measured theme, its article shares and its themes summary (reused when dest holds a finished run made from the
+    same inputs_digest; a stale one, after a change of parameters or training rows, is run again)."""
     ws = dest / "ws"
-    if not (ws / paths.THEMES_SUMMARY).is_file():
+    stamp = dest / "inputs.sha256"
+    digest = inputs_digest()
+    fresh = stamp.is_file() and stamp.read_text(encoding="utf-8") == digest
+    if not ((ws / paths.THEMES_SUMMARY).is_file() and fresh):
         shutil.rmtree(dest, ignore_errors=True)
         corpus = dest / "corpus"
         corpus.mkdir(parents=True)
@@ -50,6 +65,7 @@ def run(dest: Path, extra: Path | None) -> tuple[pd.DataFrame, pd.DataFrame, dic
         workspace.make(ws, corpus, overrides={"units.level": "paragraph", **caches})
         for stage in STAGES:
             workspace.run_stage(ws, stage, timeout=3600, check=True)
+        stamp.write_text(digest, encoding="utf-8")
     units = pd.read_parquet(ws / paths.UNITS)[["unit_id", "article_id", "text"]]
     measured = pd.read_parquet(ws / paths.UNIT_THEMES)[["unit_id", "measured_theme"]]
     summary = json.loads((ws / paths.THEMES_SUMMARY).read_text(encoding="utf-8"))

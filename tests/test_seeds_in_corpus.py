@@ -39,3 +39,40 @@ def test_seed_paragraphs_read_the_same_inside_a_larger_corpus(tmp_path):
     sa, sb = (run[1].set_index("article_id").loc[seeds, classes].to_numpy() for run in (alone, inside))
     assert np.abs(sa - sb).max() < 0.01, (sa, sb)
     assert alone[2]["not_measurable"] == [] and inside[2]["not_measurable"] == []
+
+
+def _finished_run(dest: Path, digest: str | None) -> None:
+    """A scratch folder that looks like a finished run (the files run() reads), stamped with `digest`."""
+    from pipeline import paths
+
+    ws = dest / "ws"
+    for rel, frame in ((paths.UNITS, pd.DataFrame({"unit_id": ["u"], "article_id": ["a"], "text": ["t"]})),
+                       (paths.UNIT_THEMES, pd.DataFrame({"unit_id": ["u"], "measured_theme": [OTHER]})),
+                       (paths.ARTICLE_THEMES, pd.DataFrame({"article_id": ["a"]}))):
+        (ws / rel).parent.mkdir(parents=True, exist_ok=True)
+        frame.to_parquet(ws / rel)
+    (ws / paths.THEMES_SUMMARY).parent.mkdir(parents=True, exist_ok=True)
+    (ws / paths.THEMES_SUMMARY).write_text("{}", encoding="utf-8")
+    if digest is not None:
+        (dest / "inputs.sha256").write_text(digest, encoding="utf-8")
+
+
+def test_a_finished_run_is_reused_only_when_made_from_the_same_parameters_and_sheet(tmp_path, monkeypatch):
+    """A scratch run from before a change of params.yaml or of the coded sheet (the trained measure's rows) must be
+    run again, not read: reusing it reported stop 39's numbers for stop 41's measure once."""
+    class Ran(Exception):
+        pass
+
+    def refuse(*args, **kwargs):
+        raise Ran
+
+    monkeypatch.setattr(S.workspace, "run_stage", refuse)
+    monkeypatch.setattr(S.workspace, "make", lambda *args, **kwargs: None)
+    _finished_run(tmp_path / "same", S.inputs_digest())
+    units, _, summary = S.run(tmp_path / "same", None)  # read, not run
+    assert units["measured_theme"].tolist() == [OTHER] and summary == {}
+    for name, digest in (("stale", "0" * 64), ("unstamped", None)):
+        _finished_run(tmp_path / name, digest)
+        with pytest.raises(Ran):
+            S.run(tmp_path / name, None)
+        assert not (tmp_path / name / "ws" / "reports").exists()  # the stale run was cleared first
