@@ -32,6 +32,10 @@ from pipeline.embedders import truncate
 
 OUT = Path(__file__).with_name("theme_lexical_probe.json")
 C, SEED_WEIGHT = 10.0, 20.0
+# the probe was run on the pairs up to batches 44-45 (stop 40); theme_fresh_pooled.STEPS has grown since, and a re-run
+# must give the numbers the README quotes, not silently pool more batches under the same key
+PROBE_STEPS = STEPS[:5]
+assert PROBE_STEPS[-1] == (("holdout44", "holdout45"), "holdout43"), PROBE_STEPS
 
 
 def features(texts: pd.Series, vectors: np.ndarray, vec: TfidfVectorizer, fit: bool):
@@ -66,7 +70,7 @@ def main() -> None:
     emb = vectors[[row[pio.sha256_text(truncate(t, max_chars))] for t in coded["text"]]]
     emb = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-9)
     gold, pred = [], []
-    for pair, last in STEPS:
+    for pair, last in PROBE_STEPS:
         train = coded[coded["split"].isin(train_splits(last)) & (coded["corpus"] != "seed")]
         test = coded[coded["split"].isin(pair)]
         gold += test["theme"].tolist()
