@@ -200,6 +200,11 @@ Batches 46 and 47 (seeds 20270164 and 20270166, drawn together after batches 44 
 before any batch-46 or batch-47 passage was coded): the forty-fifth and forty-sixth fresh held-out sets, splits
 `holdout46` and `holdout47`, ids continuing after batch 45, drawn exactly like batches 8-45 (held-out VNTC only, 128 +
 22), batch 46 excluding every article of batches 1-45 and batch 47 every article of batches 1-46.
+
+Batches 48 and 49 (seeds 20270168 and 20270170, drawn together after batches 46 and 47 had been coded and scored,
+before any batch-48 or batch-49 passage was coded): the forty-seventh and forty-eighth fresh held-out sets, splits
+`holdout48` and `holdout49`, ids continuing after batch 47, drawn exactly like batches 8-47 (held-out VNTC only, 128 +
+22), batch 48 excluding every article of batches 1-47 and batch 49 every article of batches 1-48.
 """
 from __future__ import annotations
 
@@ -313,6 +318,10 @@ B46_SEED = 20270164
 B46_SPLIT = "holdout46"  # drawn exactly like batches 8-45
 B47_SEED = 20270166
 B47_SPLIT = "holdout47"  # drawn exactly like batches 8-46
+B48_SEED = 20270168
+B48_SPLIT = "holdout48"  # drawn exactly like batches 8-47
+B49_SEED = 20270170
+B49_SPLIT = "holdout49"  # drawn exactly like batches 8-48
 # sample lines cited as worked examples (`sample L<n> P<p>`) in quote_rules.md when batch 5 was drawn
 RULE_EXAMPLE_SAMPLE_LINES = (3, 8, 16, 17, 21, 27, 33, 46, 48, 51, 55, 79, 87, 135, 184, 194, 273, 327)
 RULES = Path("data/validation/quote_rules.md")
@@ -475,8 +484,8 @@ def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_nam
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("shared", nargs="?", default="../shared", help="where shared/ is (recorded as ../shared)")
-    ap.add_argument("--batch", type=int, choices=range(1, 48), default=47,
-                    help="write batches 1..N (default 47)")
+    ap.add_argument("--batch", type=int, choices=range(1, 50), default=49,
+                    help="write batches 1..N (default 49)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     sample_recs = load_sample()
@@ -507,7 +516,8 @@ def main(argv=None) -> None:
                                        (41, B41_SEED, B41_SPLIT), (42, B42_SEED, B42_SPLIT),
                                        (43, B43_SEED, B43_SPLIT), (44, B44_SEED, B44_SPLIT),
                                        (45, B45_SEED, B45_SPLIT), (46, B46_SEED, B46_SPLIT),
-                                       (47, B47_SEED, B47_SPLIT))}}
+                                       (47, B47_SEED, B47_SPLIT), (48, B48_SEED, B48_SPLIT),
+                                       (49, B49_SEED, B49_SPLIT))}}
     for batch in range(2, args.batch + 1):
         seed, split, excluded, quotas = later[batch]
         rows += fresh_batch(shared, sample_recs, rows, seed, split, excluded, *((quotas,) if quotas else ()))

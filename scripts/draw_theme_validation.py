@@ -161,8 +161,12 @@ Batches 48 and 49 (seeds 20270164 and 20270166, drawn together after batches 46 
 batch-48 or batch-49 coding): 160 more units each, splits `holdout48` and `holdout49`, batch 48 from records that none
 of batches 1-47 drew and batch 49 from records that none of batches 1-48 drew, drawn exactly like batches 9-47.
 
-`--batch all` (the default) writes batches 1-49, i.e. data/validation/themes_units.csv; `--batch 1` writes
-batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 49` one
+Batches 50 and 51 (seeds 20270168 and 20270170, drawn together after batches 48 and 49 were scored, before any
+batch-50 or batch-51 coding): 160 more units each, splits `holdout50` and `holdout51`, batch 50 from records that none
+of batches 1-49 drew and batch 51 from records that none of batches 1-50 drew, drawn exactly like batches 9-49.
+
+`--batch all` (the default) writes batches 1-51, i.e. data/validation/themes_units.csv; `--batch 1` writes
+batch 1 alone (byte for byte the file as it was before batch 2 was drawn); `--batch 2` ... `--batch 51` one
 batch alone.
 """
 from __future__ import annotations
@@ -226,6 +230,8 @@ SEED_BATCH46 = 20270160
 SEED_BATCH47 = 20270162
 SEED_BATCH48 = 20270164
 SEED_BATCH49 = 20270166
+SEED_BATCH50 = 20270168
+SEED_BATCH51 = 20270170
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_FILE = "data/sample/vntc_sample.jsonl"
 VNTC_FILE = "corpora/vntc-train.jsonl.gz"         # relative to the shared folder
@@ -309,6 +315,8 @@ SPLIT_BATCH46 = "holdout46"   # sizes and quotas as batch 9
 SPLIT_BATCH47 = "holdout47"   # sizes and quotas as batch 9
 SPLIT_BATCH48 = "holdout48"   # sizes and quotas as batch 9
 SPLIT_BATCH49 = "holdout49"   # sizes and quotas as batch 9
+SPLIT_BATCH50 = "holdout50"   # sizes and quotas as batch 9
+SPLIT_BATCH51 = "holdout51"   # sizes and quotas as batch 9
 # batch 9's VNTC quota per label (see the docstring): the policy-bearing labels oversampled, the others kept
 POLICY_LABELS_9 = ("Chinh tri Xa hoi", "Khoa hoc", "Kinh doanh", "Vi tinh")
 VNTC_QUOTA_9 = {"Chinh tri Xa hoi": 24, "Khoa hoc": 24, "Kinh doanh": 24, "Vi tinh": 24, "Doi song": 4,
@@ -650,7 +658,9 @@ LATER_BATCHES = {2: ((N_SAMPLE_2, N_VNTC_2, N_DANES_2), SEED_BATCH2, SPLIT_BATCH
                  46: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH46, SPLIT_BATCH46),
                  47: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH47, SPLIT_BATCH47),
                  48: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH48, SPLIT_BATCH48),
-                 49: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH49, SPLIT_BATCH49)}
+                 49: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH49, SPLIT_BATCH49),
+                 50: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH50, SPLIT_BATCH50),
+                 51: ((N_SAMPLE_9, N_VNTC_9, N_DANES_9), SEED_BATCH51, SPLIT_BATCH51)}
 # batches whose VNTC articles follow a fixed quota per label instead of water-filling
 VNTC_QUOTAS = {9: VNTC_QUOTA_9, 10: VNTC_QUOTA_9, 11: VNTC_QUOTA_9, 12: VNTC_QUOTA_9, 13: VNTC_QUOTA_9,
                14: VNTC_QUOTA_9, 15: VNTC_QUOTA_9, 16: VNTC_QUOTA_9, 17: VNTC_QUOTA_9,
@@ -662,7 +672,7 @@ VNTC_QUOTAS = {9: VNTC_QUOTA_9, 10: VNTC_QUOTA_9, 11: VNTC_QUOTA_9, 12: VNTC_QUO
                36: VNTC_QUOTA_9, 37: VNTC_QUOTA_9, 38: VNTC_QUOTA_9, 39: VNTC_QUOTA_9,
                40: VNTC_QUOTA_9, 41: VNTC_QUOTA_9, 42: VNTC_QUOTA_9, 43: VNTC_QUOTA_9,
                44: VNTC_QUOTA_9, 45: VNTC_QUOTA_9, 46: VNTC_QUOTA_9, 47: VNTC_QUOTA_9,
-               48: VNTC_QUOTA_9, 49: VNTC_QUOTA_9}
+               48: VNTC_QUOTA_9, 49: VNTC_QUOTA_9, 50: VNTC_QUOTA_9, 51: VNTC_QUOTA_9}
 
 
 def draw_later(shared: Path, excluded: set[str], earlier: list[dict], sample_ids: set[str],

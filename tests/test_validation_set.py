@@ -43,7 +43,8 @@ LATER = {"holdout2": (2, "claude-session-D"), "holdout3": (3, "claude-session-H"
          "holdout42": (42, "claude-session-CF"), "holdout43": (43, "claude-session-CG"),
          "holdout44": (44, "claude-session-CJ"), "holdout45": (45, "claude-session-CK"),
          "holdout46": (46, "claude-session-CP"), "holdout47": (47, "claude-session-CQ"),
-         "holdout48": (48, "claude-session-CT"), "holdout49": (49, "claude-session-CU")}
+         "holdout48": (48, "claude-session-CT"), "holdout49": (49, "claude-session-CU"),
+         "holdout50": (50, "claude-session-CX"), "holdout51": (51, "claude-session-CY")}
 CODERS = {"tune": "claude-session-A", "holdout": "claude-session-A", **{s: c for s, (_, c) in LATER.items()}}
 BATCH_OF = {"tune": 1, "holdout": 1, **{s: b for s, (b, _) in LATER.items()}}
 
@@ -78,11 +79,11 @@ def test_every_unit_has_valid_codes(coded):
         assert set(extra) <= set(CODES) - {"other"}
     assert set(coded["confidence"]) <= {"high", "medium", "low"}
     assert (coded["coder"] == coded["split"].map(CODERS)).all()
-    # batches 1-8 were coded on 2026-12-02, batches 9-20 on 2026-12-03, batches 21-35 on 2026-12-04, 36-49 on 2026-12-05
+    # batches 1-8 were coded on 2026-12-02, batches 9-20 on 2026-12-03, batches 21-35 on 2026-12-04, 36-51 on 2026-12-05
     later = {"holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16",
              "holdout17", "holdout18", "holdout19", "holdout20"}
     assert (coded["coded_at"] == coded["split"].map(
-        lambda s: "2026-12-05" if s in ("holdout36", "holdout37", "holdout38", "holdout39", "holdout40", "holdout41", "holdout42", "holdout43", "holdout44", "holdout45", "holdout46", "holdout47", "holdout48", "holdout49") else "2026-12-04" if s in ("holdout21", "holdout22", "holdout23", "holdout24", "holdout25", "holdout26",
+        lambda s: "2026-12-05" if s in ("holdout36", "holdout37", "holdout38", "holdout39", "holdout40", "holdout41", "holdout42", "holdout43", "holdout44", "holdout45", "holdout46", "holdout47", "holdout48", "holdout49", "holdout50", "holdout51") else "2026-12-04" if s in ("holdout21", "holdout22", "holdout23", "holdout24", "holdout25", "holdout26",
                                          "holdout27", "holdout28", "holdout29", "holdout30", "holdout31", "holdout32",
                                          "holdout33", "holdout34", "holdout35") else "2026-12-03" if s in later else "2026-12-02")).all()
 
@@ -106,13 +107,13 @@ def test_later_batches_are_fresh_and_appended_in_order(units):
         assert set(new["corpus"]) == frame and len(new) == 160
         assert not set(new["article_id"]) & set(earlier["article_id"])
         assert not set(new["text"]) & set(earlier["text"])
-    # batches 9-49 weight the VNTC labels where the codebook's themes live (README: Batch 9): 24 each, others 4
+    # batches 9-51 weight the VNTC labels where the codebook's themes live (README: Batch 9): 24 each, others 4
     for split in ("holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15",
                   "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23",
                   "holdout24", "holdout25", "holdout26", "holdout27", "holdout28", "holdout29", "holdout30",
                   "holdout31", "holdout32", "holdout33", "holdout34", "holdout35", "holdout36", "holdout37", "holdout38",
                   "holdout39", "holdout40", "holdout41", "holdout42", "holdout43", "holdout44", "holdout45",
-                  "holdout46", "holdout47", "holdout48", "holdout49"):
+                  "holdout46", "holdout47", "holdout48", "holdout49", "holdout50", "holdout51"):
         quota = units[(units["split"] == split) & (units["corpus"] == "vntc_heldout")]["stratum"].value_counts()
         if len(quota):
             assert quota.to_dict() == {**{label: 4 for label in quota.index}, "Chinh tri Xa hoi": 24, "Khoa hoc": 24,
