@@ -3,7 +3,7 @@
     python scripts/check_quotes_coded.py
 
 Checks: every passage is coded; a passage is either all has_quote=true rows or one has_quote=false row; field values
-are from the allowed sets (split: tune | holdout | holdout2 | holdout3 | holdout4 | holdout5 | holdout6 | holdout7 | holdout8 | holdout9 | holdout10 | holdout11 | holdout12 | holdout13 | holdout14 | holdout15 | holdout16 | holdout17 | holdout18 | holdout19 | holdout20 | holdout21 | holdout22 | holdout23 | holdout24 | holdout25 | holdout26 | holdout27 | holdout28 | holdout29 | holdout30 | holdout31 | holdout32 | holdout33 | holdout34 | holdout35 | holdout36 | holdout37 | holdout38 | holdout39 | holdout40 | holdout41 | holdout42 | holdout43 | holdout44 | holdout45 | holdout46 | holdout47 | holdout48 | holdout49, the fresh batches 2-49);
+are from the allowed sets (split: tune | holdout | holdout2 | holdout3 | holdout4 | holdout5 | holdout6 | holdout7 | holdout8 | holdout9 | holdout10 | holdout11 | holdout12 | holdout13 | holdout14 | holdout15 | holdout16 | holdout17 | holdout18 | holdout19 | holdout20 | holdout21 | holdout22 | holdout23 | holdout24 | holdout25 | holdout26 | holdout27 | holdout28 | holdout29 | holdout30 | holdout31 | holdout32 | holdout33 | holdout34 | holdout35 | holdout36 | holdout37 | holdout38 | holdout39 | holdout40 | holdout41 | holdout42 | holdout43 | holdout44 | holdout45 | holdout46 | holdout47 | holdout48 | holdout49 | holdout50 | holdout51, the fresh batches 2-51);
 `unnamed` rows have no speaker; `quote_start` occurs verbatim (whitespace-normalised) in its passage. Prints the counts used in
 data/validation/README.md, overall and per split. Exit status 1 on any failure.
 """
@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 D = Path("data/validation")
-SPLITS = ("tune", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27", "holdout28", "holdout29", "holdout30", "holdout31", "holdout32", "holdout33", "holdout34", "holdout35", "holdout36", "holdout37", "holdout38", "holdout39", "holdout40", "holdout41", "holdout42", "holdout43", "holdout44", "holdout45", "holdout46", "holdout47", "holdout48", "holdout49")
+SPLITS = ("tune", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17", "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23", "holdout24", "holdout25", "holdout26", "holdout27", "holdout28", "holdout29", "holdout30", "holdout31", "holdout32", "holdout33", "holdout34", "holdout35", "holdout36", "holdout37", "holdout38", "holdout39", "holdout40", "holdout41", "holdout42", "holdout43", "holdout44", "holdout45", "holdout46", "holdout47", "holdout48", "holdout49", "holdout50", "holdout51")
 
 
 def main() -> int:

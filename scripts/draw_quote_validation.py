@@ -205,6 +205,11 @@ Batches 48 and 49 (seeds 20270168 and 20270170, drawn together after batches 46 
 before any batch-48 or batch-49 passage was coded): the forty-seventh and forty-eighth fresh held-out sets, splits
 `holdout48` and `holdout49`, ids continuing after batch 47, drawn exactly like batches 8-47 (held-out VNTC only, 128 +
 22), batch 48 excluding every article of batches 1-47 and batch 49 every article of batches 1-48.
+
+Batches 50 and 51 (seeds 20270172 and 20270174, drawn together after batches 48 and 49 had been coded and scored,
+before any batch-50 or batch-51 passage was coded): the forty-ninth and fiftieth fresh held-out sets, splits
+`holdout50` and `holdout51`, ids continuing after batch 49, drawn exactly like batches 8-49 (held-out VNTC only, 128 +
+22), batch 50 excluding every article of batches 1-49 and batch 51 every article of batches 1-50.
 """
 from __future__ import annotations
 
@@ -322,6 +327,10 @@ B48_SEED = 20270168
 B48_SPLIT = "holdout48"  # drawn exactly like batches 8-47
 B49_SEED = 20270170
 B49_SPLIT = "holdout49"  # drawn exactly like batches 8-48
+B50_SEED = 20270172
+B50_SPLIT = "holdout50"  # drawn exactly like batches 8-49
+B51_SEED = 20270174
+B51_SPLIT = "holdout51"  # drawn exactly like batches 8-50
 # sample lines cited as worked examples (`sample L<n> P<p>`) in quote_rules.md when batch 5 was drawn
 RULE_EXAMPLE_SAMPLE_LINES = (3, 8, 16, 17, 21, 27, 33, 46, 48, 51, 55, 79, 87, 135, 184, 194, 273, 327)
 RULES = Path("data/validation/quote_rules.md")
@@ -484,8 +493,8 @@ def fresh_batch(shared: Path, sample_recs, prev_rows: list, seed: int, split_nam
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("shared", nargs="?", default="../shared", help="where shared/ is (recorded as ../shared)")
-    ap.add_argument("--batch", type=int, choices=range(1, 50), default=49,
-                    help="write batches 1..N (default 49)")
+    ap.add_argument("--batch", type=int, choices=range(1, 52), default=51,
+                    help="write batches 1..N (default 51)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     sample_recs = load_sample()
@@ -517,7 +526,8 @@ def main(argv=None) -> None:
                                        (43, B43_SEED, B43_SPLIT), (44, B44_SEED, B44_SPLIT),
                                        (45, B45_SEED, B45_SPLIT), (46, B46_SEED, B46_SPLIT),
                                        (47, B47_SEED, B47_SPLIT), (48, B48_SEED, B48_SPLIT),
-                                       (49, B49_SEED, B49_SPLIT))}}
+                                       (49, B49_SEED, B49_SPLIT), (50, B50_SEED, B50_SPLIT),
+                                       (51, B51_SEED, B51_SPLIT))}}
     for batch in range(2, args.batch + 1):
         seed, split, excluded, quotas = later[batch]
         rows += fresh_batch(shared, sample_recs, rows, seed, split, excluded, *((quotas,) if quotas else ()))
