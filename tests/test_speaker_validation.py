@@ -99,8 +99,10 @@ NEEDS_SHARED = pytest.mark.skipif(not (V.shared_dir() / "corpora" / "vntc-train.
 # 0.877 [0.768, 0.939] / 0.61 [0.502, 0.708] (tp 50, fp 7, fn 32) and 0.794 [0.684, 0.873] / 0.794 [0.684, 0.873]
 # (tp 54, fp 14, fn 14), the reported number at stop 41. Holdout48 and holdout49 (stop 42), the same rules twice
 # more: 0.867 [0.758, 0.931] / 0.571 [0.469, 0.668] (tp 52, fp 8, fn 39) and 0.837 [0.71, 0.915] / 0.621 [0.501,
-# 0.729] (tp 41, fp 8, fn 25), the reported number since stop 42. The sixteen batches coded after round 21 was fixed
-# (holdout34-49), pooled: 0.817 [0.791, 0.839] / 0.612 [0.586, 0.638] (tp 801, fp 180, fn 507). The floors
+# 0.729] (tp 41, fp 8, fn 25). Holdout50 and holdout51 (later at stop 42), the same rules twice more: 0.796 [0.671,
+# 0.882] / 0.551 [0.441, 0.657] (tp 43, fp 11, fn 35) and 0.857 [0.733, 0.929] / 0.6 [0.483, 0.707] (tp 42, fp 7,
+# fn 28), the reported number since stop 42. The eighteen batches coded after round 21 was fixed (holdout34-51),
+# pooled: 0.817 [0.793, 0.839] / 0.609 [0.583, 0.633] (tp 886, fp 198, fn 570). The floors
 # are those minus about 0.05 (holdout27, development only: round 17's 0.871 / 0.656). Issue 15's target is not met
 # on fresh data.
 FLOORS = {"holdout3": (0.82, 0.57), "holdout4": (0.89, 0.60), "holdout5": (0.74, 0.52),
@@ -121,7 +123,8 @@ FLOORS = {"holdout3": (0.82, 0.57), "holdout4": (0.89, 0.60), "holdout5": (0.74,
           "holdout42": (0.77, 0.46), "holdout43": (0.64, 0.43), "holdout44": (0.71, 0.67),
           "holdout45": (0.78, 0.56), "holdout46": (0.83, 0.56),
           "holdout47": (0.74, 0.74), "holdout48": (0.81, 0.52),
-          "holdout49": (0.78, 0.57)}  # split: (precision, recall)
+          "holdout49": (0.78, 0.57), "holdout50": (0.74, 0.50),
+          "holdout51": (0.80, 0.55)}  # split: (precision, recall)
 POOLED_FLOOR = (0.78, 0.58)  # the batches coded after the rules last changed, pooled, minus about 0.03
 
 
