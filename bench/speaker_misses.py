@@ -12,7 +12,8 @@ extracted from its passage:
 - `quote_unnamed`: a quote was extracted but its speaker left unnamed (a pronoun, a description, a fragment);
 - `no_quote`: nothing was extracted from the passage;
 each split by whether the coder's note says the name was resolved from another paragraph ("resolved"/"from P").
-False positives are split the same way: beside a missed coded speaker (a wrong name) or in a passage with none.
+False positives are split in two: beside a coded speaker the rules missed (a wrong name for someone who spoke), or in
+a passage where every coded speaker was found or none was coded (a speaker where the coder found none).
 
 Why it exists: rounds 19-22 and stop 39's CRF tagger each moved recall by about a point; this says whether any one
 kind of miss is large enough for a rule aimed at it to matter. Nothing in the pipeline reads the JSON.
